@@ -1,0 +1,71 @@
+"""The ``django-async-kit`` command line: a thin dispatcher over command modules.
+
+Each command lives in ``verify/commands/<module>.py`` and defines ``HELP``, ``add_arguments(parser)``
+and ``run(args) -> int``. Only the module of the command being run is imported, so
+``django-async-kit verify`` never pays for Jinja2 or YAML.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from verify import __version__
+
+# command name -> module under verify.commands
+COMMANDS = {
+    "verify": "check",
+    "rules": "rules",
+    "rule": "rules",
+    "init": "init",
+    "prompts": "prompts",
+    "triage": "triage",
+}
+
+
+class UsageError(Exception):
+    """Bad input from the user: printed as one line, exit code 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse's default also exits 2; keep its one-line style
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def _load(name: str):
+    return importlib.import_module(f"verify.commands.{COMMANDS[name]}")
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    parser = _Parser(prog="django-async-kit", description="Convert Django views to async and verify them.")
+    parser.add_argument("--version", action="version", version=f"django-async-kit {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name in COMMANDS:
+        if only and name != only:
+            continue
+        try:
+            module = _load(name)
+        except ModuleNotFoundError:  # a command whose module is not written yet
+            continue
+        help_text = getattr(module, "HELP", {}).get(name) if isinstance(getattr(module, "HELP", None), dict) else module.HELP
+        command = sub.add_parser(name, help=help_text, description=help_text)
+        module.add_arguments(command, name)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    only = argv[0] if argv and argv[0] in COMMANDS else None
+    args = build_parser(only).parse_args(argv)
+    if not args.command:
+        build_parser().print_help()
+        return 2
+    try:
+        return _load(args.command).run(args)
+    except UsageError as error:
+        print(f"django-async-kit: error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130

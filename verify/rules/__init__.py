@@ -1,0 +1,1 @@
+"""Every rule module, imported so that each registers itself (one rule per module)."""
