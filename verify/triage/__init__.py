@@ -1,0 +1,43 @@
+"""Triage: which views to convert to async, why, and with which prompt.
+
+``triage(paths)`` finds the views under ``paths`` (:mod:`verify.triage.discovery`), reads what
+each one does (:mod:`verify.triage.signals`) and weighs the benefit honestly
+(:mod:`verify.triage.benefit`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from verify.triage.benefit import RECOMMENDATIONS, Assessment, assess
+from verify.triage.discovery import Project, View, find_views, views_in_module
+from verify.triage.signals import SIGNALS, analyse
+
+__all__ = ["SIGNALS", "Assessment", "View", "assess_view", "find_view", "sort_key", "triage"]
+
+
+def triage(paths: list[Path]) -> list[Assessment]:
+    """An assessment for every view under ``paths``, in report order."""
+    project = Project()
+    assessments = [assess(view, analyse(view, project)) for view in find_views(paths, project)]
+    return sorted(assessments, key=sort_key)
+
+
+def sort_key(assessment: Assessment) -> tuple:
+    return (RECOMMENDATIONS.index(assessment.recommendation), -assessment.score, assessment.view.dotted)
+
+
+def find_view(file: Path, name: str) -> View | None:
+    """The view ``name`` (``func``, ``Class.method`` or ``Class``) defined in ``file``."""
+    module = Project().module_for_file(file)
+    if module is None:
+        return None
+    candidates = views_in_module(module, {name.partition(".")[0]})
+    matches = [v for v in candidates if v.qualname == name]
+    if not matches and "." not in name:  # "OrderView" names the class: take its first handler
+        matches = [v for v in candidates if v.qualname.partition(".")[0] == name]
+    return matches[0] if matches else None
+
+
+def assess_view(view: View) -> Assessment:
+    return assess(view, analyse(view, Project()))
