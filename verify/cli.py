@@ -1,7 +1,8 @@
 """The ``django-async-kit`` command line: a thin dispatcher over command modules.
 
-Each command lives in ``verify/commands/<module>.py`` and defines ``HELP``, ``add_arguments(parser)``
-and ``run(args) -> int``. Only the module of the command being run is imported, so
+Each command lives in ``verify/commands/<module>.py`` and defines ``HELP``, ``add_arguments(parser, name)``
+and ``run(args) -> int`` (``HELP`` may be a dict keyed by command name
+when one module serves several commands). Only the module of the command being run is imported, so
 ``django-async-kit verify`` never pays for Jinja2 or YAML.
 """
 
@@ -69,3 +70,6 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # output piped into `head`: not an error worth a traceback
+        sys.stderr.close()
+        return 0

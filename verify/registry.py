@@ -78,7 +78,10 @@ class Rule:
 
     @property
     def summary(self) -> str:
-        return self.section("What it does").split("\n\n")[0].replace("\n", " ")
+        """First sentence of "What it does"."""
+        text = self.section("What it does").split("\n\n")[0].replace("\n", " ")
+        sentence = re.split(r"(?<=[.:])\s", text, maxsplit=1)[0]
+        return sentence.rstrip(":.") + "."
 
 
 def all_rules() -> list[Rule]:

@@ -1,0 +1,139 @@
+"""The verifier's Python API: what the CLI, the instruction tests and other tools call.
+
+``check_source`` checks one piece of code; ``check_paths`` checks files and folders the way the
+``verify`` command does and returns a :class:`Report`.
+"""
+
+from __future__ import annotations
+
+import ast
+import fnmatch
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from verify import config as config_module
+from verify.context import FileContext
+from verify.discovery import collect
+from verify.django_api import Version
+from verify.engine import check_tree
+from verify.finding import Finding
+from verify.models_index import ModelIndex, build_index, index_for
+from verify.project import find_root, target_version
+from verify.registry import Rule, get_rule, select_rules
+
+
+@dataclass
+class Report:
+    findings: list[Finding] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # input problems: exit code 2
+    files: int = 0
+    version: Version = (6, 1)
+    version_source: str = ""
+
+    def summary(self) -> dict:
+        by_code: dict[str, int] = {}
+        for finding in self.findings:
+            by_code[finding.code] = by_code.get(finding.code, 0) + 1
+        return {"files": self.files, "findings": len(self.findings), "by_code": dict(sorted(by_code.items())),
+                "errors": self.errors, "django_version": f"{self.version[0]}.{self.version[1]}"}
+
+
+def _syntax_finding(path: str, error: SyntaxError) -> Finding:
+    rule = get_rule("DJA000")
+    line = error.lineno or 1
+    column = error.offset or 1
+    return Finding(path, line, column, line, column + 1, rule.code, rule.name, f"syntax error: {error.msg}",
+                   "fix the syntax: nothing else in this file was checked")
+
+
+def check_file_source(path: str, source: str, rules: list[Rule], version: Version, models: ModelIndex, options: dict | None = None) -> list[Finding]:
+    try:
+        tree = ast.parse(source, filename=path)
+    except SyntaxError as error:
+        return [_syntax_finding(path, error)]
+    except ValueError as error:  # source with NUL bytes
+        return [_syntax_finding(path, SyntaxError(str(error)))]
+    context = FileContext.build(path, source, tree, version, models, options)
+    return check_tree(context, rules)
+
+
+def check_source(source: str, path: str = "views.py", *, target_version: Version = (6, 1), select: list[str] | None = None,
+                 ignore: list[str] | None = None, project_root: str | Path | None = None, models_source: str | None = None) -> list[Finding]:
+    """Findings for one source string. Models come from ``models_source``, else from the
+    project at ``project_root``, else from model classes defined in ``source`` itself."""
+    if models_source is not None:
+        models = build_index([models_source, source])
+    elif project_root is not None:
+        models = index_for(Path(project_root).resolve())
+    else:
+        models = build_index([source])
+    rules = select_rules(select or [], ignore or [], target_version)
+    return check_file_source(path, source, rules, target_version, models)
+
+
+def read_source(path: Path) -> str:
+    """The file's text; ``ValueError`` with a clear reason when it is not readable Python text."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise ValueError(f"cannot read {path}: {error.strerror or error}") from None
+    if b"\0" in data[:8192]:
+        raise ValueError(f"{path} is a binary file, not Python source")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ValueError(f"cannot decode {path} as UTF-8 (byte {error.start})") from None
+
+
+def _ignored_for(path: Path, per_file: dict[str, list[str]], root: Path) -> list[str]:
+    try:
+        relative = path.resolve().relative_to(root).as_posix()
+    except ValueError:
+        relative = path.as_posix()
+    codes: list[str] = []
+    for pattern, ignored in per_file.items():
+        if fnmatch.fnmatch(relative, pattern) or fnmatch.fnmatch(path.name, pattern):
+            codes.extend(ignored)
+    return codes
+
+
+def check_paths(paths: list[str] | None = None, *, select: list[str] | None = None, ignore: list[str] | None = None,
+                target: str | None = None, config_path: Path | None = None, use_config: bool = True) -> Report:
+    """Check files and folders as ``django-async-kit verify`` does.
+
+    Raises ``config.ConfigError`` for bad configuration and ``discovery.PathError`` for a missing path.
+    """
+    paths = paths or ["."]
+    first = Path(paths[0])
+    pyproject = config_path or (config_module.find_pyproject(first if first.exists() else Path.cwd()) if use_config else None)
+    cfg = config_module.load(pyproject)
+    root = find_root(first if first.exists() else Path.cwd())
+    config_root = cfg.path.parent.resolve() if cfg.path else root
+    version, source = target_version(root, target or cfg.target_version)
+    report = Report(version=version, version_source=source)
+    files = collect(paths, cfg.exclude, config_root)
+    base_select = select if select is not None else cfg.select
+    base_ignore = (ignore or []) + cfg.ignore
+    models = index_for(root)
+    rules_cache: dict[tuple[str, ...], list[Rule]] = {}
+    for path in files:
+        try:
+            text = read_source(path)
+        except ValueError as error:
+            report.errors.append(str(error))
+            continue
+        report.files += 1
+        extra_ignore = tuple(_ignored_for(path, cfg.per_file_ignores, config_root))
+        if extra_ignore not in rules_cache:
+            rules_cache[extra_ignore] = select_rules(base_select, base_ignore + list(extra_ignore), version)
+        display = _display(path)
+        report.findings.extend(check_file_source(display, text, rules_cache[extra_ignore], version, models, {"extra": cfg.extra}))
+    report.findings.sort()
+    return report
+
+
+def _display(path: Path) -> str:
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()

@@ -1,0 +1,71 @@
+"""``django-async-kit verify [PATH ...]`` (also ``python -m verify``)."""
+
+from __future__ import annotations
+
+import sys
+
+from verify.cli import UsageError
+
+HELP = "check async Django code for missing awaits, sync ORM, lazy QuerySets and blocking calls"
+
+
+def _codes(value: str) -> list[str]:
+    return [code.strip().upper() for code in value.split(",") if code.strip()]
+
+
+def add_arguments(parser, name: str) -> None:
+    from verify import __version__
+
+    parser.add_argument("--version", action="version", version=f"django-async-kit {__version__}")
+    parser.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: .)")
+    parser.add_argument("--select", type=_codes, help="only these codes or prefixes, e.g. DJA1,DJA301")
+    parser.add_argument("--ignore", type=_codes, default=[], help="skip these codes or prefixes")
+    parser.add_argument("--format", choices=["text", "json", "sarif", "github"], default="text")
+    parser.add_argument("--target-version", metavar="X.Y", help="Django version (default: detected from the project)")
+    parser.add_argument("--config", metavar="PYPROJECT", help="read [tool.django-async-kit] from this file")
+    parser.add_argument("--no-config", action="store_true", help="ignore pyproject.toml configuration")
+    parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
+    parser.add_argument("--quiet", "-q", action="store_true", help="one line per finding, no summary")
+    parser.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
+
+
+def run(args) -> int:
+    from pathlib import Path
+
+    from verify import api, output
+    from verify.config import ConfigError
+    from verify.discovery import PathError
+    from verify.project import parse_version
+
+    for code in (args.select or []) + args.ignore:
+        if not code.startswith("DJA"):
+            raise UsageError(f"`{code}` is not a rule code or prefix (expected e.g. DJA1 or DJA102)")
+    if args.target_version and parse_version(args.target_version) is None:
+        raise UsageError(f"--target-version must look like 5.2, not {args.target_version!r}")
+    if args.config and not Path(args.config).is_file():
+        raise UsageError(f"config file not found: {args.config}")
+    try:
+        report = api.check_paths(
+            args.paths, select=args.select, ignore=args.ignore, target=args.target_version,
+            config_path=Path(args.config) if args.config else None, use_config=not args.no_config,
+        )
+    except (ConfigError, PathError) as error:
+        raise UsageError(str(error)) from None
+    summary = report.summary()
+    if args.format == "json":
+        text = output.as_json(report.findings, summary)
+    elif args.format == "sarif":
+        text = output.sarif(report.findings)
+    elif args.format == "github":
+        text = output.github(report.findings)
+    else:
+        text = output.text(report.findings, summary, quiet=args.quiet)
+    if args.output:
+        Path(args.output).write_text(text + "\n", encoding="utf-8")
+    elif text:
+        print(text)
+    for error in report.errors:
+        print(f"django-async-kit: error: {error}", file=sys.stderr)
+    if report.errors:
+        return 2
+    return 1 if report.findings and not args.exit_zero else 0

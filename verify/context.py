@@ -1,0 +1,103 @@
+"""Per-file facts computed once and shared by every rule: imports, definitions, names."""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from verify.django_api import Version
+from verify.models_index import ModelIndex
+
+
+@dataclass
+class FileContext:
+    path: str
+    source: str
+    tree: ast.Module
+    version: Version
+    models: ModelIndex
+    options: dict = field(default_factory=dict)
+    imports: dict[str, str] = field(default_factory=dict)  # local name -> qualified name
+    async_functions: set[str] = field(default_factory=set)  # module-level coroutine functions
+    sync_functions: set[str] = field(default_factory=set)
+    async_methods: dict[str, set[str]] = field(default_factory=dict)  # class -> coroutine methods
+    task_functions: set[str] = field(default_factory=set)  # @task-decorated functions (django.tasks)
+    module_values: dict[str, ast.expr] = field(default_factory=dict)  # module-level NAME = expr
+    lines: list[str] = field(default_factory=list)
+
+    @classmethod
+    def build(cls, path: str, source: str, tree: ast.Module, version: Version, models: ModelIndex, options: dict | None = None) -> FileContext:
+        ctx = cls(path, source, tree, version, models, options or {}, lines=source.splitlines())
+        package = _package_of(path)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                for alias in node.names:
+                    if alias.asname:
+                        ctx.imports[alias.asname] = alias.name
+                    else:
+                        top = alias.name.split(".")[0]
+                        ctx.imports[top] = top
+            elif isinstance(node, ast.ImportFrom):
+                module = _absolute(node.module or "", node.level, package)
+                for alias in node.names:
+                    if alias.name != "*":
+                        ctx.imports[alias.asname or alias.name] = f"{module}.{alias.name}" if module else alias.name
+        for node in tree.body:
+            if isinstance(node, ast.AsyncFunctionDef):
+                ctx.async_functions.add(node.name)
+            elif isinstance(node, ast.FunctionDef):
+                ctx.sync_functions.add(node.name)
+                if any(_decorator_name(d) in ("task", "tasks.task") for d in node.decorator_list):
+                    ctx.task_functions.add(node.name)
+            elif isinstance(node, ast.ClassDef):
+                ctx.async_methods[node.name] = {
+                    item.name for item in node.body if isinstance(item, ast.AsyncFunctionDef)
+                }
+            elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+                ctx.module_values[node.targets[0].id] = node.value
+        return ctx
+
+    def qualified(self, expr: ast.expr) -> str | None:
+        """Dotted name of a Name/Attribute chain with imports resolved: ``r.get`` -> ``requests.get``."""
+        parts = []
+        while isinstance(expr, ast.Attribute):
+            parts.append(expr.attr)
+            expr = expr.value
+        if not isinstance(expr, ast.Name):
+            return None
+        head = self.imports.get(expr.id, expr.id)
+        return ".".join([head, *reversed(parts)])
+
+    def source_of(self, node: ast.AST, limit: int = 60) -> str:
+        text = ast.get_source_segment(self.source, node) or ast.unparse(node)
+        text = " ".join(text.split())
+        return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _decorator_name(node: ast.expr) -> str:
+    if isinstance(node, ast.Call):
+        node = node.func
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+        return f"{node.value.id}.{node.attr}"
+    return node.id if isinstance(node, ast.Name) else ""
+
+
+def _package_of(path: str) -> str:
+    """Best-effort dotted package of a file, from the folders that hold an __init__.py."""
+    file = Path(path)
+    parts = []
+    folder = file.parent
+    while (folder / "__init__.py").exists() and folder != folder.parent:
+        parts.append(folder.name)
+        folder = folder.parent
+    return ".".join(reversed(parts))
+
+
+def _absolute(module: str, level: int, package: str) -> str:
+    if not level:
+        return module
+    base = package.split(".") if package else []
+    if level > 1:
+        base = base[: len(base) - (level - 1)]
+    return ".".join([*base, module] if module else base) or module

@@ -1,0 +1,75 @@
+"""Which files to check: explicit files always; directories recursively, without virtualenvs,
+``node_modules``, ``migrations``, caches, excluded globs, and (inside git) ignored files."""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import subprocess
+from pathlib import Path
+
+SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", "migrations", "__pycache__", ".tox", ".nox", ".venv", "venv",
+             ".mypy_cache", ".pytest_cache", ".ruff_cache", "site-packages", ".django-async-kit-cache"}
+
+
+class PathError(Exception):
+    pass
+
+
+def _excluded(path: Path, patterns: list[str], root: Path) -> bool:
+    if not patterns:
+        return False
+    try:
+        relative = path.resolve().relative_to(root).as_posix()
+    except ValueError:
+        relative = path.as_posix()
+    return any(fnmatch.fnmatch(relative, p) or fnmatch.fnmatch(path.name, p) or fnmatch.fnmatch(relative, p.rstrip("/") + "/*") for p in patterns)
+
+
+def _git_ignored(folder: Path, files: list[Path]) -> set[Path]:
+    """Files git ignores (empty set when git or a repository is not available)."""
+    if not files:
+        return set()
+    try:
+        result = subprocess.run(
+            ["git", "-C", str(folder), "check-ignore", "--stdin", "-z"],
+            input="\0".join(str(f.resolve()) for f in files), capture_output=True, text=True, timeout=10,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return set()
+    if result.returncode not in (0, 1):
+        return set()
+    return {Path(p) for p in result.stdout.split("\0") if p}
+
+
+def _walk(folder: Path) -> list[Path]:
+    found = []
+    for current, dirs, files in os.walk(folder):
+        dirs[:] = sorted(
+            d for d in dirs
+            if d not in SKIP_DIRS and not d.endswith(".egg-info") and not os.path.exists(os.path.join(current, d, "pyvenv.cfg"))
+        )
+        found.extend(Path(current, f) for f in sorted(files) if f.endswith(".py"))
+    return found
+
+
+def collect(paths: list[str], exclude: list[str], root: Path) -> list[Path]:
+    out: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if not path.exists():
+            raise PathError(f"path not found: {raw}")
+        if path.is_file():
+            out.append(path)
+            continue
+        files = [f for f in _walk(path) if not _excluded(f, exclude, root)]
+        ignored = _git_ignored(path, files)
+        out.extend(f for f in files if f.resolve() not in ignored)
+    seen: set[Path] = set()
+    unique = []
+    for path in out:
+        key = path.resolve()
+        if key not in seen:
+            seen.add(key)
+            unique.append(path)
+    return unique

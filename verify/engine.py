@@ -1,0 +1,318 @@
+"""The single walk: each async function's body is visited in order, with a flow-sensitive
+environment of variable types, and every node is handed to the visitors of the enabled rules.
+
+Async context is the body of an ``async def`` minus nested ``def``, ``lambda`` and ``class``
+bodies: those are sync code (often run through ``sync_to_async``) and sync ORM there is correct.
+Module-scope rules (``scope="module"``) see every node of the file once.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterable
+
+from verify import types as ty
+from verify.context import FileContext
+from verify.finding import Finding, Severity
+from verify.inference import Typer, parameter_types
+from verify.registry import Rule, iter_visitors
+from verify.types import T
+
+_NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z]+\d+(?:[\s,]+[A-Z]+\d+)*))?", re.IGNORECASE)
+
+
+class RuleContext:
+    """What a visitor sees: the file, the current function, types, parents, and ``report``."""
+
+    def __init__(self, file: FileContext):
+        self.file = file
+        self.version = file.version
+        self.findings: list[Finding] = []
+        self.rule: Rule | None = None
+        self.function: ast.AsyncFunctionDef | None = None
+        self.class_name: str | None = None
+        self.typer = Typer(file, {})
+        self.parents: dict[ast.AST, ast.AST] = {}
+
+    # -- queries for rules ---------------------------------------------------------------------
+    def type_of(self, node: ast.AST) -> T | None:
+        return self.typer.type_of(node)
+
+    def parent(self, node: ast.AST) -> ast.AST | None:
+        return self.parents.get(node)
+
+    def qualified(self, node: ast.expr) -> str | None:
+        return self.file.qualified(node)
+
+    def source(self, node: ast.AST, limit: int = 60) -> str:
+        return self.file.source_of(node, limit)
+
+    def report(self, node: ast.AST, message: str, hint: str = "", *, severity: Severity | None = None, rule: Rule | None = None) -> None:
+        rule = rule or self.rule
+        assert rule is not None
+        self.findings.append(
+            Finding(
+                path=self.file.path,
+                line=node.lineno,
+                column=node.col_offset + 1,
+                end_line=getattr(node, "end_lineno", None) or node.lineno,
+                end_column=(getattr(node, "end_col_offset", None) or node.col_offset) + 1,
+                code=rule.code,
+                name=rule.name,
+                message=message,
+                hint=hint,
+                severity=severity or rule.severity,
+            )
+        )
+
+
+class _Dispatcher:
+    def __init__(self, rules: list[Rule]):
+        self.async_visitors: dict[type, list] = {}
+        self.module_visitors: dict[type, list] = {}
+        for node_type, rule, func in iter_visitors(rules):
+            table = self.async_visitors if rule.scope == "async" else self.module_visitors
+            table.setdefault(node_type, []).append((rule, func))
+
+    def dispatch(self, table: dict, node: ast.AST, ctx: RuleContext) -> None:
+        for rule, func in table.get(type(node), ()):
+            ctx.rule = rule
+            func(node, ctx)
+
+
+class AsyncWalker:
+    """Walks one async function body in evaluation order, keeping variable types."""
+
+    def __init__(self, dispatcher: _Dispatcher, ctx: RuleContext):
+        self.dispatcher = dispatcher
+        self.ctx = ctx
+
+    @property
+    def env(self) -> dict[str, T]:
+        return self.ctx.typer.env
+
+    # -- expressions -----------------------------------------------------------------------
+    def expr(self, node: ast.AST | None) -> None:
+        if node is None:
+            return
+        if isinstance(node, ast.Lambda):  # a lambda body is sync context
+            for default in node.args.defaults + [d for d in node.args.kw_defaults if d]:
+                self.expr(default)
+            return
+        if isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
+            self.dispatcher.dispatch(self.dispatcher.async_visitors, node, self.ctx)
+            self.comprehension(node)
+            return
+        self.dispatcher.dispatch(self.dispatcher.async_visitors, node, self.ctx)
+        if isinstance(node, ast.NamedExpr):
+            self.expr(node.value)
+            self.bind(node.target, self.ctx.type_of(node.value))
+            return
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.keyword):
+                self.expr(child.value)
+            elif isinstance(child, ast.expr):
+                self.expr(child)
+
+    def comprehension(self, node: ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp) -> None:
+        saved = dict(self.env)
+        for generator in node.generators:
+            self.dispatcher.dispatch(self.dispatcher.async_visitors, generator, self.ctx)
+            self.expr(generator.iter)
+            iterated = self.ctx.type_of(generator.iter)
+            self.bind(generator.target, iterated.element() if iterated else None)
+            for condition in generator.ifs:
+                self.expr(condition)
+        if isinstance(node, ast.DictComp):
+            self.expr(node.key)
+            self.expr(node.value)
+        else:
+            self.expr(node.elt)
+        self.env.clear()
+        self.env.update(saved)
+
+    # -- binding ---------------------------------------------------------------------------
+    def bind(self, target: ast.AST, value: T | None) -> None:
+        if isinstance(target, ast.Name):
+            if value is None:
+                self.env.pop(target.id, None)
+            else:
+                self.env[target.id] = value
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            pair = value is not None and value.kind == ty.LIST and value.extra.get("pair")
+            for index, element in enumerate(target.elts):
+                self.bind(element, value.elem if pair and index == 0 else None)
+        elif isinstance(target, ast.Starred):
+            self.bind(target.value, None)
+
+    # -- statements ------------------------------------------------------------------------
+    def body(self, statements: Iterable[ast.stmt]) -> None:
+        for statement in statements:
+            self.stmt(statement)
+
+    def branches(self, *bodies: list[ast.stmt]) -> None:
+        """Run each branch from the same environment; keep only what all of them agree on."""
+        start = dict(self.env)
+        results = []
+        for statements in bodies:
+            self.env.clear()
+            self.env.update(start)
+            self.body(statements)
+            results.append(dict(self.env))
+        self.env.clear()
+        names = set().union(*results) if results else set()
+        for name in names:
+            values = [result.get(name) for result in results]
+            if all(value == values[0] for value in values) and values[0] is not None:
+                self.env[name] = values[0]
+
+    def stmt(self, node: ast.stmt) -> None:
+        self.dispatcher.dispatch(self.dispatcher.async_visitors, node, self.ctx)
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            for decorator in node.decorator_list:
+                self.expr(decorator)
+            if isinstance(node, ast.FunctionDef):
+                self.env.pop(node.name, None)
+            return
+        if isinstance(node, ast.AsyncFunctionDef):
+            return  # analysed on its own
+        if isinstance(node, ast.Assign):
+            self.expr(node.value)
+            value = self.ctx.type_of(node.value)
+            for target in node.targets:
+                if not isinstance(target, ast.Name):
+                    self.expr(target)
+                self.bind(target, value)
+                self._track_dict_item(target, node.value)
+        elif isinstance(node, ast.AnnAssign):
+            self.expr(node.value)
+            if node.value is not None:
+                self.bind(node.target, self.ctx.type_of(node.value))
+            if not isinstance(node.target, ast.Name):
+                self.expr(node.target)
+        elif isinstance(node, ast.AugAssign):
+            self.expr(node.value)
+            self.expr(node.target)
+            self.bind(node.target, None)
+        elif isinstance(node, (ast.For, ast.AsyncFor)):
+            self.expr(node.iter)
+            iterated = self.ctx.type_of(node.iter)
+            self.expr_target(node.target)
+            start = dict(self.env)
+            self.bind(node.target, iterated.element() if iterated else None)
+            self.branches(node.body + node.orelse, [])
+            for name in list(self.env):
+                if start.get(name) != self.env[name]:
+                    self.env.pop(name)
+        elif isinstance(node, ast.While):
+            self.expr(node.test)
+            self.branches(node.body + node.orelse, [])
+        elif isinstance(node, ast.If):
+            self.expr(node.test)
+            self.branches(node.body, node.orelse)
+        elif isinstance(node, (ast.With, ast.AsyncWith)):
+            for item in node.items:
+                self.expr(item.context_expr)
+                if item.optional_vars is not None:
+                    self.bind(item.optional_vars, self.ctx.type_of(item.context_expr))
+            self.body(node.body)
+        elif isinstance(node, (ast.Try, getattr(ast, "TryStar", ast.Try))):
+            self.branches(node.body + node.orelse, *[handler.body for handler in node.handlers])
+            self.body(node.finalbody)
+        elif isinstance(node, ast.Match):
+            self.expr(node.subject)
+            self.branches(*[case.body for case in node.cases], [])
+        elif isinstance(node, ast.Delete):
+            for target in node.targets:
+                self.expr(target)
+                self.bind(target, None)
+        else:
+            for child in ast.iter_child_nodes(node):
+                if isinstance(child, ast.expr):
+                    self.expr(child)
+                elif isinstance(child, ast.stmt):
+                    self.stmt(child)
+                elif isinstance(child, ast.ExceptHandler):
+                    self.body(child.body)
+
+    def expr_target(self, target: ast.AST) -> None:
+        if not isinstance(target, ast.Name):
+            self.expr(target)
+
+    def _track_dict_item(self, target: ast.AST, value: ast.expr) -> None:
+        """``context["orders"] = qs`` adds to a dict literal's known items."""
+        if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name) and isinstance(target.slice, ast.Constant):
+            current = self.env.get(target.value.id)
+            value_type = self.ctx.type_of(value)
+            if current is not None and current.kind == ty.DICT and value_type is not None:
+                items = dict(current.items)
+                items[target.slice.value] = value_type
+                self.env[target.value.id] = current.with_(items=tuple(items.items()))
+
+
+def _parents(root: ast.AST) -> dict[ast.AST, ast.AST]:
+    parents = {}
+    for node in ast.walk(root):
+        for child in ast.iter_child_nodes(node):
+            parents[child] = node
+    return parents
+
+
+def _async_functions(tree: ast.Module) -> Iterable[tuple[ast.AsyncFunctionDef, str | None]]:
+    """Every async def in the file, with the class it is a method of (if directly in one)."""
+    def visit(node: ast.AST, owner: str | None):
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.AsyncFunctionDef):
+                yield child, owner
+                yield from visit(child, None)
+            elif isinstance(child, ast.ClassDef):
+                yield from visit(child, child.name)
+            elif isinstance(child, ast.FunctionDef):
+                yield from visit(child, None)
+            else:
+                yield from visit(child, owner)
+    yield from visit(tree, None)
+
+
+def noqa_lines(source: str) -> dict[int, set[str] | None]:
+    """line -> suppressed codes (None: every code)."""
+    out: dict[int, set[str] | None] = {}
+    if "noqa" not in source:
+        return out
+    for number, line in enumerate(source.splitlines(), 1):
+        if "#" in line:
+            match = _NOQA.search(line)
+            if match:
+                codes = match.group("codes")
+                out[number] = None if not codes else {c.upper() for c in re.split(r"[\s,]+", codes) if c}
+    return out
+
+
+def check_tree(file: FileContext, rules: list[Rule]) -> list[Finding]:
+    dispatcher = _Dispatcher(rules)
+    ctx = RuleContext(file)
+    has_async = "async" in file.source
+    if dispatcher.module_visitors:
+        ctx.parents = _parents(file.tree)
+        for node in ast.walk(file.tree):
+            dispatcher.dispatch(dispatcher.module_visitors, node, ctx)
+    if dispatcher.async_visitors and has_async:
+        if not ctx.parents:
+            ctx.parents = _parents(file.tree)
+        for function, owner in _async_functions(file.tree):
+            ctx.function = function
+            ctx.class_name = owner
+            file.options["_class"] = owner
+            ctx.typer = Typer(file, parameter_types(function, is_method=owner is not None))
+            walker = AsyncWalker(dispatcher, ctx)
+            dispatcher.dispatch(dispatcher.async_visitors, function, ctx)
+            walker.body(function.body)
+    suppressed = noqa_lines(file.source)
+    findings = []
+    for finding in ctx.findings:
+        codes = suppressed.get(finding.line, set())
+        if codes is None or finding.code in codes:
+            continue
+        findings.append(finding)
+    return sorted(set(findings))

@@ -1,0 +1,674 @@
+"""What ``init`` needs to know about a Django project, read statically: no user code is imported.
+
+:func:`detect_facts` returns :class:`ProjectFacts`, one :class:`Fact` per name in :data:`FACT_NAMES`
+with the value and where it came from. :func:`parse_override` turns ``--set name=value`` into a
+fact of the right type. Sources, by fact:
+
+- Django and other packages: lock files (``uv.lock``, ``poetry.lock``, ``pylock*.toml``,
+  ``Pipfile.lock``) give exact versions; then ``requirements*.txt`` / ``requirements/*.txt``
+  (following ``-r`` / ``-c``) and ``pyproject.toml`` (PEP 621, PEP 735 groups, Poetry) give the
+  lowest version a spec admits; then a ``.venv`` / ``venv`` inside the project; for Django last,
+  the interpreter running the kit.
+- Python: ``.python-version``, ``runtime.txt``, ``requires-python``, else the running interpreter.
+- Settings module: ``manage.py``'s ``setdefault``, else ``$DJANGO_SETTINGS_MODULE``, else the
+  pytest configuration; the settings file (and the modules it star-imports) is parsed for
+  ``DATABASES`` engines and ``MIDDLEWARE``.
+"""
+
+from __future__ import annotations
+
+import ast
+import configparser
+import json
+import os
+import re
+import sys
+from importlib import metadata
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+Version = tuple[int, int]
+
+SKIPPED_DIRS = frozenset(
+    {".git", ".hg", ".venv", "venv", "env", ".env", ".tox", ".nox", "node_modules", "__pycache__",
+     "site-packages", "build", "dist", "migrations", ".mypy_cache", ".pytest_cache", ".ruff_cache"}
+)
+PROJECT_VENVS = (".venv", "venv", "env")
+ASYNC_HTTP_CLIENTS = ("httpx2", "aiohttp", "httpx")  # preference order when several are present
+ASGI_SERVERS = ("uvicorn", "daphne", "hypercorn", "granian")
+PSYCOPG3 = ("psycopg", "psycopg-binary", "psycopg-c")
+PSYCOPG2 = ("psycopg2", "psycopg2-binary")
+ENGINE_NAMES = {"postgresql": "PostgreSQL", "sqlite3": "SQLite", "mysql": "MySQL", "oracle": "Oracle"}
+URL_SCHEMES = {"postgres": "postgresql", "postgresql": "postgresql", "pgsql": "postgresql", "postgis": "postgresql",
+               "sqlite": "sqlite3", "mysql": "mysql", "mariadb": "mysql", "oracle": "oracle"}
+ASYNC_CAPABLE_DECORATORS = {"sync_and_async_middleware", "async_only_middleware"}
+
+# Fact name -> kind of value; the order is the order of --show-facts.
+FACT_NAMES: dict[str, str] = {
+    "django_version": "version",
+    "python_version": "version",
+    "settings_module": "text",
+    "database": "list",
+    "db_driver": "text",
+    "http_client": "text",
+    "sync_http_clients": "list",
+    "asgi_server": "text",
+    "test_runner": "text",
+    "pytest_asyncio": "bool",
+    "asyncio_mode": "text",
+    "view_apps": "list",
+    "sync_middleware": "list",
+    "test_command": "text",
+    "install_deps": "text",
+}
+
+
+class NotADjangoProject(Exception):
+    """The directory has no manage.py, no settings module and no Django dependency."""
+
+
+@dataclass(frozen=True)
+class Fact:
+    value: object
+    source: str
+
+    def display(self) -> str:
+        value = self.value
+        if isinstance(value, tuple):
+            return ".".join(map(str, value))
+        if isinstance(value, list):
+            return ", ".join(value) if value else "(none)"
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        return "(none)" if value in (None, "") else str(value)
+
+
+@dataclass
+class ProjectFacts:
+    root: Path
+    facts: dict[str, Fact] = field(default_factory=dict)
+
+    def __getitem__(self, name: str) -> object:
+        return self.facts[name].value
+
+    def override(self, name: str, value: object) -> None:
+        self.facts[name] = Fact(value, "--set")
+
+    def as_table(self) -> str:
+        width = max(map(len, FACT_NAMES))
+        return "\n".join(
+            f"{name:<{width}}  {self.facts[name].display():<24}  {self.facts[name].source}" for name in FACT_NAMES
+        )
+
+
+def parse_override(text: str) -> tuple[str, object]:
+    """``name=value`` from ``--set`` as a typed fact value; raises ValueError with a clear message."""
+    name, sep, raw = text.partition("=")
+    name, raw = name.strip(), raw.strip()
+    if not sep or name not in FACT_NAMES:
+        raise ValueError(f"--set expects NAME=VALUE with NAME one of: {', '.join(FACT_NAMES)} (got {text!r})")
+    kind = FACT_NAMES[name]
+    if kind == "version":
+        version = parse_version(raw)
+        if version is None:
+            raise ValueError(f"--set {name}: expected a version like 5.2, got {raw!r}")
+        return name, version
+    if kind == "list":
+        return name, [item.strip() for item in raw.split(",") if item.strip()]
+    if kind == "bool":
+        if raw.lower() not in {"yes", "no", "true", "false", "1", "0"}:
+            raise ValueError(f"--set {name}: expected yes or no, got {raw!r}")
+        return name, raw.lower() in {"yes", "true", "1"}
+    return name, raw or None
+
+
+def parse_version(text: str) -> Version | None:
+    match = re.match(r"^\s*v?(\d+)(?:\.(\d+))?", text)
+    return (int(match.group(1)), int(match.group(2) or 0)) if match else None
+
+
+def lowest_version(spec: str) -> Version | None:
+    """The lowest version a requirement spec admits (``>=4.2,<5`` → 4.2; ``^5.2`` → 5.2; ``<5`` → None)."""
+    for clause in spec.split(","):
+        clause = clause.strip().strip("\"'")
+        match = re.match(r"^(===|==|~=|>=|\^|~|>)?\s*v?(\d+(?:\.\d+)*)", clause)
+        if match and (match.group(1) or re.match(r"^\d", clause)):
+            return parse_version(match.group(2))
+    return None
+
+
+# --- dependencies -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Dependency:
+    version: Version | None
+    source: str
+
+
+def normalize(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+_REQUIREMENT = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*(.*?)\s*(?:;.*)?$")
+
+
+def _requirement(line: str) -> tuple[str, str] | None:
+    line = line.split(" #", 1)[0].strip()
+    if not line or line.startswith(("#", "-", "git+", "http:", "https:", "file:")):
+        return None
+    match = _REQUIREMENT.match(line)
+    if not match:
+        return None
+    spec = match.group(2)
+    return normalize(match.group(1)), "" if spec.startswith("@") else spec
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise OSError(f"{path}: cannot read: {getattr(error, 'strerror', None) or error}") from None
+
+
+def _load_toml(path: Path) -> dict:
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib
+    try:
+        return tomllib.loads(_read(path))
+    except tomllib.TOMLDecodeError as error:
+        raise OSError(f"{path}: invalid TOML: {error}") from None
+
+
+def _requirements_files(root: Path) -> list[Path]:
+    return sorted(root.glob("requirements*.txt")) + sorted(root.glob("requirements/*.txt"))
+
+
+def _declared_in_requirements(path: Path, root: Path, seen: set[Path]) -> Iterator[tuple[str, str, str]]:
+    if path in seen or not path.is_file():
+        return
+    seen.add(path)
+    for line in _read(path).splitlines():
+        stripped = line.strip()
+        include = re.match(r"^(?:-r|-c|--requirement|--constraint)\s*=?\s*(\S+)", stripped)
+        if include:
+            yield from _declared_in_requirements((path.parent / include.group(1)).resolve(), root, seen)
+            continue
+        parsed = _requirement(stripped)
+        if parsed:
+            yield parsed[0], parsed[1], f"{_relative(path, root)}: {stripped}"
+
+
+def _declared_in_pyproject(data: dict) -> Iterator[tuple[str, str, str]]:
+    project = data.get("project", {})
+    strings = list(project.get("dependencies", []))
+    for extra in project.get("optional-dependencies", {}).values():
+        strings += extra
+    for group in data.get("dependency-groups", {}).values():
+        strings += [item for item in group if isinstance(item, str)]
+    for text in strings:
+        parsed = _requirement(text)
+        if parsed:
+            yield parsed[0], parsed[1], f"pyproject.toml: {text}"
+    poetry = data.get("tool", {}).get("poetry", {})
+    tables = [poetry.get("dependencies", {}), poetry.get("dev-dependencies", {})]
+    tables += [group.get("dependencies", {}) for group in poetry.get("group", {}).values()]
+    for table in tables:
+        for name, spec in table.items():
+            spec = spec.get("version", "") if isinstance(spec, dict) else str(spec)
+            if name.lower() != "python":
+                yield normalize(name), spec, f"pyproject.toml: {name} = {spec!r}"
+
+
+def _locked(root: Path) -> Iterator[tuple[str, str, str]]:
+    """(name, exact version, source) from every lock file in the project root."""
+    for name in ("uv.lock", "poetry.lock"):
+        path = root / name
+        if path.is_file():
+            for package in _load_toml(path).get("package", []):
+                yield normalize(package.get("name", "")), package.get("version", ""), name
+    for path in sorted(root.glob("pylock*.toml")):
+        for package in _load_toml(path).get("packages", []):
+            yield normalize(package.get("name", "")), package.get("version", ""), path.name
+    pipfile_lock = root / "Pipfile.lock"
+    if pipfile_lock.is_file():
+        try:
+            data = json.loads(_read(pipfile_lock))
+        except json.JSONDecodeError as error:
+            raise OSError(f"{pipfile_lock}: invalid JSON: {error}") from None
+        for section in ("default", "develop"):
+            for package, info in data.get(section, {}).items():
+                yield normalize(package), str(info.get("version", "")).lstrip("="), "Pipfile.lock"
+
+
+def _installed_in(site_packages: Path) -> Iterator[tuple[str, str]]:
+    for dist_info in site_packages.glob("*.dist-info"):
+        match = re.match(r"^(.+?)-(\d[^-]*)\.dist-info$", dist_info.name)
+        if match:
+            yield normalize(match.group(1)), match.group(2)
+
+
+def detect_dependencies(dirs: list[Path]) -> dict[str, Dependency]:
+    """Every package declared, locked or installed in a virtualenv in ``dirs`` (nearest first)."""
+    found: dict[str, Dependency] = {}
+
+    def add(name: str, version: Version | None, source: str) -> None:
+        current = found.get(name)
+        if current is None or (current.version is None and version is not None):
+            found[name] = Dependency(version, source)
+
+    for root in dirs:
+        for name, version, source in _locked(root):
+            add(name, parse_version(version), f"{_relative(root / source, dirs[0])}: {name} {version}")
+    for root in dirs:
+        seen: set[Path] = set()
+        for path in _requirements_files(root):
+            for name, spec, source in _declared_in_requirements(path.resolve(), dirs[0], seen):
+                add(name, lowest_version(spec), source)
+        if (root / "pyproject.toml").is_file():
+            where = _relative(root / "pyproject.toml", dirs[0])
+            for name, spec, source in _declared_in_pyproject(_load_toml(root / "pyproject.toml")):
+                add(name, lowest_version(spec), source.replace("pyproject.toml", where, 1))
+    for root in dirs:
+        for venv in PROJECT_VENVS:
+            for site_packages in (root / venv).glob("lib/python3*/site-packages"):
+                for name, version in _installed_in(site_packages):
+                    add(name, parse_version(version), f"installed in {venv}/: {name} {version}")
+    return found
+
+
+# --- settings ----------------------------------------------------------------------------------
+
+
+def _parse_python(path: Path) -> ast.Module | None:
+    try:
+        return ast.parse(_read(path), filename=str(path))
+    except SyntaxError:
+        return None
+
+
+def _settings_from_manage_py(root: Path) -> str | None:
+    tree = (root / "manage.py").is_file() and _parse_python(root / "manage.py")
+    for node in ast.walk(tree) if tree else ():
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in {"setdefault", "__setitem__"}
+            and len(node.args) == 2
+            and all(isinstance(arg, ast.Constant) and isinstance(arg.value, str) for arg in node.args)
+            and node.args[0].value == "DJANGO_SETTINGS_MODULE"
+        ):
+            return node.args[1].value
+    return None
+
+
+def _pytest_config(dirs: list[Path]) -> tuple[dict[str, str], Path | None]:
+    """The nearest pytest ini options and their file (``{}, None`` when there are none)."""
+    for root in dirs:
+        for name, section in (("pytest.ini", "pytest"), ("tox.ini", "pytest"), ("setup.cfg", "tool:pytest")):
+            path = root / name
+            if path.is_file():
+                parser = configparser.ConfigParser(interpolation=None)
+                try:
+                    parser.read_string(_read(path))
+                except configparser.Error as error:
+                    raise OSError(f"{path}: invalid INI: {error}".replace("\n", " ")) from None
+                if parser.has_section(section):
+                    return dict(parser.items(section)), path
+        pyproject = root / "pyproject.toml"
+        if pyproject.is_file():
+            options = _load_toml(pyproject).get("tool", {}).get("pytest", {}).get("ini_options")
+            if options is not None:
+                return {key.lower(): str(value) for key, value in options.items()}, pyproject
+    return {}, None
+
+
+def _module_file(root: Path, module: str) -> Path | None:
+    parts = module.split(".")
+    for base in (root, root / "src"):
+        for candidate in (base.joinpath(*parts).with_suffix(".py"), base.joinpath(*parts, "__init__.py")):
+            if candidate.is_file():
+                return candidate
+    return None
+
+
+def _settings_modules(root: Path, module: str) -> list[tuple[Path, ast.Module]]:
+    """The settings file and the project modules it star-imports (``from .base import *``)."""
+    result: list[tuple[Path, ast.Module]] = []
+    pending = [module]
+    while pending and len(result) < 10:
+        current = pending.pop(0)
+        path = _module_file(root, current)
+        tree = path and path not in [p for p, _ in result] and _parse_python(path)
+        if not tree:
+            continue
+        result.append((path, tree))
+        package = current if path.name == "__init__.py" else current.rpartition(".")[0]
+        for node in tree.body:
+            if isinstance(node, ast.ImportFrom) and any(alias.name == "*" for alias in node.names):
+                base = package.split(".")[: len(package.split(".")) - (node.level - 1)] if node.level else []
+                pending.append(".".join(base + ([node.module] if node.module else [])))
+    return result
+
+
+def _top_level_statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
+    """Module statements, including those under if/try/with, but not inside functions or classes."""
+    for node in body:
+        yield node
+        for child_body in ("body", "orelse", "finalbody", "handlers"):
+            children = getattr(node, child_body, None)
+            if children and not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                yield from _top_level_statements(children)
+
+
+def _strings(node: ast.AST) -> list[str] | None:
+    if isinstance(node, (ast.List, ast.Tuple)) and all(
+        isinstance(item, ast.Constant) and isinstance(item.value, str) for item in node.elts
+    ):
+        return [item.value for item in node.elts]
+    return None
+
+
+def _middleware(trees: list[tuple[Path, ast.Module]]) -> list[str]:
+    middleware: list[str] = []
+    for _, tree in trees:
+        for node in _top_level_statements(tree.body):
+            if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "MIDDLEWARE" for t in node.targets):
+                middleware = _strings(node.value) or middleware
+            elif isinstance(node, ast.AugAssign) and getattr(node.target, "id", None) == "MIDDLEWARE":
+                middleware += _strings(node.value) or []
+            elif (
+                isinstance(node, ast.Expr)
+                and isinstance(node.value, ast.Call)
+                and isinstance(node.value.func, ast.Attribute)
+                and getattr(node.value.func.value, "id", None) == "MIDDLEWARE"
+                and node.value.args
+                and isinstance(node.value.args[-1], ast.Constant)
+            ):
+                middleware.append(node.value.args[-1].value)
+    return middleware
+
+
+def _database_engines(trees: list[tuple[Path, ast.Module]]) -> list[str]:
+    engines: list[str] = []
+    for _, tree in trees:
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Constant) and isinstance(node.value, str)):
+                continue
+            engine = None
+            if ".db.backends." in node.value and " " not in node.value:
+                engine = node.value.rsplit(".", 1)[1]
+                engine = "postgresql" if engine == "postgis" else engine
+            else:
+                match = re.match(r"^([a-z0-9]+)(?:\+\w+)?://", node.value)
+                engine = URL_SCHEMES.get(match.group(1)) if match else None
+            if engine and engine not in engines:
+                engines.append(engine)
+    return engines
+
+
+# --- middleware capability ---------------------------------------------------------------------
+
+
+def _find_module_source(module: str, search_paths: list[Path]) -> Path | None:
+    for base in search_paths:
+        path = _module_file(base, module)
+        if path:
+            return path
+    return None
+
+
+def middleware_is_sync_only(dotted: str, search_paths: list[Path]) -> bool | None:
+    """True if the middleware has no async support, False if it has, None if its source is not found.
+
+    Django treats a middleware without ``async_capable = True`` (or an async decorator) as sync
+    only; ``MiddlewareMixin`` subclasses are both.
+    """
+    if dotted.startswith("django."):
+        return False  # every bundled middleware subclasses MiddlewareMixin (4.2 to 6.1)
+    module, _, name = dotted.rpartition(".")
+    path = _find_module_source(module, search_paths)
+    tree = path and _parse_python(path)
+    if not tree:
+        return None
+    for node in tree.body:
+        if getattr(node, "name", None) != name:
+            continue
+        decorators = {getattr(d, "id", None) or getattr(d, "attr", None) for d in node.decorator_list}
+        if decorators & ASYNC_CAPABLE_DECORATORS:
+            return False
+        if isinstance(node, ast.ClassDef):
+            bases = {getattr(b, "id", None) or getattr(b, "attr", None) for b in node.bases}
+            if "MiddlewareMixin" in bases:
+                return False
+            for statement in node.body:
+                if (
+                    isinstance(statement, ast.Assign)
+                    and any(getattr(t, "id", None) == "async_capable" for t in statement.targets)
+                    and isinstance(statement.value, ast.Constant)
+                ):
+                    return not statement.value.value
+        return True
+    return None
+
+
+# --- project layout ----------------------------------------------------------------------------
+
+
+def _walk_python_files(root: Path) -> Iterator[Path]:
+    for directory, subdirs, files in os.walk(root):
+        subdirs[:] = sorted(d for d in subdirs if d not in SKIPPED_DIRS and not d.startswith("."))
+        for file in sorted(files):
+            if file.endswith(".py"):
+                yield Path(directory, file)
+
+
+def _view_apps(root: Path) -> list[str]:
+    apps: list[str] = []
+    for path in _walk_python_files(root):
+        is_view = re.fullmatch(r"views(_\w+)?\.py", path.name) or "views" in path.relative_to(root).parts[:-1]
+        if is_view:
+            parts = path.relative_to(root).parts
+            app_parts = parts[: parts.index("views")] if "views" in parts[:-1] else parts[:-1]
+            app = "/".join(app_parts) or "."
+            if app not in apps:
+                apps.append(app)
+    return apps
+
+
+def _imported_top_modules(root: Path, wanted: tuple[str, ...]) -> Iterator[tuple[str, Path]]:
+    for path in _walk_python_files(root):
+        tree = _parse_python(path)
+        for node in ast.walk(tree) if tree else ():
+            names = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                names = [node.module]
+            for name in names:
+                top = name.split(".")[0]
+                if top in wanted:
+                    yield top, path
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+# --- detection ---------------------------------------------------------------------------------
+
+# The oldest Python each Django series supports: a project cannot run on less.
+DJANGO_MIN_PYTHON: dict[Version, Version] = {(4, 2): (3, 8), (5, 0): (3, 10), (6, 0): (3, 12)}
+
+
+def search_dirs(project_dir: Path, repo_root: Path | None = None) -> list[Path]:
+    """``project_dir`` and its ancestors up to ``repo_root``: dependency and pytest files of a
+    monorepo often sit above the Django project."""
+    project_dir = Path(project_dir).resolve()
+    dirs = [project_dir]
+    if repo_root is not None:
+        repo_root = Path(repo_root).resolve()
+        if repo_root in project_dir.parents:
+            dirs += [parent for parent in project_dir.parents if parent == repo_root or repo_root in parent.parents]
+    return dirs
+
+
+def detect_facts(project_dir: Path, repo_root: Path | None = None) -> ProjectFacts:
+    """Read every fact about the Django project in ``project_dir``.
+
+    ``repo_root`` (default: ``project_dir``) is where the generated files go; paths in facts are
+    relative to it, and dependency and pytest files are also looked for between the two.
+    Raises NotADjangoProject, or OSError for a file that exists but cannot be read or parsed.
+    """
+    root = Path(project_dir).resolve()
+    if not root.is_dir():
+        raise NotADjangoProject(f"{project_dir}: not a directory")
+    repo = Path(repo_root).resolve() if repo_root is not None else root
+    dirs = search_dirs(root, repo)
+    deps = detect_dependencies(dirs)
+    facts = ProjectFacts(root)
+    put = facts.facts.__setitem__
+
+    settings_module, settings_source = _settings_from_manage_py(root), "manage.py"
+    if not settings_module and os.environ.get("DJANGO_SETTINGS_MODULE"):
+        settings_module, settings_source = os.environ["DJANGO_SETTINGS_MODULE"], "$DJANGO_SETTINGS_MODULE"
+    pytest_options, pytest_file = _pytest_config(dirs)
+    pytest_name = _relative(pytest_file, repo) if pytest_file else ""
+    if not settings_module and pytest_options.get("django_settings_module"):
+        settings_module, settings_source = pytest_options["django_settings_module"], pytest_name
+    if not (root / "manage.py").is_file() and not settings_module and "django" not in deps:
+        raise NotADjangoProject(
+            f"{project_dir}: not a Django project (no manage.py, no settings module, no Django dependency)"
+        )
+
+    django = _django_version(deps)
+    put("django_version", django)
+    put("python_version", _python_version(dirs, django.value))
+    put("settings_module", Fact(settings_module, settings_source if settings_module else "not found"))
+
+    trees = _settings_modules(root, settings_module) if settings_module else []
+    settings_files = ", ".join(_relative(path, repo) for path, _ in trees) or "no settings file found"
+    engines = _database_engines(trees)
+    put("database", Fact(engines, settings_files))
+    put("db_driver", _db_driver(engines, deps))
+
+    clients = [name for name in ASYNC_HTTP_CLIENTS if name in deps]
+    if clients:
+        put("http_client", Fact(clients[0], deps[clients[0]].source))
+    else:
+        imported = dict(_imported_top_modules(root, ASYNC_HTTP_CLIENTS))
+        client = next((name for name in ASYNC_HTTP_CLIENTS if name in imported), None)
+        source = f"imported in {_relative(imported[client], repo)}" if client else "no async HTTP client found"
+        put("http_client", Fact(client, source))
+    requests = deps.get("requests")
+    put("sync_http_clients", Fact(["requests"] if requests else [], requests.source if requests else "none declared"))
+
+    server = next((name for name in ASGI_SERVERS if name in deps), None)
+    if server:
+        put("asgi_server", Fact(server, deps[server].source))
+    elif "uvicorn-worker" in deps:
+        put("asgi_server", Fact("uvicorn", deps["uvicorn-worker"].source))
+    else:
+        put("asgi_server", Fact(None, "no ASGI server dependency found"))
+
+    uses_pytest = "pytest-django" in deps or "django_settings_module" in pytest_options
+    if uses_pytest:
+        source = deps["pytest-django"].source if "pytest-django" in deps else f"{pytest_name}: DJANGO_SETTINGS_MODULE"
+        put("test_runner", Fact("pytest", source))
+        # pytest runs from the directory that holds its configuration.
+        where = pytest_file.parent if pytest_file else root
+        prefix = f"cd {_relative(where, repo)} && " if where != repo else ""
+        put("test_command", Fact(f"{prefix}python -m pytest", pytest_name or "pytest-django"))
+    else:
+        put("test_runner", Fact("django", "no pytest-django dependency"))
+        prefix = f"cd {_relative(root, repo)} && " if root != repo else ""
+        put("test_command", Fact(f"{prefix}python manage.py test", "manage.py test"))
+    asyncio_plugin = deps.get("pytest-asyncio")
+    put("pytest_asyncio", Fact(bool(asyncio_plugin), asyncio_plugin.source if asyncio_plugin else "not declared"))
+    mode = pytest_options.get("asyncio_mode", "strict")
+    put("asyncio_mode", Fact(mode, f"{pytest_name}: asyncio_mode" if "asyncio_mode" in pytest_options else "pytest-asyncio default"))
+
+    put("view_apps", Fact([_relative(root / app, repo) for app in _view_apps(root)], "views*.py and views/ packages"))
+    search_paths = [root, root / "src"] + [p for venv in PROJECT_VENVS for p in (root / venv).glob("lib/python3*/site-packages")]
+    search_paths += [Path(p) for p in sys.path if p and "site-packages" in p and Path(p).is_dir()]
+    verdicts = {name: middleware_is_sync_only(name, search_paths) for name in _middleware(trees)}
+    unresolved = [name for name, verdict in verdicts.items() if verdict is None]
+    source = f"MIDDLEWARE in {settings_files}" + (f"; source not found: {', '.join(unresolved)}" if unresolved else "")
+    put("sync_middleware", Fact([name for name, verdict in verdicts.items() if verdict], source))
+    put("install_deps", _install_deps(dirs, repo))
+    return facts
+
+
+def _django_version(deps: dict[str, Dependency]) -> Fact:
+    if "django" in deps and deps["django"].version:
+        return Fact(deps["django"].version, deps["django"].source)
+    try:
+        installed = metadata.version("django")
+    except metadata.PackageNotFoundError:
+        return Fact(None, "not found")
+    return Fact(parse_version(installed), f"installed with the kit: Django {installed}")
+
+
+def _python_version(dirs: list[Path], django: Version | None) -> Fact:
+    found = Fact(sys.version_info[:2], f"running interpreter: Python {sys.version.split()[0]}")
+    for root in dirs:
+        for name in (".python-version", "runtime.txt"):
+            text = (root / name).is_file() and _read(root / name).strip().removeprefix("python-")
+            if text and parse_version(text):
+                return Fact(parse_version(text), f"{name}: {text.splitlines()[0]}")
+        if (root / "pyproject.toml").is_file():
+            data = _load_toml(root / "pyproject.toml")
+            poetry = data.get("tool", {}).get("poetry", {}).get("dependencies", {})
+            spec = data.get("project", {}).get("requires-python") or poetry.get("python")
+            if spec and lowest_version(str(spec)):
+                found = Fact(lowest_version(str(spec)), f"pyproject.toml: requires-python {spec}")
+                break
+    floor = max((python for series, python in DJANGO_MIN_PYTHON.items() if django and django >= series), default=None)
+    if floor and found.value < floor:
+        return Fact(floor, f"{found.source}, raised to Django {django[0]}.{django[1]}'s minimum")
+    return found
+
+
+def _db_driver(engines: list[str], deps: dict[str, Dependency]) -> Fact:
+    if "postgresql" in engines:
+        # Django 4.2+ imports psycopg (3) first and falls back to psycopg2.
+        for names, driver in ((PSYCOPG3, "psycopg"), (PSYCOPG2, "psycopg2")):
+            found = next((name for name in names if name in deps), None)
+            if found:
+                return Fact(driver, deps[found].source)
+        return Fact(None, "PostgreSQL engine but no psycopg / psycopg2 dependency found")
+    if "mysql" in engines:
+        return Fact("mysqlclient", "MySQL engine")
+    if engines == ["sqlite3"]:
+        return Fact("sqlite3", "Python's standard library")
+    return Fact(None, "no database engine found")
+
+
+REQUIREMENTS_PREFERENCE = (
+    "requirements-dev.txt", "requirements/dev.txt", "requirements/local.txt", "requirements.txt", "requirements/base.txt"
+)
+
+
+def _install_deps(dirs: list[Path], repo: Path) -> Fact:
+    """The shell command, run from ``repo``, that installs the project's dependencies on a CI runner."""
+    for root in dirs:
+        for name in REQUIREMENTS_PREFERENCE:
+            if (root / name).is_file():
+                where = _relative(root / name, repo)
+                return Fact(f"pip install -r {where}", where)
+        prefix = f"cd {_relative(root, repo)} && " if root != repo else ""
+        if (root / "uv.lock").is_file():
+            command = "uv export --frozen --no-hashes --format requirements-txt -o /tmp/requirements.txt"
+            return Fact(f"pip install uv && {prefix}{command} && pip install -r /tmp/requirements.txt", "uv.lock")
+        if (root / "poetry.lock").is_file():
+            command = "poetry config virtualenvs.create false && poetry install --no-interaction --no-root"
+            return Fact(f"pip install poetry && {prefix}{command}", "poetry.lock")
+        if (root / "pyproject.toml").is_file() and "project" in _load_toml(root / "pyproject.toml"):
+            return Fact(f"pip install -e {_relative(root, repo) if root != repo else '.'}", _relative(root / "pyproject.toml", repo))
+    return Fact(None, "no requirements file or pyproject.toml")

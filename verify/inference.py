@@ -1,0 +1,290 @@
+"""Expression typing inside one async function: which values are QuerySets, managers,
+instances (and which of their relations are loaded), coroutines, requests and sessions.
+
+Unknown stays unknown: ``data.get(...)``, ``request.GET.get(...)``, ``cache.get(...)`` have no
+type here, so no rule can fire on them.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from verify import django_api as api
+from verify import types as ty
+from verify.context import FileContext
+from verify.models_index import USER_MODEL
+from verify.types import T
+
+_LIST_BUILDERS = {"list", "tuple", "sorted", "set"}
+_REQUEST_ANNOTATIONS = {"HttpRequest", "ASGIRequest", "WSGIRequest", "Request"}
+_SYNC_TO_ASYNC = {"asgiref.sync.sync_to_async", "channels.db.database_sync_to_async", "sync_to_async", "database_sync_to_async"}
+_COROUTINE_FACTORIES = {"asyncio.sleep", "asyncio.to_thread", "asyncio.wait_for", "asyncio.wait"}
+
+
+def _string_args(call: ast.Call) -> frozenset[str]:
+    return frozenset(
+        arg.value for arg in call.args if isinstance(arg, ast.Constant) and isinstance(arg.value, str)
+    ) | frozenset(
+        arg.args[0].value
+        for arg in call.args
+        if isinstance(arg, ast.Call) and arg.args and isinstance(arg.args[0], ast.Constant) and isinstance(arg.args[0].value, str)
+    )
+
+
+def _with_prefixes(paths: frozenset[str]) -> frozenset[str]:
+    """``user__profile`` also loads ``user``."""
+    out = set(paths)
+    for path in paths:
+        parts = path.split("__")
+        out.update("__".join(parts[:i]) for i in range(1, len(parts)))
+    return frozenset(out)
+
+
+class Typer:
+    def __init__(self, file: FileContext, env: dict[str, T]):
+        self.file = file
+        self.env = env
+
+    # -- entry point -------------------------------------------------------------------------
+    def type_of(self, node: ast.AST | None) -> T | None:
+        if node is None:
+            return None
+        method = getattr(self, "_" + type(node).__name__, None)
+        return method(node) if method else None
+
+    # -- names and attributes ----------------------------------------------------------------
+    def _Name(self, node: ast.Name) -> T | None:
+        if node.id in self.env:
+            return self.env[node.id]
+        return self.model_class(node)
+
+    def model_class(self, node: ast.expr) -> T | None:
+        """A name that refers to a model class, by the project's model index or by its import."""
+        if not isinstance(node, ast.Name):
+            return None
+        name = node.id
+        qualified = self.file.imports.get(name, "")
+        if qualified in ("django.contrib.auth.models.User",) or name in self.file.models.models and name != USER_MODEL:
+            return T(ty.MODEL, USER_MODEL if qualified.endswith("auth.models.User") else name)
+        if name == "User" and (qualified.endswith(".User") or name in self.file.models.models):
+            return T(ty.MODEL, USER_MODEL)
+        value = self.file.module_values.get(name)
+        if isinstance(value, ast.Call) and self._call_qualified(value).endswith("get_user_model"):
+            return T(ty.MODEL, USER_MODEL)
+        if ".models." in qualified and name[:1].isupper():  # from shop.models import Order
+            return T(ty.MODEL, name)
+        return None
+
+    def _Attribute(self, node: ast.Attribute) -> T | None:
+        base = self.type_of(node.value)
+        if base is None:
+            if isinstance(node.value, ast.Name) and node.value.id == "self" and node.attr == "request":
+                return T(ty.REQUEST)
+            if node.attr == "objects" and isinstance(node.value, ast.Name) and node.value.id[:1].isupper():
+                # Model.objects on a model the index does not know (views checked without their models)
+                if node.value.id not in self.env and not self.file.imports.get(node.value.id, "").startswith(("django.", "rest_framework")) or self.file.imports.get(node.value.id, "").endswith(".User"):
+                    return T(ty.MANAGER, node.value.id, origin=f"{node.value.id}.objects")
+            if node.attr == "model" and isinstance(node.value, ast.Name) and node.value.id == "self":
+                return T(ty.MODEL, None)
+            return None
+        attr = node.attr
+        if base.kind == ty.MODEL:
+            info = self.file.models.get(base.model)
+            managers = info.managers if info else {"objects"}
+            if attr in managers or attr in ("objects", "_default_manager", "_base_manager"):
+                return T(ty.MANAGER, base.model, origin=f"{base.model or 'Model'}.{attr}")
+            return None
+        if base.kind == ty.INSTANCE:
+            relation = self.file.models.relation(base.model, attr)
+            if relation is None:
+                return None
+            if relation.kind in ("fk", "o2o", "reverse_o2o"):
+                return T(ty.INSTANCE, relation.target, loaded=ty.instance_loaded(base.loaded, attr), origin=self.file.source_of(node))
+            return T(ty.RELATED_MANAGER, relation.target, loaded=ty.instance_loaded(base.loaded, attr) if attr in base.loaded else frozenset(), origin=self.file.source_of(node), extra={"prefetched": attr in base.loaded})
+        if base.kind == ty.REQUEST:
+            if attr == "user":
+                return T(ty.INSTANCE, USER_MODEL, origin="request.user", extra={"request_user": True})
+            if attr == "session":
+                return T(ty.SESSION, origin="request.session")
+        return None
+
+    # -- calls -------------------------------------------------------------------------------
+    def _call_qualified(self, call: ast.Call) -> str:
+        return self.file.qualified(call.func) or ""
+
+    def _Call(self, node: ast.Call) -> T | None:
+        func = node.func
+        if isinstance(func, ast.Attribute):
+            receiver = self.type_of(func.value)
+            if receiver is not None:
+                result = self.method_result(receiver, func.attr, node)
+                if result is not None:
+                    return result
+        qualified = self._call_qualified(node)
+        name = qualified.rsplit(".", 1)[-1]
+        if isinstance(func, ast.Name):
+            if func.id in self.env:
+                return None
+            model = self.model_class(func)
+            if model is not None:  # Product(name=...) builds an instance whose given relations are set
+                return T(ty.INSTANCE, model.model, loaded=frozenset(k.arg for k in node.keywords if k.arg), origin=self.file.source_of(node))
+            if func.id in self.file.async_functions:
+                return T(ty.COROUTINE, origin=self.file.source_of(node), extra={"local": func.id})
+            if func.id in _LIST_BUILDERS and node.args:
+                inner = self.type_of(node.args[0])
+                return T(ty.LIST, elem=inner.element() if inner else None)
+        if qualified.startswith("django.") and qualified in api.FUNCTION_ASYNC:
+            return T(ty.COROUTINE, result=self._shortcut_result(node, name), origin=self.file.source_of(node), extra={"django": name})
+        if name in ("get_object_or_404",) and qualified.startswith("django."):
+            return self._shortcut_result(node, name)
+        if name == "get_list_or_404" and qualified.startswith("django."):
+            inner = self._shortcut_result(node, name)
+            return T(ty.LIST, elem=inner)
+        if qualified.endswith("Paginator") and "paginator" in qualified.lower() and not qualified.endswith("AsyncPaginator"):
+            return T(ty.PAGINATOR, origin=self.file.source_of(node))
+        if qualified.endswith("get_user_model"):
+            return T(ty.MODEL, USER_MODEL)
+        if isinstance(func, ast.Call):  # sync_to_async(f)(...), database_sync_to_async(f)(...)
+            inner = self._call_qualified(func)
+            if inner in _SYNC_TO_ASYNC or inner.endswith((".sync_to_async", ".database_sync_to_async")):
+                return T(ty.COROUTINE, origin=self.file.source_of(node), extra={"sync_to_async": True})
+        if qualified in _COROUTINE_FACTORIES:
+            return T(ty.COROUTINE, origin=self.file.source_of(node), extra={"asyncio": name})
+        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == "self":
+            owner = self.file.options.get("_class")
+            if owner and func.attr in self.file.async_methods.get(owner, ()):
+                return T(ty.COROUTINE, origin=self.file.source_of(node), extra={"local": f"self.{func.attr}"})
+        if qualified and "." in qualified:
+            return T(ty.OBJECT, cls=qualified, origin=self.file.source_of(node))
+        return None
+
+    def _shortcut_result(self, node: ast.Call, name: str) -> T | None:
+        if name not in ("aget_object_or_404", "get_object_or_404", "aget_list_or_404", "get_list_or_404") or not node.args:
+            return None
+        source = self.type_of(node.args[0])
+        if source is None:
+            return None
+        if source.kind == ty.MODEL:
+            return T(ty.INSTANCE, source.model)
+        if source.is_lazy:
+            element = source.element()
+            return element.with_(origin=self.file.source_of(node)) if element else None
+        return None
+
+    def method_result(self, receiver: T, method: str, node: ast.Call) -> T | None:
+        kind = receiver.kind
+        origin = self.file.source_of(node)
+        if kind in (ty.MANAGER, ty.QUERYSET, ty.RELATED_MANAGER):
+            if method in api.QUERYSET_CHAIN_METHODS:
+                loaded = receiver.loaded
+                only = receiver.only
+                if method in ("select_related", "prefetch_related"):
+                    loaded = loaded | _with_prefixes(_string_args(node))
+                    if method == "select_related" and not node.args:
+                        loaded = loaded | {"*"}
+                elif method == "only":
+                    only = _string_args(node) | {"pk", "id"}
+                elif method in ("values", "values_list"):
+                    return T(ty.QUERYSET, receiver.model, origin=origin, extra={"values": True})
+                # user.orders.all() after prefetch_related("orders") reads the prefetch cache: no query
+                prefetched = method == "all" and receiver.extra.get("prefetched", False)
+                return T(ty.QUERYSET, receiver.model, loaded=loaded, only=only, origin=origin, extra={"prefetched": prefetched})
+            if method in api.QUERYSET_ASYNC:
+                if method in ("aget", "afirst", "alast", "alatest", "aearliest", "acreate"):
+                    loaded = receiver.loaded | (frozenset(k.arg for k in node.keywords if k.arg) if method == "acreate" else frozenset())
+                    result = T(ty.INSTANCE, receiver.model, loaded=loaded, only=receiver.only, origin=origin)
+                elif method in ("aget_or_create", "aupdate_or_create"):
+                    loaded = receiver.loaded | frozenset(k.arg for k in node.keywords if k.arg)
+                    result = T(ty.LIST, elem=T(ty.INSTANCE, receiver.model, loaded=loaded, origin=origin), extra={"pair": True})
+                else:
+                    result = None
+                return T(ty.COROUTINE, result=result, origin=origin, extra={"django": method})
+            if method in api.QUERYSET_ASYNC_GENERATORS:
+                return T(ty.ASYNC_GEN, receiver.model, elem=receiver.element(), origin=origin)
+            if kind == ty.RELATED_MANAGER and method in api.RELATED_MANAGER_ASYNC:
+                return T(ty.COROUTINE, origin=origin, extra={"django": method})
+            if method in ("get", "first", "last", "latest", "earliest", "create"):
+                return T(ty.INSTANCE, receiver.model, loaded=receiver.loaded, only=receiver.only, origin=origin)
+            if receiver.model == USER_MODEL and method in api.USER_MANAGER_ASYNC:
+                return T(ty.COROUTINE, origin=origin, extra={"django": method})
+            if method not in api.SYNC_QUERY_METHODS and not method.startswith("_") and self.file.models.custom_method_returns_queryset(receiver.model, method):
+                return T(ty.QUERYSET, receiver.model, loaded=receiver.loaded, origin=origin)
+            return None
+        if kind == ty.INSTANCE:
+            if method in api.MODEL_ASYNC or (receiver.model == USER_MODEL and method in api.USER_ASYNC):
+                return T(ty.COROUTINE, origin=origin, extra={"django": method})
+            return None
+        if kind == ty.REQUEST and method == "auser":
+            return T(ty.COROUTINE, result=T(ty.INSTANCE, USER_MODEL, origin="await request.auser()"), origin=origin, extra={"django": "auser"})
+        if kind == ty.SESSION and method in api.SESSION_ASYNC:
+            return T(ty.COROUTINE, origin=origin, extra={"django": method})
+        if kind == ty.MODEL:
+            return None
+        return None
+
+    # -- other expressions -------------------------------------------------------------------
+    def _Await(self, node: ast.Await) -> T | None:
+        inner = self.type_of(node.value)
+        if inner is not None and inner.kind == ty.COROUTINE:
+            return inner.result
+        return None
+
+    def _Subscript(self, node: ast.Subscript) -> T | None:
+        base = self.type_of(node.value)
+        if base is None:
+            return None
+        if base.kind == ty.QUERYSET:
+            if isinstance(node.slice, ast.Slice):
+                return base.with_(origin=self.file.source_of(node))
+            return base.element()
+        if base.kind == ty.LIST and base.elem is not None:
+            return None if isinstance(node.slice, ast.Slice) else base.elem
+        if base.kind == ty.DICT and isinstance(node.slice, ast.Constant):
+            return dict(base.items).get(node.slice.value)
+        return None
+
+    def _comprehension(self, node: ast.ListComp | ast.SetComp | ast.GeneratorExp) -> T | None:
+        generator = node.generators[0]
+        iterated = self.type_of(generator.iter)
+        if len(node.generators) == 1 and isinstance(node.elt, ast.Name) and isinstance(generator.target, ast.Name) and node.elt.id == generator.target.id and iterated:
+            return T(ty.LIST, elem=iterated.element())
+        return T(ty.LIST) if generator.is_async else None
+
+    _ListComp = _SetComp = _comprehension
+
+    def _List(self, node: ast.List) -> T | None:
+        return T(ty.LIST)
+
+    _Tuple = _List
+
+    def _Dict(self, node: ast.Dict) -> T:
+        items = []
+        for key, value in zip(node.keys, node.values):
+            if isinstance(key, ast.Constant) and isinstance(key.value, str):
+                value_type = self.type_of(value)
+                if value_type is not None:
+                    items.append((key.value, value_type))
+        return T(ty.DICT, items=tuple(items))
+
+    def _IfExp(self, node: ast.IfExp) -> T | None:
+        return ty.join(self.type_of(node.body), self.type_of(node.orelse))
+
+    def _NamedExpr(self, node: ast.NamedExpr) -> T | None:
+        return self.type_of(node.value)
+
+
+def parameter_types(function: ast.AsyncFunctionDef | ast.FunctionDef, is_method: bool) -> dict[str, T]:
+    """Initial environment: the view's request parameter."""
+    env: dict[str, T] = {}
+    args = function.args.posonlyargs + function.args.args
+    if is_method and args:
+        args = args[1:]
+    for index, arg in enumerate(args):
+        annotation = arg.annotation
+        annotated = annotation is not None and (
+            (isinstance(annotation, ast.Name) and annotation.id in _REQUEST_ANNOTATIONS)
+            or (isinstance(annotation, ast.Attribute) and annotation.attr in _REQUEST_ANNOTATIONS)
+        )
+        if annotated or (arg.arg == "request" and index == 0):
+            env[arg.arg] = T(ty.REQUEST)
+    return env

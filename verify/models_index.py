@@ -1,0 +1,245 @@
+"""The project's models, read statically from its ``models.py`` / ``models/`` files.
+
+What the rules need to know: which names are models, their forward relations (foreign key,
+one-to-one, many-to-many), the reverse relations other models give them, their plain fields (for
+deferred-field checks), their manager attributes, and which custom manager/queryset methods
+return QuerySets. The user's code is parsed, never imported.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+USER_MODEL = "User"  # the key used for settings.AUTH_USER_MODEL / get_user_model() / auth.User
+_RELATION_FIELDS = {"ForeignKey": "fk", "OneToOneField": "o2o", "ManyToManyField": "m2m", "ParentalKey": "fk"}
+_SKIP_DIRS = {".git", ".venv", "venv", "env", "node_modules", "__pycache__", ".tox", ".nox", "site-packages", "build", "dist", "migrations"}
+
+
+@dataclass
+class Relation:
+    name: str
+    kind: str  # fk, o2o, m2m (forward) or reverse_fk, reverse_o2o, reverse_m2m
+    target: str
+
+
+@dataclass
+class ModelInfo:
+    name: str
+    relations: dict[str, Relation] = field(default_factory=dict)
+    fields: set[str] = field(default_factory=set)
+    managers: set[str] = field(default_factory=lambda: {"objects"})
+    manager_classes: set[str] = field(default_factory=set)
+
+
+@dataclass
+class ModelIndex:
+    models: dict[str, ModelInfo] = field(default_factory=dict)
+    # Custom Manager / QuerySet classes: method name -> True when it returns a QuerySet.
+    queryset_methods: dict[str, dict[str, bool]] = field(default_factory=dict)
+
+    def get(self, name: str | None) -> ModelInfo | None:
+        return self.models.get(name) if name else None
+
+    def relation(self, model: str | None, attr: str) -> Relation | None:
+        info = self.get(model)
+        return info.relations.get(attr) if info else None
+
+    def custom_method_returns_queryset(self, model: str | None, method: str) -> bool:
+        info = self.get(model)
+        classes = info.manager_classes if info else set(self.queryset_methods)
+        return any(self.queryset_methods.get(cls, {}).get(method) for cls in classes)
+
+    def relation_names(self) -> set[str]:
+        return {name for info in self.models.values() for name in info.relations}
+
+
+def _target_name(node: ast.expr, current: str) -> str | None:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        if node.value == "self":
+            return current
+        tail = node.value.rsplit(".", 1)[-1]
+        return USER_MODEL if node.value in ("auth.User", "AUTH_USER_MODEL") else tail
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        if node.attr == "AUTH_USER_MODEL":
+            return USER_MODEL
+        return node.attr
+    if isinstance(node, ast.Call) and isinstance(node.func, (ast.Name, ast.Attribute)):
+        func = node.func.id if isinstance(node.func, ast.Name) else node.func.attr
+        if func == "get_user_model":
+            return USER_MODEL
+    return None
+
+
+def _call_name(node: ast.expr) -> str | None:
+    if isinstance(node, ast.Call):
+        func = node.func
+        if isinstance(func, ast.Name):
+            return func.id
+        if isinstance(func, ast.Attribute):
+            return func.attr
+    return None
+
+
+def _returns_queryset(func: ast.FunctionDef) -> bool:
+    from verify.django_api import QUERYSET_CHAIN_METHODS
+
+    for node in ast.walk(func):
+        if isinstance(node, ast.Return) and node.value is not None:
+            expr = node.value
+            while isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute):
+                if expr.func.attr not in QUERYSET_CHAIN_METHODS:
+                    break
+                expr = expr.func.value
+            else:
+                if isinstance(expr, ast.Name) and expr.id == "self" and node.value is not expr:
+                    return True
+                if isinstance(expr, ast.Call) and _call_name(expr) == "super":
+                    return True
+            if isinstance(expr, ast.Call) and _call_name(expr) in ("get_queryset", "super"):
+                return True
+    return False
+
+
+def _is_model_base(base: ast.expr, known: set[str]) -> bool:
+    name = base.attr if isinstance(base, ast.Attribute) else base.id if isinstance(base, ast.Name) else None
+    return name in known or name in {"Model", "AbstractUser", "AbstractBaseUser", "PermissionsMixin"}
+
+
+def _scan_file(tree: ast.Module, index: ModelIndex, pending: list[tuple[str, ast.ClassDef]]) -> None:
+    for node in tree.body:
+        if not isinstance(node, ast.ClassDef):
+            continue
+        base_names = {b.attr if isinstance(b, ast.Attribute) else getattr(b, "id", "") for b in node.bases}
+        if any(name.endswith(("Manager", "QuerySet")) for name in base_names) or node.name.endswith(("Manager", "QuerySet")):
+            methods = {
+                item.name: _returns_queryset(item)
+                for item in node.body
+                if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))
+            }
+            index.queryset_methods[node.name] = methods
+        pending.append((node.name, node))
+
+
+def _add_model(name: str, node: ast.ClassDef, index: ModelIndex, parents: list[ModelInfo]) -> ModelInfo:
+    key = USER_MODEL if name == "User" or any(
+        getattr(b, "id", getattr(b, "attr", "")) in ("AbstractUser", "AbstractBaseUser") for b in node.bases
+    ) else name
+    info = index.models.setdefault(key, ModelInfo(key))
+    for parent in parents:  # abstract and multi-table parents pass their fields on
+        info.relations.update(parent.relations)
+        info.fields |= parent.fields
+        info.managers |= parent.managers
+        info.manager_classes |= parent.manager_classes
+    for item in node.body:
+        if not (isinstance(item, (ast.Assign, ast.AnnAssign)) and isinstance(item.value, ast.Call)):
+            continue
+        targets = item.targets if isinstance(item, ast.Assign) else [item.target]
+        names = [t.id for t in targets if isinstance(t, ast.Name)]
+        if not names:
+            continue
+        call = item.value
+        func = _call_name(call)
+        if func in _RELATION_FIELDS and call.args or (func in _RELATION_FIELDS and any(k.arg == "to" for k in call.keywords)):
+            target_node = call.args[0] if call.args else next(k.value for k in call.keywords if k.arg == "to")
+            target = _target_name(target_node, key)
+            if target:
+                related_name = next((k.value.value for k in call.keywords if k.arg == "related_name" and isinstance(k.value, ast.Constant)), None)
+                for attr in names:
+                    info.relations[attr] = Relation(attr, _RELATION_FIELDS[func], target)
+                    info.fields.add(attr + "_id")
+                    _add_reverse(index, target, key, _RELATION_FIELDS[func], related_name)
+            continue
+        if func and (func.endswith("Manager") or func in ("as_manager", "from_queryset")) or (
+            isinstance(call.func, ast.Call) and _call_name(call.func) == "from_queryset"
+        ):
+            info.managers.update(names)
+            owner = call.func
+            while isinstance(owner, ast.Call):
+                owner = owner.func
+            while isinstance(owner, ast.Attribute):
+                if owner.attr in ("as_manager", "from_queryset"):
+                    owner = owner.value
+                    continue
+                break
+            cls = owner.id if isinstance(owner, ast.Name) else owner.attr if isinstance(owner, ast.Attribute) else None
+            if cls:
+                info.manager_classes.add(cls)
+            for arg in ([] if not isinstance(call.func, ast.Call) else call.func.args):
+                if isinstance(arg, ast.Name):
+                    info.manager_classes.add(arg.id)
+            continue
+        if func and func.endswith("Field"):
+            info.fields.update(names)
+    return info
+
+
+def _add_reverse(index: ModelIndex, target: str, source: str, kind: str, related_name: str | None) -> None:
+    if related_name and (related_name.endswith("+")):
+        return
+    reverse = index.models.setdefault(target, ModelInfo(target))
+    if kind == "o2o":
+        name, reverse_kind = related_name or source.lower(), "reverse_o2o"
+    else:
+        name, reverse_kind = related_name or source.lower() + "_set", "reverse_" + kind
+    reverse.relations.setdefault(name, Relation(name, reverse_kind, source))
+
+
+def model_files(root: Path) -> list[Path]:
+    found = []
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if d not in _SKIP_DIRS and not d.startswith(".") and not (Path(folder, d, "pyvenv.cfg")).exists()]
+        if os.path.basename(folder) == "models":
+            found.extend(Path(folder, name) for name in files if name.endswith(".py"))
+        elif "models.py" in files:
+            found.append(Path(folder, "models.py"))
+    return sorted(found)
+
+
+def build_index(sources: list[str]) -> ModelIndex:
+    """Index from the sources of model files; classes are resolved to a fixed point so that
+    abstract bases defined after (or in another file than) their subclasses still count."""
+    index = ModelIndex()
+    pending: list[tuple[str, ast.ClassDef]] = []
+    for source in sources:
+        try:
+            _scan_file(ast.parse(source), index, pending)
+        except (SyntaxError, ValueError):
+            continue
+    models: dict[str, ast.ClassDef] = {}
+    changed = True
+    while changed:
+        changed = False
+        for name, node in pending:
+            if name not in models and any(_is_model_base(b, set(models)) for b in node.bases):
+                models[name] = node
+                changed = True
+    done: dict[str, ModelInfo] = {}
+    for name, node in models.items():
+        parents = [done[b.id] for b in node.bases if isinstance(b, ast.Name) and b.id in done]
+        done[name] = _add_model(name, node, index, parents)
+    index.models.setdefault(USER_MODEL, ModelInfo(USER_MODEL))
+    user = index.models[USER_MODEL]
+    user.fields |= {"username", "email", "password", "first_name", "last_name", "is_staff", "is_active", "is_superuser", "last_login", "date_joined", "id", "pk"}
+    for name in ("groups", "user_permissions"):
+        user.relations.setdefault(name, Relation(name, "m2m", name))
+    return index
+
+
+_CACHE: dict[Path, ModelIndex] = {}
+
+
+def index_for(root: Path) -> ModelIndex:
+    if root not in _CACHE:
+        sources = []
+        for path in model_files(root):
+            try:
+                sources.append(path.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError):
+                continue
+        _CACHE[root] = build_index(sources)
+    return _CACHE[root]

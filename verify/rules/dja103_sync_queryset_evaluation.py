@@ -1,0 +1,114 @@
+"""## What it does
+Checks for QuerySets evaluated synchronously in async code: `for` loops and comprehensions,
+`list()`, `tuple()`, `set()`, `sorted()`, `len()`, `bool()`, truth tests (`if qs:`), indexing
+(`qs[0]`) and membership (`obj in qs`).
+
+## Why is this bad?
+Evaluating a QuerySet runs its query, and from the event loop that raises
+`SynchronousOnlyOperation`. A QuerySet read through `prefetch_related` (`order.items.all()`
+after `prefetch_related("items")`) is already in memory and is fine.
+
+## Example
+```python
+async def order_list(request):
+    orders = Order.objects.filter(paid=True)
+    return JsonResponse({"ids": [order.id for order in orders], "total": len(orders)})
+```
+
+## Use instead
+```python
+async def order_list(request):
+    orders = [order async for order in Order.objects.filter(paid=True)]
+    return JsonResponse({"ids": [order.id for order in orders], "total": len(orders)})
+```
+"""
+
+import ast
+
+from verify import types as ty
+from verify.registry import Rule
+
+rule = Rule("DJA103", "sync-queryset-evaluation", __doc__, min_version=(4, 1))
+
+_BUILTINS = {"list": "a list", "tuple": "a tuple", "set": "a set", "sorted": "a sorted list", "dict": "a dict",
+             "len": "its length", "bool": "its truth value", "sum": "a sum", "any": "any()", "all": "all()",
+             "max": "max()", "min": "min()", "enumerate": "enumerate()", "next": "next()", "iter": "iter()"}
+_FIX = {
+    "len": "use `await {qs}.acount()`",
+    "bool": "use `await {qs}.aexists()`",
+    "truth": "use `await {qs}.aexists()`",
+    "index": "use `await {qs}.afirst()` (or slice and iterate with `async for`)",
+    "in": "use `await {qs}.acontains(obj)`",
+}
+
+
+def _lazy(node: ast.AST, ctx):
+    value = ctx.type_of(node)
+    if value is None or not value.is_lazy or value.extra.get("prefetched"):
+        return None
+    return value
+
+
+def _report(node: ast.AST, target: ast.AST, how: str, ctx, fix: str = "") -> None:
+    qs = ctx.source(target, 50)
+    hint = (fix or "build a list with `[obj async for obj in {qs}]` first").format(qs=qs)
+    ctx.report(node, f"QuerySet `{qs}` is evaluated synchronously ({how}) in async code: raises SynchronousOnlyOperation", hint)
+
+
+@rule.visits(ast.For)
+def check_for(node: ast.For, ctx) -> None:
+    if _lazy(node.iter, ctx):
+        _report(node.iter, node.iter, "a `for` loop", ctx, "use `async for obj in {qs}`")
+
+
+@rule.visits(ast.comprehension)
+def check_comprehension(node: ast.comprehension, ctx) -> None:
+    if not node.is_async and _lazy(node.iter, ctx):
+        _report(node.iter, node.iter, "a comprehension", ctx, "use `[obj async for obj in {qs}]`")
+
+
+@rule.visits(ast.Call)
+def check_builtin(node: ast.Call, ctx) -> None:
+    if isinstance(node.func, ast.Name) and node.func.id in _BUILTINS and node.args and node.func.id not in ctx.typer.env:
+        if node.func.id in ctx.file.sync_functions or node.func.id in ctx.file.imports:
+            return
+        if _lazy(node.args[0], ctx):
+            _report(node, node.args[0], f"`{node.func.id}()`", ctx, _FIX.get(node.func.id, ""))
+
+
+@rule.visits(ast.If, ast.While, ast.IfExp, ast.Assert)
+def check_truth(node, ctx) -> None:
+    _truth(node.test, ctx)
+
+
+@rule.visits(ast.BoolOp)
+def check_boolop(node: ast.BoolOp, ctx) -> None:
+    for value in node.values[:-1]:  # the last operand is returned, not tested
+        _truth(value, ctx)
+
+
+@rule.visits(ast.UnaryOp)
+def check_not(node: ast.UnaryOp, ctx) -> None:
+    if isinstance(node.op, ast.Not):
+        _truth(node.operand, ctx)
+
+
+def _truth(test: ast.AST, ctx) -> None:
+    if _lazy(test, ctx):
+        _report(test, test, "a truth test", ctx, _FIX["truth"])
+
+
+@rule.visits(ast.Subscript)
+def check_index(node: ast.Subscript, ctx) -> None:
+    if isinstance(node.slice, ast.Slice) or not isinstance(node.ctx, ast.Load):
+        return
+    value = _lazy(node.value, ctx)
+    if value is not None and value.kind == ty.QUERYSET:
+        _report(node, node.value, "indexing", ctx, _FIX["index"])
+
+
+@rule.visits(ast.Compare)
+def check_in(node: ast.Compare, ctx) -> None:
+    for op, right in zip(node.ops, node.comparators):
+        if isinstance(op, (ast.In, ast.NotIn)) and _lazy(right, ctx):
+            _report(node, right, "`in`", ctx, _FIX["in"])

@@ -1,0 +1,80 @@
+"""## What it does
+Checks for `await` on values that are not awaitable: a QuerySet or manager (also inside
+`asyncio.gather`), and `qs.aiterator()`, which is an async generator. Also checks `async for`
+over a manager or related manager, which has no `__aiter__`.
+
+## Why is this bad?
+A QuerySet has `__aiter__` but no `__await__`: `await qs` raises
+`TypeError: object QuerySet can't be used in 'await' expression`, and `asyncio.gather(qs)`
+raises `TypeError: An asyncio.Future, a coroutine or an awaitable is required`.
+
+## Example
+```python
+async def product_detail(request, product_id):
+    reviews, related = await asyncio.gather(
+        Review.objects.filter(product_id=product_id)[:5],
+        Product.objects.exclude(id=product_id)[:4],
+    )
+```
+
+## Use instead
+```python
+async def product_detail(request, product_id):
+    reviews = [r async for r in Review.objects.filter(product_id=product_id)[:5]]
+    related = [p async for p in Product.objects.exclude(id=product_id)[:4]]
+```
+"""
+
+import ast
+
+from verify import types as ty
+from verify.registry import Rule
+
+rule = Rule("DJA104", "await-not-awaitable", __doc__, min_version=(4, 1))
+
+
+def _problem(node: ast.AST, ctx) -> str | None:
+    value = ctx.type_of(node)
+    if value is None:
+        return None
+    text = ctx.source(node, 50)
+    if value.kind == ty.ASYNC_GEN:
+        return f"`{text}` is an async generator, not awaitable: iterate it with `async for obj in {text}`"
+    if value.is_lazy:
+        return f"QuerySet `{text}` is not awaitable: build a list with `[obj async for obj in {text}]`"
+    return None
+
+
+@rule.visits(ast.Await)
+def check_await(node: ast.Await, ctx) -> None:
+    problem = _problem(node.value, ctx)
+    if problem:
+        ctx.report(node, f"`await` on a value that is not awaitable (TypeError)", problem)
+
+
+@rule.visits(ast.Call)
+def check_gather(node: ast.Call, ctx) -> None:
+    if (ctx.qualified(node.func) or "").endswith(("asyncio.gather", "asyncio.wait")) or (
+        isinstance(node.func, ast.Name) and node.func.id == "gather"
+    ):
+        for arg in node.args:
+            problem = _problem(arg, ctx)
+            if problem:
+                ctx.report(arg, "`asyncio.gather` got a QuerySet, which is not awaitable (TypeError)", problem)
+
+
+@rule.visits(ast.AsyncFor)
+def check_async_for(node: ast.AsyncFor, ctx) -> None:
+    value = ctx.type_of(node.iter)
+    if value is not None and value.kind in (ty.MANAGER, ty.RELATED_MANAGER):
+        text = ctx.source(node.iter, 50)
+        ctx.report(node.iter, f"`async for` over manager `{text}`: managers are not iterable (TypeError)", f"iterate `{text}.all()`")
+
+
+@rule.visits(ast.comprehension)
+def check_async_comprehension(node: ast.comprehension, ctx) -> None:
+    if node.is_async:
+        value = ctx.type_of(node.iter)
+        if value is not None and value.kind in (ty.MANAGER, ty.RELATED_MANAGER):
+            text = ctx.source(node.iter, 50)
+            ctx.report(node.iter, f"`async for` over manager `{text}`: managers are not iterable (TypeError)", f"iterate `{text}.all()`")

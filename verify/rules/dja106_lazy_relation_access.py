@@ -1,0 +1,61 @@
+"""## What it does
+Checks for lazy relation access on model instances in async code: a forward foreign key or
+one-to-one (`order.user`), a reverse one-to-one (`user.profile`), or a field deferred by
+`only()` / `defer()`, unless the query that loaded the instance covered it with
+`select_related` (or `prefetch_related`). `order.user_id` is a plain column and is fine.
+
+## Why is this bad?
+An uncached relation runs a query on first access, and from the event loop that raises
+`SynchronousOnlyOperation`. Django has no async attribute accessor (`await order.auser` does
+not exist), so the relation must be loaded by the query.
+
+## Example
+```python
+async def order_detail(request, order_id):
+    order = await Order.objects.aget(id=order_id)
+    return JsonResponse({"customer": order.user.email})
+```
+
+## Use instead
+```python
+async def order_detail(request, order_id):
+    order = await Order.objects.select_related("user").aget(id=order_id)
+    return JsonResponse({"customer": order.user.email})
+```
+"""
+
+import ast
+
+from verify import types as ty
+from verify.registry import Rule
+
+rule = Rule("DJA106", "lazy-relation-access", __doc__, min_version=(4, 1))
+
+
+@rule.visits(ast.Attribute)
+def check(node: ast.Attribute, ctx) -> None:
+    if not isinstance(node.ctx, ast.Load):
+        return
+    receiver = ctx.type_of(node.value)
+    if receiver is None or receiver.kind != ty.INSTANCE or "*" in receiver.loaded:
+        return
+    attr = node.attr
+    text = ctx.source(node.value, 40)
+    relation = ctx.file.models.relation(receiver.model, attr)
+    if relation is not None and relation.kind in ("fk", "o2o", "reverse_o2o"):
+        if attr in receiver.loaded:
+            return
+        if receiver.extra.get("request_user"):
+            hint = f"load it in the query: `await {relation.target}.objects.aget(user=user)` after `user = await request.auser()`"
+        elif relation.kind == "reverse_o2o":
+            hint = f"add `select_related(\"{attr}\")` to the query that loads `{text}`, or fetch it: `await {relation.target}.objects.aget(...)`"
+        else:
+            hint = f"add `select_related(\"{attr}\")` to the query that loads `{text}`" + (
+                f" (or compare `{text}.{attr}_id`)" if relation.kind != "reverse_o2o" else "")
+        ctx.report(node, f"`{text}.{attr}` loads a relation lazily in async code (raises SynchronousOnlyOperation)", hint)
+        return
+    if receiver.only is not None and relation is None:
+        info = ctx.file.models.get(receiver.model)
+        if info is not None and attr in info.fields and attr not in receiver.only:
+            ctx.report(node, f"`{text}.{attr}` reads a field deferred by `only()`: it runs a query (raises SynchronousOnlyOperation)",
+                       f"add \"{attr}\" to `only()`")

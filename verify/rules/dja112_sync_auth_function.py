@@ -1,0 +1,40 @@
+"""## What it does
+Checks for the sync auth functions in async code: `authenticate()`, `login()`, `logout()`,
+`get_user()`, `update_session_auth_hash()`.
+
+## Why is this bad?
+They query the user and write the session synchronously, which raises
+`SynchronousOnlyOperation`. Django 5.0 added `aauthenticate()`, `alogin()`, `alogout()`,
+`aget_user()` and `aupdate_session_auth_hash()`.
+
+## Example
+```python
+async def login_view(request):
+    user = authenticate(request, username=name, password=password)
+    login(request, user)
+```
+
+## Use instead
+```python
+async def login_view(request):
+    user = await aauthenticate(request, username=name, password=password)
+    await alogin(request, user)
+```
+"""
+
+import ast
+
+from verify import hints
+from verify.registry import Rule
+
+rule = Rule("DJA112", "sync-auth-function", __doc__, min_version=(4, 1))
+_FUNCTIONS = {"authenticate", "login", "logout", "get_user", "update_session_auth_hash"}
+
+
+@rule.visits(ast.Call)
+def check(node: ast.Call, ctx) -> None:
+    qualified = ctx.qualified(node.func) or ""
+    module, _, name = qualified.rpartition(".")
+    if module == "django.contrib.auth" and name in _FUNCTIONS:
+        ctx.report(node, f"`{name}()` queries the database synchronously in async code (raises SynchronousOnlyOperation)",
+                   hints.async_twin(f"{name}(...)", f"a{name}(...)", (5, 0), ctx.version))

@@ -1,0 +1,69 @@
+"""Tell the detector which view and request it is looking at.
+
+Both test clients end in ``BaseHandler._get_response`` (``Client``, WSGI: an async view then runs
+through ``async_to_sync`` on a loop in another thread) or ``_get_response_async``
+(``AsyncClient``, ASGI: the view runs on the test's own loop). Both hand the resolved view to
+``make_view_atomic`` right before calling it, and nothing else: the view middleware, the response
+checks and ``request.resolver_match`` keep seeing the original callback. Wrapping its result is
+the narrowest hook that sees every async view call of every request.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+
+from verify.runtime.detector import CURRENT_REQUEST, RequestInfo
+
+
+def view_path(view: Callable) -> str:
+    """Dotted path of a view, class-based views named by their class."""
+    target = getattr(view, "view_class", view)
+    return f"{target.__module__}.{getattr(target, '__qualname__', type(target).__qualname__)}"
+
+
+def _describing_request(view: Callable, path: str) -> Callable:
+    from django.conf import settings
+
+    @functools.wraps(view)
+    async def view_with_request_info(request, *args, **kwargs):
+        token = CURRENT_REQUEST.set(
+            RequestInfo(
+                view=path,
+                method=request.method,
+                path=request.get_full_path(),
+                has_session_cookie=settings.SESSION_COOKIE_NAME in request.COOKIES,
+            )
+        )
+        try:
+            return await view(request, *args, **kwargs)
+        finally:
+            CURRENT_REQUEST.reset(token)
+
+    return view_with_request_info
+
+
+class ViewHook:
+    def __init__(self) -> None:
+        self._original: Callable | None = None
+
+    def install(self) -> None:
+        from asgiref.sync import iscoroutinefunction
+        from django.core.handlers.base import BaseHandler
+
+        original = self._original = BaseHandler.make_view_atomic
+
+        @functools.wraps(original)
+        def make_view_atomic(handler, view):
+            wrapped = original(handler, view)
+            # Sync views are left alone: they run in worker threads, never on the loop.
+            return _describing_request(wrapped, view_path(view)) if iscoroutinefunction(wrapped) else wrapped
+
+        BaseHandler.make_view_atomic = make_view_atomic
+
+    def uninstall(self) -> None:
+        if self._original is not None:
+            from django.core.handlers.base import BaseHandler
+
+            BaseHandler.make_view_atomic = self._original
+            self._original = None

@@ -1,0 +1,64 @@
+"""What the verifier knows about a value in async code: the abstract types of the analysis."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+# Kinds of value the rules care about.
+MODEL = "model"  # a model class: Product
+MANAGER = "manager"  # Product.objects
+QUERYSET = "queryset"  # Product.objects.filter(...)
+RELATED_MANAGER = "related_manager"  # user.orders, product.tags
+INSTANCE = "instance"  # a model instance
+COROUTINE = "coroutine"  # an un-awaited coroutine
+ASYNC_GEN = "async_gen"  # qs.aiterator()
+LIST = "list"  # an evaluated sequence (elements in ``elem``)
+DICT = "dict"  # a dict literal (values in ``items``)
+REQUEST = "request"
+SESSION = "session"
+PAGINATOR = "paginator"  # django.core.paginator.Paginator
+OBJECT = "object"  # anything else built by a known constructor (``cls`` is its qualified name)
+
+LAZY = frozenset({MANAGER, QUERYSET, RELATED_MANAGER})
+
+
+@dataclass(frozen=True)
+class T:
+    kind: str
+    model: str | None = None
+    # select_related / prefetch_related paths already loaded ("user", "user__profile")
+    loaded: frozenset[str] = frozenset()
+    # fields loaded by only(); None when every field is loaded
+    only: frozenset[str] | None = None
+    result: T | None = None  # COROUTINE: the type after ``await``
+    elem: T | None = None  # LIST / ASYNC_GEN / QUERYSET iteration: element type
+    items: tuple[tuple[str, T], ...] = ()  # DICT
+    cls: str = ""  # OBJECT: qualified constructor name
+    origin: str = ""  # source text that produced it, for messages
+    extra: dict = field(default_factory=dict, compare=False, hash=False)
+
+    def with_(self, **changes) -> T:
+        return replace(self, **changes)
+
+    @property
+    def is_lazy(self) -> bool:
+        return self.kind in LAZY
+
+    def element(self) -> T | None:
+        """Type of one item when iterated (async or not)."""
+        if self.kind in (QUERYSET, RELATED_MANAGER, MANAGER, ASYNC_GEN, LIST) and self.elem is not None:
+            return self.elem
+        if self.kind in (QUERYSET, RELATED_MANAGER, MANAGER):
+            return T(INSTANCE, self.model, loaded=self.loaded, only=self.only)
+        return None
+
+
+def instance_loaded(paths: frozenset[str], attr: str) -> frozenset[str]:
+    """select_related paths below ``attr``: ("user__profile",) -> ("profile",) for ``order.user``."""
+    prefix = attr + "__"
+    return frozenset(path[len(prefix):] for path in paths if path.startswith(prefix))
+
+
+def join(a: T | None, b: T | None) -> T | None:
+    """The type after two branches meet: kept only when both agree."""
+    return a if a == b else None
