@@ -56,7 +56,15 @@ class Typer:
     def _Name(self, node: ast.Name) -> T | None:
         if node.id in self.env:
             return self.env[node.id]
-        return self.model_class(node)
+        model = self.model_class(node)
+        if model is not None:
+            return model
+        value = self.file.module_values.get(node.id)
+        if isinstance(value, ast.Call):  # module-level client: s3 = boto3.client("s3")
+            module_type = Typer(self.file, {}).type_of(value)
+            if module_type is not None and module_type.kind == ty.OBJECT:
+                return module_type
+        return None
 
     def model_class(self, node: ast.expr) -> T | None:
         """A name that refers to a model class, by the project's model index or by its import."""
