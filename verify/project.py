@@ -8,7 +8,8 @@ from pathlib import Path
 from verify.django_api import KNOWN_VERSIONS, NEWEST, Version
 
 ROOT_MARKERS = ("manage.py", "pyproject.toml", "setup.cfg", "setup.py", ".git")
-_REQUIREMENT = re.compile(r"""^\s*["']?django\s*(?:\[[^\]]*\])?\s*(?P<spec>[=<>~!][^;#"'\n]*)""", re.IGNORECASE | re.MULTILINE)
+# "Django>=5.2,<6" in requirements files and pyproject dependency lists; not "pytest-django>=4".
+_REQUIREMENT = re.compile(r"""(?<![\w.-])django\s*(?:\[[^\]]*\])?\s*(?P<spec>[=<>~!][^;#"'\n\]]*)""", re.IGNORECASE)
 _LOCK_VERSION = re.compile(r'name\s*=\s*"django"\s*\n\s*version\s*=\s*"(?P<version>[\d.]+)"', re.IGNORECASE)
 _PIPFILE_LOCK = re.compile(r'"django"\s*:\s*\{[^}]*"version"\s*:\s*"==(?P<version>[\d.]+)"', re.IGNORECASE | re.DOTALL)
 

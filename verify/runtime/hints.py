@@ -1,8 +1,8 @@
 """Map a runtime violation to the static rule that would have caught it, and to its fix.
 
 The fix text comes from the rule registry (the rule's summary and ``## Use instead`` section), so
-the static checker and the runtime plugin never give two different answers. Rules that are not
-registered yet fall back to the one-line hints below.
+the static checker and the runtime plugin never give two different answers. The blocking-call
+rules (DJA3xx) fall back to the one-line hints below until they are registered.
 """
 
 from __future__ import annotations
@@ -11,23 +11,8 @@ from dataclasses import dataclass
 
 from verify.runtime.detector import BLOCKING, LibraryFrame, Violation
 
-# code -> (rule name, hint): used only while the registry has no such rule.
+# code -> (rule name, hint) for the blocking-call rules, used only until the registry has them.
 FALLBACK_HINTS = {
-    "DJA102": ("sync-orm-call", "Use the ORM's async twin (`aget`, `acount`, `acreate`, `asave`, ...)."),
-    "DJA103": (
-        "sync-queryset-evaluation",
-        "Evaluate QuerySets with `async for` or `[x async for x in qs]`, not list()/len()/bool()/for.",
-    ),
-    "DJA106": (
-        "lazy-relation-access",
-        "Load relations up front with `select_related`/`prefetch_related` (or `aprefetch_related_objects`).",
-    ),
-    "DJA107": ("request-user-in-async", "Use `user = await request.auser()` instead of `request.user`."),
-    "DJA108": ("sync-session-access", "Use the async session API: `await request.session.aget(...)`, `aset`, ..."),
-    "DJA201": (
-        "lazy-queryset-in-render",
-        "Pass evaluated lists to render() (`[x async for x in qs]`), or return a TemplateResponse.",
-    ),
     "DJA301": ("blocking-http", "Use an async HTTP client (`httpx2.AsyncClient`, `aiohttp`)."),
     "DJA302": ("blocking-sleep", "Use `await asyncio.sleep(...)` instead of `time.sleep(...)`."),
     "DJA303": ("blocking-file-io", "Move file I/O to `sync_to_async(...)` or use `aiofiles`/`anyio.Path`."),
@@ -39,30 +24,36 @@ FALLBACK_HINTS = {
     "DJA310": ("blocking-input", "Never read stdin from a view."),
 }
 
-# Markers in the library frames under the project's line, most specific first.
+# (file marker, function or None, code): the first marker found among the library frames under
+# the project's line wins, so the more specific ones come first.
 _SYNC_ONLY_MARKERS = (
-    ("/django/contrib/auth/", "DJA107"),
-    ("/django/contrib/sessions/", "DJA108"),
-    ("/django/template/", "DJA201"),
-    ("/django/db/models/fields/related_descriptors.py", "DJA106"),
-    ("/django/db/models/query_utils.py", "DJA106"),  # DeferredAttribute: only()/defer() fields
+    ("/django/contrib/auth/middleware.py", "get_user", "DJA107"),  # request.user's lazy loader
+    ("/django/contrib/auth/", None, "DJA112"),
+    ("/django/contrib/sessions/", None, "DJA108"),
+    ("/django/db/transaction.py", None, "DJA109"),
+    ("/django/shortcuts.py", None, "DJA110"),
+    ("/django/core/paginator.py", None, "DJA111"),
+    ("/django/tasks/", None, "DJA113"),
+    ("/django/db/models/fields/related_descriptors.py", None, "DJA106"),
+    ("/django/db/models/query_utils.py", "__get__", "DJA106"),  # DeferredAttribute: only()/defer()
+    ("/django/template/", None, "DJA201"),
 )
 _BLOCKING_MARKERS = (
-    ("/subprocess.py", "DJA304"),
-    ("/smtplib.py", "DJA306"),
-    ("/django/core/mail/", "DJA306"),
-    ("/django/core/cache/", "DJA307"),
-    ("/redis/", "DJA307"),
-    ("/requests/", "DJA301"),
-    ("/urllib3/", "DJA301"),
-    ("/urllib/request.py", "DJA301"),
-    ("/http/client.py", "DJA301"),
-    ("/httpx/", "DJA301"),
-    ("/httpx2/", "DJA301"),
-    ("/psycopg/", "DJA309"),
-    ("/psycopg2/", "DJA309"),
-    ("/pymongo/", "DJA309"),
-    ("/botocore/", "DJA309"),
+    ("/subprocess.py", None, "DJA304"),
+    ("/smtplib.py", None, "DJA306"),
+    ("/django/core/mail/", None, "DJA306"),
+    ("/django/core/cache/", None, "DJA307"),
+    ("/redis/", None, "DJA307"),
+    ("/requests/", None, "DJA301"),
+    ("/urllib3/", None, "DJA301"),
+    ("/urllib/request.py", None, "DJA301"),
+    ("/http/client.py", None, "DJA301"),
+    ("/httpx/", None, "DJA301"),
+    ("/httpx2/", None, "DJA301"),
+    ("/psycopg/", None, "DJA309"),
+    ("/psycopg2/", None, "DJA309"),
+    ("/pymongo/", None, "DJA309"),
+    ("/botocore/", None, "DJA309"),
 )
 _BLOCKING_BY_FUNCTION = (
     ("time.sleep", "DJA302"),
@@ -77,11 +68,18 @@ _BLOCKING_BY_FUNCTION = (
 _QUERYSET_EVALUATION = frozenset({"__iter__", "__len__", "__bool__", "__getitem__", "__contains__"})
 
 
-def _first_marker(path: tuple[LibraryFrame, ...], markers: tuple[tuple[str, str], ...]) -> str | None:
-    for marker, code in markers:
-        if any(marker in frame.filename.replace("\\", "/") for frame in path):
-            return code
+def _first_marker(
+    path: tuple[LibraryFrame, ...], markers: tuple[tuple[str, str | None, str], ...]
+) -> str | None:
+    for marker, function, code in markers:
+        for frame in path:
+            if marker in _slashed(frame.filename) and function in (None, frame.qualname.rpartition(".")[2]):
+                return code
     return None
+
+
+def _slashed(filename: str) -> str:
+    return filename.replace("\\", "/")
 
 
 def rule_code(violation: Violation) -> str | None:
@@ -94,7 +92,9 @@ def rule_code(violation: Violation) -> str | None:
     code = _first_marker(path, _SYNC_ONLY_MARKERS)
     if code:
         return code
-    first_query_call = next((f for f in path if f.filename.replace("\\", "/").endswith("/django/db/models/query.py")), None)
+    if path and "/django/db/backends/" in _slashed(path[0].filename):
+        return "DJA114"  # the project called connection.cursor() itself
+    first_query_call = next((f for f in path if _slashed(f.filename).endswith("/django/db/models/query.py")), None)
     if first_query_call and first_query_call.qualname.rpartition(".")[2] in _QUERYSET_EVALUATION:
         return "DJA103"
     return "DJA102"
@@ -116,5 +116,7 @@ def fix_hint(code: str | None) -> FixHint | None:
     rule = get_rule(code)
     if rule is not None:
         return FixHint(code, rule.name, rule.summary, rule.section("Use instead"))
+    if code not in FALLBACK_HINTS:
+        return None
     name, hint = FALLBACK_HINTS[code]
     return FixHint(code, name, hint, "")

@@ -36,7 +36,8 @@ def describe(violation: Violation, root: Path) -> str:
         lines.append(f"  rule:    {hint.code} {hint.name}: {hint.summary}")
         if hint.use_instead:
             lines.append("  fix:")
-            lines.append(textwrap.indent(hint.use_instead, "    "))
+            example = "\n".join(line for line in hint.use_instead.splitlines() if not line.startswith("```"))
+            lines.append(textwrap.indent(example, "    "))
     return "\n".join(lines)
 
 

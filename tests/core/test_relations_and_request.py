@@ -1,0 +1,77 @@
+"""DJA106 (lazy relations and deferred fields), DJA107 (request.user), DJA108 (sync session access)."""
+
+import pytest
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "async def v(request, pk):\n    order = await Order.objects.aget(id=pk)\n    email = order.user.email\n",
+        "async def v(request):\n    user = await request.auser()\n    stripe = user.profile.stripe_id\n",
+        "async def v(request, pk):\n    product = await Product.objects.aget(id=pk)\n    related = Product.objects.filter(category=product.category)\n",
+        "async def v(request, pk):\n    order = await Order.objects.select_related('user').aget(id=pk)\n    city = order.shipping_address.city\n",
+        "async def v(request):\n    async for review in Review.objects.all():\n        print(review.product.name)\n",
+        "async def v(request):\n    reviews = [r async for r in Review.objects.filter(rating=5)]\n    for review in reviews:\n        print(review.user.username)\n",
+        "async def v(request, pk):\n    p = await Product.objects.only('name').aget(id=pk)\n    text = p.description\n",
+        "async def v(request, pk):\n    item = await OrderItem.objects.select_related('order').aget(id=pk)\n    owner = item.order.user\n",
+    ],
+)
+def test_lazy_relation_access_is_flagged(check, code):
+    assert check(code) == ["DJA106"]
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "async def v(request, pk):\n    order = await Order.objects.select_related('user', 'shipping_address').aget(id=pk)\n    email = order.user.email\n    city = order.shipping_address.city\n",
+        "async def v(request, pk):\n    order = await Order.objects.aget(id=pk)\n    uid = order.user_id\n",
+        "async def v(request, pk):\n    item = await OrderItem.objects.select_related('order__user').aget(id=pk)\n    owner = item.order.user.email\n",
+        "async def v(request):\n    async for review in Review.objects.select_related('product'):\n        print(review.product.name)\n",
+        "async def v(request, pk):\n    p = await Product.objects.only('name').aget(id=pk)\n    text = p.name\n",
+        "async def v(request, pk):\n    order = await Order.objects.aget(id=pk)\n    order.user = await request.auser()\n",
+        "async def v(request, pk):\n    order = await Order.objects.aget(id=pk)\n    def owner():\n        return order.user\n    user = await sync_to_async(owner)()\n",
+        "async def v(request, pk):\n    order = await Order.objects.aget(id=pk)\n    user = await sync_to_async(lambda: order.user)()\n",
+        "async def v(request, pk):\n    order = await Order.objects.select_related().aget(id=pk)\n    email = order.user.email\n",
+        "async def v(request):\n    user = await request.auser()\n    profile = await Profile.objects.aget(user=user)\n    stripe = profile.stripe_id\n",
+        "async def v(request, data):\n    value = data.user.email\n",
+    ],
+)
+def test_loaded_relations_are_not_flagged(check, code):
+    assert check(code) == []
+
+
+def test_request_user_is_flagged_but_auser_is_not(check):
+    assert check("async def v(request):\n    if request.user.is_authenticated:\n        pass\n") == ["DJA107"]
+    assert check("async def v(request):\n    user = await request.auser()\n    if user.is_authenticated:\n        pass\n") == []
+
+
+def test_request_user_in_class_based_view(check):
+    code = """
+    from django.views import View
+
+    class Dashboard(View):
+        async def get(self, request):
+            name = self.request.user.username
+            other = request.user.email
+            return HttpResponse(name + other)
+    """
+    assert check(code) == ["DJA107", "DJA107"]
+
+
+def test_request_user_hint_for_django_before_5(findings):
+    [finding] = findings("async def v(request):\n    u = request.user\n", version=(4, 2))
+    assert "auser" in finding.hint and "5.0" in finding.hint
+
+
+@pytest.mark.parametrize(
+    "statement",
+    ["cart = request.session['cart']", "request.session['cart'] = []", "cart = request.session.get('cart')",
+     "del request.session['cart']", "found = 'cart' in request.session", "request.session.flush()"],
+)
+def test_sync_session_access_is_flagged(check, statement):
+    assert check(f"async def v(request):\n    {statement}\n") == ["DJA108"]
+
+
+def test_async_session_api_is_not_flagged(check):
+    code = "async def v(request):\n    cart = await request.session.aget('cart', [])\n    await request.session.aset('cart', cart)\n"
+    assert check(code) == []

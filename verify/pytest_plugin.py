@@ -1,0 +1,141 @@
+"""pytest plugin: turn a project's existing Django tests into async-safety checks.
+
+Loaded in every pytest run through the ``pytest11`` entry point, so at import time and while
+disabled it only declares its options, marker and fixtures; Django, blockbuster and the rest of
+:mod:`verify.runtime` are imported when ``--async-verify`` (or ``async_verify = true``) turns it on.
+
+When on, each test's call phase runs with ``DJANGO_ALLOW_ASYNC_UNSAFE`` unset and with every
+blocking call or ``SynchronousOnlyOperation`` made by the project's code on an event loop recorded;
+a test that recorded any fails with a report (see :mod:`verify.runtime.report`).
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import TYPE_CHECKING
+
+import pytest
+
+if TYPE_CHECKING:
+    from verify.runtime.detector import Detector
+
+_DETECTOR = pytest.StashKey["Detector"]()
+_UNINSTALLERS = pytest.StashKey[list]()
+SKIP_MARKER = "no_async_verify"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("async-verify", "django-async-kit runtime checks of async views")
+    group.addoption(
+        "--async-verify",
+        action="store_true",
+        default=False,
+        help="fail tests in which an async view blocks the event loop or raises SynchronousOnlyOperation",
+    )
+    group.addoption(
+        "--async-verify-urls",
+        action="store_true",
+        default=False,
+        help="also request every URL routed to an async view, anonymously and logged in "
+        "(implies --async-verify)",
+    )
+    parser.addini("async_verify", type="bool", default=False, help="turn on --async-verify")
+    parser.addini(
+        "async_verify_paths",
+        type="paths",
+        default=[],
+        help="directories of the project's own code (default: the rootdir); test files never count",
+    )
+
+
+def is_enabled(config: pytest.Config) -> bool:
+    return bool(
+        config.getoption("async_verify") or config.getoption("async_verify_urls") or config.getini("async_verify")
+    )
+
+
+# trylast: pytest-django configures Django in its own pytest_configure. It still runs before
+# collection, so the patches are in place before test modules import the views (blockbuster
+# cannot see `from time import sleep` references taken before it is active).
+@pytest.hookimpl(trylast=True)
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", f"{SKIP_MARKER}: do not check this test with --async-verify (e.g. Playwright tests)"
+    )
+    if not is_enabled(config):
+        return
+    from verify.runtime.detector import Detector
+    from verify.runtime.django_hooks import ViewHook
+    from verify.runtime.project_code import ProjectCode
+
+    project = ProjectCode(config.getini("async_verify_paths") or [config.rootpath], config.getini("python_files"))
+    detector = Detector(project)
+    view_hook = ViewHook()
+    detector.install()
+    view_hook.install()
+    config.stash[_DETECTOR] = detector
+    config.stash[_UNINSTALLERS] = [view_hook.uninstall, detector.uninstall]
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    for uninstall in config.stash.get(_UNINSTALLERS, []):
+        uninstall()
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    if _DETECTOR not in config.stash:
+        return None
+    return "async-verify: on (blocking calls and SynchronousOnlyOperation in async views fail the test)"
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item):
+    detector = item.config.stash.get(_DETECTOR, None)
+    if detector is None or item.get_closest_marker(SKIP_MARKER):
+        return (yield)
+    from verify.runtime.report import failure_message
+
+    with detector.watching() as violations:
+        try:
+            result = yield
+        except BaseException:
+            if not violations:
+                raise
+            # The view's BlockingError or SynchronousOnlyOperation reached the test: the report
+            # below says more than its traceback (and is raised outside this block, unchained).
+    # Also fails when the view swallowed the error (`except Exception:`): the loop still blocked.
+    if violations:
+        pytest.fail(failure_message(violations, item.config.rootpath), pytrace=False)
+    return result
+
+
+@pytest.hookimpl(tryfirst=True)  # before -k/-m deselection, so it applies to the generated tests
+def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("async_verify_urls"):
+        from verify.runtime.url_checks import collect_url_checks
+
+        items.extend(collect_url_checks(session, items))
+
+
+@pytest.fixture
+def async_verify_user(django_user_model, db):
+    """The user that logged-in requests run as; override it to test as staff or with permissions."""
+    username_field = django_user_model.USERNAME_FIELD
+    return django_user_model.objects.create_user(
+        **{username_field: "async-verify-user"}, password="async-verify-password"
+    )
+
+
+@pytest.fixture
+def async_verify_url_kwargs() -> dict[str, dict]:
+    """URL kwargs for ``--async-verify-urls``, by URL name (``"shop:order"``); override to add some."""
+    return {}
+
+
+@pytest.fixture
+def assert_views_equivalent(async_verify_user):
+    """:func:`verify.runtime.equivalence.assert_views_equivalent` with ``async_verify_user`` logged in."""
+    from verify.runtime.equivalence import assert_views_equivalent
+
+    return functools.partial(assert_views_equivalent, user=async_verify_user)
+
