@@ -1,0 +1,235 @@
+"""``django-async-kit prompts``: list, show, render and export the prompt cheatsheet."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+HELP = "The prompt cheatsheet: list, show, render a prompt for one view, export prompt files and skills."
+DEFAULT_HTTP_CLIENT = "httpx2"  # maintained drop-in successor of httpx; used when the project has none
+VERIFY_COMMAND = "django-async-kit verify"
+
+
+def add_arguments(parser, name: str) -> None:
+    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+
+    def action(name: str, help_text: str):
+        sub = actions.add_parser(name, help=help_text, description=help_text)
+        sub.add_argument("--cheatsheet", type=Path, metavar="FILE", help="your own cheatsheet, merged over the built-in one (default: [tool.django-async-kit] cheatsheet)")
+        return sub
+
+    listing = action("list", "List the prompts.")
+    listing.add_argument("--format", choices=("text", "json"), default="text")
+
+    show = action("show", "Show one prompt: its fields and its text for this project.")
+    show.add_argument("id", metavar="ID")
+    _project_options(show)
+
+    render = action("render", "Print a prompt filled with one view's code, triage reasons and verifier findings.")
+    render.add_argument("id", metavar="ID")
+    render.add_argument("--view", required=True, metavar="FILE::VIEW", help="e.g. shop/views.py::user_dashboard or shop/views.py::OrderView.get")
+    _project_options(render)
+
+    export = action("export", "Write .github/prompts/<id>.prompt.md and .github/skills/<id>/SKILL.md for every prompt.")
+    export.add_argument("--dir", type=Path, default=Path(".github"), help="where to write (default: .github)")
+    mode = export.add_mutually_exclusive_group()
+    mode.add_argument("--check", action="store_true", help="write nothing; exit 1 if any file is missing or out of date")
+    mode.add_argument("--dry-run", action="store_true", help="write nothing; print the diff")
+    _project_options(export)
+
+
+def _project_options(parser) -> None:
+    parser.add_argument("--django-version", metavar="X.Y", help="target Django version (default: detected from the project)")
+    parser.add_argument("--http-client", choices=("httpx2", "aiohttp", "httpx"), help="async HTTP client (default: the project's, else httpx2)")
+
+
+def run(args) -> int:
+    from verify.cheatsheet import CheatsheetError
+
+    try:
+        cheatsheet = _load_cheatsheet(args)
+        return {"list": _list, "show": _show, "render": _render, "export": _export}[args.action](args, cheatsheet)
+    except CheatsheetError as error:
+        from verify.cli import UsageError
+
+        raise UsageError(str(error)) from None
+
+
+def _load_cheatsheet(args):
+    from verify import cheatsheet, config
+    from verify.cli import UsageError
+
+    extra = args.cheatsheet
+    if extra is None:
+        pyproject = config.find_pyproject(Path.cwd())
+        try:
+            settings = config.load(pyproject)
+        except config.ConfigError as error:
+            raise UsageError(str(error)) from None
+        configured = settings.extra.get("cheatsheet")
+        if configured is not None:
+            if not isinstance(configured, str):
+                raise UsageError(f"{pyproject} [tool.django-async-kit]: `cheatsheet` must be a path string")
+            extra = pyproject.parent / configured
+    return cheatsheet.load(extra)
+
+
+def _get(cheatsheet, prompt_id: str):
+    from verify.cli import UsageError
+
+    prompt = cheatsheet.get(prompt_id)
+    if prompt is None:
+        raise UsageError(f"no prompt {prompt_id!r}; known: {', '.join(cheatsheet.prompts)}")
+    return prompt
+
+
+def _list(args, cheatsheet) -> int:
+    prompts = list(cheatsheet.prompts.values())
+    if args.format == "json":
+        fields = ("id", "title", "description", "when", "agent", "argument_hint", "verify", "tags")
+        json.dump([{f: getattr(p, f) for f in fields} for p in prompts], sys.stdout, indent=2, ensure_ascii=False)
+        print()
+        return 0
+    width = max(len(p.id) for p in prompts)
+    print(f"{'ID':<{width}}  {'AGENT':<5}  TITLE")
+    for prompt in prompts:
+        print(f"{prompt.id:<{width}}  {prompt.agent:<5}  {prompt.title}")
+    return 0
+
+
+def _show(args, cheatsheet) -> int:
+    prompt = _get(cheatsheet, args.id)
+    print(f"{prompt.id}: {prompt.title}")
+    print(f"  agent:         {prompt.agent}")
+    print(f"  when:          {', '.join(prompt.when) or '(chosen by hand)'}")
+    print(f"  tags:          {', '.join(prompt.tags)}")
+    print(f"  argument hint: {prompt.argument_hint}")
+    print(f"  source:        {prompt.source}")
+    print(f"  {prompt.description}")
+    print()
+    context = _project_context(args)
+    print(cheatsheet.render(prompt.id, {**context, "target": "chat", "file": "the view's file"}), end="")
+    return 0
+
+
+def _render(args, cheatsheet) -> int:
+    from verify.cli import UsageError
+    from verify.triage import assess_view, find_view
+
+    prompt = _get(cheatsheet, args.id)
+    file_text, separator, view_name = args.view.rpartition("::")
+    if not separator or not file_text or not view_name:
+        raise UsageError(f"--view expects FILE::VIEW, e.g. shop/views.py::user_dashboard (got {args.view!r})")
+    file = Path(file_text)
+    if not file.is_file():
+        raise UsageError(f"{file}: no such file")
+    view = find_view(file, view_name)
+    if view is None:
+        raise UsageError(f"{file}: no view named {view_name!r}")
+    context = _project_context(args, start=file)
+    assessment = assess_view(view)
+    display = _display(view.file)
+    findings = _findings(view, display, context["django_version"])
+    context.update(
+        target="chat",
+        file=display,
+        view={
+            "name": view.qualname, "dotted": view.dotted, "file": display, "line": view.line,
+            "source": view.source, "is_async": view.is_async, "class_based": view.class_node is not None,
+        },
+        triage={
+            "recommendation": assessment.recommendation, "score": assessment.score, "benefit": assessment.benefit,
+            "reasons": assessment.reasons, "signals": assessment.signal_names,
+        },
+        findings=findings,
+        findings_checked=True,
+    )  # fmt: skip
+    print(cheatsheet.render(prompt.id, context), end="")
+    return 0
+
+
+def _findings(view, display: str, version) -> list:
+    """The verifier's findings inside the view's lines."""
+    from verify.api import check_source
+    from verify.project import find_root
+
+    source = view.file.read_text(encoding="utf-8")
+    findings = check_source(source, display, target_version=version, project_root=find_root(view.file))
+    return [f for f in findings if view.line <= f.line <= view.end_line]
+
+
+def _export(args, cheatsheet) -> int:
+    from verify.cli import UsageError
+    from verify.prompt_export import exported_files, plan_export
+    from verify.safe_write import SafeWriteError, apply_writes
+
+    context = _project_context(args)
+    try:
+        plans = [plan_export(exported, args.dir) for exported in exported_files(cheatsheet, context)]
+    except SafeWriteError as error:
+        raise UsageError(str(error)) from None
+    changed = [plan for plan in plans if plan.changed]
+    if args.check:
+        for plan in changed:
+            print(f"out of date: {_display(plan.path)}")
+        if changed:
+            print(f"{len(changed)} of {len(plans)} files out of date; run: django-async-kit prompts export --dir {args.dir}")
+            return 1
+        print(f"{len(plans)} files up to date")
+        return 0
+    if args.dry_run:
+        for plan in changed:
+            sys.stdout.write(plan.diff(_display(plan.path)))
+        print(f"{len(changed)} of {len(plans)} files would change (dry run: nothing written)")
+        return 0
+    for plan in plans:
+        print(f"{plan.action:<9} {_display(plan.path)}")
+    apply_writes(plans)
+    return 0
+
+
+def _project_context(args, start: Path | None = None) -> dict:
+    """Django version and HTTP client: from the options, else the project's configuration and files."""
+    from verify import config
+    from verify.cli import UsageError
+    from verify.project import find_root, parse_version, target_version
+
+    root = find_root(start or Path.cwd())
+    if args.django_version:
+        version = parse_version(args.django_version)
+        if version is None:
+            raise UsageError(f"--django-version expects X.Y, e.g. 5.2 (got {args.django_version!r})")
+    else:
+        try:
+            configured = config.load(config.find_pyproject(root)).target_version
+        except config.ConfigError as error:
+            raise UsageError(str(error)) from None
+        version, _ = target_version(root, configured)
+    return {
+        "django_version": version,
+        "django": f"{version[0]}.{version[1]}",
+        "http_client": args.http_client or _project_http_client(root),
+        "verify_command": VERIFY_COMMAND,
+        "view": None,
+        "triage": None,
+        "findings": [],
+        "findings_checked": False,
+    }
+
+
+def _project_http_client(root: Path) -> str:
+    from verify.facts import NotADjangoProject, detect_facts
+
+    try:
+        client = detect_facts(root)["http_client"]
+    except (NotADjangoProject, OSError):
+        return DEFAULT_HTTP_CLIENT
+    return client or DEFAULT_HTTP_CLIENT
+
+
+def _display(path: Path) -> str:
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
