@@ -1,0 +1,22 @@
+import pytest
+
+from demo import views
+
+
+@pytest.fixture
+def staff_user(django_user_model):
+    return django_user_model.objects.create_user(username="staff", password="pw", is_staff=True)
+
+
+def test_twins_answer_alike(assert_views_equivalent, order):
+    assert_views_equivalent(views.legacy_report, views.report, "/report/")
+
+
+def test_twins_answer_alike_for_staff(order, staff_user):
+    from verify.runtime import assert_views_equivalent
+
+    assert_views_equivalent(views.legacy_report, views.report, "/report/", user=staff_user)
+
+
+def test_dropped_permission_check(assert_views_equivalent, order):
+    assert_views_equivalent(views.legacy_report, views.report_without_permission_check, "/report/")
