@@ -141,6 +141,8 @@ def assess(view: View, signals: Signals) -> Assessment:
             )
         elif len(external) > 1:
             reasons.append(f"{what}, each needing the previous one's result: they cannot overlap")
+        else:
+            reasons.append(f"{what}: nothing to overlap it with")
         if not fanned_out and not saved:
             reasons.append("async frees the worker while the view waits on the network (under ASGI only)")
     if any(site.kind == "cloud-storage" for site in external):

@@ -371,7 +371,8 @@ class _Analysis:
             return "db", f"{root}.{'.'.join(reversed(attributes))}", chain
         method = attributes[0] if attributes else ""
         root = _local_root(node)
-        is_local = root is not None and root not in self.module.imports and name is None
+        # A method on a local variable (not an imported module or a module function): an instance.
+        is_local = root is not None and root not in self.module.imports and root not in self.module.functions
         if is_local and method in INSTANCE_DB_METHODS:
             return "db", f"{root}.{method}()", [node]
         if is_local and method in INSTANCE_CPU_METHODS:
@@ -452,14 +453,15 @@ def analyse(view: View, project: Project) -> Signals:
             signals.cache_decorated = True
     if view.class_node:
         signals.permission_checks += [b for b in map(_last_name, view.class_node.bases) if b in PERMISSION_MIXINS]
+    in_body: list[tuple[int, int, str]] = []
     for node in ast.walk(view.node):
         if isinstance(node, ast.Attribute) and node.attr in PERMISSION_ATTRIBUTES:
-            signals.permission_checks.append(node.attr)
+            in_body.append((node.lineno, node.col_offset, node.attr))
         elif isinstance(node, ast.Name) and node.id in PERMISSION_FAILURES:
-            signals.permission_checks.append(node.id)
+            in_body.append((node.lineno, node.col_offset, node.id))
         elif isinstance(node, (ast.If, ast.IfExp, ast.Try, ast.Match, ast.ExceptHandler)):
             signals.branches += 1
-    signals.permission_checks = list(dict.fromkeys(signals.permission_checks))
+    signals.permission_checks = list(dict.fromkeys(signals.permission_checks + [name for *_, name in sorted(in_body)]))
     return signals
 
 
