@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from verify import config as config_module
-from verify.context import FileContext
+from verify.context import FileContext, module_name_of
 from verify.discovery import collect
 from verify.django_api import Version
 from verify.engine import check_tree
@@ -20,6 +20,7 @@ from verify.finding import Finding
 from verify.models_index import ModelIndex, build_index, index_for
 from verify.project import find_root, target_version
 from verify.registry import Rule, get_rule, select_rules
+from verify.summaries import Project
 
 
 @dataclass
@@ -46,7 +47,8 @@ def _syntax_finding(path: str, error: SyntaxError) -> Finding:
                    "fix the syntax: nothing else in this file was checked")
 
 
-def check_file_source(path: str, source: str, rules: list[Rule], version: Version, models: ModelIndex, options: dict | None = None) -> list[Finding]:
+def check_file_source(path: str, source: str, rules: list[Rule], version: Version, models: ModelIndex,
+                      options: dict | None = None, project: Project | None = None) -> list[Finding]:
     try:
         tree = ast.parse(source, filename=path)
     except SyntaxError as error:
@@ -54,6 +56,8 @@ def check_file_source(path: str, source: str, rules: list[Rule], version: Versio
     except ValueError as error:  # source with NUL bytes
         return [_syntax_finding(path, SyntaxError(str(error)))]
     context = FileContext.build(path, source, tree, version, models, options)
+    if project is not None:
+        project.add_module(module_name_of(path), path, context)
     return check_tree(context, rules)
 
 
@@ -68,7 +72,9 @@ def check_source(source: str, path: str = "views.py", *, target_version: Version
     else:
         models = build_index([source])
     rules = select_rules(select or [], ignore or [], target_version)
-    return check_file_source(path, source, rules, target_version, models)
+    root = Path(project_root).resolve() if project_root is not None else None
+    project = Project(root, target_version, models, select_rules([], [], target_version))
+    return check_file_source(path, source, rules, target_version, models, project=project)
 
 
 def read_source(path: Path) -> str:
@@ -115,6 +121,7 @@ def check_paths(paths: list[str] | None = None, *, select: list[str] | None = No
     base_select = select if select is not None else cfg.select
     base_ignore = (ignore or []) + cfg.ignore
     models = index_for(root)
+    project = Project(root, version, models, select_rules([], [], version))
     rules_cache: dict[tuple[str, ...], list[Rule]] = {}
     for path in files:
         try:
@@ -127,7 +134,7 @@ def check_paths(paths: list[str] | None = None, *, select: list[str] | None = No
         if extra_ignore not in rules_cache:
             rules_cache[extra_ignore] = select_rules(base_select, base_ignore + list(extra_ignore), version)
         display = _display(path)
-        report.findings.extend(check_file_source(display, text, rules_cache[extra_ignore], version, models, {"extra": cfg.extra}))
+        report.findings.extend(check_file_source(display, text, rules_cache[extra_ignore], version, models, {"extra": cfg.extra}, project))
     report.findings.sort()
     return report
 

@@ -25,6 +25,8 @@ class FileContext:
     task_functions: set[str] = field(default_factory=set)  # @task-decorated functions (django.tasks)
     module_values: dict[str, ast.expr] = field(default_factory=dict)  # module-level NAME = expr
     lines: list[str] = field(default_factory=list)
+    project: object | None = None  # verify.summaries.Project, when cross-function analysis runs
+    module_name: str | None = None
 
     @classmethod
     def build(cls, path: str, source: str, tree: ast.Module, version: Version, models: ModelIndex, options: dict | None = None) -> FileContext:
@@ -81,6 +83,15 @@ def _decorator_name(node: ast.expr) -> str:
     if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
         return f"{node.value.id}.{node.attr}"
     return node.id if isinstance(node, ast.Name) else ""
+
+
+def module_name_of(path: str) -> str:
+    """Dotted module name of a file, from the folders that hold an __init__.py."""
+    file = Path(path)
+    package = _package_of(path)
+    if file.stem == "__init__":
+        return package
+    return f"{package}.{file.stem}" if package else file.stem
 
 
 def _package_of(path: str) -> str:

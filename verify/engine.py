@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterable
+from pathlib import Path
 
 from verify import types as ty
 from verify.context import FileContext
@@ -77,7 +78,7 @@ class _Dispatcher:
 
     def dispatch(self, table: dict, node: ast.AST, ctx: RuleContext) -> None:
         for rule, func in table.get(type(node), ()):
-            ctx.rule = rule
+            ctx.rule = rule  # None for the engine's own hooks
             func(node, ctx)
 
 
@@ -289,9 +290,68 @@ def noqa_lines(source: str) -> dict[int, set[str] | None]:
     return out
 
 
+def _nested_functions(function: ast.AST) -> dict[str, ast.FunctionDef]:
+    """Sync functions defined directly in an async function's body (at any block depth)."""
+    found: dict[str, ast.FunctionDef] = {}
+
+    def visit(node: ast.AST) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.FunctionDef):
+                found[child.name] = child
+            elif not isinstance(child, (ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+                visit(child)
+
+    visit(function)
+    return found
+
+
+def _check_helper_call(node: ast.Call, ctx: RuleContext, enabled: dict[str, Rule], nested: dict[str, ast.FunctionDef]) -> None:
+    """A direct call from async code to a sync project function that queries, blocks or loads lazily."""
+    project = ctx.file.project
+    if isinstance(node.func, ast.Name) and node.func.id in nested:
+        module = project.module(ctx.file.module_name)
+        target = (module, f"{ctx.function.name}.<locals>.{node.func.id}", nested[node.func.id]) if module else None
+    else:
+        target = project.resolve_call(ctx.file, node, ctx.class_name)
+    if target is None:
+        return
+    summary = project.summary(*target)
+    if summary is None or summary.is_coroutine:
+        return
+    effects = [e for e in summary.effects if e.finding.code in enabled]
+    if not effects:
+        return
+    effect = effects[0]
+    where = f"{Path(effect.finding.path).name}:{effect.finding.line}"
+    chain = " -> ".join(f"`{text}`" for text in (ctx.source(node, 50), *effect.chain))
+    more = f" (and {len(effects) - 1} more)" if len(effects) > 1 else ""
+    name = ctx.source(node.func, 40)
+    ctx.report(node, f"{chain} -> {effect.finding.message} ({where}){more}",
+               f"call it with `await sync_to_async({name})(...)`, or make it async and await it",
+               rule=enabled[effect.finding.code])
+
+
+def summarize_sync_body(file: FileContext, function: ast.FunctionDef, class_name: str | None, rules: list[Rule]):
+    """What ``rules`` would report if ``function``'s body ran in async context, the types it
+    returns, and the calls it makes (for following them)."""
+    dispatcher = _Dispatcher(rules)
+    ctx = RuleContext(file)
+    ctx.parents = _parents(function)
+    ctx.function = function
+    ctx.class_name = class_name
+    ctx.typer = Typer(file, parameter_types(function, is_method=class_name is not None), class_name)
+    returns: list[T | None] = []
+    calls: list[tuple[ast.Call, str]] = []
+    dispatcher.async_visitors.setdefault(ast.Return, []).append((None, lambda node, c: returns.append(c.type_of(node.value) if node.value else None)))
+    dispatcher.async_visitors.setdefault(ast.Call, []).append((None, lambda node, c: calls.append((node, c.source(node, 50)))))
+    AsyncWalker(dispatcher, ctx).body(function.body)
+    return ctx.findings, returns, calls
+
+
 def check_tree(file: FileContext, rules: list[Rule]) -> list[Finding]:
     dispatcher = _Dispatcher(rules)
     ctx = RuleContext(file)
+    enabled = {rule.code: rule for rule in rules}
     has_async = "async" in file.source
     if dispatcher.module_visitors:
         ctx.parents = _parents(file.tree)
@@ -303,11 +363,17 @@ def check_tree(file: FileContext, rules: list[Rule]) -> list[Finding]:
         for function, owner in _async_functions(file.tree):
             ctx.function = function
             ctx.class_name = owner
-            file.options["_class"] = owner
-            ctx.typer = Typer(file, parameter_types(function, is_method=owner is not None))
+            ctx.typer = Typer(file, parameter_types(function, is_method=owner is not None), owner)
             walker = AsyncWalker(dispatcher, ctx)
             dispatcher.dispatch(dispatcher.async_visitors, function, ctx)
-            walker.body(function.body)
+            if file.project is not None:
+                nested = _nested_functions(function)
+                hook = (None, lambda node, c, nested=nested: _check_helper_call(node, c, enabled, nested))
+                dispatcher.async_visitors.setdefault(ast.Call, []).append(hook)
+                walker.body(function.body)
+                dispatcher.async_visitors[ast.Call].remove(hook)
+            else:
+                walker.body(function.body)
     suppressed = noqa_lines(file.source)
     findings = []
     for finding in ctx.findings:

@@ -41,9 +41,10 @@ def _with_prefixes(paths: frozenset[str]) -> frozenset[str]:
 
 
 class Typer:
-    def __init__(self, file: FileContext, env: dict[str, T]):
+    def __init__(self, file: FileContext, env: dict[str, T], class_name: str | None = None):
         self.file = file
         self.env = env
+        self.class_name = class_name  # the class whose method is being analysed
 
     # -- entry point -------------------------------------------------------------------------
     def type_of(self, node: ast.AST | None) -> T | None:
@@ -159,11 +160,30 @@ class Typer:
         if qualified in _COROUTINE_FACTORIES:
             return T(ty.COROUTINE, origin=self.file.source_of(node), extra={"asyncio": name})
         if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == "self":
-            owner = self.file.options.get("_class")
-            if owner and func.attr in self.file.async_methods.get(owner, ()):
+            if self.class_name and func.attr in self.file.async_methods.get(self.class_name, ()):
                 return T(ty.COROUTINE, origin=self.file.source_of(node), extra={"local": f"self.{func.attr}"})
+        project_type = self._project_call(node)
+        if project_type is not None:
+            return project_type
         if qualified and "." in qualified:
             return T(ty.OBJECT, cls=qualified, origin=self.file.source_of(node))
+        return None
+
+    def _project_call(self, node: ast.Call) -> T | None:
+        """A call of another project function: a coroutine, or a helper that returns a QuerySet."""
+        project = self.file.project
+        if project is None or self.file.module_name is None:
+            return None
+        target = project.resolve_call(self.file, node, self.class_name)
+        if target is None:
+            return None
+        summary = project.summary(*target)
+        if summary is None:
+            return None
+        if summary.is_coroutine:
+            return T(ty.COROUTINE, origin=self.file.source_of(node), extra={"local": target[1]})
+        if summary.returns_queryset is not None:
+            return summary.returns_queryset.with_(origin=self.file.source_of(node))
         return None
 
     def _shortcut_result(self, node: ast.Call, name: str) -> T | None:

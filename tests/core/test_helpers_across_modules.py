@@ -1,0 +1,223 @@
+"""Sync helpers followed across modules (per-function summaries linked through imports)."""
+
+import textwrap
+
+import pytest
+
+from verify.api import check_paths
+
+MODELS = """
+from django.conf import settings
+from django.db import models
+
+class Product(models.Model):
+    name = models.CharField(max_length=10)
+
+class Review(models.Model):
+    product = models.ForeignKey(Product, on_delete=models.CASCADE)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+"""
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    (tmp_path / "manage.py").write_text("")
+    shop = tmp_path / "shop"
+    shop.mkdir()
+    (shop / "__init__.py").write_text("")
+    (shop / "models.py").write_text(MODELS)
+    monkeypatch.chdir(tmp_path)
+
+    def write(name: str, code: str) -> None:
+        (shop / name).write_text(textwrap.dedent(code))
+
+    return write
+
+
+def findings(select=None):
+    return check_paths(["shop"], select=select).findings
+
+
+def test_helper_two_calls_deep_in_another_module_is_found_with_its_chain(project):
+    project("reviews.py", """
+        from shop.models import Review
+
+        def count_reviews(product):
+            return Review.objects.filter(product=product).count()
+    """)
+    project("context.py", """
+        from shop.reviews import count_reviews
+
+        def get_context(product):
+            return {"product": product, "reviews": count_reviews(product)}
+    """)
+    project("views.py", """
+        from django.http import JsonResponse
+        from shop.context import get_context
+        from shop.models import Product
+
+        async def detail(request, pk):
+            product = await Product.objects.aget(id=pk)
+            return JsonResponse(get_context(product))
+    """)
+    [finding] = findings()
+    assert (finding.path, finding.line, finding.code) == ("shop/views.py", 8, "DJA102")
+    assert finding.message.startswith("`get_context(product)` -> `count_reviews(product)` -> `Review.objects.filter(product=product).count()` runs a database query")
+    assert finding.message.endswith("(reviews.py:5)")
+    assert "sync_to_async(get_context)" in finding.hint
+
+
+def test_the_same_helper_through_sync_to_async_is_not_flagged(project):
+    project("context.py", """
+        from shop.models import Review
+
+        def get_context(product):
+            return {"reviews": Review.objects.filter(product=product).count()}
+    """)
+    project("views.py", """
+        import asyncio
+        from asgiref.sync import sync_to_async
+        from django.http import JsonResponse
+        from shop.context import get_context
+
+        async def detail(request, product):
+            context = await sync_to_async(get_context)(product)
+            other = await asyncio.to_thread(get_context, product)
+            return JsonResponse(context)
+    """)
+    assert findings() == []
+
+
+def test_helper_returning_a_lazy_queryset(project):
+    project("queries.py", """
+        from shop.models import Review
+
+        def recent_reviews(limit):
+            return Review.objects.order_by("-id")[:limit]
+    """)
+    project("views.py", """
+        from django.shortcuts import render
+        from shop.queries import recent_reviews
+
+        async def good(request):
+            reviews = [r async for r in recent_reviews(5)]
+            return render(request, "r.html", {"reviews": reviews})
+
+        async def loops(request):
+            for review in recent_reviews(5):
+                print(review)
+
+        async def renders(request):
+            return render(request, "r.html", {"reviews": recent_reviews(5)})
+    """)
+    assert [(f.line, f.code) for f in findings()] == [(10, "DJA103"), (14, "DJA201")]
+
+
+def test_coroutine_of_another_module_called_without_await(project):
+    project("services.py", """
+        from shop.models import Product
+
+        async def load_product(pk):
+            return await Product.objects.aget(id=pk)
+    """)
+    project("views.py", """
+        from django.http import JsonResponse
+        from shop import services
+        from shop.services import load_product
+
+        async def detail(request, pk):
+            product = load_product(pk)
+            return JsonResponse({"name": product.name})
+
+        async def fine(request, pk):
+            product = await load_product(pk)
+            return JsonResponse({"name": product.name})
+    """)
+    assert [(f.line, f.code) for f in findings()] == [(8, "DJA101")]  # reported where it is used
+
+
+def test_methods_through_self_and_super_in_class_based_views(project):
+    project("base.py", """
+        class OwnerMixin:
+            def get_owner(self):
+                return self.request.user
+    """)
+    project("views.py", """
+        from django.http import JsonResponse
+        from django.views import View
+        from shop.base import OwnerMixin
+        from shop.models import Review
+
+        class Base(OwnerMixin, View):
+            def stats(self):
+                return {"reviews": Review.objects.count()}
+
+        class Dashboard(Base):
+            def stats(self):
+                return {}
+
+            async def get(self, request):
+                owner = self.get_owner()
+                data = super().stats()
+                mine = self.stats()
+                return JsonResponse(data)
+    """)
+    found = [(f.line, f.code) for f in findings()]
+    assert found == [(16, "DJA107"), (17, "DJA102")]
+
+
+def test_nested_helper_called_directly_is_flagged_but_not_through_sync_to_async(project):
+    project("views.py", """
+        from asgiref.sync import sync_to_async
+        from shop.models import Review
+
+        async def direct(request):
+            def load():
+                return list(Review.objects.all())
+            rows = load()
+
+        async def offloaded(request):
+            def load():
+                return list(Review.objects.all())
+            rows = await sync_to_async(load)()
+    """)
+    assert [(f.line, f.code) for f in findings()] == [(8, "DJA103")]
+
+
+def test_recursion_and_unresolvable_calls_end_the_chain_silently(project):
+    project("helpers.py", """
+        from shop.models import Review
+
+        def walk(node):
+            if node:
+                return walk(node.parent)
+            return 0
+
+        def dispatch(handler):
+            return handler()
+    """)
+    project("views.py", """
+        from shop.helpers import dispatch, walk
+        from shop.unknown import mystery
+
+        async def view(request, node):
+            walk(node)
+            dispatch(print)
+            mystery()
+            getattr(request, "thing")()
+    """)
+    assert findings() == []
+
+
+def test_select_applies_to_the_underlying_code(project):
+    project("views.py", """
+        from shop.models import Review
+
+        def count():
+            return Review.objects.count()
+
+        async def view(request):
+            n = count()
+    """)
+    assert [f.code for f in findings(select=["DJA102"])] == ["DJA102"]
+    assert findings(select=["DJA3"]) == []

@@ -1,0 +1,227 @@
+"""Per-function summaries linked across the project: what a sync helper does when it is called
+directly from async code.
+
+A summary is found by walking the helper's body as if it were async context with the DJA1xx,
+DJA2xx and DJA3xx rules: what they would report there is what happens when async code calls the
+helper without ``sync_to_async``. Calls to further project functions are followed (through
+imports, ``self.method()`` and ``super().method()`` in the project's own classes) to a fixed
+point. Third-party code is not followed. Recursion, unresolvable dispatch and star imports end a
+chain silently: no guess, no false positive.
+
+Modules are parsed lazily, only when async code reaches them, and each summary is computed once.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from verify import types as ty
+from verify.context import FileContext
+from verify.finding import Finding
+from verify.models_index import ModelIndex
+from verify.registry import Rule
+
+# Codes whose findings in a helper body are real problems for an async caller. Coroutine misuse
+# (DJA101, DJA104, DJA105) cannot happen in sync code; lazy relations (DJA106) depend on what the
+# caller loaded, so they are followed only for ``request.user``-style values the helper loads itself.
+_EFFECT_PREFIXES = ("DJA102", "DJA103", "DJA107", "DJA108", "DJA109", "DJA11", "DJA2", "DJA3")
+_SAFE_DECORATORS = {"staticmethod", "classmethod", "lru_cache", "cache", "wraps"}
+_SKIP_DIRS = {".git", "node_modules", "__pycache__", ".tox", ".nox", ".venv", "venv", "site-packages", "migrations", "build", "dist"}
+
+
+@dataclass(frozen=True)
+class Effect:
+    finding: Finding
+    chain: tuple[str, ...]  # call texts from the helper down to the effect
+
+
+@dataclass
+class Summary:
+    effects: list[Effect] = field(default_factory=list)
+    returns_queryset: ty.T | None = None
+    is_coroutine: bool = False
+
+
+@dataclass
+class Module:
+    name: str
+    path: str
+    file: FileContext
+    functions: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = field(default_factory=dict)
+    classes: dict[str, ast.ClassDef] = field(default_factory=dict)
+
+
+def _decorator_names(node: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
+    names = set()
+    for decorator in node.decorator_list:
+        target = decorator.func if isinstance(decorator, ast.Call) else decorator
+        names.add(target.attr if isinstance(target, ast.Attribute) else getattr(target, "id", "?"))
+    return names
+
+
+class Project:
+    """The project's modules and function summaries, shared by every file of one run."""
+
+    def __init__(self, root: Path | None, version, models: ModelIndex, rules: list[Rule]):
+        self.root = root
+        self.version = version
+        self.models = models
+        self.effect_rules = [r for r in rules if r.scope == "async" and r.code.startswith(_EFFECT_PREFIXES)]
+        self._module_paths: dict[str, Path] | None = None
+        self._modules: dict[str, Module | None] = {}
+        self._summaries: dict[tuple[str, str], Summary] = {}
+        self._in_progress: set[tuple[str, str]] = set()
+
+    # -- modules ---------------------------------------------------------------------------
+    def _index_paths(self) -> dict[str, Path]:
+        if self._module_paths is None:
+            from verify.context import _package_of
+
+            paths: dict[str, Path] = {}
+            for folder, dirs, files in os.walk(self.root) if self.root else ():
+                dirs[:] = [d for d in dirs if d not in _SKIP_DIRS and not d.startswith(".")]
+                for name in files:
+                    if name.endswith(".py"):
+                        path = Path(folder, name)
+                        package = _package_of(str(path))
+                        stem = name[:-3]
+                        dotted = package if stem == "__init__" else (f"{package}.{stem}" if package else stem)
+                        paths.setdefault(dotted, path)
+            self._module_paths = paths
+        return self._module_paths
+
+    def module(self, dotted: str) -> Module | None:
+        if dotted in self._modules:
+            return self._modules[dotted]
+        self._modules[dotted] = None
+        path = self._index_paths().get(dotted)
+        if path is None:
+            return None
+        try:
+            source = path.read_text(encoding="utf-8")
+            tree = ast.parse(source)
+        except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
+            return None
+        return self.add_module(dotted, str(path), FileContext.build(str(path), source, tree, self.version, self.models))
+
+    def add_module(self, dotted: str, path: str, file: FileContext) -> Module:
+        module = Module(dotted, path, file)
+        for node in file.tree.body:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                module.functions[node.name] = node
+            elif isinstance(node, ast.ClassDef):
+                module.classes[node.name] = node
+        self._modules[dotted] = module
+        file.project = self
+        file.module_name = dotted
+        return module
+
+    def resolve_name(self, file: FileContext, name: str) -> tuple[Module, str] | None:
+        """A module-level name of ``file`` to (module, function or class name) in the project."""
+        here = self.module(file.module_name) if getattr(file, "module_name", None) else None
+        if here is not None and (name in here.functions or name in here.classes):
+            return here, name
+        qualified = file.imports.get(name)
+        if not qualified or "." not in qualified:
+            return None
+        module_name, _, attr = qualified.rpartition(".")
+        module = self.module(module_name)
+        if module is not None and (attr in module.functions or attr in module.classes):
+            return module, attr
+        return None
+
+    def resolve_method(self, module: Module, class_name: str, method: str, skip_own: bool = False, seen=None):
+        """(module, "Class.method") through the project's class hierarchy, or None."""
+        seen = seen or set()
+        if (module.name, class_name) in seen:
+            return None
+        seen.add((module.name, class_name))
+        cls = module.classes.get(class_name)
+        if cls is None:
+            return None
+        if not skip_own:
+            for item in cls.body:
+                if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item.name == method:
+                    return module, f"{class_name}.{method}", item
+        for base in cls.bases:
+            if isinstance(base, ast.Name):
+                found = self.resolve_name(module.file, base.id)
+                if found is not None and found[1] in found[0].classes:
+                    result = self.resolve_method(found[0], found[1], method, seen=seen)
+                    if result:
+                        return result
+        return None
+
+    # -- summaries -------------------------------------------------------------------------
+    def function_node(self, module: Module, qualname: str):
+        if "." in qualname:
+            class_name, method = qualname.split(".", 1)
+            found = self.resolve_method(module, class_name, method)
+            return found[2] if found else None
+        return module.functions.get(qualname)
+
+    def summary(self, module: Module, qualname: str, node=None) -> Summary | None:
+        key = (module.name, qualname)
+        if key in self._summaries:
+            return self._summaries[key]
+        if key in self._in_progress:
+            return None  # recursion: the chain ends here
+        node = node or self.function_node(module, qualname)
+        if node is None:
+            return None
+        if isinstance(node, ast.AsyncFunctionDef) or _decorator_names(node) & {"sync_to_async", "database_sync_to_async"}:
+            summary = Summary(is_coroutine=True)
+            self._summaries[key] = summary
+            return summary
+        if _decorator_names(node) - _SAFE_DECORATORS:
+            return None  # an unknown decorator may change what calling it does
+        self._in_progress.add(key)
+        try:
+            summary = self._summarize(module, qualname, node)
+        finally:
+            self._in_progress.discard(key)
+        self._summaries[key] = summary
+        return summary
+
+    def _summarize(self, module: Module, qualname: str, node: ast.FunctionDef) -> Summary:
+        from verify.engine import summarize_sync_body
+
+        class_name = qualname.split(".")[0] if "." in qualname else None
+        findings, return_types, calls = summarize_sync_body(module.file, node, class_name, self.effect_rules)
+        summary = Summary()
+        summary.effects = [Effect(f, ()) for f in findings]
+        lazy = [t for t in return_types if t is not None and t.is_lazy]
+        if lazy and len(lazy) == len(return_types):
+            summary.returns_queryset = lazy[0]
+        for call, text in calls:
+            target = self.resolve_call(module.file, call, class_name)
+            if target is None:
+                continue
+            inner = self.summary(*target)
+            if inner is None or inner.is_coroutine:
+                continue
+            summary.effects.extend(Effect(e.finding, (text, *e.chain)) for e in inner.effects)
+        return summary
+
+    def resolve_call(self, file: FileContext, call: ast.Call, class_name: str | None):
+        """(module, qualname, node) of the project function a call reaches, or None."""
+        func = call.func
+        module = self.module(file.module_name) if getattr(file, "module_name", None) else None
+        if isinstance(func, ast.Name):
+            found = self.resolve_name(file, func.id)
+            if found is None or found[1] in found[0].classes:
+                return None
+            return found[0], found[1], found[0].functions[found[1]]
+        if not isinstance(func, ast.Attribute) or module is None or class_name is None:
+            return None
+        owner = func.value
+        if isinstance(owner, ast.Name) and owner.id == "self":
+            found = self.resolve_method(module, class_name, func.attr)
+        elif isinstance(owner, ast.Call) and isinstance(owner.func, ast.Name) and owner.func.id == "super":
+            found = self.resolve_method(module, class_name, func.attr, skip_own=True)
+        else:
+            return None
+        return found
