@@ -335,23 +335,23 @@ def _module_file(root: Path, module: str) -> Path | None:
     return None
 
 
-def _settings_modules(root: Path, module: str) -> list[tuple[Path, ast.Module]]:
-    """The settings file and the project modules it star-imports (``from .base import *``)."""
-    result: list[tuple[Path, ast.Module]] = []
-    pending = [module]
-    while pending and len(result) < 10:
-        current = pending.pop(0)
-        path = _module_file(root, current)
-        tree = path and path not in [p for p, _ in result] and _parse_python(path)
-        if not tree:
-            continue
-        result.append((path, tree))
-        package = current if path.name == "__init__.py" else current.rpartition(".")[0]
-        for node in tree.body:
-            if isinstance(node, ast.ImportFrom) and any(alias.name == "*" for alias in node.names):
-                base = package.split(".")[: len(package.split(".")) - (node.level - 1)] if node.level else []
-                pending.append(".".join(base + ([node.module] if node.module else [])))
-    return result
+def _settings_statements(root: Path, module: str, files: list[Path]) -> Iterator[ast.stmt]:
+    """The settings module's top-level statements in execution order, with the project modules
+    it star-imports (``from .base import *``) inlined where they are imported. ``files``
+    collects every file read."""
+    path = _module_file(root, module)
+    tree = path and path not in files and _parse_python(path)
+    if not tree:
+        return
+    files.append(path)
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    for node in _top_level_statements(tree.body):
+        if isinstance(node, ast.ImportFrom) and any(alias.name == "*" for alias in node.names):
+            parts = package.split(".")
+            base = parts[: len(parts) - (node.level - 1)] if node.level else []
+            yield from _settings_statements(root, ".".join(base + ([node.module] if node.module else [])), files)
+        else:
+            yield node
 
 
 def _top_level_statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
@@ -372,30 +372,30 @@ def _strings(node: ast.AST) -> list[str] | None:
     return None
 
 
-def _middleware(trees: list[tuple[Path, ast.Module]]) -> list[str]:
+def _middleware(statements: list[ast.stmt]) -> list[str]:
     middleware: list[str] = []
-    for _, tree in trees:
-        for node in _top_level_statements(tree.body):
-            if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "MIDDLEWARE" for t in node.targets):
-                middleware = _strings(node.value) or middleware
-            elif isinstance(node, ast.AugAssign) and getattr(node.target, "id", None) == "MIDDLEWARE":
-                middleware += _strings(node.value) or []
-            elif (
-                isinstance(node, ast.Expr)
-                and isinstance(node.value, ast.Call)
-                and isinstance(node.value.func, ast.Attribute)
-                and getattr(node.value.func.value, "id", None) == "MIDDLEWARE"
-                and node.value.args
-                and isinstance(node.value.args[-1], ast.Constant)
-            ):
-                middleware.append(node.value.args[-1].value)
+    for node in statements:
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "MIDDLEWARE" for t in node.targets):
+            middleware = _strings(node.value) or middleware
+        elif isinstance(node, ast.AugAssign) and getattr(node.target, "id", None) == "MIDDLEWARE":
+            middleware += _strings(node.value) or []
+        elif (
+            isinstance(node, ast.Expr)
+            and isinstance(node.value, ast.Call)
+            and isinstance(node.value.func, ast.Attribute)
+            and getattr(node.value.func.value, "id", None) == "MIDDLEWARE"
+            and node.value.args
+            and isinstance(node.value.args[-1], ast.Constant)
+        ):
+            middleware.append(node.value.args[-1].value)
     return middleware
 
 
-def _database_engines(trees: list[tuple[Path, ast.Module]]) -> list[str]:
+def _database_engines(statements: list[ast.stmt]) -> list[str]:
+    """Engines named in the settings: ENGINE strings, and database URLs (``dj_database_url`` defaults)."""
     engines: list[str] = []
-    for _, tree in trees:
-        for node in ast.walk(tree):
+    for statement in statements:
+        for node in ast.walk(statement):
             if not (isinstance(node, ast.Constant) and isinstance(node.value, str)):
                 continue
             engine = None
@@ -536,8 +536,10 @@ def detect_facts(project_dir: Path, repo_root: Path | None = None) -> ProjectFac
     put = facts.facts.__setitem__
 
     settings_module, settings_source = _settings_from_manage_py(root), "manage.py"
-    if not settings_module and os.environ.get("DJANGO_SETTINGS_MODULE"):
-        settings_module, settings_source = os.environ["DJANGO_SETTINGS_MODULE"], "$DJANGO_SETTINGS_MODULE"
+    environment_module = os.environ.get("DJANGO_SETTINGS_MODULE")
+    # The variable may be left over from another project: trust it only if the module is here.
+    if not settings_module and environment_module and _module_file(root, environment_module):
+        settings_module, settings_source = environment_module, "$DJANGO_SETTINGS_MODULE"
     pytest_options, pytest_file = _pytest_config(dirs)
     pytest_name = _relative(pytest_file, repo) if pytest_file else ""
     if not settings_module and pytest_options.get("django_settings_module"):
@@ -552,9 +554,10 @@ def detect_facts(project_dir: Path, repo_root: Path | None = None) -> ProjectFac
     put("python_version", _python_version(dirs, django.value))
     put("settings_module", Fact(settings_module, settings_source if settings_module else "not found"))
 
-    trees = _settings_modules(root, settings_module) if settings_module else []
-    settings_files = ", ".join(_relative(path, repo) for path, _ in trees) or "no settings file found"
-    engines = _database_engines(trees)
+    files: list[Path] = []
+    statements = list(_settings_statements(root, settings_module, files)) if settings_module else []
+    settings_files = ", ".join(_relative(path, repo) for path in files) or "no settings file found"
+    engines = _database_engines(statements)
     put("database", Fact(engines, settings_files))
     put("db_driver", _db_driver(engines, deps))
 
@@ -597,7 +600,7 @@ def detect_facts(project_dir: Path, repo_root: Path | None = None) -> ProjectFac
     put("view_apps", Fact([_relative(root / app, repo) for app in _view_apps(root)], "views*.py and views/ packages"))
     search_paths = [root, root / "src"] + [p for venv in PROJECT_VENVS for p in (root / venv).glob("lib/python3*/site-packages")]
     search_paths += [Path(p) for p in sys.path if p and "site-packages" in p and Path(p).is_dir()]
-    verdicts = {name: middleware_is_sync_only(name, search_paths) for name in _middleware(trees)}
+    verdicts = {name: middleware_is_sync_only(name, search_paths) for name in _middleware(statements)}
     unresolved = [name for name, verdict in verdicts.items() if verdict is None]
     source = f"MIDDLEWARE in {settings_files}" + (f"; source not found: {', '.join(unresolved)}" if unresolved else "")
     put("sync_middleware", Fact([name for name, verdict in verdicts.items() if verdict], source))

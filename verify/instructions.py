@@ -8,6 +8,7 @@ planning; nothing here touches the user's files.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from dataclasses import dataclass
@@ -85,6 +86,7 @@ def _yaml_scalar(value: str) -> str:
     return value if plain_safe else json.dumps(value)
 
 
+@functools.cache
 def _environment():
     import jinja2
 
