@@ -24,6 +24,7 @@ from django.core.cache import cache
 from django.http import HttpResponseForbidden, JsonResponse
 from django.shortcuts import aget_object_or_404, redirect, render
 
+from .http import TLS_CONTEXT
 from .models import Order, OrderItem, Payment, Product, Profile, Review
 from .tasks import send_order_confirmation
 
@@ -60,7 +61,7 @@ async def user_dashboard(request):
     data = await cache.aget(cache_key)
     if data is None:
         profile = await Profile.objects.aget(user=user)
-        async with httpx2.AsyncClient(timeout=settings.EXTERNAL_API_TIMEOUT_SECONDS) as client:
+        async with httpx2.AsyncClient(timeout=settings.EXTERNAL_API_TIMEOUT_SECONDS, verify=TLS_CONTEXT) as client:
             # return_exceptions: wait for both calls even if one fails, so none is still
             # running when the client closes.
             billing, analytics = await asyncio.gather(
