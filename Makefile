@@ -14,7 +14,7 @@ PYTHON ?= $(shell for c in python3.13 python3.12 python3; do \
 	  p=$$(pyenv root)/versions/$$v/bin/python3; [ -x $$p ] && { echo $$p; exit; }; \
 	done)
 
-.PHONY: demo test venv clean
+.PHONY: demo test venv clean docs
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "error: Python 3.12+ not found (install it or pass PYTHON=...)" >&2; exit 2; }
@@ -30,6 +30,10 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m pytest
+
+# docs/rules.md and the README's generated blocks (rule table, snippets from docs/snippets/).
+docs: $(STAMP)
+	$(PY) -m verify.docgen
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from urllib.parse import quote
 
 from verify import __version__
 from verify.finding import Finding, Severity
 from verify.registry import all_rules
+from verify.rules_doc import anchor
 
 RULES_DOC_URL = "https://github.com/django-async-kit/django-async-kit/blob/main/docs/rules.md"
 _SARIF_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
@@ -57,14 +59,20 @@ def as_json(findings: list[Finding], summary: dict) -> str:
 
 
 def github(findings: list[Finding]) -> str:
+    # The workflow-command escapes: property values also escape the `,` and `:` that delimit them.
     def escape(value: str) -> str:
         return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
+    def escape_property(value: object) -> str:
+        return escape(str(value)).replace(":", "%3A").replace(",", "%2C")
+
     lines = []
     for f in findings:
-        props = f"file={f.path},line={f.line},col={f.column},endLine={f.end_line},endColumn={f.end_column},title={f.code} {f.name}"
+        props = {"file": f.path, "line": f.line, "col": f.column, "endLine": f.end_line, "endColumn": f.end_column,
+                 "title": f"{f.code} {f.name}"}
         message = f.message + (f" (help: {f.hint})" if f.hint else "")
-        lines.append(f"::{_GITHUB_LEVEL[f.severity]} {escape(props).replace(',', ',')}::{escape(message)}")
+        properties = ",".join(f"{key}={escape_property(value)}" for key, value in props.items())
+        lines.append(f"::{_GITHUB_LEVEL[f.severity]} {properties}::{escape(message)}")
     return "\n".join(lines)
 
 
@@ -75,13 +83,20 @@ def sarif_rules() -> list[dict]:
             "name": rule.name,
             "shortDescription": {"text": rule.summary},
             "fullDescription": {"text": rule.section("Why is this bad?").replace("\n", " ")},
-            "helpUri": f"{RULES_DOC_URL}#{rule.code.lower()}-{rule.name}",
+            "helpUri": f"{RULES_DOC_URL}#{anchor(rule)}",
             "help": {"text": rule.doc.strip(), "markdown": rule.doc.strip()},
             "defaultConfiguration": {"level": _SARIF_LEVEL[rule.severity]},
             "properties": {"django-versions": rule.versions},
         }
         for rule in all_rules()
     ]
+
+
+def _artifact_location(path: str) -> dict:
+    """SARIF locations are URIs: relative paths (percent-encoded) resolve against the checkout root, others are file: URIs."""
+    if Path(path).is_absolute():
+        return {"uri": Path(path).as_uri()}
+    return {"uri": quote(path), "uriBaseId": "%SRCROOT%"}
 
 
 def sarif(findings: list[Finding]) -> str:
@@ -94,7 +109,7 @@ def sarif(findings: list[Finding]) -> str:
             "level": _SARIF_LEVEL[f.severity],
             "message": {"text": f.message + (f" Fix: {f.hint}" if f.hint else "")},
             "locations": [{"physicalLocation": {
-                "artifactLocation": {"uri": f.path, "uriBaseId": "%SRCROOT%"},
+                "artifactLocation": _artifact_location(f.path),
                 "region": {"startLine": f.line, "startColumn": f.column, "endLine": f.end_line, "endColumn": f.end_column},
             }}],
         }

@@ -1,0 +1,75 @@
+"""Helpers for the integration tests: the repository's paths, a small Django project in a real git
+repository, and the kit's CLI run the way users run it (a subprocess)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+SNIPPETS = REPO / "docs" / "snippets"
+
+BAD_VIEW = '''\
+from shop.models import Product
+
+
+async def product_detail(request, product_id):
+    product = Product.objects.get(id=product_id)
+    return product
+'''
+
+GOOD_VIEW = '''\
+from shop.models import Product
+
+
+async def product_detail(request, product_id):
+    product = await Product.objects.aget(id=product_id)
+    return product
+'''
+
+
+def git(cwd: Path, *args: str) -> str:
+    result = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True,
+                            env={"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COMMITTER_NAME": "t",
+                                 "GIT_COMMITTER_EMAIL": "t@example.com", "PATH": "/usr/bin:/bin", "HOME": str(cwd)})
+    return result.stdout.strip()
+
+
+def init_repo(path: Path) -> Path:
+    path.mkdir(parents=True, exist_ok=True)
+    git(path, "init", "-q", "-b", "main")
+    return path
+
+
+def commit_all(path: Path, message: str = "snapshot") -> str:
+    git(path, "add", "-A")
+    git(path, "commit", "-q", "-m", message)
+    return git(path, "rev-parse", "HEAD")
+
+
+def make_project(root: Path, view: str) -> Path:
+    """A Django project pinned to 5.2 whose ``shop/views.py`` is ``view``, committed to git."""
+    init_repo(root)
+    (root / "requirements.txt").write_text("Django>=5.2,<6\n")
+    (root / "shop").mkdir()
+    (root / "shop" / "__init__.py").write_text("")
+    (root / "shop" / "views.py").write_text(view)
+    commit_all(root)
+    return root
+
+
+@pytest.fixture
+def bad_project(tmp_path: Path) -> Path:
+    return make_project(tmp_path / "bad", BAD_VIEW)
+
+
+@pytest.fixture
+def good_project(tmp_path: Path) -> Path:
+    return make_project(tmp_path / "good", GOOD_VIEW)
+
+
+def run_kit(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "verify", *args], cwd=cwd, capture_output=True, text=True, timeout=120)

@@ -1,0 +1,77 @@
+"""``--format github`` (workflow annotations) and ``--format json``, read back the way their consumers do."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from conftest import BAD_VIEW, make_project, run_kit
+
+# ::error file=shop/views.py,line=5,...,title=DJA102 sync-orm-call::message
+_ANNOTATION = re.compile(r"^::(?P<level>error|warning|notice) (?P<properties>[^:]*)::(?P<message>.*)$")
+
+
+def _unescape(value: str) -> str:
+    for escaped, raw in (("%0D", "\r"), ("%0A", "\n"), ("%3A", ":"), ("%2C", ","), ("%25", "%")):
+        value = value.replace(escaped, raw)
+    return value
+
+
+def parse_annotation(line: str) -> tuple[str, dict[str, str], str]:
+    """What GitHub's runner reads from one workflow command: level, properties, message."""
+    match = _ANNOTATION.match(line)
+    assert match, f"not a workflow command: {line!r}"
+    properties = dict(item.split("=", 1) for item in match["properties"].split(","))
+    return match["level"], {key: _unescape(value) for key, value in properties.items()}, _unescape(match["message"])
+
+
+def test_github_annotations_carry_each_finding_of_the_json_report(bad_project: Path) -> None:
+    annotations = run_kit("--format", "github", cwd=bad_project)
+    report = json.loads(run_kit("--format", "json", cwd=bad_project).stdout)
+    assert annotations.returncode == 1
+    assert report["findings"], "the bad view should have findings"
+    lines = annotations.stdout.splitlines()
+    assert len(lines) == len(report["findings"])
+    for line, finding in zip(lines, report["findings"]):
+        level, properties, message = parse_annotation(line)
+        assert level == "error"
+        assert properties == {"file": finding["path"], "line": str(finding["line"]), "col": str(finding["column"]),
+                              "endLine": str(finding["end_line"]), "endColumn": str(finding["end_column"]),
+                              "title": f"{finding['code']} {finding['name']}"}
+        assert message.startswith(finding["message"])
+
+
+def test_github_annotations_escape_delimiters_in_paths_and_messages(tmp_path: Path) -> None:
+    # A path with `,` and `:` (legal on Linux) and a message quoting code with `%` would otherwise
+    # split the properties or be decoded as escapes by the runner.
+    project = make_project(tmp_path / "project", "")
+    odd = project / "shop" / "views, v2: 100%.py"
+    odd.write_text(BAD_VIEW.replace("id=product_id", 'name="50%0A off"'))
+    result = run_kit("--format", "github", "shop", cwd=project)
+    [line] = result.stdout.splitlines()
+    assert "file=shop/views%2C v2%3A 100%25.py," in line
+    assert "50%250A off" in line
+    _, properties, message = parse_annotation(line)
+    assert properties["file"] == "shop/views, v2: 100%.py"
+    assert '"50%0A off"' in message
+
+
+def test_github_format_prints_nothing_for_clean_code(good_project: Path) -> None:
+    result = run_kit("--format", "github", cwd=good_project)
+    assert (result.returncode, result.stdout) == (0, "")
+
+
+def test_json_report_shape(bad_project: Path) -> None:
+    result = run_kit("--format", "json", cwd=bad_project)
+    report = json.loads(result.stdout)
+    assert result.returncode == 1
+    assert set(report) == {"findings", "summary"}
+    [finding] = report["findings"]
+    assert set(finding) == {"path", "line", "column", "end_line", "end_column", "code", "name", "message", "hint", "severity"}
+    assert finding["path"] == "shop/views.py"
+    assert (finding["code"], finding["name"], finding["line"], finding["column"]) == ("DJA102", "sync-orm-call", 5, 15)
+    assert finding["severity"] == "error"
+    assert finding["end_line"] == 5 and finding["end_column"] > finding["column"]
+    assert "Product.objects.get" in finding["message"] and "aget" in finding["hint"]
+    assert report["summary"] == {"files": 2, "findings": 1, "by_code": {"DJA102": 1}, "errors": [], "django_version": "5.2"}

@@ -1,0 +1,86 @@
+"""``--format sarif``: valid SARIF 2.1.0 (checked against the OASIS schema in tests/data), with the
+rule metadata code scanning shows, and help links that land on the rule's section of docs/rules.md."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from urllib.parse import urldefrag
+
+import jsonschema
+import pytest
+from conftest import BAD_VIEW, REPO, make_project, run_kit
+
+from verify.registry import all_rules
+
+SCHEMA = json.loads((REPO / "tests" / "data" / "sarif" / "sarif-schema-2.1.0.json").read_text())
+
+
+def schema_errors(log: dict) -> list[str]:
+    validator = jsonschema.Draft4Validator(SCHEMA)
+    return [f"{'/'.join(map(str, error.absolute_path))}: {error.message}" for error in validator.iter_errors(log)]
+
+
+def github_anchor(heading: str) -> str:
+    """GitHub's heading slug: lowercase, punctuation other than `-` and `_` dropped, spaces to `-`."""
+    return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+
+
+def rules_doc_anchors() -> set[str]:
+    text = (REPO / "docs" / "rules.md").read_text()
+    return {github_anchor(heading) for heading in re.findall(r"^#{1,6} (.+)$", text, re.MULTILINE)}
+
+
+@pytest.fixture
+def sarif_log(bad_project: Path) -> dict:
+    result = run_kit("--format", "sarif", "--output", "report.sarif", cwd=bad_project)
+    assert result.returncode == 1, result.stderr
+    return json.loads((bad_project / "report.sarif").read_text())
+
+
+def test_sarif_report_is_valid_sarif_2_1_0(sarif_log: dict) -> None:
+    assert schema_errors(sarif_log) == []
+    assert sarif_log["version"] == "2.1.0"
+
+
+def test_schema_check_rejects_a_broken_log(sarif_log: dict) -> None:
+    # Guards the test above against a schema that accepts anything.
+    del sarif_log["runs"][0]["tool"]["driver"]["name"]
+    sarif_log["runs"][0]["results"][0]["level"] = "fatal"
+    assert len(schema_errors(sarif_log)) == 2
+
+
+def test_result_points_at_the_finding_and_its_rule(sarif_log: dict) -> None:
+    run = sarif_log["runs"][0]
+    [result] = run["results"]
+    assert result["ruleId"] == "DJA102"
+    assert run["tool"]["driver"]["rules"][result["ruleIndex"]]["id"] == "DJA102"
+    location = result["locations"][0]["physicalLocation"]
+    assert location["artifactLocation"] == {"uri": "shop/views.py", "uriBaseId": "%SRCROOT%"}
+    assert location["region"]["startLine"] == 5
+    assert "Product.objects.get" in result["message"]["text"]
+
+
+def test_every_rule_has_metadata_and_a_help_link_to_its_docs_section(sarif_log: dict) -> None:
+    rules = sarif_log["runs"][0]["tool"]["driver"]["rules"]
+    anchors = rules_doc_anchors()
+    assert [rule["id"] for rule in rules] == [rule.code for rule in all_rules()]
+    for rule, registered in zip(rules, all_rules()):
+        assert rule["name"] == registered.name
+        assert rule["shortDescription"]["text"] == registered.summary
+        assert rule["fullDescription"]["text"].strip(), f"{rule['id']} has no full description"
+        page, fragment = urldefrag(rule["helpUri"])
+        assert page.endswith("/docs/rules.md")
+        assert fragment in anchors, f"{rule['id']} helpUri #{fragment} is not a heading of docs/rules.md"
+        assert github_anchor(f"{registered.code} {registered.name}") == fragment
+
+
+def test_paths_with_spaces_become_percent_encoded_uris(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "project", "")
+    (project / "shop" / "old views.py").write_text(BAD_VIEW)
+    run_kit("--format", "sarif", "--output", "report.sarif", cwd=project)
+    log = json.loads((project / "report.sarif").read_text())
+    assert schema_errors(log) == []
+    [result] = log["runs"][0]["results"]
+    assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "shop/old%20views.py"
