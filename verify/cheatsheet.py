@@ -178,7 +178,7 @@ def _validate(path: Path, data, root) -> None:
 def _check_templates(cheatsheet: Cheatsheet) -> None:
     """Every body and verify command compiles, and every include names a partial."""
     import jinja2
-    from jinja2 import meta
+    from jinja2 import nodes
 
     environment = cheatsheet._environment()
     for prompt in cheatsheet.prompts.values():
@@ -191,10 +191,11 @@ def _check_templates(cheatsheet: Cheatsheet) -> None:
             except jinja2.TemplateSyntaxError as error:
                 at = line + (error.lineno - 1 if field_name == "body" else 0)
                 raise CheatsheetError(prompt.source, at, f"{prompt.id}.{field_name}", f"Jinja2: {error.message}") from None
-            for name in meta.find_referenced_templates(parsed):
+            for include in parsed.find_all(nodes.Include):
+                name = include.template.value if isinstance(include.template, nodes.Const) else None
                 if name not in cheatsheet.partials:
                     raise CheatsheetError(
-                        prompt.source, line, f"{prompt.id}.{field_name}",
+                        prompt.source, line + include.lineno - 1, f"{prompt.id}.{field_name}",
                         f"includes {name!r}, which is not a partial (known: {', '.join(sorted(cheatsheet.partials))})",
                     )  # fmt: skip
 
