@@ -260,23 +260,24 @@ def detect_dependencies(dirs: list[Path]) -> dict[str, Dependency]:
         if current is None or (current.version is None and version is not None):
             found[name] = Dependency(version, source)
 
+    base = dirs[-1]  # sources are named relative to the outermost folder, the repository root
     for root in dirs:
         for name, version, source in _locked(root):
-            add(name, parse_version(version), f"{_relative(root / source, dirs[0])}: {name} {version}")
+            add(name, parse_version(version), f"{_relative(root / source, base)}: {name} {version}")
     for root in dirs:
         seen: set[Path] = set()
         for path in _requirements_files(root):
-            for name, spec, source in _declared_in_requirements(path.resolve(), dirs[0], seen):
+            for name, spec, source in _declared_in_requirements(path.resolve(), base, seen):
                 add(name, lowest_version(spec), source)
         if (root / "pyproject.toml").is_file():
-            where = _relative(root / "pyproject.toml", dirs[0])
+            where = _relative(root / "pyproject.toml", base)
             for name, spec, source in _declared_in_pyproject(_load_toml(root / "pyproject.toml")):
                 add(name, lowest_version(spec), source.replace("pyproject.toml", where, 1))
     for root in dirs:
         for venv in PROJECT_VENVS:
             for site_packages in (root / venv).glob("lib/python3*/site-packages"):
                 for name, version in _installed_in(site_packages):
-                    add(name, parse_version(version), f"installed in {venv}/: {name} {version}")
+                    add(name, parse_version(version), f"installed in {_relative(root / venv, base)}/: {name} {version}")
     return found
 
 
@@ -624,13 +625,14 @@ def _python_version(dirs: list[Path], django: Version | None) -> Fact:
         for name in (".python-version", "runtime.txt"):
             text = (root / name).is_file() and _read(root / name).strip().removeprefix("python-")
             if text and parse_version(text):
-                return Fact(parse_version(text), f"{name}: {text.splitlines()[0]}")
+                return Fact(parse_version(text), f"{_relative(root / name, dirs[-1])}: {text.splitlines()[0]}")
         if (root / "pyproject.toml").is_file():
             data = _load_toml(root / "pyproject.toml")
             poetry = data.get("tool", {}).get("poetry", {}).get("dependencies", {})
             spec = data.get("project", {}).get("requires-python") or poetry.get("python")
             if spec and lowest_version(str(spec)):
-                found = Fact(lowest_version(str(spec)), f"pyproject.toml: requires-python {spec}")
+                where = _relative(root / "pyproject.toml", dirs[-1])
+                found = Fact(lowest_version(str(spec)), f"{where}: requires-python {spec}")
                 break
     floor = max((python for series, python in DJANGO_MIN_PYTHON.items() if django and django >= series), default=None)
     if floor and found.value < floor:

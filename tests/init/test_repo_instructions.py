@@ -1,0 +1,51 @@
+"""This repository's own Copilot instructions, and the templates inside the built wheel."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+from verify.cli import main
+
+REPO = Path(__file__).resolve().parents[2]
+TEMPLATES = REPO / ".github" / "templates"
+
+
+def test_this_repositorys_copilot_instructions_are_the_render_for_sample_project(capsys):
+    command = ["init", str(REPO / "sample_project"), "--output-dir", str(REPO), "--targets", "copilot"]
+    status = main([*command, "--check"])
+    assert status == 0, (
+        f"{capsys.readouterr().out}regenerate with: .venv/bin/django-async-kit init sample_project "
+        "--output-dir . --targets copilot"
+    )
+    text = (REPO / ".github" / "copilot-instructions.md").read_text()
+    assert "Stack: Django 6.1, Python 3.12+, PostgreSQL (psycopg 3) or SQLite, served by uvicorn (ASGI)" in text
+    assert "`django-async-kit verify sample_project/shop`" in text
+
+
+def test_the_wheel_ships_the_templates_and_init_uses_them(tmp_path, make_project):
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--quiet", "-w", str(tmp_path), str(REPO)],
+        check=True, capture_output=True,
+    )
+    [wheel] = tmp_path.glob("django_async_kit-*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        shipped = {name for name in archive.namelist() if name.startswith("verify/templates/")}
+        expected = {f"verify/templates/{path.relative_to(TEMPLATES).as_posix()}" for path in TEMPLATES.rglob("*.j2")}
+        assert shipped == expected
+        archive.extractall(tmp_path / "site")
+
+    project = make_project()
+    code = (
+        "import sys, verify.instructions as i; from verify.cli import main; "
+        "print(i.templates_dir()); sys.exit(main(['init', sys.argv[1], '--targets', 'copilot']))"
+    )
+    environment = {**os.environ, "PYTHONPATH": str(tmp_path / "site")}
+    result = subprocess.run([sys.executable, "-c", code, str(project)], cwd=tmp_path, env=environment,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0] == str(tmp_path / "site" / "verify" / "templates")
+    assert (project / ".github" / "copilot-instructions.md").is_file()
