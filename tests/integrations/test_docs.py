@@ -1,0 +1,79 @@
+"""docs/rules.md and the README's generated blocks match the registry and docs/snippets/ (`make docs`)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import REPO, SNIPPETS
+
+from verify.registry import all_rules
+
+
+def docgen(*args: str, root: Path = REPO) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "verify.docgen", "--root", str(root), *args],
+                          capture_output=True, text=True, timeout=60)
+
+
+def test_generated_docs_are_up_to_date() -> None:
+    result = docgen("--check")
+    assert result.returncode == 0, f"{result.stderr}run `make docs` and commit the result"
+
+
+def test_check_names_stale_files_and_regeneration_fixes_them(tmp_path: Path) -> None:
+    (tmp_path / "docs").mkdir()
+    shutil.copytree(SNIPPETS, tmp_path / "docs" / "snippets")
+    shutil.copy(REPO / "docs" / "rules.md", tmp_path / "docs" / "rules.md")
+    readme = (REPO / "README.md").read_text()
+    (tmp_path / "README.md").write_text(readme.replace("| [DJA102]", "| [DJA999]", 1))
+    (tmp_path / "docs" / "snippets" / "pre-commit-config.yaml").write_text("repos: []\n")
+    (tmp_path / "docs" / "rules.md").unlink()
+
+    stale = docgen("--check", root=tmp_path)
+    assert stale.returncode == 1
+    assert "docs/rules.md" in stale.stderr and "README.md" in stale.stderr
+
+    assert docgen(root=tmp_path).returncode == 0
+    assert docgen("--check", root=tmp_path).returncode == 0
+    regenerated = (tmp_path / "README.md").read_text()
+    assert "| [DJA999]" not in regenerated
+    assert "```yaml\nrepos: []\n```" in regenerated
+    assert (tmp_path / "docs" / "rules.md").read_text() == (REPO / "docs" / "rules.md").read_text()
+
+
+def _section(text: str, heading: str) -> str:
+    """From a markdown heading to the next heading of the same or a higher level."""
+    level = heading.split(" ")[0]
+    match = re.search(rf"^{re.escape(heading)}\n(.*?)(?=^#{{1,{len(level)}}} |\Z)", text, re.MULTILINE | re.DOTALL)
+    assert match, f"no `{heading}` section"
+    return match.group(1)
+
+
+def test_rules_doc_has_every_rules_documentation() -> None:
+    text = (REPO / "docs" / "rules.md").read_text()
+    for rule in all_rules():
+        section = _section(text, f"## {rule.code} {rule.name}")
+        assert f"Django versions: {rule.versions}. Severity: {rule.severity.value}." in section
+        for title in ("What it does", "Why is this bad?", "Example", "Use instead"):
+            body = rule.section(title)
+            assert body, f"{rule.code}'s docstring has no `## {title}` section"
+            assert f"### {title}\n{body}" in section
+
+
+def test_readme_has_a_section_per_integration_with_every_snippet() -> None:
+    readme = (REPO / "README.md").read_text()
+    integrations = _section(readme, "## Integrations")
+    included = set(re.findall(r"<!-- snippet:begin (\S+) -->", readme))
+    assert included == {f"docs/snippets/{path.name}" for path in SNIPPETS.iterdir()}
+    for heading, snippet in (("### pre-commit", "pre-commit-config.yaml"), ("### GitHub Actions", "github-workflow.yml"),
+                             ("### Code scanning (SARIF)", "code-scanning-workflow.yml")):
+        assert f"<!-- snippet:begin docs/snippets/{snippet} -->" in _section(integrations + "\n", heading)
+
+
+def test_readme_rule_table_lists_every_rule_with_a_link_to_its_docs() -> None:
+    table = _section((REPO / "README.md").read_text(), "## Rules")
+    for rule in all_rules():
+        assert f"| [{rule.code}](docs/rules.md#{rule.code.lower()}-{rule.name}) | `{rule.name}` |" in table
