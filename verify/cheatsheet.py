@@ -46,6 +46,9 @@ class Prompt:
 class Cheatsheet:
     prompts: dict[str, Prompt] = field(default_factory=dict)
     partials: dict[str, str] = field(default_factory=dict)
+    # Built on first render, after every partial is in place.
+    _jinja: object = field(default=None, repr=False, compare=False)
+    _compiled: dict = field(default_factory=dict, repr=False, compare=False)
 
     def get(self, prompt_id: str) -> Prompt | None:
         return self.prompts.get(prompt_id)
@@ -53,23 +56,29 @@ class Cheatsheet:
     def render(self, prompt_id: str, context: dict) -> str:
         """The prompt's body followed by its ``verify`` commands, filled from ``context``."""
         prompt = self.prompts[prompt_id]
-        environment = self._environment()
-        body = environment.from_string(prompt.body).render(context)
-        commands = [environment.from_string(command).render(context).strip() for command in prompt.verify]
+        body = self._template(prompt.body).render(context)
+        commands = [self._template(command).render(context).strip() for command in prompt.verify]
         text = body.strip() + "\n\n## Verify\n\nWhen you are done, run:\n\n" + "".join(f"- `{c}`\n" for c in commands)
         return _squeeze_blank_lines(text)
+
+    def _template(self, source: str):
+        if source not in self._compiled:
+            self._compiled[source] = self._environment().from_string(source)
+        return self._compiled[source]
 
     def _environment(self):
         import jinja2
 
-        return jinja2.Environment(
-            loader=jinja2.DictLoader(self.partials),
-            undefined=jinja2.StrictUndefined,
-            trim_blocks=True,
-            lstrip_blocks=True,
-            keep_trailing_newline=True,
-            autoescape=False,
-        )
+        if self._jinja is None:
+            self._jinja = jinja2.Environment(
+                loader=jinja2.DictLoader(self.partials),
+                undefined=jinja2.StrictUndefined,
+                trim_blocks=True,
+                lstrip_blocks=True,
+                keep_trailing_newline=True,
+                autoescape=False,  # the output is Markdown for an assistant, not HTML
+            )
+        return self._jinja
 
 
 def _squeeze_blank_lines(text: str) -> str:
@@ -116,9 +125,10 @@ def _read(path: Path) -> tuple[dict[str, str], list[Prompt]]:
         raise CheatsheetError(path, 1, "(file)", "no such file") from None
     except (OSError, UnicodeDecodeError) as error:
         raise CheatsheetError(path, 1, "(file)", f"cannot read: {error}") from None
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C parser when PyYAML has it
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        root = yaml.compose(text, Loader=loader)
+        data = yaml.load(text, Loader=loader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         raise CheatsheetError(path, mark.line + 1 if mark else 1, "(yaml)", str(error.problem or error)) from None
