@@ -35,12 +35,17 @@ class RuleContext:
         self.class_name: str | None = None
         self.typer = Typer(file, {})
         self.parents: dict[ast.AST, ast.AST] = {}
+        self._all_parents = False
 
     # -- queries for rules ---------------------------------------------------------------------
     def type_of(self, node: ast.AST) -> T | None:
         return self.typer.type_of(node)
 
     def parent(self, node: ast.AST) -> ast.AST | None:
+        if node not in self.parents and not self._all_parents:
+            # the walk records parents as it goes; a node it has not reached needs the full map
+            self.parents.update(_parents(self.file.tree))
+            self._all_parents = True
         return self.parents.get(node)
 
     def qualified(self, node: ast.expr) -> str | None:
@@ -73,6 +78,8 @@ class _Dispatcher:
         self.async_visitors: dict[type, list] = {}
         self.module_visitors: dict[type, list] = {}
         for node_type, rule, func in iter_visitors(rules):
+            if rule.scope == "compare":  # DJA5xx need two versions of a file: verify.compare runs them
+                continue
             table = self.async_visitors if rule.scope == "async" else self.module_visitors
             table.setdefault(node_type, []).append((rule, func))
 
@@ -106,19 +113,29 @@ class AsyncWalker:
             self.comprehension(node)
             return
         self.dispatcher.dispatch(self.dispatcher.async_visitors, node, self.ctx)
+        parents = self.ctx.parents
+        children = list(ast.iter_child_nodes(node))
+        for child in children:
+            parents[child] = node
         if isinstance(node, ast.NamedExpr):
             self.expr(node.value)
             self.bind(node.target, self.ctx.type_of(node.value))
             return
-        for child in ast.iter_child_nodes(node):
+        for child in children:
             if isinstance(child, ast.keyword):
+                parents[child.value] = child
                 self.expr(child.value)
             elif isinstance(child, ast.expr):
                 self.expr(child)
 
     def comprehension(self, node: ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp) -> None:
         saved = dict(self.env)
+        parents = self.ctx.parents
+        for child in ast.iter_child_nodes(node):
+            parents[child] = node
         for generator in node.generators:
+            for child in ast.iter_child_nodes(generator):
+                parents[child] = generator
             self.dispatcher.dispatch(self.dispatcher.async_visitors, generator, self.ctx)
             self.expr(generator.iter)
             iterated = self.ctx.type_of(generator.iter)
@@ -169,6 +186,12 @@ class AsyncWalker:
                 self.env[name] = values[0]
 
     def stmt(self, node: ast.stmt) -> None:
+        parents = self.ctx.parents
+        for child in ast.iter_child_nodes(node):
+            parents[child] = node
+            if isinstance(child, (ast.ExceptHandler, ast.match_case, ast.withitem, ast.keyword)):
+                for grandchild in ast.iter_child_nodes(child):
+                    parents[grandchild] = child
         self.dispatcher.dispatch(self.dispatcher.async_visitors, node, self.ctx)
         if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
             for decorator in node.decorator_list:
@@ -261,19 +284,25 @@ def _parents(root: ast.AST) -> dict[ast.AST, ast.AST]:
 
 
 def _async_functions(tree: ast.Module) -> Iterable[tuple[ast.AsyncFunctionDef, str | None]]:
-    """Every async def in the file, with the class it is a method of (if directly in one)."""
-    def visit(node: ast.AST, owner: str | None):
-        for child in ast.iter_child_nodes(node):
-            if isinstance(child, ast.AsyncFunctionDef):
-                yield child, owner
-                yield from visit(child, None)
-            elif isinstance(child, ast.ClassDef):
-                yield from visit(child, child.name)
-            elif isinstance(child, ast.FunctionDef):
-                yield from visit(child, None)
+    """Every async def in the file, with the class it is a method of (if directly in one).
+    Functions only live in statements, so expressions are never visited."""
+    def visit(body: list[ast.stmt], owner: str | None):
+        for node in body:
+            if isinstance(node, ast.AsyncFunctionDef):
+                yield node, owner
+                yield from visit(node.body, None)
+            elif isinstance(node, ast.ClassDef):
+                yield from visit(node.body, node.name)
+            elif isinstance(node, ast.FunctionDef):
+                yield from visit(node.body, None)
             else:
-                yield from visit(child, owner)
-    yield from visit(tree, None)
+                for name in ("body", "orelse", "finalbody"):
+                    yield from visit(getattr(node, name, None) or [], owner)
+                for handler in getattr(node, "handlers", None) or []:
+                    yield from visit(handler.body, owner)
+                for case in getattr(node, "cases", None) or []:
+                    yield from visit(case.body, owner)
+    yield from visit(tree.body, None)
 
 
 def noqa_lines(source: str) -> dict[int, set[str] | None]:
@@ -336,7 +365,6 @@ def summarize_sync_body(file: FileContext, function: ast.FunctionDef, class_name
     returns, and the calls it makes (for following them)."""
     dispatcher = _Dispatcher(rules)
     ctx = RuleContext(file)
-    ctx.parents = _parents(function)
     ctx.function = function
     ctx.class_name = class_name
     ctx.typer = Typer(file, parameter_types(function, is_method=class_name is not None), class_name)
@@ -352,14 +380,13 @@ def check_tree(file: FileContext, rules: list[Rule]) -> list[Finding]:
     dispatcher = _Dispatcher(rules)
     ctx = RuleContext(file)
     enabled = {rule.code: rule for rule in rules}
-    has_async = "async" in file.source
-    if dispatcher.module_visitors:
+    has_async = "async def" in file.source
+    if dispatcher.module_visitors and has_async:
         ctx.parents = _parents(file.tree)
+        ctx._all_parents = True
         for node in ast.walk(file.tree):
             dispatcher.dispatch(dispatcher.module_visitors, node, ctx)
     if dispatcher.async_visitors and has_async:
-        if not ctx.parents:
-            ctx.parents = _parents(file.tree)
         for function, owner in _async_functions(file.tree):
             ctx.function = function
             ctx.class_name = owner

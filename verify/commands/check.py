@@ -27,6 +27,11 @@ def add_arguments(parser, name: str) -> None:
     parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
     parser.add_argument("--quiet", "-q", action="store_true", help="one line per finding, no summary")
     parser.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
+    # Conversion regressions (DJA5xx): compare converted views with their sync versions (verify.compare).
+    parser.add_argument("--changed", action="store_true",
+                        help="check the Python files changed against --base (staged, unstaged, untracked) and compare converted views")
+    parser.add_argument("--base", metavar="REV", help="git revision --changed compares with (default: HEAD)")
+    parser.add_argument("--compare", nargs=2, metavar=("OLD.py", "NEW.py"), help="compare two versions of a file without git")
 
 
 def run(args) -> int:
@@ -45,10 +50,15 @@ def run(args) -> int:
     if args.config and not Path(args.config).is_file():
         raise UsageError(f"config file not found: {args.config}")
     try:
-        report = api.check_paths(
-            args.paths, select=args.select, ignore=args.ignore, target=args.target_version,
-            config_path=Path(args.config) if args.config else None, use_config=not args.no_config,
-        )
+        if args.changed or args.compare or args.base:
+            from verify.compare.run import check_arguments
+
+            report = check_arguments(args)
+        else:
+            report = api.check_paths(
+                args.paths, select=args.select, ignore=args.ignore, target=args.target_version,
+                config_path=Path(args.config) if args.config else None, use_config=not args.no_config,
+            )
     except (ConfigError, PathError) as error:
         raise UsageError(str(error)) from None
     summary = report.summary()

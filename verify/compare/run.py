@@ -1,0 +1,112 @@
+"""``verify --changed`` and ``verify --compare``: every rule on the changed files, plus the DJA5xx
+comparison of each function converted from ``def`` to ``async def`` with its old version."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from verify import api
+from verify import config as config_module
+from verify.changes import ChangedFile, changed_files, repository_root
+from verify.compare.functions import ParsedFile, converted_pairs
+from verify.compare.registry import FILE_CHECKS, PAIR_CHECKS, SCOPE, FileChange, Reporter
+from verify.engine import noqa_lines
+from verify.finding import Finding
+from verify.project import find_root
+from verify.registry import Rule, select_rules
+
+
+def check_changed(base: str = "HEAD", *, start: Path | None = None, **options) -> api.Report:
+    """Raises ``changes.ChangesError`` outside a repository or for an unknown ``base``."""
+    start = start or Path.cwd()
+    changed = changed_files(start, base)
+    return _check(changed, repository_root(start), **options)
+
+
+def check_compare(old_path: Path, new_path: Path, **options) -> api.Report:
+    """Raises ``ValueError`` when either file cannot be read."""
+    old_source = api.read_source(old_path)
+    api.read_source(new_path)
+    root = find_root(new_path)
+    return _check([ChangedFile(new_path.resolve(), str(old_path), old_source)], root, **options)
+
+
+def _check(changed: list[ChangedFile], root: Path, *, select: list[str] | None = None, ignore: list[str] | None = None,
+           target: str | None = None, config_path: Path | None = None, use_config: bool = True) -> api.Report:
+    present = [api._display(item.path) for item in changed if not item.deleted]
+    if present:
+        report = api.check_paths(present, select=select, ignore=ignore, target=target, config_path=config_path, use_config=use_config)
+    else:
+        report = api.Report()
+    pyproject = config_path or (config_module.find_pyproject(root) if use_config else None)
+    cfg = config_module.load(pyproject)
+    config_root = cfg.path.parent.resolve() if cfg.path else root
+    chosen = select if select is not None else cfg.select
+    for item in changed:
+        if item.old_source is None:
+            continue  # a new file: nothing to compare with
+        extra_ignore = api._ignored_for(item.path, cfg.per_file_ignores, config_root)
+        # select_rules imports every rule module, which registers each DJA5xx comparison.
+        rules = [rule for rule in select_rules(chosen, (ignore or []) + cfg.ignore + extra_ignore, report.version) if rule.scope == SCOPE]
+        if rules:
+            report.findings.extend(compare_file(item, root, rules, report.version))
+    report.findings = sorted(set(report.findings))
+    return report
+
+
+def compare_file(item: ChangedFile, root: Path, rules: list[Rule], version: tuple[int, int]) -> list[Finding]:
+    display = api._display(item.path)
+    new_source = "" if item.deleted else api.read_source(item.path)
+    old = ParsedFile.parse(f"{item.old_path} (old)", item.old_source or "", version)
+    new = ParsedFile.parse(display, new_source, version)
+    if old is None or new is None:
+        return []  # DJA000 reports a syntax error in the new version; an unparsable old one gives nothing to compare
+    reporter = Reporter()
+    codes = {rule.code for rule in rules}
+    for pair in converted_pairs(old, new):
+        for code, check in PAIR_CHECKS.items():
+            if code in codes:
+                check(pair, reporter)
+    change = FileChange(old, new, root, item.path)
+    for code, check in FILE_CHECKS.items():
+        if code in codes:
+            check(change, reporter)
+    return _without_noqa(reporter.findings)
+
+
+def _without_noqa(findings: list[Finding]) -> list[Finding]:
+    sources: dict[str, dict] = {}
+    kept = []
+    for finding in findings:
+        if finding.path not in sources:
+            try:
+                sources[finding.path] = noqa_lines(api.read_source(Path(finding.path)))
+            except ValueError:
+                sources[finding.path] = {}
+        codes = sources[finding.path].get(finding.line, set())
+        if codes is None or finding.code in codes:
+            continue
+        kept.append(finding)
+    return kept
+
+
+def check_arguments(args) -> api.Report:
+    """The report for ``verify --changed [--base REV]`` or ``verify --compare OLD NEW``; bad input is a ``UsageError``."""
+    from verify.changes import ChangesError
+    from verify.cli import UsageError
+
+    if args.base and not args.changed:
+        raise UsageError("--base goes with --changed")
+    if args.changed and args.compare:
+        raise UsageError("use either --changed or --compare, not both")
+    if args.paths:
+        raise UsageError("--changed and --compare take no PATH: they choose the files themselves")
+    options = {"select": args.select, "ignore": args.ignore, "target": args.target_version,
+               "config_path": Path(args.config) if args.config else None, "use_config": not args.no_config}
+    try:
+        if args.changed:
+            return check_changed(args.base or "HEAD", **options)
+        old, new = (Path(name) for name in args.compare)
+        return check_compare(old, new, **options)
+    except (ChangesError, ValueError) as error:
+        raise UsageError(str(error)) from None

@@ -1,0 +1,187 @@
+"""## What it does
+Checks that a view converted from `def` to `async def` still answers 404 where the sync version
+did, and still handles the exceptions the sync version handled:
+
+- `get_object_or_404()` / `get_list_or_404()` replaced by `aget()` (or a `get()` wrapped in
+  `sync_to_async`) with no `except Model.DoesNotExist`, or by `afirst()` with no `None` check;
+- an `except` clause of the sync view with no counterpart in the async one.
+
+`aget_object_or_404()`, `sync_to_async(get_object_or_404)`, a `try`/`except Model.DoesNotExist`
+(or `ObjectDoesNotExist`) around `aget()`, an `isinstance(result, SomeError)` test on the results
+of `asyncio.gather(..., return_exceptions=True)`, and a broader `except Exception` all count.
+
+## Why is this bad?
+A missing object becomes an unhandled `DoesNotExist`: a 500 and an error report instead of a
+404. A dropped `except` turns an expected failure (an external API down, bad input) into a 500.
+
+## Example
+```python
+# before
+def order_detail(request, order_id):
+    order = get_object_or_404(Order, id=order_id)
+
+# after the AI edit
+async def order_detail(request, order_id):
+    order = await Order.objects.aget(id=order_id)
+```
+
+## Use instead
+```python
+async def order_detail(request, order_id):
+    order = await aget_object_or_404(Order, id=order_id)
+```
+"""
+
+from __future__ import annotations
+
+import ast
+
+from verify.compare.functions import Function, FunctionPair
+from verify.compare.names import call_name, current_user_names, query_base
+from verify.compare.registry import SCOPE, Reporter, compares_functions, header_node
+from verify.registry import Rule
+
+rule = Rule("DJA504", "not-found-lost", __doc__, scope=SCOPE)
+
+_SHORTCUTS = {"get_object_or_404", "aget_object_or_404", "get_list_or_404", "aget_list_or_404"}
+_RAISING_LOOKUPS = {"get", "aget", "earliest", "aearliest", "latest", "alatest"}  # raise DoesNotExist
+_NONE_LOOKUPS = {"first", "afirst", "last", "alast"}  # give None
+_CATCH_ALL = {"Exception", "BaseException"}
+# Errors of HTTP clients: moving from requests to httpx changes the class, not what is handled.
+_HTTP_ERRORS = {"RequestException", "HTTPError", "RequestError", "ClientError", "TransportError",
+                "ConnectionError", "ConnectError", "Timeout", "TimeoutException", "HTTPStatusError"}
+
+
+def _shortcut_bases(function: Function, nodes) -> dict[str, ast.Call]:
+    """Model (or queryset base) -> the first 404 shortcut on it."""
+    users = current_user_names(function)
+    found: dict[str, ast.Call] = {}
+    for node in nodes:
+        if isinstance(node, ast.Call) and call_name(node) in _SHORTCUTS and node.args:
+            found.setdefault(query_base(node.args[0], users), node)
+    return found
+
+
+def _handler_names(handler: ast.ExceptHandler) -> list[str]:
+    if handler.type is None:
+        return ["BaseException"]
+    types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    return [ast.unparse(kind) for kind in types]
+
+
+def _last(name: str) -> str:
+    return name.rsplit(".", 1)[-1]
+
+
+def _covers(caught: str, old: str) -> bool:
+    caught_last, old_last = _last(caught), _last(old)
+    if caught_last in _CATCH_ALL or caught_last == old_last:
+        return True
+    if caught_last == "ObjectDoesNotExist" and old_last == "DoesNotExist":
+        return True
+    return caught_last in _HTTP_ERRORS and old_last in _HTTP_ERRORS
+
+
+def _caught_in(function: Function) -> set[str]:
+    """Exception classes the new view handles: ``except`` clauses and ``isinstance(x, Error)`` tests."""
+    caught: set[str] = set()
+    for node in function.reachable_nodes():
+        if isinstance(node, ast.ExceptHandler):
+            caught.update(_handler_names(node))
+        elif isinstance(node, ast.Call) and call_name(node) == "isinstance" and len(node.args) == 2:
+            kinds = node.args[1].elts if isinstance(node.args[1], ast.Tuple) else [node.args[1]]
+            caught.update(ast.unparse(kind) for kind in kinds)
+    return caught
+
+
+def _parents(function: Function) -> dict[ast.AST, ast.AST]:
+    parents = {}
+    for node in ast.walk(function.node):
+        for child in ast.iter_child_nodes(node):
+            parents[child] = node
+    return parents
+
+
+def _handles_does_not_exist(call: ast.Call, parents: dict[ast.AST, ast.AST]) -> bool:
+    child, parent = call, parents.get(call)
+    while parent is not None:
+        if isinstance(parent, ast.Try) and any(child is statement for statement in parent.body):
+            if any(_covers(name, "DoesNotExist") for handler in parent.handlers for name in _handler_names(handler)):
+                return True
+        child, parent = parent, parents.get(parent)
+    return False
+
+
+def _none_checked(call: ast.Call, function: Function, parents: dict[ast.AST, ast.AST]) -> bool:
+    """``x = await qs.afirst()`` followed by a test of ``x`` (``if x is None``, ``if not x``)."""
+    statement = parents.get(call)
+    while statement is not None and not isinstance(statement, ast.stmt):
+        statement = parents.get(statement)
+    if not isinstance(statement, ast.Assign) or not isinstance(statement.targets[0], ast.Name):
+        return True  # used inline (`if await qs.afirst():`) or unknown: no claim
+    name = statement.targets[0].id
+    return any(isinstance(node, (ast.If, ast.IfExp, ast.While, ast.Assert)) and
+               any(isinstance(part, ast.Name) and part.id == name for part in ast.walk(node.test))
+               for node in function.nodes())
+
+
+def _unhandled_lookup(function: Function, base: str) -> ast.Call | None:
+    """The first lookup on ``base`` in the new view that lets a missing object escape, if any
+    (None also when every lookup on it is handled, or there is none)."""
+    users = current_user_names(function)
+    parents = _parents(function)
+    unhandled = None
+    for node in function.nodes():
+        if not isinstance(node, ast.Call):
+            continue
+        name = call_name(node)
+        if name not in _RAISING_LOOKUPS | _NONE_LOOKUPS or not isinstance(node.func, (ast.Attribute, ast.Call)):
+            continue
+        target = node.func.args[0] if isinstance(node.func, ast.Call) and node.func.args else node.func
+        if not isinstance(target, ast.Attribute) or query_base(target.value, users) != base:
+            continue
+        handled = _handles_does_not_exist(node, parents) if name in _RAISING_LOOKUPS else _none_checked(node, function, parents)
+        if handled:
+            return None
+        unhandled = unhandled or node
+    return unhandled
+
+
+@compares_functions(rule)
+def check(pair: FunctionPair, reporter: Reporter) -> None:
+    _check_shortcuts(pair, reporter)
+    _check_handlers(pair, reporter)
+
+
+def _check_shortcuts(pair: FunctionPair, reporter: Reporter) -> None:
+    kept = _shortcut_bases(pair.new, pair.new.reachable_nodes())
+    for base, old in _shortcut_bases(pair.old, pair.old.nodes()).items():
+        if base in kept:
+            continue
+        lookup = _unhandled_lookup(pair.new, base)
+        if lookup is None:
+            continue
+        handling = f"a `{base}.DoesNotExist` handler" if call_name(lookup) in _RAISING_LOOKUPS else "a `None` check"
+        reporter.report(rule, pair.new.file.path, lookup,
+                        f"`{pair.old.source(old)}` of `{pair.old.qualname}` (old line {old.lineno}) became "
+                        f"`{pair.new.source(lookup)}` (line {lookup.lineno}) without {handling}: a missing object gives a 500, not a 404",
+                        f"use `await aget_object_or_404({pair.old.source(old.args[0], 40)}, ...)`")
+
+
+def _check_handlers(pair: FunctionPair, reporter: Reporter) -> None:
+    caught = _caught_in(pair.new)
+    shortcuts = _shortcut_bases(pair.new, pair.new.reachable_nodes())
+    for handler in (node for node in pair.old.nodes() if isinstance(node, ast.ExceptHandler)):
+        for name in _handler_names(handler):
+            if any(_covers(new, name) for new in caught):
+                continue
+            model = name.removesuffix(".DoesNotExist")
+            if name.endswith("DoesNotExist") and (model in shortcuts or (name == "ObjectDoesNotExist" and shortcuts)):
+                continue
+            lookup = _unhandled_lookup(pair.new, model) if name.endswith(".DoesNotExist") else None
+            where = lookup or header_node(pair.new.node)
+            clause = f"except {name}" if handler.type is not None else "except"
+            reporter.report(rule, pair.new.file.path, where,
+                            f"`{clause}:` of `{pair.old.qualname}` (old line {handler.lineno}) has no counterpart in the async "
+                            f"version (line {where.lineno}): that error now escapes as a 500",
+                            "handle the same exception in the async view")
