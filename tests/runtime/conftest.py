@@ -1,3 +1,33 @@
+import shutil
+from pathlib import Path
+
+import pytest
+
 # The demo project is run by pytester in a subprocess with its own settings; the main suite
 # runs with the sample project's settings and must not import it.
 collect_ignore = ["demo_project"]
+
+DEMO_PROJECT = Path(__file__).parent / "demo_project"
+
+
+class DemoProject:
+    """A copy of ``demo_project/`` in pytester's directory, run by pytest in a subprocess."""
+
+    def __init__(self, pytester: pytest.Pytester) -> None:
+        self.pytester = pytester
+        shutil.copytree(DEMO_PROJECT, pytester.path, dirs_exist_ok=True)
+
+    def run(self, *args: str) -> pytest.RunResult:
+        return self.pytester.runpytest_subprocess("-v", "-p", "no:cacheprovider", *args)
+
+    def add_ini_line(self, line: str) -> None:
+        ini = self.pytester.path / "pytest.ini"
+        ini.write_text(f"{ini.read_text()}{line}\n")
+
+
+@pytest.fixture
+def demo(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> DemoProject:
+    # pytest-django exported the main suite's settings module; it would beat the demo's ini.
+    monkeypatch.delenv("DJANGO_SETTINGS_MODULE", raising=False)
+    monkeypatch.delenv("DJANGO_ALLOW_ASYNC_UNSAFE", raising=False)
+    return DemoProject(pytester)

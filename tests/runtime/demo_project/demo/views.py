@@ -75,3 +75,11 @@ async def report(request):
 async def report_without_permission_check(request):
     # What an assistant's conversion looks like when it drops the is_staff check.
     return TemplateResponse(request, "demo/orders.html", {"orders": Order.objects.order_by("id")})
+
+
+async def report_newest_first(request):
+    # Same shape, different data: only comparing the evaluated QuerySets tells them apart.
+    user = await request.auser()
+    if not user.is_staff:
+        return HttpResponseForbidden()
+    return TemplateResponse(request, "demo/orders.html", {"orders": Order.objects.order_by("-id")})

@@ -1,6 +1,7 @@
 import pytest
 
 from demo import views
+from demo.models import Order
 
 
 @pytest.fixture
@@ -20,3 +21,10 @@ def test_twins_answer_alike_for_staff(order, staff_user):
 
 def test_dropped_permission_check(assert_views_equivalent, order):
     assert_views_equivalent(views.legacy_report, views.report_without_permission_check, "/report/")
+
+
+def test_changed_ordering(order, staff_user):
+    from verify.runtime import assert_views_equivalent
+
+    Order.objects.create(item="kettle")
+    assert_views_equivalent(views.legacy_report, views.report_newest_first, "/report/", user=staff_user)

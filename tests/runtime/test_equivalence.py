@@ -1,0 +1,55 @@
+"""assert_views_equivalent: legacy and async twins must answer alike, anonymous and logged in."""
+
+
+def assertion_lines(*lines: str) -> list[str]:
+    """Patterns for the lines of an AssertionError message as pytest prints them."""
+    return [f"E       {line}" for line in lines]
+
+
+def test_real_twins_pass_and_a_dropped_permission_check_fails_with_a_diff(demo):
+    result = demo.run(
+        "demo_tests/test_equivalence.py::test_twins_answer_alike",
+        "demo_tests/test_equivalence.py::test_twins_answer_alike_for_staff",
+        "demo_tests/test_equivalence.py::test_dropped_permission_check",
+    )
+    result.stdout.fnmatch_lines(
+        [
+            "*test_twins_answer_alike PASSED*",
+            "*test_twins_answer_alike_for_staff PASSED*",
+            "*test_dropped_permission_check FAILED*",
+        ]
+    )
+    result.stdout.fnmatch_lines(
+        assertion_lines(
+            "AssertionError: demo.views.legacy_report (legacy) and "
+            "demo.views.report_without_permission_check (async) answer differently",
+            "GET /report/ (anonymous):",
+            "  status: legacy 403, async 200",
+            "  templates: legacy [], async ['demo/orders.html']",
+            "  context['orders']: only the async view sets it",
+            "  body:",
+            "    --- legacy",
+            "    +++ async",
+            "    @@ -0,0 +1 @@",
+            "    +<ul><li>teapot</li></ul>",
+            "GET /report/ (logged in as 'async-verify-user'):",
+            "  status: legacy 403, async 200",
+        )
+    )
+    result.assert_outcomes(passed=2, failed=1)
+
+
+def test_evaluated_querysets_in_the_context_are_compared(demo):
+    result = demo.run("demo_tests/test_equivalence.py::test_changed_ordering")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        assertion_lines(
+            "GET /report/ (logged in as 'staff'):",
+            "  context['orders']:",
+            "    --- legacy",
+            "    +++ async",
+            "    @@ -1 +1 @@",
+            "    -[<Order: Order object (1)>, <Order: Order object (2)>]",
+            "    +[<Order: Order object (2)>, <Order: Order object (1)>]",
+        )
+    )
