@@ -14,7 +14,7 @@ PYTHON ?= $(shell for c in python3.13 python3.12 python3; do \
 	  p=$$(pyenv root)/versions/$$v/bin/python3; [ -x $$p ] && { echo $$p; exit; }; \
 	done)
 
-.PHONY: demo test venv clean docs
+.PHONY: demo test venv clean docs bench-sample
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "error: Python 3.12+ not found (install it or pass PYTHON=...)" >&2; exit 2; }
@@ -26,10 +26,20 @@ $(STAMP): pyproject.toml
 venv: $(STAMP)
 
 demo: $(STAMP)
-	$(PY) -m verify sample_project/ai_drafts sample_project/shop --exit-zero
+	@echo "== 1/2  AI drafts (sample_project/ai_drafts): the tutorial's own conversions and other typical mistakes"
+	$(PY) -m verify sample_project/ai_drafts --exit-zero
+	@echo
+	@echo "== 2/2  Reviewed conversions (sample_project/shop/views_async.py): the same views, done right"
+	$(PY) -m verify sample_project/shop/views_async.py --exit-zero
 
 test: $(STAMP)
 	$(PY) -m pytest
+
+# Load benchmark of the sample project, legacy views on gunicorn against async views on uvicorn,
+# SQLite and PostgreSQL, 127.0.0.1 only, a few minutes: bench/results/sample.json and sample.png.
+bench-sample: $(STAMP)
+	$(PY) -m pip install --quiet -e '.[test,bench]'
+	$(PY) bench/bench_sample.py
 
 # docs/rules.md and the README's generated blocks (rule table, snippets from docs/snippets/).
 docs: $(STAMP)
