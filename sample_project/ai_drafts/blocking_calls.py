@@ -19,7 +19,7 @@ async def exchange_rate(request):  # expect: DJA407 awaits nothing, so async gai
 async def slow_report(request):  # expect: DJA407 awaits nothing, so async gains nothing
     time.sleep(0.5)  # expect: DJA302 time.sleep blocks the event loop (use asyncio.sleep)
     with open("/var/log/shop/report.txt") as report:  # expect: DJA303 sync file I/O blocks the event loop
-        lines = report.readlines()
+        lines = report.readlines()  # expect: DJA303 reading the file blocks the event loop too
     return JsonResponse({"lines": len(lines)})
 
 
