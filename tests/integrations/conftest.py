@@ -13,22 +13,19 @@ REPO = Path(__file__).resolve().parents[2]
 SNIPPETS = REPO / "docs" / "snippets"
 
 BAD_VIEW = '''\
+from django.http import JsonResponse
+
 from shop.models import Product
 
 
 async def product_detail(request, product_id):
+    in_stock = await Product.objects.filter(stock__gt=0).acount()
     product = Product.objects.get(id=product_id)
-    return product
+    return JsonResponse({"name": product.name, "in_stock": in_stock})
 '''
+BAD_LINE, BAD_COLUMN = 8, 15  # the sync `Product.objects.get(...)`: one DJA102 finding
 
-GOOD_VIEW = '''\
-from shop.models import Product
-
-
-async def product_detail(request, product_id):
-    product = await Product.objects.aget(id=product_id)
-    return product
-'''
+GOOD_VIEW = BAD_VIEW.replace("Product.objects.get(", "await Product.objects.aget(")
 
 
 def git(cwd: Path, *args: str) -> str:

@@ -45,11 +45,17 @@ def test_check_names_stale_files_and_regeneration_fixes_them(tmp_path: Path) -> 
 
 
 def _section(text: str, heading: str) -> str:
-    """From a markdown heading to the next heading of the same or a higher level."""
-    level = heading.split(" ")[0]
-    match = re.search(rf"^{re.escape(heading)}\n(.*?)(?=^#{{1,{len(level)}}} |\Z)", text, re.MULTILINE | re.DOTALL)
-    assert match, f"no `{heading}` section"
-    return match.group(1)
+    """From a markdown heading to the next heading of the same or a higher level (outside code fences)."""
+    level = heading.split(" ")[0].count("#")
+    lines, body, in_fence = iter(text.splitlines()), [], False
+    assert heading in (line.rstrip() for line in lines), f"no `{heading}` section"
+    for line in lines:
+        if line.startswith("```"):
+            in_fence = not in_fence
+        elif not in_fence and re.match(rf"#{{1,{level}}} ", line):
+            break
+        body.append(line)
+    return "\n".join(body) + "\n"
 
 
 def test_rules_doc_has_every_rules_documentation() -> None:
@@ -70,7 +76,7 @@ def test_readme_has_a_section_per_integration_with_every_snippet() -> None:
     assert included == {f"docs/snippets/{path.name}" for path in SNIPPETS.iterdir()}
     for heading, snippet in (("### pre-commit", "pre-commit-config.yaml"), ("### GitHub Actions", "github-workflow.yml"),
                              ("### Code scanning (SARIF)", "code-scanning-workflow.yml")):
-        assert f"<!-- snippet:begin docs/snippets/{snippet} -->" in _section(integrations + "\n", heading)
+        assert f"<!-- snippet:begin docs/snippets/{snippet} -->" in _section(integrations, heading)
 
 
 def test_readme_rule_table_lists_every_rule_with_a_link_to_its_docs() -> None:

@@ -6,7 +6,7 @@ import json
 import re
 from pathlib import Path
 
-from conftest import BAD_VIEW, make_project, run_kit
+from conftest import BAD_COLUMN, BAD_LINE, BAD_VIEW, make_project, run_kit
 
 # ::error file=shop/views.py,line=5,...,title=DJA102 sync-orm-call::message
 _ANNOTATION = re.compile(r"^::(?P<level>error|warning|notice) (?P<properties>[^:]*)::(?P<message>.*)$")
@@ -47,7 +47,7 @@ def test_github_annotations_escape_delimiters_in_paths_and_messages(tmp_path: Pa
     # split the properties or be decoded as escapes by the runner.
     project = make_project(tmp_path / "project", "")
     odd = project / "shop" / "views, v2: 100%.py"
-    odd.write_text(BAD_VIEW.replace("id=product_id", 'name="50%0A off"'))
+    odd.write_text(BAD_VIEW.replace("get(id=product_id)", 'get(name="50%0A off")'))
     result = run_kit("--format", "github", "shop", cwd=project)
     [line] = result.stdout.splitlines()
     assert "file=shop/views%2C v2%3A 100%25.py," in line
@@ -70,8 +70,8 @@ def test_json_report_shape(bad_project: Path) -> None:
     [finding] = report["findings"]
     assert set(finding) == {"path", "line", "column", "end_line", "end_column", "code", "name", "message", "hint", "severity"}
     assert finding["path"] == "shop/views.py"
-    assert (finding["code"], finding["name"], finding["line"], finding["column"]) == ("DJA102", "sync-orm-call", 5, 15)
+    assert (finding["code"], finding["name"], finding["line"], finding["column"]) == ("DJA102", "sync-orm-call", BAD_LINE, BAD_COLUMN)
     assert finding["severity"] == "error"
-    assert finding["end_line"] == 5 and finding["end_column"] > finding["column"]
+    assert finding["end_line"] == BAD_LINE and finding["end_column"] > finding["column"]
     assert "Product.objects.get" in finding["message"] and "aget" in finding["hint"]
     assert report["summary"] == {"files": 2, "findings": 1, "by_code": {"DJA102": 1}, "errors": [], "django_version": "5.2"}

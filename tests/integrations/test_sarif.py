@@ -10,7 +10,7 @@ from urllib.parse import urldefrag
 
 import jsonschema
 import pytest
-from conftest import BAD_VIEW, REPO, make_project, run_kit
+from conftest import BAD_LINE, BAD_VIEW, REPO, make_project, run_kit
 
 from verify.registry import all_rules
 
@@ -58,7 +58,7 @@ def test_result_points_at_the_finding_and_its_rule(sarif_log: dict) -> None:
     assert run["tool"]["driver"]["rules"][result["ruleIndex"]]["id"] == "DJA102"
     location = result["locations"][0]["physicalLocation"]
     assert location["artifactLocation"] == {"uri": "shop/views.py", "uriBaseId": "%SRCROOT%"}
-    assert location["region"]["startLine"] == 5
+    assert location["region"]["startLine"] == BAD_LINE
     assert "Product.objects.get" in result["message"]["text"]
 
 
