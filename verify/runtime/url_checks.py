@@ -121,7 +121,7 @@ def collect_url_checks(session: pytest.Session, items: list[pytest.Item]) -> lis
         raise pytest.UsageError("--async-verify-urls needs Django settings (configure pytest-django)")
     parent = _tests_directory(session, items)
     module = _GeneratedTests.from_parent(parent, path=Path(parent.path, "async-verify-urls"))
-    return [
+    generated = [
         pytest.Function.from_parent(
             module,
             name=f"{TEST_NAME}[{route.test_id}-{identity}]",
@@ -130,3 +130,8 @@ def collect_url_checks(session: pytest.Session, items: list[pytest.Item]) -> lis
         for route in async_routes()
         for identity in IDENTITIES
     ]
+    # Report them as collected, so that "collected N items" and --collect-only count them.
+    session.config.hook.pytest_collectreport(
+        report=pytest.CollectReport(module.nodeid, "passed", None, generated)
+    )
+    return generated
