@@ -31,6 +31,7 @@ class FileChange:
     new: ParsedFile
     root: Path  # where to look for urls.py and templates that may still refer to the old code
     new_path: Path  # the file on disk
+    old_sources: dict[Path, str] = field(default_factory=dict)  # every changed file's old text (e.g. an edited urls.py)
 
 
 @dataclass

@@ -42,6 +42,7 @@ def _check(changed: list[ChangedFile], root: Path, *, select: list[str] | None =
     cfg = config_module.load(pyproject)
     config_root = cfg.path.parent.resolve() if cfg.path else root
     chosen = select if select is not None else cfg.select
+    old_sources = {item.path.resolve(): item.old_source for item in changed if item.old_source is not None}
     for item in changed:
         if item.old_source is None:
             continue  # a new file: nothing to compare with
@@ -49,12 +50,13 @@ def _check(changed: list[ChangedFile], root: Path, *, select: list[str] | None =
         # select_rules imports every rule module, which registers each DJA5xx comparison.
         rules = [rule for rule in select_rules(chosen, (ignore or []) + cfg.ignore + extra_ignore, report.version) if rule.scope == SCOPE]
         if rules:
-            report.findings.extend(compare_file(item, root, rules, report.version))
+            report.findings.extend(compare_file(item, root, rules, report.version, old_sources))
     report.findings = sorted(set(report.findings))
     return report
 
 
-def compare_file(item: ChangedFile, root: Path, rules: list[Rule], version: tuple[int, int]) -> list[Finding]:
+def compare_file(item: ChangedFile, root: Path, rules: list[Rule], version: tuple[int, int],
+                 old_sources: dict[Path, str]) -> list[Finding]:
     display = api._display(item.path)
     new_source = "" if item.deleted else api.read_source(item.path)
     old = ParsedFile.parse(f"{item.old_path} (old)", item.old_source or "", version)
@@ -67,7 +69,7 @@ def compare_file(item: ChangedFile, root: Path, rules: list[Rule], version: tupl
         for code, check in PAIR_CHECKS.items():
             if code in codes:
                 check(pair, reporter)
-    change = FileChange(old, new, root, item.path)
+    change = FileChange(old, new, root, item.path, old_sources)
     for code, check in FILE_CHECKS.items():
         if code in codes:
             check(change, reporter)

@@ -161,11 +161,12 @@ def _check_shortcuts(pair: FunctionPair, reporter: Reporter) -> None:
         lookup = _unhandled_lookup(pair.new, base)
         if lookup is None:
             continue
-        handling = f"a `{base}.DoesNotExist` handler" if call_name(lookup) in _RAISING_LOOKUPS else "a `None` check"
+        handling = f"handling `{base}.DoesNotExist`" if call_name(lookup) in _RAISING_LOOKUPS else "a `None` check"
         reporter.report(rule, pair.new.file.path, lookup,
                         f"`{pair.old.source(old)}` of `{pair.old.qualname}` (old line {old.lineno}) became "
                         f"`{pair.new.source(lookup)}` (line {lookup.lineno}) without {handling}: a missing object gives a 500, not a 404",
-                        f"use `await aget_object_or_404({pair.old.source(old.args[0], 40)}, ...)`")
+                        f"`await a{call_name(old)}(...)` with the same arguments, "
+                        "or catch `DoesNotExist` and raise `Http404`")
 
 
 def _check_handlers(pair: FunctionPair, reporter: Reporter) -> None:
