@@ -5,14 +5,18 @@ small data-flow pass records, for every site, the earlier sites whose results fl
 arguments, so triage can tell calls that could overlap from calls that must wait for each other.
 Calls into the project's own helper functions are followed (a few levels deep), so a view that
 calls ``_get_json(client, url)`` is seen to make an HTTP call.
+
+Which calls block comes from the verifier's table (:mod:`verify.blocking`, shared with the DJA3xx
+rules); this module adds what only triage needs: ORM queries, async clients, sync-only and
+CPU-bound libraries.
 """
 
 from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
-from fnmatch import fnmatchcase
 
+from verify import blocking
 from verify.triage.discovery import Module, Project, View
 
 # Signal names: triage reasons and the cheatsheet's ``when`` lists use exactly these.
@@ -44,79 +48,93 @@ KIND_TO_SIGNAL = {
     "cpu": "cpu-heavy",
 }
 
-_VERBS = ("get", "post", "put", "patch", "delete", "head", "options", "request", "stream", "send")
-_HTTP_CLIENTS = (
-    "requests.Session()", "requests.session()", "httpx.Client()", "httpx2.Client()",
-    "httpx.AsyncClient()", "httpx2.AsyncClient()", "aiohttp.ClientSession()",
+# Sync blocking calls come from the verifier's table (verify.blocking, the DJA3xx rules); a rule
+# code maps to a triage kind here. Network calls are refined by module below.
+BLOCKING_KINDS = {
+    blocking.HTTP: "http",
+    blocking.FILE: "file",
+    blocking.NETWORK: "http",
+    blocking.EMAIL: "email",
+    blocking.CACHE: "cache",
+    blocking.PASSWORD: "cpu",
+}
+CLIENT_KINDS = (("boto3.", "cloud-storage"), ("redis.", "cache"), ("django_redis.", "cache"))
+NETWORK_KINDS = (("smtplib.", "email"), ("ftplib.", "sync-lib"))
+# Calls the blocking table leaves out on purpose (they do not block) but triage still counts:
+# async HTTP clients in views that are already async.
+ASYNC_HTTP_CLIENTS = ("httpx.AsyncClient", "httpx2.AsyncClient", "aiohttp.ClientSession")
+ASYNC_HTTP_METHODS = frozenset("get post put patch delete head options request stream send".split())
+# Work that triage treats as a reason to stay sync, by module: libraries with no async API, and CPU-bound work.
+SYNC_ONLY_MODULES = (
+    "paramiko", "pysftp", "ftplib", "ldap", "ldap3", "smbclient", "pyodbc", "pymssql", "cx_Oracle",
+    "MySQLdb", "psycopg2", "pika", "suds", "xmlrpc.client",
 )  # fmt: skip
-# (kind, fnmatch patterns over the call's qualified name), first match wins. ``X()`` stands for
-# an instance made by calling X, so ``requests.Session().get`` is ``s.get`` after ``s = requests.Session()``.
-CALL_TABLE: list[tuple[str, tuple[str, ...]]] = [
-    (
-        "http",
-        (
-            *(f"{module}.{verb}" for module in ("requests", "httpx", "httpx2") for verb in _VERBS),
-            *(f"{client}.{verb}" for client in _HTTP_CLIENTS for verb in _VERBS),
-            "urllib.request.urlopen", "urllib3.request", "urllib3.PoolManager().request",
-            "urllib3.PoolManager().urlopen", "http.client.HTTPConnection().request",
-            "http.client.HTTPSConnection().request",
-            *(f"stripe.*.{verb}" for verb in ("retrieve", "create", "list", "modify", "delete", "search", "capture", "confirm", "cancel")),
-        ),
-    ),
-    ("cloud-storage", ("boto3.client().*", "boto3.resource().*", "google.cloud.storage.Client().*")),
-    (
-        "email",
-        (
-            "django.core.mail.send_mail", "django.core.mail.send_mass_mail", "django.core.mail.mail_admins",
-            "django.core.mail.mail_managers", "django.core.mail.EmailMessage().send",
-            "django.core.mail.EmailMultiAlternatives().send", "smtplib.SMTP().*", "smtplib.SMTP_SSL().*",
-        ),
-    ),
-    (
-        "cache",
-        (
-            "django.core.cache.cache.*", "django.core.cache.caches[].*", "redis.Redis().*",
-            "redis.StrictRedis().*", "redis.from_url().*", "django_redis.get_redis_connection().*",
-        ),
-    ),
-    (
-        "file",
-        (
-            "open", "io.open", "pathlib.Path().read_*", "pathlib.Path().write_*", "pathlib.Path().open",
-            "shutil.copy*", "shutil.move", "shutil.rmtree", "os.remove", "os.unlink", "os.listdir",
-            "os.makedirs", "django.core.files.storage.default_storage.*", "django.core.files.storage.storages[].*",
-        ),
-    ),
-    (
-        "sync-lib",
-        tuple(
-            f"{module}.*"
-            for module in (
-                "paramiko", "pysftp", "ftplib", "ldap", "ldap3", "smbclient", "pyodbc", "pymssql",
-                "cx_Oracle", "MySQLdb", "psycopg2", "pika", "suds", "xmlrpc.client",
-            )
-        ),
-    ),
-    (
-        "cpu",
-        (
-            *(f"{module}.*" for module in ("PIL", "pandas", "numpy", "scipy", "reportlab", "weasyprint", "xhtml2pdf", "openpyxl", "xlsxwriter", "matplotlib", "sklearn", "cv2")),
-            "hashlib.pbkdf2_hmac", "hashlib.scrypt", "bcrypt.hashpw", "bcrypt.kdf",
-            "django.contrib.auth.hashers.make_password", "django.contrib.auth.hashers.check_password",
-            "zlib.compress", "gzip.compress", "bz2.compress", "lzma.compress",
-        ),
-    ),
-]  # fmt: skip
+CPU_MODULES = (
+    "PIL", "pandas", "numpy", "scipy", "reportlab", "weasyprint", "xhtml2pdf", "openpyxl", "xlsxwriter",
+    "matplotlib", "sklearn", "cv2",
+)  # fmt: skip
+CPU_FUNCTIONS = frozenset(
+    {"hashlib.pbkdf2_hmac", "hashlib.scrypt", "bcrypt.hashpw", "bcrypt.kdf", "zlib.compress", "gzip.compress", "bz2.compress", "lzma.compress"}
+)  # fmt: skip
+
+
+def _under(name: str, modules) -> bool:
+    return any(name == module or name.startswith(module + ".") for module in modules)
+
+
+def _class_key(receiver: str) -> str | None:
+    """The blocking table's class key for a receiver written as ``requests.Session()``,
+    ``boto3.resource().Bucket()``, ``django.core.cache.caches[]`` or ``django.core.cache.cache``."""
+    if receiver in blocking.MODULE_OBJECTS:
+        return blocking.MODULE_OBJECTS[receiver]
+    if receiver.endswith("[]"):
+        return blocking.item_class(receiver[:-2])
+    if receiver.endswith("()"):
+        built_by = receiver[:-2]
+        if built_by in blocking.CLASSES:
+            return built_by
+        base, _, method = built_by.rpartition(".")
+        base_key = _class_key(base) if base else None
+        return blocking.result_class(base_key, method) if base_key else None
+    return None
+
+
+def _kind_of(code: str, key: str) -> str | None:
+    if code == blocking.CLIENT:
+        return next((kind for prefix, kind in CLIENT_KINDS if key.startswith(prefix)), "sync-lib")
+    if code == blocking.NETWORK:
+        return next((kind for prefix, kind in NETWORK_KINDS if key.startswith(prefix)), "http")
+    return BLOCKING_KINDS.get(code)
+
+
+def call_kind(name: str) -> str | None:
+    """The triage kind of a call by its qualified name (``requests.Session().get``), or None."""
+    if _under(name, SYNC_ONLY_MODULES):
+        return "sync-lib"
+    if _under(name, CPU_MODULES) or name in CPU_FUNCTIONS:
+        return "cpu"
+    if name in blocking.FUNCTIONS:
+        return _kind_of(blocking.FUNCTIONS[name].code, name)
+    parts = name.split(".")
+    if len(parts) >= 3 and parts[0] == "stripe" and parts[-1] in blocking.STRIPE_ACTIONS:
+        return "http"
+    receiver, _, method = name.rpartition(".")
+    if receiver[:-2] in ASYNC_HTTP_CLIENTS and receiver.endswith("()") and method in ASYNC_HTTP_METHODS:
+        return "http"
+    key = _class_key(receiver) if receiver else None
+    spec = blocking.CLASSES.get(key) if key else None
+    if spec and spec.blocks(method):
+        return _kind_of(spec.code, key)
+    return None
+
+
 DB_SHORTCUTS = frozenset(
     f"django.shortcuts.{name}"
     for name in ("get_object_or_404", "get_list_or_404", "aget_object_or_404", "aget_list_or_404")
 ) | {"django.db.connection.cursor", "django.db.connections[].cursor"}
 MANAGERS = frozenset({"objects", "_default_manager", "_base_manager"})
 # Methods that hit the database when called on a model instance held in a local variable.
-INSTANCE_DB_METHODS = frozenset(
-    {"save", "delete", "refresh_from_db", "asave", "adelete", "arefresh_from_db", "email_user"}
-)
-INSTANCE_CPU_METHODS = frozenset({"set_password", "check_password"})
+INSTANCE_DB_METHODS = frozenset({"save", "delete", "refresh_from_db", "asave", "adelete", "arefresh_from_db"})
 # QuerySet methods that identify ``obj.relation.<method>()`` as a related-manager query.
 RELATED_MANAGER_METHODS = frozenset(
     {
@@ -355,9 +373,9 @@ class _Analysis:
         """(kind, label, the calls that make up this one I/O operation), or None."""
         name = qualified_name(node.func, self.module, self.local_types)
         if name:
-            for kind, patterns in CALL_TABLE:
-                if any(fnmatchcase(name, pattern) for pattern in patterns):
-                    return kind, _short(name), [node]
+            kind = call_kind(name)
+            if kind:
+                return kind, _short(name), [node]
             if name in DB_SHORTCUTS:
                 # get_object_or_404(Order.objects.select_related(...)): the QuerySet argument is
                 # part of this one query, not a query of its own.
@@ -373,10 +391,11 @@ class _Analysis:
         root = _local_root(node)
         # A method on a local variable (not an imported module or a module function): an instance.
         is_local = root is not None and root not in self.module.imports and root not in self.module.functions
+        if is_local and method in blocking.ANY_RECEIVER_METHODS:
+            receiver_method = blocking.ANY_RECEIVER_METHODS[method]
+            return _kind_of(receiver_method.code, method), f"{root}.{method}()", [node]
         if is_local and method in INSTANCE_DB_METHODS:
             return "db", f"{root}.{method}()", [node]
-        if is_local and method in INSTANCE_CPU_METHODS:
-            return "cpu", f"{root}.{method}()", [node]
         if is_local and method in RELATED_MANAGER_METHODS and len(attributes) >= 2 and root != "self":
             return "db", f"{root}.{'.'.join(reversed(attributes))}", chain
         return None
