@@ -17,7 +17,8 @@ from pathlib import Path
 from verify import django_api
 from verify.facts import ENGINE_NAMES, ProjectFacts
 from verify.install import INSTALL_COMMAND
-from verify.safe_write import CommentStyle, ManagedFile
+from verify.safe_write import CommentStyle, ManagedFile, Merge
+from verify.setup_steps import insert_setup_steps
 
 PACKAGED_TEMPLATES = Path(__file__).parent / "templates"
 REPOSITORY_TEMPLATES = Path(__file__).parent.parent / ".github" / "templates"
@@ -40,6 +41,7 @@ class Output:
     template: str  # relative to the templates folder
     path: str  # relative to the output folder
     style: CommentStyle
+    merge_unmarked: Merge | None = None  # YAML only: how to add the block to a file without markers
 
 
 TARGETS: dict[str, tuple[Output, ...]] = {
@@ -60,7 +62,12 @@ TARGETS: dict[str, tuple[Output, ...]] = {
     "claude": (Output("CLAUDE.md.j2", "CLAUDE.md", CommentStyle.HTML),),
     "cursor": (Output("cursor/django-async.mdc.j2", ".cursor/rules/django-async.mdc", CommentStyle.HTML),),
     "setup-steps": (
-        Output("workflows/copilot-setup-steps.yml.j2", ".github/workflows/copilot-setup-steps.yml", CommentStyle.HASH),
+        Output(
+            "workflows/copilot-setup-steps.yml.j2",
+            ".github/workflows/copilot-setup-steps.yml",
+            CommentStyle.HASH,
+            insert_setup_steps,
+        ),
     ),
     "hooks": (Output("hooks/django-async-kit.json.j2", ".github/hooks/django-async-kit.json", CommentStyle.NONE),),
 }
@@ -172,7 +179,7 @@ def render_targets(facts: ProjectFacts, targets: list[str], output_dir: Path) ->
             if output.style is CommentStyle.HTML:
                 files.append(ManagedFile.markdown(path, text))
             elif output.style is CommentStyle.HASH:
-                files.append(ManagedFile.yaml(path, text))
+                files.append(ManagedFile.yaml(path, text, output.merge_unmarked))
             else:
                 files.append(ManagedFile.owned(path, text))
     return files

@@ -6,9 +6,10 @@ The kit owns only a *managed block* inside each file, between two marker lines::
     # django-async-kit:begin              (YAML; the marker line may be indented)
 
 Everything outside the markers belongs to the user and is kept byte for byte. A file that
-does not exist yet is created from the full generated text; a Markdown file that exists
-without markers gets the block appended. Files whose whole name is the kit's (a JSON hook
-file, which cannot hold comments) are owned whole.
+does not exist yet is created from the full generated text. A file that exists without
+markers gets the marked block through the file's ``merge_unmarked`` function (Markdown:
+appended at the end); without one, planning fails. Files whose whole name is the kit's (a
+JSON hook file, which cannot hold comments) are owned whole.
 
 Use it in two phases, so that one bad file stops the run before anything is written::
 
@@ -28,7 +29,7 @@ import difflib
 import os
 import stat
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -72,6 +73,23 @@ class UnmergeableFileError(SafeWriteError):
     """The file exists without markers and its format gives no safe place to add a block."""
 
 
+# (the user's text, the marked block in the file's newline style) -> the merged text; raises
+# UnmergeableFileError when the format gives no safe place for the block.
+Merge = Callable[[str, str], str]
+
+
+def append_block(existing: str, marked_block: str) -> str:
+    """Put the block at the end, one blank line after the user's text."""
+    newline = "\r\n" if "\r\n" in existing else "\n"
+    if not existing or existing.endswith(newline * 2):
+        separator = ""
+    elif existing.endswith(newline):
+        separator = newline
+    else:
+        separator = newline * 2
+    return existing + separator + marked_block
+
+
 @dataclass(frozen=True)
 class ManagedFile:
     """What the kit wants in one file.
@@ -84,31 +102,42 @@ class ManagedFile:
     path: Path
     new_text: str
     style: CommentStyle
-    append_when_unmarked: bool = True
+    merge_unmarked: Merge | None = None
 
     @classmethod
     def markdown(cls, path: Path, new_text: str) -> ManagedFile:
-        return cls(Path(path), new_text, CommentStyle.HTML, append_when_unmarked=True)
+        return cls(Path(path), new_text, CommentStyle.HTML, append_block)
 
     @classmethod
-    def yaml(cls, path: Path, new_text: str) -> ManagedFile:
-        # Appending YAML at the end of a user's file could land in the wrong mapping.
-        return cls(Path(path), new_text, CommentStyle.HASH, append_when_unmarked=False)
+    def yaml(cls, path: Path, new_text: str, merge_unmarked: Merge | None = None) -> ManagedFile:
+        # Appending YAML at the end of a user's file could land in the wrong mapping: only a
+        # format-aware merge may place the block.
+        return cls(Path(path), new_text, CommentStyle.HASH, merge_unmarked)
 
     @classmethod
     def owned(cls, path: Path, new_text: str) -> ManagedFile:
-        return cls(Path(path), new_text, CommentStyle.NONE, append_when_unmarked=False)
+        return cls(Path(path), new_text, CommentStyle.NONE)
+
+    def _marker_lines(self) -> tuple[list[str], int, int]:
+        lines = self.new_text.splitlines(keepends=True)
+        begin, end = _find_block(lines, self.style, f"generated text for {self.path}")
+        if begin is None:
+            raise ValueError(f"generated text for {self.path} has no {self.style.begin} marker")
+        return lines, begin, end
 
     @property
     def block(self) -> str:
         """The generated lines between the markers (each line ends with a newline)."""
         if self.style is CommentStyle.NONE:
             return self.new_text
-        lines = self.new_text.splitlines(keepends=True)
-        begin, end = _find_block(lines, self.style, f"generated text for {self.path}")
-        if begin is None:
-            raise ValueError(f"generated text for {self.path} has no {self.style.begin} marker")
+        lines, begin, end = self._marker_lines()
         return "".join(lines[begin + 1 : end])
+
+    @property
+    def marked_block(self) -> str:
+        """The block with its marker lines, as they appear in ``new_text``."""
+        lines, begin, end = self._marker_lines()
+        return "".join(lines[begin : end + 1])
 
 
 @dataclass(frozen=True)
@@ -153,23 +182,33 @@ def plan_write(managed: ManagedFile) -> PlannedWrite:
     lines = old_text.splitlines(keepends=True)
     begin, end = _find_block(lines, managed.style, str(managed.path))
     if begin is not None:
+        # Keep the block where the user's markers are indented (a YAML list may sit deeper).
+        generated, generated_begin, _ = managed._marker_lines()
+        block = reindent(block, _indent(lines[begin]) - _indent(generated[generated_begin]))
         new_text = "".join(lines[: begin + 1]) + block + "".join(lines[end:])
         return PlannedWrite(managed.path, old_text, new_text)
-    if not managed.append_when_unmarked:
+    if managed.merge_unmarked is None:
         raise UnmergeableFileError(
             f"{managed.path}: exists without a {MARKER_NAME} block; add the lines "
             f"'{managed.style.begin}' and '{managed.style.end}' where the kit's part belongs, "
             "or leave this file out with --targets"
         )
-    # One blank line between the user's text and the block.
-    if not old_text or old_text.endswith(newline * 2):
-        separator = ""
-    elif old_text.endswith(newline):
-        separator = newline
-    else:
-        separator = newline * 2
-    appended = f"{managed.style.begin}{newline}{block}{managed.style.end}{newline}"
-    return PlannedWrite(managed.path, old_text, old_text + separator + appended)
+    marked_block = managed.marked_block.replace("\n", newline) if newline != "\n" else managed.marked_block
+    return PlannedWrite(managed.path, old_text, managed.merge_unmarked(old_text, marked_block))
+
+
+def reindent(text: str, shift: int) -> str:
+    """``text`` with ``shift`` spaces added to (or removed from) the start of every non-blank line."""
+    if shift == 0:
+        return text
+    lines = text.splitlines(keepends=True)
+    if shift > 0:
+        return "".join(" " * shift + line if line.strip() else line for line in lines)
+    return "".join(line[min(-shift, _indent(line)):] for line in lines)
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
 
 
 def apply_writes(plans: Iterable[PlannedWrite]) -> list[PlannedWrite]:

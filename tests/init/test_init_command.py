@@ -144,10 +144,10 @@ def test_monorepo_output_goes_to_the_repository_root(make_project, tmp_path):
         (lambda root: (root / "AGENTS.md").mkdir(), "is a directory"),
         (lambda root: (root / ".github" / "workflows").mkdir(parents=True)
          or (root / ".github" / "workflows" / "copilot-setup-steps.yml").write_text("jobs: {}\n"),
-         "exists without a django-async-kit block"),
+         "no copilot-setup-steps job"),
         (lambda root: (root / "pyproject.toml").write_text("[project\n"), "invalid TOML"),
     ],
-    ids=["begin-without-end", "duplicate-block", "not-utf8", "directory", "yaml-without-markers", "bad-toml"],
+    ids=["begin-without-end", "duplicate-block", "not-utf8", "directory", "workflow-without-the-job", "bad-toml"],
 )
 def test_bad_input_exits_2_and_writes_nothing(hand_written, capsys, prepare, message):
     prepare(hand_written)
