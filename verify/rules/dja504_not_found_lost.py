@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import ast
 
+from verify.compare.exceptions import covers, handler_names, lost_handlers, shortcut_bases
 from verify.compare.functions import Function, FunctionPair
 from verify.compare.names import call_name, current_user_names, query_base
 from verify.compare.registry import SCOPE, Reporter, compares_functions, header_node
@@ -43,55 +44,8 @@ from verify.registry import Rule
 
 rule = Rule("DJA504", "not-found-lost", __doc__, scope=SCOPE)
 
-_SHORTCUTS = {"get_object_or_404", "aget_object_or_404", "get_list_or_404", "aget_list_or_404"}
 _RAISING_LOOKUPS = {"get", "aget", "earliest", "aearliest", "latest", "alatest"}  # raise DoesNotExist
 _NONE_LOOKUPS = {"first", "afirst", "last", "alast"}  # give None
-_CATCH_ALL = {"Exception", "BaseException"}
-# Errors of HTTP clients: moving from requests to httpx changes the class, not what is handled.
-_HTTP_ERRORS = {"RequestException", "HTTPError", "RequestError", "ClientError", "TransportError",
-                "ConnectionError", "ConnectError", "Timeout", "TimeoutException", "HTTPStatusError"}
-
-
-def _shortcut_bases(function: Function, nodes) -> dict[str, ast.Call]:
-    """Model (or queryset base) -> the first 404 shortcut on it."""
-    users = current_user_names(function)
-    found: dict[str, ast.Call] = {}
-    for node in nodes:
-        if isinstance(node, ast.Call) and call_name(node) in _SHORTCUTS and node.args:
-            found.setdefault(query_base(node.args[0], users), node)
-    return found
-
-
-def _handler_names(handler: ast.ExceptHandler) -> list[str]:
-    if handler.type is None:
-        return ["BaseException"]
-    types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
-    return [ast.unparse(kind) for kind in types]
-
-
-def _last(name: str) -> str:
-    return name.rsplit(".", 1)[-1]
-
-
-def _covers(caught: str, old: str) -> bool:
-    caught_last, old_last = _last(caught), _last(old)
-    if caught_last in _CATCH_ALL or caught_last == old_last:
-        return True
-    if caught_last == "ObjectDoesNotExist" and old_last == "DoesNotExist":
-        return True
-    return caught_last in _HTTP_ERRORS and old_last in _HTTP_ERRORS
-
-
-def _caught_in(function: Function) -> set[str]:
-    """Exception classes the new view handles: ``except`` clauses and ``isinstance(x, Error)`` tests."""
-    caught: set[str] = set()
-    for node in function.reachable_nodes():
-        if isinstance(node, ast.ExceptHandler):
-            caught.update(_handler_names(node))
-        elif isinstance(node, ast.Call) and call_name(node) == "isinstance" and len(node.args) == 2:
-            kinds = node.args[1].elts if isinstance(node.args[1], ast.Tuple) else [node.args[1]]
-            caught.update(ast.unparse(kind) for kind in kinds)
-    return caught
 
 
 def _parents(function: Function) -> dict[ast.AST, ast.AST]:
@@ -106,7 +60,7 @@ def _handles_does_not_exist(call: ast.Call, parents: dict[ast.AST, ast.AST]) -> 
     child, parent = call, parents.get(call)
     while parent is not None:
         if isinstance(parent, ast.Try) and any(child is statement for statement in parent.body):
-            if any(_covers(name, "DoesNotExist") for handler in parent.handlers for name in _handler_names(handler)):
+            if any(covers(name, "DoesNotExist") for handler in parent.handlers for name in handler_names(handler)):
                 return True
         child, parent = parent, parents.get(parent)
     return False
@@ -154,8 +108,8 @@ def check(pair: FunctionPair, reporter: Reporter) -> None:
 
 
 def _check_shortcuts(pair: FunctionPair, reporter: Reporter) -> None:
-    kept = _shortcut_bases(pair.new, pair.new.reachable_nodes())
-    for base, old in _shortcut_bases(pair.old, pair.old.nodes()).items():
+    kept = shortcut_bases(pair.new, pair.new.reachable_nodes())
+    for base, old in shortcut_bases(pair.old, pair.old.nodes()).items():
         if base in kept:
             continue
         lookup = _unhandled_lookup(pair.new, base)
@@ -170,19 +124,11 @@ def _check_shortcuts(pair: FunctionPair, reporter: Reporter) -> None:
 
 
 def _check_handlers(pair: FunctionPair, reporter: Reporter) -> None:
-    caught = _caught_in(pair.new)
-    shortcuts = _shortcut_bases(pair.new, pair.new.reachable_nodes())
-    for handler in (node for node in pair.old.nodes() if isinstance(node, ast.ExceptHandler)):
-        for name in _handler_names(handler):
-            if any(_covers(new, name) for new in caught):
-                continue
-            model = name.removesuffix(".DoesNotExist")
-            if name.endswith("DoesNotExist") and (model in shortcuts or (name == "ObjectDoesNotExist" and shortcuts)):
-                continue
-            lookup = _unhandled_lookup(pair.new, model) if name.endswith(".DoesNotExist") else None
-            where = lookup or header_node(pair.new.node)
-            clause = f"except {name}" if handler.type is not None else "except"
-            reporter.report(rule, pair.new.file.path, where,
-                            f"`{clause}:` of `{pair.old.qualname}` (old line {handler.lineno}) has no counterpart in the async "
-                            f"version (line {where.lineno}): that error now escapes as a 500",
-                            "handle the same exception in the async view")
+    for handler, name in lost_handlers(pair):
+        lookup = _unhandled_lookup(pair.new, name.removesuffix(".DoesNotExist")) if name.endswith(".DoesNotExist") else None
+        where = lookup or header_node(pair.new.node)
+        clause = f"except {name}" if handler.type is not None else "except"
+        reporter.report(rule, pair.new.file.path, where,
+                        f"`{clause}:` of `{pair.old.qualname}` (old line {handler.lineno}) has no counterpart in the async "
+                        f"version (line {where.lineno}): that error now escapes as a 500",
+                        "handle the same exception in the async view")

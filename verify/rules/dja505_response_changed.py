@@ -38,6 +38,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from verify.compare.access import denial
+from verify.compare.exceptions import lost_handlers
 from verify.compare.functions import Function, FunctionPair
 from verify.compare.names import call_name, current_user_names, normalized
 from verify.compare.registry import SCOPE, Reporter, compares_functions, header_node
@@ -129,18 +130,21 @@ def _literal_keys(literal: ast.Dict) -> frozenset[str] | None:
     return frozenset(str(key.value) for key in literal.keys)
 
 
-def _refusals(function: Function) -> set[int]:
-    """Calls inside branches that refuse (403, login redirect, 404): DJA503 and DJA504 compare those."""
+def _compared_elsewhere(pair: FunctionPair) -> set[int]:
+    """Calls of the old view that DJA503 and DJA504 answer for: those in refusing branches (403,
+    login redirect, 404) and in ``except`` clauses the new view lost."""
     inside = set()
-    for node in function.nodes():
+    for node in pair.old.nodes():
         if isinstance(node, ast.If) and denial(node.body):
             inside.update(id(child) for statement in node.body for child in ast.walk(statement))
+    for handler, _ in lost_handlers(pair):
+        inside.update(id(child) for child in ast.walk(handler))
     return inside
 
 
 @compares_functions(rule)
 def check(pair: FunctionPair, reporter: Reporter) -> None:
-    old = _responses(pair.old, pair.old.nodes(), _refusals(pair.old))
+    old = _responses(pair.old, pair.old.nodes(), _compared_elsewhere(pair))
     new = _responses(pair.new, pair.new.reachable_nodes(), set())
     families = {response.family for response in new}
     where = f"of `{pair.old.qualname}`"
