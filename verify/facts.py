@@ -292,8 +292,22 @@ def _parse_python(path: Path) -> ast.Module | None:
 
 
 def _settings_from_manage_py(root: Path) -> str | None:
+    """The module in ``os.environ.setdefault("DJANGO_SETTINGS_MODULE", ...)`` or
+    ``os.environ["DJANGO_SETTINGS_MODULE"] = ...``."""
     tree = (root / "manage.py").is_file() and _parse_python(root / "manage.py")
     for node in ast.walk(tree) if tree else ():
+        if (
+            isinstance(node, ast.Assign)
+            and isinstance(node.value, ast.Constant)
+            and isinstance(node.value.value, str)
+            and any(
+                isinstance(target, ast.Subscript)
+                and isinstance(target.slice, ast.Constant)
+                and target.slice.value == "DJANGO_SETTINGS_MODULE"
+                for target in node.targets
+            )
+        ):
+            return node.value.value
         if (
             isinstance(node, ast.Call)
             and isinstance(node.func, ast.Attribute)

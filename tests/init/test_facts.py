@@ -99,6 +99,11 @@ def test_settings_module_from_manage_py_then_environment_then_pytest_config(make
     assert facts["test_runner"] == "pytest"
 
 
+def test_settings_module_assigned_in_manage_py(make_project):
+    root = make_project(files={"manage.py": "import os\nos.environ['DJANGO_SETTINGS_MODULE'] = 'mysite.settings'\n"})
+    assert detect_facts(root)["settings_module"] == "mysite.settings"
+
+
 def test_settings_package_with_star_imports_is_followed(make_project):
     root = make_project(files={
         "manage.py": "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'mysite.settings.production')\n",
