@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections import Counter
 from pathlib import Path
 
 HELP = "Rank the project's views: convert to async, maybe, or skip, with reasons and the prompt to use."
@@ -42,9 +43,7 @@ def _table(assessments, base: Path) -> str:
         lines.append(f"{row['view']:<{width}}  {row['recommendation']:<14}  {row['score']:>5}  {row['prompt']}")
         lines.append(f"    {row['file']}:{row['line']}")
         lines.extend(f"    - {reason}" for reason in row["reasons"])
-    counts = {}
-    for row in rows:
-        counts[row["recommendation"]] = counts.get(row["recommendation"], 0) + 1
+    counts = Counter(row["recommendation"] for row in rows)
     summary = ", ".join(f"{count} {name}" for name, count in counts.items())
     lines.append("")
     lines.append(f"{len(rows)} view{'s' if len(rows) != 1 else ''}: {summary}")

@@ -175,9 +175,12 @@ class Signals:
         return [site for site in self.sites if site.kind in kinds]
 
     def names(self) -> set[str]:
-        return {KIND_TO_SIGNAL[site.kind] for site in self.sites} | (
-            {"cache"} if self.cache_decorated else set()
-        ) | ({"permission-checks"} if self.permission_checks else set())
+        names = {KIND_TO_SIGNAL[site.kind] for site in self.sites}
+        if self.cache_decorated:
+            names.add("cache")
+        if self.permission_checks:
+            names.add("permission-checks")
+        return names
 
 
 def waves(sites: list[Site]) -> int:
@@ -247,7 +250,7 @@ def _local_root(node: ast.expr) -> str | None:
 class _Analysis:
     """The data-flow pass over one function body (and the helpers it calls)."""
 
-    def __init__(self, module: Module, project: Project, depth: int, sites: list[Site], class_node=None):
+    def __init__(self, module: Module, project: Project, depth: int, sites: list[Site], class_node: ast.ClassDef | None = None):
         self.module, self.project, self.depth, self.class_node = module, project, depth, class_node
         self.sites = sites  # shared with inlined helpers so ids stay unique
         self.derived: dict[str, frozenset[int]] = {}
