@@ -8,7 +8,8 @@ the other, with the same number of worker processes, on 127.0.0.1:
 - ``asgi``:    uvicorn, async views
 
 and drives every view with an async load generator (``httpx2``): N concurrent clients, each
-logged in as its own customer, a warm-up, then at least 500 measured requests per view and server.
+logged in as its own customer, at least 500 measured requests per view and server, spread over
+rounds in which every server is started afresh and warmed up.
 The external APIs are ``sample_project/fake_apis.py`` with a fixed latency (100 ms by default).
 It also times one burst of 50 simultaneous requests (the tutorial's own test), the latency of a
 single client alone (the tutorial's "400 ms to 120 ms"), and ``asyncio.gather`` over three ORM
@@ -36,7 +37,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -269,27 +270,45 @@ def percentile(values: list[float], fraction: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[round(fraction * 100) - 1]
 
 
-def measure_view(base_url: str, database: str, server: str, view: str, customers, requests: int, warmup: int):
-    prefix = "async" if server == "asgi" else "legacy"
+@dataclass
+class Samples:
+    """What one server answered for one view, gathered over the rounds."""
+
+    latencies: list[float] = field(default_factory=list)
+    seconds: float = 0.0
+    errors: int = 0
+    bursts: list[float] = field(default_factory=list)
+    solo: list[float] = field(default_factory=list)
+
+    def measurement(self, database: str, server: str, view: str) -> Measurement:
+        return Measurement(
+            database=database,
+            server=server,
+            view=view,
+            requests=len(self.latencies),
+            errors=self.errors,
+            seconds=round(self.seconds, 3),
+            throughput_rps=round(len(self.latencies) / self.seconds, 1),
+            p50_ms=round(percentile(self.latencies, 0.50) * 1000, 1),
+            p95_ms=round(percentile(self.latencies, 0.95) * 1000, 1),
+            burst_50_seconds=round(statistics.median(self.bursts), 3),
+            solo_p50_ms=round(statistics.median(self.solo) * 1000, 1),
+        )
+
+
+def sample_view(samples: Samples, base_url: str, prefix: str, view: str, customers, requests: int, warmup: int):
+    """One round for one view on a freshly started server: warm-up, load, burst, one client alone."""
     asyncio.run(drive(base_url, view, prefix, customers, warmup))
     latencies, errors, seconds = asyncio.run(drive(base_url, view, prefix, customers, requests))
     # The tutorial's own test: 50 simultaneous requests, one per client.
     _, burst_errors, burst = asyncio.run(drive(base_url, view, prefix, customers[:50], 50))
-    # The latency of one request on an idle server (the tutorial's "400 ms to 120 ms").
+    # The latency of one request on an otherwise idle server (the tutorial's "400 ms to 120 ms").
     solo, solo_errors, _ = asyncio.run(drive(base_url, view, prefix, customers[:1], SOLO_REQUESTS))
-    return Measurement(
-        database=database,
-        server=server,
-        view=view,
-        requests=len(latencies),
-        errors=errors + burst_errors + solo_errors,
-        seconds=round(seconds, 3),
-        throughput_rps=round(len(latencies) / seconds, 1),
-        p50_ms=round(percentile(latencies, 0.50) * 1000, 1),
-        p95_ms=round(percentile(latencies, 0.95) * 1000, 1),
-        burst_50_seconds=round(burst, 3),
-        solo_p50_ms=round(statistics.median(solo) * 1000, 1),
-    )
+    samples.latencies += latencies
+    samples.seconds += seconds
+    samples.errors += errors + burst_errors + solo_errors
+    samples.bursts.append(burst)
+    samples.solo += solo
 
 
 # --- reporting ------------------------------------------------------------------------------
@@ -336,6 +355,13 @@ def print_report(results: list[Measurement], ratio_rows: list[dict], gather: dic
         print(f"  {database:9} in turn {timing['in_turn_seconds']:.3f}s, gathered {timing['gathered_seconds']:.3f}s")
 
 
+METRICS = [
+    ("throughput_rps", "requests/s, 50 clients (higher is better)"),
+    ("p95_ms", "p95 latency, 50 clients, ms (lower is better)"),
+    ("solo_p50_ms", "p50 latency, one client alone, ms (lower is better)"),
+]
+
+
 def draw_chart(results: list[Measurement], path: Path) -> None:
     import matplotlib
 
@@ -346,11 +372,10 @@ def draw_chart(results: list[Measurement], path: Path) -> None:
     views = list(dict.fromkeys(m.view for m in results))
     servers = [s for s in SERVERS if any(m.server == s for m in results)]
     table = {(m.database, m.server, m.view): m for m in results}
-    figure, axes = plt.subplots(2, len(databases), figsize=(6.5 * len(databases), 8), squeeze=False)
+    figure, axes = plt.subplots(len(METRICS), len(databases), figsize=(6.5 * len(databases), 11), squeeze=False)
     width = 0.8 / len(servers)
     for column, database in enumerate(databases):
-        for row, (metric, label) in enumerate([("throughput_rps", "requests/s (higher is better)"),
-                                               ("p95_ms", "p95 latency, ms (lower is better)")]):  # fmt: skip
+        for row, (metric, label) in enumerate(METRICS):
             axis = axes[row][column]
             for offset, server in enumerate(servers):
                 values = [getattr(table[(database, server, view)], metric) for view in views]
@@ -372,7 +397,8 @@ def main() -> int:
     parser.add_argument("--views", default=",".join(VIEWS), help="comma-separated view names")
     parser.add_argument("--servers", default=",".join(SERVERS), help="comma-separated: sync, gthread, asgi")
     parser.add_argument("--requests", type=int, default=500, help="measured requests per view and server")
-    parser.add_argument("--warmup", type=int, default=100, help="unmeasured requests first")
+    parser.add_argument("--warmup", type=int, default=50, help="unmeasured requests per view before each round")
+    parser.add_argument("--rounds", type=int, default=2, help="rounds, each server restarted per round")
     parser.add_argument("--clients", type=int, default=50, help="concurrent clients")
     parser.add_argument("--workers", type=int, default=2, help="worker processes per server")
     parser.add_argument("--threads", type=int, default=25, help="threads per gthread worker")
@@ -387,12 +413,16 @@ def main() -> int:
                                   ("server", servers, SERVERS)):  # fmt: skip
         if unknown := set(chosen) - set(allowed):
             parser.error(f"unknown {name}: {', '.join(sorted(unknown))} (choose from {', '.join(allowed)})")
-    if args.clients < 50 and any(v for v in views):
+    if args.clients < 50:
         print("note: fewer than 50 clients; the '50 at once' column then uses all of them", file=sys.stderr)
     if "postgres" in databases and not postgres_available(args.postgres_url):
         print(f"skipping PostgreSQL: nothing answers at {args.postgres_url}", file=sys.stderr)
         databases.remove("postgres")
 
+    per_round = -(-args.requests // args.rounds)  # ceiling: at least --requests in all
+    load_before = os.getloadavg()[0]
+    if load_before > 1:
+        print(f"note: load average {load_before:.1f} before the run: other work on this machine adds noise", file=sys.stderr)
     api_port = free_port()
     api_base = f"http://{HOST}:{api_port}"
     api = subprocess.Popen(
@@ -420,16 +450,21 @@ def main() -> int:
                 manage(env, "load_demo_data", "--users", str(args.clients))
                 customers = [Customer(**c) for c in json.loads(manage(env, "shell", "--no-imports", "-c", CUSTOMERS_SCRIPT.format(count=args.clients)))]
                 gather[database] = json.loads(manage(env, "shell", "--no-imports", "-c", GATHER_SCRIPT))
-                for server in servers:
-                    port = free_port()
-                    base_url = f"http://{HOST}:{port}"
-                    command = server_command(server, port, args.workers, args.threads)
-                    with running(command, env, f"{base_url}/legacy/categories/"):
-                        for view in views:
-                            measurement = measure_view(base_url, database, server, view, customers, args.requests, args.warmup)
-                            results.append(measurement)
-                            print(f"{database:9} {server:8} {view:19} {measurement.throughput_rps:8.1f} req/s "
-                                  f"p50 {measurement.p50_ms:7.1f} ms  errors {measurement.errors}", flush=True)  # fmt: skip
+                samples = {(server, view): Samples() for server in servers for view in views}
+                # Rounds, each server started afresh in turn: a burst of load from elsewhere on the
+                # machine then spreads over all servers instead of spoiling one of them.
+                for round_number in range(1, args.rounds + 1):
+                    for server in servers:
+                        port = free_port()
+                        base_url = f"http://{HOST}:{port}"
+                        command = server_command(server, port, args.workers, args.threads)
+                        prefix = "async" if server == "asgi" else "legacy"
+                        with running(command, env, f"{base_url}/legacy/categories/"):
+                            for view in views:
+                                sample_view(samples[server, view], base_url, prefix, view, customers,
+                                            per_round, args.warmup)  # fmt: skip
+                        print(f"{database} round {round_number}/{args.rounds}: {server} done", flush=True)
+                results += [samples[key].measurement(database, *key) for key in samples]
     finally:
         api.terminate()
         api.wait(timeout=10)
@@ -446,7 +481,11 @@ def main() -> int:
             "gthread_threads_per_worker": args.threads,
             "fake_api_latency_ms": args.latency_ms,
             "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}",
+            "rounds": args.rounds,
             "total_seconds": round(time.monotonic() - started, 1),
+            # 1-minute load averages: well above 0 before the run means other work shared the CPUs.
+            "load_average_before": round(load_before, 2),
+            "load_average_after": round(os.getloadavg()[0], 2),
         },
         "results": [asdict(m) for m in results],
         "ratios": ratio_rows,
