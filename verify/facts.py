@@ -6,8 +6,8 @@ fact of the right type. Sources, by fact:
 
 - Django and other packages: lock files (``uv.lock``, ``poetry.lock``, ``pylock*.toml``,
   ``Pipfile.lock``) give exact versions; then ``requirements*.txt`` / ``requirements/*.txt``
-  (following ``-r`` / ``-c``) and ``pyproject.toml`` (PEP 621, PEP 735 groups, Poetry) give the
-  lowest version a spec admits; then a ``.venv`` / ``venv`` inside the project; for Django last,
+  (following ``-r`` / ``-c``), ``pyproject.toml`` (PEP 621, PEP 735 groups, Poetry),
+  ``setup.cfg`` and ``setup.py`` give the lowest version a spec admits; then a ``.venv`` / ``venv`` inside the project; for Django last,
   the interpreter running the kit.
 - Python: ``.python-version``, ``runtime.txt``, ``requires-python``, else the running interpreter.
 - Settings module: ``manage.py``'s ``setdefault``, else ``$DJANGO_SETTINGS_MODULE``, else the
@@ -223,6 +223,29 @@ def _declared_in_pyproject(data: dict) -> Iterator[tuple[str, str, str]]:
                 yield normalize(name), spec, f"pyproject.toml: {name} = {spec!r}"
 
 
+def _declared_in_setup_files(root: Path, base: Path) -> Iterator[tuple[str, str, str]]:
+    """``install_requires`` of setup.cfg, and the requirement strings of setup.py's
+    ``install_requires=[...]`` (read as literals, never run)."""
+    setup_cfg = root / "setup.cfg"
+    if setup_cfg.is_file():
+        parser = configparser.ConfigParser(interpolation=None)
+        try:
+            parser.read_string(_read(setup_cfg))
+        except configparser.Error as error:
+            raise OSError(f"{setup_cfg}: invalid INI: {error}".replace("\n", " ")) from None
+        for line in parser.get("options", "install_requires", fallback="").splitlines():
+            parsed = _requirement(line)
+            if parsed:
+                yield parsed[0], parsed[1], f"{_relative(setup_cfg, base)}: {line.strip()}"
+    tree = (root / "setup.py").is_file() and _parse_python(root / "setup.py")
+    for node in ast.walk(tree) if tree else ():
+        if isinstance(node, ast.keyword) and node.arg == "install_requires" and isinstance(node.value, ast.List):
+            for item in node.value.elts:
+                parsed = isinstance(item, ast.Constant) and isinstance(item.value, str) and _requirement(item.value)
+                if parsed:
+                    yield parsed[0], parsed[1], f"{_relative(root / 'setup.py', base)}: {item.value}"
+
+
 def _locked(root: Path) -> Iterator[tuple[str, str, str]]:
     """(name, exact version, source) from every lock file in the project root."""
     for name in ("uv.lock", "poetry.lock"):
@@ -273,6 +296,8 @@ def detect_dependencies(dirs: list[Path]) -> dict[str, Dependency]:
             where = _relative(root / "pyproject.toml", base)
             for name, spec, source in _declared_in_pyproject(_load_toml(root / "pyproject.toml")):
                 add(name, lowest_version(spec), source.replace("pyproject.toml", where, 1))
+        for name, spec, source in _declared_in_setup_files(root, base):
+            add(name, lowest_version(spec), source)
     for root in dirs:
         for venv in PROJECT_VENVS:
             for site_packages in (root / venv).glob("lib/python3*/site-packages"):
@@ -496,7 +521,10 @@ def _view_apps(root: Path) -> list[str]:
 
 def _imported_top_modules(root: Path, wanted: tuple[str, ...]) -> Iterator[tuple[str, Path]]:
     for path in _walk_python_files(root):
-        tree = _parse_python(path)
+        try:
+            tree = _parse_python(path)
+        except OSError:  # a legacy file in another encoding says nothing about HTTP clients
+            continue
         for node in ast.walk(tree) if tree else ():
             names = []
             if isinstance(node, ast.Import):

@@ -232,7 +232,7 @@ def atomic_write(path: Path, data: bytes) -> None:
     try:
         mode = stat.S_IMODE(target.stat().st_mode)
     except FileNotFoundError:
-        umask = os.umask(0)
+        umask = os.umask(0)  # the only portable way to read the umask is to set it
         os.umask(umask)
         mode = 0o666 & ~umask
     fd, temp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")

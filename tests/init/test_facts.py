@@ -31,6 +31,8 @@ def test_lowest_version_is_the_version_the_code_must_run_on(spec, version):
         ({"poetry.lock": '[[package]]\nname = "Django"\nversion = "5.0.14"\n'}, (5, 0), "poetry.lock"),
         ({"pylock.toml": 'lock-version = "1.0"\n[[packages]]\nname = "django"\nversion = "4.2.30"\n'}, (4, 2), "pylock.toml"),
         ({"Pipfile.lock": '{"default": {"django": {"version": "==5.2.19"}}, "develop": {}}'}, (5, 2), "Pipfile.lock"),
+        ({"setup.cfg": "[options]\ninstall_requires =\n    Django>=4.2,<5\n    requests\n"}, (4, 2), "setup.cfg"),
+        ({"setup.py": "from setuptools import setup\nsetup(name='x', install_requires=['django~=5.0.4'])\n"}, (5, 0), "setup.py"),
         ({".venv/lib/python3.12/site-packages/Django-5.1.4.dist-info/METADATA": ""}, (5, 1), ".venv"),
     ],
 )
@@ -204,6 +206,12 @@ def test_middleware_capability_is_read_from_source(make_project):
     facts = detect_facts(make_project(files={"mysite/settings.py": settings, "shop/middleware.py": middleware}))
     assert facts["sync_middleware"] == ["shop.middleware.Legacy"]
     assert "source not found: vendor_pkg.middleware.Missing" in facts.facts["sync_middleware"].source
+
+
+def test_a_file_in_another_encoding_does_not_stop_the_client_scan(make_project):
+    root = make_project(files={"shop/api.py": "import aiohttp\n"})
+    (root / "shop" / "legacy.py").write_bytes(b"# caf\xe9\n")
+    assert detect_facts(root)["http_client"] == "aiohttp"
 
 
 def test_user_code_is_never_imported(make_project):
