@@ -102,3 +102,9 @@ def test_find_view_by_function_method_or_class_name(project):
     assert find_view(file, "Orders.post").qualname == "Orders.post"
     assert find_view(file, "Orders").qualname == "Orders.get"
     assert find_view(file, "missing") is None
+
+
+def test_a_file_named_on_the_command_line_is_scanned_whatever_its_name(project):
+    root = project({"drafts/converted.py": "async def draft(request):\n    return 1\n"})
+    assert triage([root]) == []
+    assert [a.view.dotted for a in triage([root / "drafts" / "converted.py"])] == ["drafts.converted.draft"]

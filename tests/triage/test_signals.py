@@ -361,6 +361,22 @@ def test_async_views_are_reported_as_converted(assess):
         """
     )
     dashboard = views["dashboard"]
-    assert (dashboard.recommendation, dashboard.prompt) == ("converted", "fix-verify-findings")
-    assert dashboard.reasons[0].startswith("already async def")
+    assert (dashboard.recommendation, dashboard.prompt) == ("converted", "write-async-tests")
+    assert dashboard.reasons[0] == "already async def; `django-async-kit verify` finds no problem in it"
     assert {"already-async", "external-http"} <= set(dashboard.signal_names)
+
+
+def test_async_views_with_verifier_findings_get_the_fix_prompt(assess):
+    views = assess(
+        """
+        from django.http import JsonResponse
+        from .models import Product
+
+        async def product(request, pk):
+            item = await Product.objects.aget(pk=pk)
+            return JsonResponse({"name": item.name, "user": request.user.pk})
+        """
+    )
+    product = views["product"]
+    assert (product.recommendation, product.prompt) == ("converted", "fix-verify-findings")
+    assert product.reasons[0] == "already async def; `django-async-kit verify` finds 1 problem (DJA107 line 7)"

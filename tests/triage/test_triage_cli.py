@@ -48,6 +48,7 @@ def test_text_is_a_sorted_table_with_reasons_and_a_summary(project, capsys, monk
     assert lines[1].split() == ["shop.views.dashboard", "convert", "50", "convert-external-api-view"]
     assert lines[2].strip() == "shop/views.py:4"
     assert lines[4].split() == ["shop.views.about", "skip", "0", "should-this-be-async"]
+    assert lines[6] == "    - no queries, external I/O or other triage signal found: nothing for async to overlap"
     assert "2 views: 1 convert, 1 skip" in lines
 
 

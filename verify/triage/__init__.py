@@ -19,7 +19,8 @@ __all__ = ["SIGNALS", "Assessment", "View", "assess_view", "find_view", "sort_ke
 def triage(paths: list[Path]) -> list[Assessment]:
     """An assessment for every view under ``paths``, in report order."""
     project = Project()
-    assessments = [assess(view, analyse(view, project)) for view in find_views(paths, project)]
+    verifier = _Verifier()
+    assessments = [assess(view, analyse(view, project), verifier.findings(view)) for view in find_views(paths, project)]
     return sorted(assessments, key=sort_key)
 
 
@@ -40,4 +41,24 @@ def find_view(file: Path, name: str) -> View | None:
 
 
 def assess_view(view: View) -> Assessment:
-    return assess(view, analyse(view, Project()))
+    return assess(view, analyse(view, Project()), _Verifier().findings(view))
+
+
+class _Verifier:
+    """The verifier's findings inside async views, each file checked once, for its project's Django version."""
+
+    def __init__(self) -> None:
+        self._by_file: dict[Path, list] = {}
+
+    def findings(self, view: View) -> list:
+        if not view.is_async:
+            return []
+        if view.file not in self._by_file:
+            from verify.api import check_source
+            from verify.project import find_root, target_version
+
+            root = find_root(view.file)
+            version, _ = target_version(root)
+            source = view.module.text
+            self._by_file[view.file] = check_source(source, str(view.file), target_version=version, project_root=root)
+        return [f for f in self._by_file[view.file] if view.line <= f.line <= view.end_line]

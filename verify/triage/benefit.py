@@ -46,9 +46,11 @@ PROMPT_CLASS_BASED = "convert-class-based-view"
 PROMPT_BACKGROUND = "move-to-background-task"
 PROMPT_DECIDE = "should-this-be-async"
 PROMPT_FIX_FINDINGS = "fix-verify-findings"
+PROMPT_TESTS = "write-async-tests"
 RECOMMENDED_PROMPTS = frozenset(
-    {PROMPT_EXTERNAL_API, PROMPT_BUSINESS_LOGIC, PROMPT_CLASS_BASED, PROMPT_BACKGROUND, PROMPT_DECIDE, PROMPT_FIX_FINDINGS}
-)
+    {PROMPT_EXTERNAL_API, PROMPT_BUSINESS_LOGIC, PROMPT_CLASS_BASED, PROMPT_BACKGROUND, PROMPT_DECIDE,
+     PROMPT_FIX_FINDINGS, PROMPT_TESTS}
+)  # fmt: skip
 
 
 @dataclass
@@ -119,7 +121,8 @@ def _external_noun(sites: list[Site]) -> tuple[str, str]:
     return "external I/O call", "external I/O calls"
 
 
-def assess(view: View, signals: Signals) -> Assessment:
+def assess(view: View, signals: Signals, findings: list | None = None) -> Assessment:
+    """``findings``: the verifier's findings inside an async view (ignored for sync views)."""
     reasons: list[str] = []
     blockers: list[str] = []
     score = 0
@@ -190,13 +193,15 @@ def assess(view: View, signals: Signals) -> Assessment:
     if view.is_generic_class:
         reasons.append("generic class-based view: Django's generic views have only sync handlers; converting means writing async get()/post()")
     if not signals.sites and not blockers:
-        reasons.append("no I/O found: nothing for async to overlap")
+        reasons.append("no queries, external I/O or other triage signal found: nothing for async to overlap")
 
     if view.is_async:
-        return Assessment(
-            view, signals, "converted", 0,
-            ["already async def: check it with `django-async-kit verify`", *reasons], PROMPT_FIX_FINDINGS,
-        )  # fmt: skip
+        if findings:
+            where = ", ".join(f"{f.code} line {f.line}" for f in findings)
+            status, prompt = f"already async def; `django-async-kit verify` finds {_plural(len(findings), 'problem')} ({where})", PROMPT_FIX_FINDINGS
+        else:
+            status, prompt = "already async def; `django-async-kit verify` finds no problem in it", PROMPT_TESTS
+        return Assessment(view, signals, "converted", 0, [status, *reasons], prompt)
     if blockers:
         return Assessment(view, signals, "skip", 0, blockers + reasons, PROMPT_DECIDE)
 

@@ -274,7 +274,7 @@ def _resolve_target(target: ast.expr, urls: Module) -> tuple[str, str] | None:
 
 
 def find_views(paths: list[Path], project: Project) -> list[View]:
-    """Every view under ``paths``; a routed view is found even outside a views-named module."""
+    """Every view under ``paths``: in views modules, in modules urls.py routes to, and in files named in ``paths``."""
     files = [f for p in paths for f in python_files(p)]
     modules = [m for m in map(project.module_for_file, files) if m]
     routed: dict[str, dict[str, str | None]] = {}  # module -> name -> admin reason
@@ -286,10 +286,11 @@ def find_views(paths: list[Path], project: Project) -> list[View]:
             if target and target not in modules and any(_within(target.file, p) for p in paths):
                 modules.append(target)
 
+    named_files = {p.resolve() for p in paths if p.is_file()}  # a file named on the command line is scanned whatever its name
     views: list[View] = []
     for module in modules:
         names = routed.get(module.name, {})
-        if not (is_views_module(module.file) or names):
+        if not (is_views_module(module.file) or names or module.file in named_files):
             continue
         for view in views_in_module(module, set(names)):
             admin_reason = names.get(view.qualname.partition(".")[0])
