@@ -7,12 +7,17 @@ import pytest
 from .gitrepo import regressions
 
 HEADER = """
-from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseForbidden, JsonResponse
-from django.shortcuts import aget_object_or_404, get_object_or_404, redirect
+import asyncio
+
+import httpx
+import requests
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.http import Http404, HttpResponse, HttpResponseForbidden, JsonResponse
+from django.shortcuts import aget_object_or_404, get_object_or_404, redirect, render
+from django.template.response import TemplateResponse
 
 from .models import Order
-from .rules import can_view
+from .services import afetch_rate, can_view, fetch_rate
 """
 
 
@@ -20,7 +25,7 @@ MODULE_LEVEL = "# module level:"
 
 
 def view(keyword: str, body: str) -> str:
-    """The view starts on line 9, its body on line 10; what follows MODULE_LEVEL goes after the view."""
+    """The view starts on line 14, its body on line 15; what follows MODULE_LEVEL goes after the view."""
     body, _, after = textwrap.dedent(body).partition(MODULE_LEVEL)
     return HEADER + f"\n\n{keyword} order_total(request, order_id):\n" + textwrap.indent(body.strip("\n"), "    ") + "\n" + after
 
@@ -35,7 +40,7 @@ DROPPED = {
         """
         return JsonResponse({})
         """,
-        "the access check `if not request.user.is_authenticated:` of `order_total` (old line 10) is missing in the async version (line 9)",
+        "the access check `if not request.user.is_authenticated:` of `order_total` (old line 15) is missing in the async version (line 14)",
     ),
     "has_perm": (
         """
@@ -49,7 +54,7 @@ DROPPED = {
             raise PermissionDenied
         return JsonResponse({})
         """,
-        "the access check `if not request.user.has_perm(\"shop.view_order\"):` of `order_total` (old line 10) is missing",
+        "the access check `if not request.user.has_perm(\"shop.view_order\"):` of `order_total` (old line 15) is missing",
     ),
     "ownership comparison": (
         """
@@ -62,7 +67,7 @@ DROPPED = {
         order = await aget_object_or_404(Order, id=order_id)
         return JsonResponse({"total": order.total})
         """,
-        "the access check `if order.user != request.user:` of `order_total` (old line 11) is missing in the async version (line 9)",
+        "the access check `if order.user != request.user:` of `order_total` (old line 16) is missing in the async version (line 14)",
     ),
     "ownership filter": (
         """
@@ -73,7 +78,7 @@ DROPPED = {
         order = await aget_object_or_404(Order, id=order_id)
         return JsonResponse({"total": order.total})
         """,
-        "the ownership filter in `get_object_or_404(Order, id=order_id, user=request.user)` of `order_total` (old line 10) is missing",
+        "the ownership filter in `get_object_or_404(Order, id=order_id, user=request.user)` of `order_total` (old line 15) is missing",
     ),
     "a refusing branch on a project check": (
         """
@@ -86,7 +91,7 @@ DROPPED = {
         order = await aget_object_or_404(Order, id=order_id)
         return JsonResponse({"total": order.total})
         """,
-        "the access check `if not can_view(request.user, order):` of `order_total` (old line 11) is missing",
+        "the access check `if not can_view(request.user, order):` of `order_total` (old line 16) is missing",
     ),
     "the refusal itself": (
         """
@@ -102,7 +107,7 @@ DROPPED = {
             print("not the owner")
         return JsonResponse({"total": order.total})
         """,
-        "answered a 403; the async version (line 9) tests it but never answers a 403",
+        "answered a 403; the async version (line 14) tests it but never answers a 403",
     ),
 }
 

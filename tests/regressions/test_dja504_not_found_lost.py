@@ -15,8 +15,8 @@ LOST = {
         order = await Order.objects.aget(id=order_id)
         return JsonResponse({"total": order.total})
         """,
-        "`get_object_or_404(Order, id=order_id)` of `order_total` (old line 10) became `Order.objects.aget(id=order_id)` "
-        "(line 10) without handling `Order.DoesNotExist`",
+        "`get_object_or_404(Order, id=order_id)` of `order_total` (old line 15) became `Order.objects.aget(id=order_id)` "
+        "(line 15) without handling `Order.DoesNotExist`",
     ),
     "get_object_or_404 became a wrapped get": (
         """
@@ -29,7 +29,7 @@ LOST = {
         order = await sync_to_async(Order.objects.select_related("user").get)(id=order_id)
         return JsonResponse({"total": order.total})
         """,
-        "(line 12) without handling `Order.DoesNotExist`",
+        "(line 17) without handling `Order.DoesNotExist`",
     ),
     "get_object_or_404 became afirst with no None check": (
         """
@@ -40,7 +40,7 @@ LOST = {
         order = await Order.objects.filter(id=order_id).afirst()
         return JsonResponse({"total": order.total})
         """,
-        "(line 10) without a `None` check",
+        "(line 15) without a `None` check",
     ),
     "except DoesNotExist dropped": (
         """
@@ -54,7 +54,7 @@ LOST = {
         order = await Order.objects.aget(id=order_id)
         return JsonResponse({"total": order.total})
         """,
-        "`except Order.DoesNotExist:` of `order_total` (old line 12) has no counterpart in the async version (line 10)",
+        "`except Order.DoesNotExist:` of `order_total` (old line 17) has no counterpart in the async version (line 15)",
     ),
     "except of an API error dropped": (
         """
@@ -68,7 +68,7 @@ LOST = {
         rate = await afetch_rate()
         return JsonResponse({"rate": rate})
         """,
-        "`except requests.RequestException:` of `order_total` (old line 12) has no counterpart in the async version (line 9)",
+        "`except requests.RequestException:` of `order_total` (old line 17) has no counterpart in the async version (line 14)",
     ),
 }
 

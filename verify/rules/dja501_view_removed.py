@@ -199,7 +199,8 @@ def check(change: FileChange, reporter: Reporter) -> None:
 
 
 def _message(removed: Removed, change: FileChange, reference: str) -> str:
-    text = f"{reference} still refers to `{removed.name}`, which the edit removed from {change.new.path} (old line {removed.line})"
+    module = "/".join(_module_parts(change.new_path, change.root)) + change.new_path.suffix
+    text = f"{reference} still refers to `{removed.name}`, which the edit removed from {module} (old line {removed.line})"
     if removed.renamed_to is not None:
         text += f"; renamed to `{removed.renamed_to.name}` (line {removed.renamed_to.lineno})?"
     return text

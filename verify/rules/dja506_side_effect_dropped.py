@@ -147,7 +147,7 @@ def _unmatched(old: list[Effect], new: list[Effect]) -> list[Effect]:
 def check(pair: FunctionPair, reporter: Reporter) -> None:
     for effect in _unmatched(effects(pair.old.nodes()), effects(pair.new.reachable_nodes())):
         reporter.report(rule, pair.new.file.path, header_node(pair.new.node),
-                        f"`{pair.old.source(effect.node)}` of `{pair.old.qualname}` (old line {effect.node.lineno}) has no "
+                        f"`{pair.old.source(effect.node, 80)}` of `{pair.old.qualname}` (old line {effect.node.lineno}) has no "
                         f"equivalent in the async version (line {pair.new.line})",
                         _HINTS[effect.kind])
 
