@@ -78,6 +78,8 @@ def test_the_http_client_is_the_projects():
     with_aiohttp = sheet.render("convert-external-api-view", {**render_context((6, 1)), "http_client": "aiohttp"})
     assert "aiohttp.ClientSession(" in with_aiohttp and "AsyncClient" not in with_aiohttp
     assert "httpx2.AsyncClient(timeout=...)" in sheet.render("convert-external-api-view", render_context((6, 1)))
+    with_httpx = sheet.render("convert-external-api-view", {**render_context((6, 1)), "http_client": "httpx"})
+    assert "httpx.AsyncClient(timeout=...)" in with_httpx and "suggest moving to httpx2" in with_httpx
 
 
 def test_the_tutorials_wrong_advice_is_contradicted_not_repeated():
