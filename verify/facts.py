@@ -23,9 +23,9 @@ import json
 import os
 import re
 import sys
-from importlib import metadata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from importlib import metadata
 from pathlib import Path
 
 Version = tuple[int, int]
@@ -638,7 +638,8 @@ def detect_facts(project_dir: Path, repo_root: Path | None = None) -> ProjectFac
     asyncio_plugin = deps.get("pytest-asyncio")
     put("pytest_asyncio", Fact(bool(asyncio_plugin), asyncio_plugin.source if asyncio_plugin else "not declared"))
     mode = pytest_options.get("asyncio_mode", "strict")
-    put("asyncio_mode", Fact(mode, f"{pytest_name}: asyncio_mode" if "asyncio_mode" in pytest_options else "pytest-asyncio default"))
+    mode_source = f"{pytest_name}: asyncio_mode" if "asyncio_mode" in pytest_options else "pytest-asyncio default"
+    put("asyncio_mode", Fact(mode, mode_source))
 
     put("view_apps", Fact([_relative(root / app, repo) for app in _view_apps(root)], "views*.py and views/ packages"))
     search_paths = [root, root / "src"] + [p for venv in PROJECT_VENVS for p in (root / venv).glob("lib/python3*/site-packages")]
@@ -717,5 +718,6 @@ def _install_deps(dirs: list[Path], repo: Path) -> Fact:
             command = "poetry config virtualenvs.create false && poetry install --no-interaction --no-root"
             return Fact(f"pip install poetry && {prefix}{command}", "poetry.lock")
         if (root / "pyproject.toml").is_file() and "project" in _load_toml(root / "pyproject.toml"):
-            return Fact(f"pip install -e {_relative(root, repo) if root != repo else '.'}", _relative(root / "pyproject.toml", repo))
+            target = _relative(root, repo) if root != repo else "."
+            return Fact(f"pip install -e {target}", _relative(root / "pyproject.toml", repo))
     return Fact(None, "no requirements file or pyproject.toml")

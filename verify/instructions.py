@@ -120,10 +120,8 @@ def build_context(facts: ProjectFacts) -> dict:
         )
     engines = facts["database"]
     driver = facts["db_driver"]
-    databases = [
-        ENGINE_NAMES.get(engine, engine) + (f" ({DRIVER_NAMES[driver]})" if engine == "postgresql" and driver in DRIVER_NAMES else "")
-        for engine in engines
-    ]
+    driver_note = f" ({DRIVER_NAMES[driver]})" if driver in DRIVER_NAMES else ""  # drivers named here are PostgreSQL's
+    databases = [ENGINE_NAMES.get(engine, engine) + (driver_note if engine == "postgresql" else "") for engine in engines]
     client = facts["http_client"] or "httpx2"
     view_apps = facts["view_apps"]
     not_installed = f"django-async-kit is not installed: {INSTALL_COMMAND}"
@@ -151,7 +149,9 @@ def build_context(facts: ProjectFacts) -> dict:
         "test_globs": TEST_GLOBS,
         "install_command": INSTALL_COMMAND,
         "install_deps": facts["install_deps"],
-        "hook_bash": f"command -v django-async-kit >/dev/null 2>&1 || {{ echo '{not_installed}' >&2; exit 1; }}; {VERIFY_CHANGED}",
+        "hook_bash": (
+            f"command -v django-async-kit >/dev/null 2>&1 || {{ echo '{not_installed}' >&2; exit 1; }}; {VERIFY_CHANGED}"
+        ),
         "hook_powershell": (
             "if (-not (Get-Command django-async-kit -ErrorAction SilentlyContinue)) "
             f"{{ Write-Error '{not_installed}'; exit 1 }}; {VERIFY_CHANGED}"

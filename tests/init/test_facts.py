@@ -244,7 +244,7 @@ def test_not_a_django_project(tmp_path, monkeypatch):
 
 def test_invalid_toml_is_reported_with_the_file_name(make_project):
     root = make_project(files={"pyproject.toml": "[project\n"})
-    with pytest.raises(OSError, match="pyproject.toml: invalid TOML"):
+    with pytest.raises(OSError, match=r"pyproject\.toml: invalid TOML"):
         detect_facts(root)
 
 

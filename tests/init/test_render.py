@@ -10,7 +10,7 @@ import yaml
 
 from verify import django_api
 from verify.install import INSTALL_COMMAND
-from verify.instructions import MAX_COPILOT_INSTRUCTIONS, RenderError, TARGETS, render_targets
+from verify.instructions import MAX_COPILOT_INSTRUCTIONS, TARGETS, RenderError, render_targets
 from verify.safe_write import CommentStyle
 
 VERSIONS = [(4, 2), (5, 0), (5, 1), (5, 2), (6, 0), (6, 1)]
@@ -234,7 +234,7 @@ def test_tests_instructions_follow_the_test_runner(render_all):
 def test_unknown_or_too_old_django_is_refused(stack, tmp_path):
     with pytest.raises(RenderError, match="--set django_version"):
         render_targets(stack(django_version=None), ["copilot"], tmp_path)
-    with pytest.raises(RenderError, match="supports 4.2 and later"):
+    with pytest.raises(RenderError, match=r"supports 4\.2 and later"):
         render_targets(stack(django_version=(4, 1)), ["copilot"], tmp_path)
 
 
