@@ -7,12 +7,16 @@ fact of the right type. Sources, by fact:
 - Django and other packages: lock files (``uv.lock``, ``poetry.lock``, ``pylock*.toml``,
   ``Pipfile.lock``) give exact versions; then ``requirements*.txt`` / ``requirements/*.txt``
   (following ``-r`` / ``-c``), ``pyproject.toml`` (PEP 621, PEP 735 groups, Poetry),
-  ``setup.cfg`` and ``setup.py`` give the lowest version a spec admits; then a ``.venv`` / ``venv`` inside the project; for Django last,
-  the interpreter running the kit.
-- Python: ``.python-version``, ``runtime.txt``, ``requires-python``, else the running interpreter.
-- Settings module: ``manage.py``'s ``setdefault``, else ``$DJANGO_SETTINGS_MODULE``, else the
-  pytest configuration; the settings file (and the modules it star-imports) is parsed for
-  ``DATABASES`` engines and ``MIDDLEWARE``.
+  ``setup.cfg`` and ``setup.py`` give the lowest version a spec admits; then a ``.venv`` /
+  ``venv`` inside the project; for Django last, the interpreter running the kit. Files between
+  the project and the repository root count too (nearest first).
+- Python: ``.python-version``, ``runtime.txt``, ``requires-python``, else the running
+  interpreter; never below the oldest Python the Django version supports.
+- Settings module: ``manage.py`` (``os.environ.setdefault`` or assignment), else
+  ``$DJANGO_SETTINGS_MODULE`` when that module is in the project, else the pytest
+  configuration. The settings file, with the modules it star-imports inlined where they are
+  imported, is parsed for ``DATABASES`` engines and ``MIDDLEWARE``; middleware sources are
+  parsed (in the project, its virtualenv, then the kit's site-packages) for async support.
 """
 
 from __future__ import annotations
