@@ -40,10 +40,9 @@ def run(args) -> int:
 
     project_dir = Path(args.project_dir)
     output_dir = Path(args.output_dir) if args.output_dir else project_dir
-    if not project_dir.is_dir():
-        raise UsageError(f"{project_dir}: no such directory")
-    if args.output_dir and not output_dir.is_dir():
-        raise UsageError(f"--output-dir {output_dir}: no such directory")
+    for option, folder in (("", project_dir), ("--output-dir ", output_dir)):
+        if not folder.is_dir():
+            raise UsageError(f"{option}{folder}: {'not a directory' if folder.exists() else 'no such directory'}")
     targets = [target.strip() for target in args.targets.split(",") if target.strip()]
     unknown = [target for target in targets if target not in TARGETS]
     if unknown or not targets:
