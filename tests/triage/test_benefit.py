@@ -48,8 +48,8 @@ def test_many_database_queries_alone_gain_nothing(assess):
     )["report"]
     assert (report.recommendation, report.score) == ("skip", 0)
     assert report.reasons == [
-        "4 database queries (lines 5, 6, 7, 8): no gain from async, Django runs async ORM calls "
-        "one after another on one thread per request"
+        "4 database queries (lines 5, 6, 7, 8; none needs another's result, yet they would not overlap): "
+        "no gain from async, Django runs async ORM calls one after another on one thread per request"
     ]
 
 

@@ -30,7 +30,8 @@ def test_product_detail_queries_alone_are_no_reason_to_convert(capsys):
     # The tutorial converts it "for parallel queries"; the async ORM runs them one after another.
     product_detail = triage_json(capsys, SAMPLE)["shop.views_legacy.product_detail"]
     assert product_detail["recommendation"] == "skip"
-    assert product_detail["reasons"][0].startswith("3 database queries")
+    assert product_detail["reasons"][0].startswith("3 database queries (lines ")
+    assert "; 2 need an earlier query's result): no gain from async" in product_detail["reasons"][0]
 
 
 def test_order_confirmation_email_points_to_background_work(capsys):

@@ -108,6 +108,17 @@ def _labels(sites: list[Site]) -> str:
     return ", ".join(dict.fromkeys(site.label for site in sites))
 
 
+def _independence(queries: list[Site]) -> str:
+    """Which queries need an earlier query's result: independent ones still run one after another."""
+    if len(queries) < 2:
+        return ""
+    ids = {query.id for query in queries}
+    dependent = sum(1 for query in queries if query.deps & ids)
+    if not dependent:
+        return "; none needs another's result, yet they would not overlap"
+    return f"; {dependent} need{'s' if dependent == 1 else ''} an earlier query's result"
+
+
 def _plural(count: int, singular: str, plural: str | None = None) -> str:
     return f"{count} {singular if count == 1 else plural or singular + 's'}"
 
@@ -154,8 +165,8 @@ def assess(view: View, signals: Signals, findings: list | None = None) -> Assess
     queries = signals.of_kind("db")
     if queries:
         reasons.append(
-            f"{_plural(len(queries), 'database query', 'database queries')} ({_lines(queries)}): no gain from async, Django runs "
-            "async ORM calls one after another on one thread per request"
+            f"{_plural(len(queries), 'database query', 'database queries')} ({_lines(queries)}{_independence(queries)}): "
+            "no gain from async, Django runs async ORM calls one after another on one thread per request"
         )
         if not external and len(queries) <= 2:
             reasons.append(f"simple view ({_plural(len(queries), 'query', 'queries')}, no external I/O): async only adds thread hops")
