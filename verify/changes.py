@@ -53,6 +53,18 @@ def _resolve(root: Path, base: str) -> str:
     return result.stdout.strip()
 
 
+def _staged_renames(root: Path, commit: str) -> dict[str, str]:
+    """new path -> old path for the renames staged in the real index (``git mv``): an edit that
+    rewrites most of a small file after moving it is too different for similarity to pair them."""
+    diff = _git(root, "diff", "--cached", "--name-status", "-z", "--find-renames", "--no-ext-diff", commit, "--")
+    fields = diff.stdout.split("\0") if diff.returncode == 0 else []
+    renames = {}
+    for position, status in enumerate(fields):
+        if status.startswith("R") and position + 2 < len(fields):
+            renames[fields[position + 2]] = fields[position + 1]
+    return renames
+
+
 def _staged_snapshot_diff(root: Path, commit: str) -> str:
     """``git diff --name-status`` between ``commit`` and the whole working tree, untracked files included."""
     index = Path(_git(root, "rev-parse", "--absolute-git-dir").stdout.strip()) / "index"
@@ -82,6 +94,7 @@ def changed_files(start: Path, base: str = "HEAD") -> list[ChangedFile]:
     root = repository_root(start)
     commit = _resolve(root, base)
     fields = _staged_snapshot_diff(root, commit).split("\0")
+    moved = _staged_renames(root, commit)
     changed = []
     position = 0
     while position < len(fields) and fields[position]:
@@ -94,8 +107,12 @@ def changed_files(start: Path, base: str = "HEAD") -> list[ChangedFile]:
             position += 2
         if not new.endswith(".py"):
             continue
-        if status[0] == "A":
+        if status[0] == "A" and new in moved:
+            changed.append(ChangedFile(root / new, moved[new], _old_source(root, commit, moved[new])))
+        elif status[0] == "A":
             changed.append(ChangedFile(root / new, None, None))
+        elif status[0] == "D" and old in moved.values():
+            continue  # paired with its new path above
         elif status[0] == "D":
             changed.append(ChangedFile(root / old, old, _old_source(root, commit, old), deleted=True))
         else:

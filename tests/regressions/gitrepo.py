@@ -84,10 +84,10 @@ class Repo:
         return Result(1 if findings else 0, json.dumps({"findings": findings}), "")
 
 
-def run_verify(*args: str, cwd: Path) -> Result:
+def run_verify(*args: str, cwd: Path, output_format: str = "json") -> Result:
     """``python -m verify ARGS --format json`` in ``cwd``, with this checkout's ``verify`` package."""
     env = {**os.environ, "PYTHONPATH": str(MAIN)}
-    result = subprocess.run([sys.executable, "-m", "verify", *args, "--format", "json", "--no-config"],
+    result = subprocess.run([sys.executable, "-m", "verify", *args, "--format", output_format, "--no-config"],
                             cwd=cwd, capture_output=True, text=True, env=env, timeout=60)
     return Result(result.returncode, result.stdout, result.stderr)
 
