@@ -54,9 +54,7 @@ def run(args) -> int:
         facts = detect_facts(project_dir, output_dir)
         for override in args.overrides:
             facts.override(*parse_override(override))
-    except NotADjangoProject as error:
-        raise UsageError(str(error)) from None
-    except (OSError, ValueError) as error:
+    except (NotADjangoProject, OSError, ValueError) as error:  # OSError: a project file that cannot be read
         raise UsageError(str(error)) from None
 
     if args.show_facts:
