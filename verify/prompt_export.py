@@ -34,7 +34,7 @@ def prompt_file(prompt: Prompt, cheatsheet: Cheatsheet, context: dict) -> Export
 
 def skill_file(prompt: Prompt, cheatsheet: Cheatsheet, context: dict) -> ExportedFile:
     """Agent Skill, loaded only when invoked as /<id> (``disable-model-invocation``), like a prompt file."""
-    body = cheatsheet.render(prompt.id, {**context, "target": "skill", "file": "the view's file"})
+    body = cheatsheet.render(prompt.id, {**context, "target": "skill", "file": "<file>"})
     front = {
         "name": prompt.id,
         "description": prompt.description,

@@ -45,7 +45,7 @@ def test_prompt_files_use_vscode_variables_and_skills_do_not(tmp_path):
     _, prompt_body = front_matter(tmp_path / "prompts" / "convert-external-api-view.prompt.md")
     _, skill_body = front_matter(tmp_path / "skills" / "convert-external-api-view" / "SKILL.md")
     assert "${selection}" in prompt_body and "django-async-kit verify ${file}" in prompt_body
-    assert "${" not in skill_body
+    assert "${" not in skill_body and "- `django-async-kit verify <file>`" in skill_body
     assert skill_body.startswith("<!-- django-async-kit:begin -->\n# Convert a view that calls external APIs\n")
 
 

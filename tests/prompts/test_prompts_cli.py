@@ -122,4 +122,4 @@ def test_pyproject_config_names_the_user_cheatsheet(tmp_path, user_cheatsheet, c
     '''))
     monkeypatch.chdir(tmp_path)
     assert main(["prompts", "show", "my-prompt", "--django-version", "5.2"]) == 0
-    assert "Convert the view's file for Django 5.2." in capsys.readouterr().out
+    assert "Convert <file> for Django 5.2." in capsys.readouterr().out

@@ -109,7 +109,7 @@ def _show(args, cheatsheet) -> int:
     print(f"  {prompt.description}")
     print()
     context = _project_context(args)
-    print(cheatsheet.render(prompt.id, {**context, "target": "chat", "file": "the view's file"}), end="")
+    print(cheatsheet.render(prompt.id, {**context, "target": "chat", "file": "<file>"}), end="")
     return 0
 
 
