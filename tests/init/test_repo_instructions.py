@@ -49,3 +49,11 @@ def test_the_wheel_ships_the_templates_and_init_uses_them(tmp_path, make_project
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[0] == str(tmp_path / "site" / "verify" / "templates")
     assert (project / ".github" / "copilot-instructions.md").is_file()
+
+
+def test_readme_shows_the_real_facts_of_sample_project(capsys):
+    readme = (REPO / "README.md").read_text()
+    command = "$ django-async-kit init sample_project --output-dir . --show-facts\n"
+    shown = readme[readme.index(command) + len(command) :].split("```", 1)[0]
+    assert main(["init", str(REPO / "sample_project"), "--output-dir", str(REPO), "--show-facts"]) == 0
+    assert capsys.readouterr().out == shown
