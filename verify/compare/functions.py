@@ -79,7 +79,9 @@ class Function:
             frontier = next_frontier
 
     def source(self, node: ast.AST, limit: int = 60) -> str:
-        return self.file.context.source_of(node, limit)
+        """The node's source on one line, shortened to ``limit`` characters."""
+        text = " ".join((ast.get_source_segment(self.file.source, node) or ast.unparse(node)).split())
+        return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 @dataclass
