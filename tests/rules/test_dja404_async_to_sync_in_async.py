@@ -1,0 +1,48 @@
+"""DJA404: async_to_sync() called from code already on the event loop."""
+
+import textwrap
+
+from verify.api import check_source
+
+HEADER = '''
+from asgiref.sync import async_to_sync, sync_to_async
+from django.http import JsonResponse
+
+
+async def fetch_stats(window):
+    return {"window": window}
+'''
+
+
+def lines(code: str) -> list[int]:
+    found = check_source(HEADER + textwrap.dedent(code), "shop/views.py", select=["DJA404"])
+    return [f.line - HEADER.count("\n") for f in found]
+
+
+def test_async_to_sync_in_an_async_view_is_flagged():
+    assert lines('''
+        async def dashboard(request):
+            stats = async_to_sync(fetch_stats)("day")
+            return JsonResponse(stats)
+    ''') == [3]
+
+
+def test_the_hint_says_to_await_the_function():
+    [finding] = check_source(HEADER + "\nasync def v(request):\n    return async_to_sync(fetch_stats)(1)\n",
+                             "views.py", select=["DJA404"])
+    assert finding.hint == "await it directly: `await fetch_stats(...)`"
+
+
+def test_sync_code_and_nested_sync_functions_run_in_a_thread_pass():
+    assert lines('''
+        def legacy_dashboard(request):
+            return JsonResponse(async_to_sync(fetch_stats)("day"))
+
+
+        async def dashboard(request):
+            def in_thread():
+                return async_to_sync(fetch_stats)("day")
+
+            stats = await sync_to_async(in_thread)()
+            return JsonResponse(stats)
+    ''') == []

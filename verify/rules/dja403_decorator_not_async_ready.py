@@ -1,0 +1,176 @@
+"""## What it does
+Checks for decorators on async views that cannot wrap an async view in the target Django
+version: Django's view decorators (`csrf_exempt`, `require_POST`, `never_cache`, `vary_on_headers`
+and the rest of the 5.0 list) before 5.0, the auth decorators (`login_required`,
+`permission_required`, `user_passes_test`, `staff_member_required`) before 5.1, `method_decorator`
+on an async handler before 5.2, and decorators defined in the same module whose sync wrapper
+calls the view without awaiting it (in any version).
+
+## Why is this bad?
+A decorator that wraps the view in a plain `def` hides the coroutine function: Django sees a
+sync view, runs it in a thread, gets a coroutine back instead of a response and fails with
+"The view ... didn't return an HttpResponse object. It returned an unawaited coroutine
+instead." On a class-based view the handler turns sync, and the view either fails the same way
+or raises `ImproperlyConfigured` for mixing sync and async handlers.
+
+## Example
+```python
+from functools import wraps
+
+
+def with_timing(view_func):
+    @wraps(view_func)
+    def wrapper(request, *args, **kwargs):
+        response = view_func(request, *args, **kwargs)
+        response["Server-Timing"] = "app"
+        return response
+
+    return wrapper
+
+
+@with_timing
+async def product_list(request):
+    products = [p async for p in Product.objects.all()]
+    return JsonResponse({"count": len(products)})
+```
+
+## Use instead
+```python
+from functools import wraps
+
+
+def with_timing(view_func):
+    @wraps(view_func)
+    async def wrapper(request, *args, **kwargs):
+        response = await view_func(request, *args, **kwargs)
+        response["Server-Timing"] = "app"
+        return response
+
+    return wrapper
+
+
+@with_timing
+async def product_list(request):
+    products = [p async for p in Product.objects.all()]
+    return JsonResponse({"count": len(products)})
+```
+"""
+
+import ast
+
+from verify.django_api import fmt
+from verify.registry import Rule
+from verify.view_shapes import HTTP_HANDLERS, takes_request
+
+rule = Rule("DJA403", "decorator-not-async-ready", __doc__, min_version=(4, 1), scope="module")
+
+# Decorators that wrap async views since a given version (docs/releases/5.0.txt, 5.1.txt).
+_READY_SINCE: dict[str, tuple[int, int]] = {
+    **{f"django.views.decorators.{name}": (5, 0) for name in (
+        "cache.cache_control", "cache.never_cache", "common.no_append_slash",
+        "csrf.csrf_exempt", "csrf.csrf_protect", "csrf.ensure_csrf_cookie", "csrf.requires_csrf_token",
+        "debug.sensitive_variables", "debug.sensitive_post_parameters", "gzip.gzip_page",
+        "http.condition", "http.conditional_page", "http.etag", "http.last_modified",
+        "http.require_http_methods", "http.require_GET", "http.require_POST", "http.require_safe",
+        "vary.vary_on_cookie", "vary.vary_on_headers",
+        "clickjacking.xframe_options_deny", "clickjacking.xframe_options_sameorigin", "clickjacking.xframe_options_exempt",
+    )},
+    "django.contrib.auth.decorators.login_required": (5, 1),
+    "django.contrib.auth.decorators.permission_required": (5, 1),
+    "django.contrib.auth.decorators.user_passes_test": (5, 1),
+    "django.contrib.admin.views.decorators.staff_member_required": (5, 1),
+}
+_METHOD_DECORATOR = "django.utils.decorators.method_decorator"
+_METHOD_DECORATOR_READY = (5, 2)
+_DUAL_MARKERS = {"iscoroutinefunction", "markcoroutinefunction", "sync_and_async_middleware"}
+
+
+@rule.visits(ast.AsyncFunctionDef)
+def check_function(node: ast.AsyncFunctionDef, ctx) -> None:
+    owner = ctx.parent(node)
+    is_handler = isinstance(owner, ast.ClassDef) and node.name in (*HTTP_HANDLERS, "dispatch")
+    is_view = isinstance(owner, ast.Module) and takes_request(node)
+    if not (is_handler or is_view):
+        return
+    for decorator in node.decorator_list:
+        _check_decorator(decorator, node.name, ctx, method=is_handler)
+
+
+@rule.visits(ast.ClassDef)
+def check_class(node: ast.ClassDef, ctx) -> None:
+    """``@method_decorator(login_required, name="get")`` on a class whose ``get`` is async."""
+    async_handlers = {item.name for item in node.body if isinstance(item, ast.AsyncFunctionDef) and item.name in (*HTTP_HANDLERS, "dispatch")}
+    for decorator in node.decorator_list:
+        if not (isinstance(decorator, ast.Call) and (ctx.qualified(decorator.func) or "") == _METHOD_DECORATOR):
+            continue
+        name = next((k.value.value for k in decorator.keywords if k.arg == "name" and isinstance(k.value, ast.Constant)), None)
+        if name in async_handlers:
+            _check_decorator(decorator, name, ctx, method=True)
+
+
+def _check_decorator(decorator: ast.expr, view: str, ctx, method: bool) -> None:
+    target = decorator.func if isinstance(decorator, ast.Call) else decorator
+    qualified = ctx.qualified(target) or ""
+    if qualified == _METHOD_DECORATOR:
+        if ctx.version < _METHOD_DECORATOR_READY:
+            ctx.report(decorator, f"`method_decorator` wraps async method `{view}` in a sync function before Django 5.2: "
+                       "the handler is no longer a coroutine function, so the view breaks",
+                       hint="upgrade to Django 5.2+, or do the decorator's check inside the async handler")
+            return
+        if isinstance(decorator, ast.Call) and decorator.args:  # method_decorator(login_required): check the inner one
+            inner = decorator.args[0]
+            for element in inner.elts if isinstance(inner, (ast.List, ast.Tuple)) else [inner]:
+                _check_decorator(element, view, ctx, method)
+        return
+    ready = _READY_SINCE.get(qualified)
+    if ready is not None:
+        if ctx.version < ready:
+            name = qualified.rsplit(".", 1)[1]
+            ctx.report(decorator, f"`@{name}` supports async views only from Django {fmt(ready)}: on Django {fmt(ctx.version)} it wraps "
+                       f"`{view}` in a sync function, so Django gets an unawaited coroutine instead of a response",
+                       hint=f"upgrade to Django {fmt(ready)}+, or do the check inside the view (e.g. `user = await request.auser()`)")
+        return
+    if isinstance(target, ast.Name) and _sync_wrapper(target.id, isinstance(decorator, ast.Call), ctx) is not None:
+        ctx.report(decorator, f"decorator `{target.id}` wraps async {'handler' if method else 'view'} `{view}` in a sync function that "
+                   "calls it without `await`: Django gets an unawaited coroutine instead of a response",
+                   hint=f"give `{target.id}` an `async def` wrapper that awaits the view (check `inspect.iscoroutinefunction(view)` "
+                   "to support both kinds)")
+
+
+def _sync_wrapper(name: str, is_factory: bool, ctx) -> ast.FunctionDef | None:
+    """The sync wrapper a same-module decorator returns, if it calls the view without awaiting it."""
+    decorator = next((n for n in ctx.file.tree.body if isinstance(n, ast.FunctionDef) and n.name == name), None)
+    if decorator is None or _is_dual(decorator):
+        return None
+    if is_factory:  # @with_header("X-Frame"): the factory returns the real decorator
+        decorator = _returned_function(decorator)
+        if decorator is None or isinstance(decorator, ast.AsyncFunctionDef):
+            return None
+    params = decorator.args.posonlyargs + decorator.args.args
+    if not params:
+        return None
+    view_param = params[0].arg
+    wrapper = _returned_function(decorator)
+    if not isinstance(wrapper, ast.FunctionDef):
+        return None
+    calls_view = any(isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == view_param for n in ast.walk(wrapper))
+    return wrapper if calls_view else None
+
+
+def _returned_function(function: ast.FunctionDef) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+    """A function defined directly in ``function``'s body and returned by name."""
+    defined = {n.name: n for n in function.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    for statement in function.body:
+        if isinstance(statement, ast.Return) and isinstance(statement.value, ast.Name) and statement.value.id in defined:
+            return defined[statement.value.id]
+    return None
+
+
+def _is_dual(decorator: ast.FunctionDef) -> bool:
+    """A decorator that checks for coroutine functions (or defines an async wrapper) handles both kinds."""
+    for node in ast.walk(decorator):
+        if isinstance(node, ast.AsyncFunctionDef):
+            return True
+        if isinstance(node, (ast.Name, ast.Attribute)) and (node.id if isinstance(node, ast.Name) else node.attr) in _DUAL_MARKERS:
+            return True
+    return False

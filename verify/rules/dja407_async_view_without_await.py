@@ -1,0 +1,103 @@
+"""## What it does
+Checks for async views that await nothing: an `async def` view (first parameter `request`, or
+an HTTP handler of a class-based view) with no `await`, `async for`, `async with` or other
+asyncio use. It is informational.
+
+## Why is this bad?
+An async view only pays off when it waits on something concurrently. One that awaits nothing
+gains nothing from being async: under WSGI Django runs it through `async_to_sync` (an event loop
+per request), and under ASGI any blocking call it makes (a sync query raises, a sync HTTP call
+stalls every request on the loop). A plain `def` view says what it does. Helpers that other code
+awaits, handlers of a class whose other handlers await, and stubs are left alone.
+
+## Example
+```python
+async def health(request):
+    return JsonResponse({"status": "ok"})
+```
+
+## Use instead
+```python
+def health(request):
+    return JsonResponse({"status": "ok"})
+```
+"""
+
+import ast
+
+from verify.finding import Severity
+from verify.registry import Rule
+from verify.view_shapes import HTTP_HANDLERS, class_views, takes_request
+
+rule = Rule("DJA407", "async-view-without-await", __doc__, min_version=(4, 1), severity=Severity.INFO)
+
+
+@rule.visits(ast.AsyncFunctionDef)
+def check(node: ast.AsyncFunctionDef, ctx) -> None:
+    owner = _owner(node, ctx)
+    if isinstance(owner, ast.Module):
+        if node.name.startswith("_") or not takes_request(node) or _awaited_in_module(node.name, ctx):
+            return
+        kind = "view"
+    elif isinstance(owner, ast.ClassDef) and node.name in HTTP_HANDLERS and node.name != "options":
+        if not class_views(ctx.file).is_view(owner):
+            return
+        siblings = [item for item in owner.body if isinstance(item, ast.AsyncFunctionDef) and item.name in HTTP_HANDLERS]
+        if any(_does_async_work(sibling, ctx) for sibling in siblings):
+            return  # all handlers of a view must be async once one of them awaits
+        kind = f"handler `{owner.name}.{node.name}`"
+    else:
+        return
+    if _is_stub(node) or _does_async_work(node, ctx):
+        return
+    label = f"view `{node.name}`" if kind == "view" else kind
+    ctx.report(node, f"async {label} awaits nothing: it gains nothing from being async, and any blocking call in it would stall the event loop",
+               hint="make it a plain `def` view, unless it is about to await something")
+
+
+def _owner(node: ast.AsyncFunctionDef, ctx) -> ast.Module | ast.ClassDef | None:
+    """The module or top-level class whose body defines the function."""
+    tree = ctx.file.tree
+    if node in tree.body:
+        return tree
+    cls = class_views(ctx.file).classes.get(ctx.class_name or "")
+    return cls if cls is not None and node in cls.body else None
+
+
+def _body_nodes(function: ast.AsyncFunctionDef):
+    """Nodes of the function body, without nested function, lambda or class bodies."""
+    stack = list(function.body)
+    while stack:
+        node = stack.pop()
+        yield node
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            continue
+        stack.extend(ast.iter_child_nodes(node))
+
+
+def _does_async_work(function: ast.AsyncFunctionDef, ctx) -> bool:
+    for node in _body_nodes(function):
+        if isinstance(node, (ast.Await, ast.AsyncFor, ast.AsyncWith, ast.Yield, ast.YieldFrom)):
+            return True
+        if isinstance(node, ast.comprehension) and node.is_async:
+            return True
+        if isinstance(node, ast.Call) and (ctx.qualified(node.func) or "").startswith("asyncio."):
+            return True
+        if isinstance(node, ast.Name) and node.id in ctx.file.async_functions:  # e.g. an async generator streamed
+            return True
+    return False
+
+
+def _awaited_in_module(name: str, ctx) -> bool:
+    """Something in the module calls it: then it is a helper coroutine, not a view."""
+    for node in ast.walk(ctx.file.tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == name:
+            return True
+    return False
+
+
+def _is_stub(function: ast.AsyncFunctionDef) -> bool:
+    body = function.body
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) and isinstance(body[0].value.value, str):
+        body = body[1:]
+    return all(isinstance(s, (ast.Pass, ast.Raise)) or (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant)) for s in body)
