@@ -34,8 +34,8 @@ def test_blocking_is_caught_through_async_client_and_in_direct_calls(demo):
             "blocking call to time.sleep in async view demo.views.sleepy",
             "  request: GET /sleepy/ anonymous (no session cookie)",
             "*test_sleepy_view_called_directly*",
-            "blocking call to time.sleep in async view demo.views.sleepy",
-            "  request: none (the test called the view directly)",
+            "blocking call to time.sleep in demo.views.sleepy",
+            "  request: none (called directly by the test)",
             "  at:      demo/views.py:14 in demo.views.sleepy",
         ]
     )

@@ -6,7 +6,7 @@ Two detectors feed one list of :class:`Violation`:
   the call may block. Our predicate answers "no" only when a frame of the project's code is on
   the stack, and records the violation right there. It also replays blockbuster's own
   exemptions first (importlib, linecache, ...), so a recorded violation is exactly one that
-  blockbuster raises for.
+  blockbuster raises for; and it lets module imports read their files.
 - Django raises ``SynchronousOnlyOperation`` itself (``django.utils.asyncio.async_unsafe``);
   its ``__init__`` is wrapped to record where it was raised.
 
@@ -36,6 +36,7 @@ BLOCKING = "blocking call"
 SYNC_ONLY = "SynchronousOnlyOperation"
 
 ASYNC_UNSAFE_ENV = "DJANGO_ALLOW_ASYNC_UNSAFE"
+_IMPORTLIB = "<frozen importlib._bootstrap>"
 
 
 @dataclass(frozen=True)
@@ -164,6 +165,10 @@ class Detector:
             frame = caller
             while frame is not None:
                 filename = frame.f_code.co_filename.replace("\\", "/")
+                if filename == _IMPORTLIB and frame.f_code.co_name == "_find_and_load":
+                    # A module imported on the loop (the URLconf at the first request, a lazy
+                    # import in a view) reads files once per process, not once per request.
+                    return True
                 for suffix, functions in exemptions:
                     if filename.endswith(suffix) and frame.f_code.co_name in functions:
                         return True

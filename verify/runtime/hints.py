@@ -1,8 +1,7 @@
 """Map a runtime violation to the static rule that would have caught it, and to its fix.
 
 The fix text comes from the rule registry (the rule's summary and ``## Use instead`` section), so
-the static checker and the runtime plugin never give two different answers. The blocking-call
-rules (DJA3xx) fall back to the one-line hints below until they are registered.
+the static checker and the runtime plugin never give two different answers.
 """
 
 from __future__ import annotations
@@ -10,19 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from verify.runtime.detector import BLOCKING, LibraryFrame, Violation
-
-# code -> (rule name, hint) for the blocking-call rules, used only until the registry has them.
-FALLBACK_HINTS = {
-    "DJA301": ("blocking-http", "Use an async HTTP client (`httpx2.AsyncClient`, `aiohttp`)."),
-    "DJA302": ("blocking-sleep", "Use `await asyncio.sleep(...)` instead of `time.sleep(...)`."),
-    "DJA303": ("blocking-file-io", "Move file I/O to `sync_to_async(...)` or use `aiofiles`/`anyio.Path`."),
-    "DJA304": ("blocking-subprocess", "Use `asyncio.create_subprocess_exec(...)` instead of `subprocess`."),
-    "DJA305": ("blocking-network", "Use asyncio streams or an async client instead of blocking sockets."),
-    "DJA306": ("blocking-email", "Send mail from a task (`await task.aenqueue()`) or via `sync_to_async(send_mail)`."),
-    "DJA307": ("sync-cache-call", "Use the async cache API: `await cache.aget(...)`, `aset`, ..."),
-    "DJA309": ("blocking-db-client", "Use the client's async API, or wrap the call in `sync_to_async`."),
-    "DJA310": ("blocking-input", "Never read stdin from a view."),
-}
 
 # (file marker, function or None, code): the first marker found among the library frames under
 # the project's line wins, so the more specific ones come first.
@@ -105,7 +91,7 @@ class FixHint:
     code: str
     name: str
     summary: str
-    use_instead: str  # a code example from the rule's docs; empty for fallback hints
+    use_instead: str  # a code example from the rule's docs
 
 
 def fix_hint(code: str | None) -> FixHint | None:
@@ -114,9 +100,6 @@ def fix_hint(code: str | None) -> FixHint | None:
     from verify.registry import get_rule
 
     rule = get_rule(code)
-    if rule is not None:
-        return FixHint(code, rule.name, rule.summary, rule.section("Use instead"))
-    if code not in FALLBACK_HINTS:
+    if rule is None:  # a rule this version of the kit does not ship: report without a hint
         return None
-    name, hint = FALLBACK_HINTS[code]
-    return FixHint(code, name, hint, "")
+    return FixHint(code, rule.name, rule.summary, rule.section("Use instead"))

@@ -22,11 +22,11 @@ def describe(violation: Violation, root: Path) -> str:
         headline = f"blocking call to {violation.call}"
     else:
         headline = f"SynchronousOnlyOperation from {violation.call}"
-    lines = [f"{headline} in async view {violation.entry}"]
     if violation.request is not None:
-        lines.append(f"  request: {violation.request.describe()}")
+        lines = [f"{headline} in async view {violation.entry}", f"  request: {violation.request.describe()}"]
     else:
-        lines.append("  request: none (the test called the view directly)")
+        # No test client request reached a view: the test awaited project code itself.
+        lines = [f"{headline} in {violation.entry}", "  request: none (called directly by the test)"]
     where = violation.where
     lines.append(f"  at:      {_relative(where.filename, root)}:{where.lineno} in {where.function}")
     if where.source:
