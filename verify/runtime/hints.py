@@ -10,18 +10,18 @@ from dataclasses import dataclass
 
 from verify.runtime.detector import BLOCKING, LibraryFrame, Violation
 
-# (file marker, function or None, code): the first marker found among the library frames under
-# the project's line wins, so the more specific ones come first.
+# (file marker, function names or None for any, code): the first marker found among the library
+# frames under the project's line wins, so the more specific ones come first.
 _SYNC_ONLY_MARKERS = (
-    ("/django/contrib/auth/middleware.py", "get_user", "DJA107"),  # request.user's lazy loader
+    ("/django/contrib/auth/middleware.py", {"get_user"}, "DJA107"),  # request.user's lazy loader
     ("/django/contrib/auth/", None, "DJA112"),
     ("/django/contrib/sessions/", None, "DJA108"),
     ("/django/db/transaction.py", None, "DJA109"),
-    ("/django/shortcuts.py", None, "DJA110"),
+    ("/django/shortcuts.py", {"get_object_or_404", "get_list_or_404"}, "DJA110"),
     ("/django/core/paginator.py", None, "DJA111"),
     ("/django/tasks/", None, "DJA113"),
     ("/django/db/models/fields/related_descriptors.py", None, "DJA106"),
-    ("/django/db/models/query_utils.py", "__get__", "DJA106"),  # DeferredAttribute: only()/defer()
+    ("/django/db/models/query_utils.py", {"__get__"}, "DJA106"),  # DeferredAttribute: only()/defer()
     ("/django/template/", None, "DJA201"),
 )
 _BLOCKING_MARKERS = (
@@ -55,11 +55,13 @@ _QUERYSET_EVALUATION = frozenset({"__iter__", "__len__", "__bool__", "__getitem_
 
 
 def _first_marker(
-    path: tuple[LibraryFrame, ...], markers: tuple[tuple[str, str | None, str], ...]
+    path: tuple[LibraryFrame, ...], markers: tuple[tuple[str, set[str] | None, str], ...]
 ) -> str | None:
-    for marker, function, code in markers:
+    for marker, functions, code in markers:
         for frame in path:
-            if marker in _slashed(frame.filename) and function in (None, frame.qualname.rpartition(".")[2]):
+            if marker in _slashed(frame.filename) and (
+                functions is None or frame.qualname.rpartition(".")[2] in functions
+            ):
                 return code
     return None
 
