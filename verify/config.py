@@ -92,5 +92,9 @@ def parse(section: dict, path: Path) -> Config:
         if not isinstance(version, str) or parse_version(version) is None:
             raise ConfigError(f"{where}: `target-version` must be a string like \"5.2\"")
         config.target_version = version
+    blocking_calls = section.get("blocking-calls", {})
+    if not isinstance(blocking_calls, dict) or not all(isinstance(v, str) for v in blocking_calls.values()):
+        raise ConfigError(f"{where}: `blocking-calls` must be a table of \"qualified.name\" = \"suggested replacement\"")
+    _codes(section.get("allowed-calls", []), "allowed-calls", where)
     config.extra = {k: v for k, v in section.items() if k not in {"select", "ignore", "exclude", "extend-exclude", "per-file-ignores", "target-version"}}
     return config

@@ -9,13 +9,25 @@ from __future__ import annotations
 
 import ast
 
+from verify import blocking
 from verify import django_api as api
 from verify import types as ty
 from verify.context import FileContext
-from verify.models_index import USER_MODEL
+from verify.models_index import USER_MODEL, Relation
 from verify.types import T
 
 _LIST_BUILDERS = {"list", "tuple", "sorted", "set"}
+# Fallbacks for models the index does not know: names that are foreign keys in practice.
+_COMMON_FOREIGN_KEYS = frozenset({
+    "user", "author", "owner", "customer", "category", "product", "order", "profile", "created_by",
+    "updated_by", "parent", "company", "account", "organization", "shop", "store", "post", "article",
+    "project", "team", "client", "vendor", "seller", "buyer", "shipping_address", "billing_address",
+    "invoice", "payment", "cart", "event", "course", "student", "teacher", "employee", "tenant",
+})
+_FOREIGN_KEY_TARGETS = {"author": USER_MODEL, "owner": USER_MODEL, "user": USER_MODEL, "created_by": USER_MODEL,
+                        "updated_by": USER_MODEL, "customer": USER_MODEL, "buyer": USER_MODEL, "seller": USER_MODEL,
+                        "shipping_address": "Address", "billing_address": "Address"}
+_USER_REVERSE_ONE_TO_ONE = frozenset({"profile", "userprofile", "customer_profile", "account_profile"})
 _REQUEST_ANNOTATIONS = {"HttpRequest", "ASGIRequest", "WSGIRequest", "Request"}
 _SYNC_TO_ASYNC = {"asgiref.sync.sync_to_async", "channels.db.database_sync_to_async", "sync_to_async", "database_sync_to_async"}
 _COROUTINE_FACTORIES = {"asyncio.sleep", "asyncio.to_thread", "asyncio.wait_for", "asyncio.wait"}
@@ -61,7 +73,8 @@ class Typer:
         if model is not None:
             return model
         value = self.file.module_values.get(node.id)
-        if isinstance(value, ast.Call):  # module-level client: s3 = boto3.client("s3")
+        # module-level client: s3 = boto3.client("s3"), store = caches["default"]
+        if isinstance(value, ast.Call) or isinstance(value, ast.Subscript) and blocking.item_class(self.file.qualified(value.value) or ""):
             module_type = Typer(self.file, {}).type_of(value)
             if module_type is not None and module_type.kind == ty.OBJECT:
                 return module_type
@@ -86,6 +99,9 @@ class Typer:
 
     def _Attribute(self, node: ast.Attribute) -> T | None:
         base = self.type_of(node.value)
+        if base is not None and base.kind == ty.OBJECT:  # Path(x).parent
+            cls = blocking.result_class(base.cls, node.attr)
+            return T(ty.OBJECT, cls=cls, origin=self.file.source_of(node)) if cls else None
         if base is None:
             if isinstance(node.value, ast.Name) and node.value.id == "self" and node.attr == "request":
                 return T(ty.REQUEST)
@@ -104,7 +120,7 @@ class Typer:
                 return T(ty.MANAGER, base.model, origin=f"{base.model or 'Model'}.{attr}")
             return None
         if base.kind == ty.INSTANCE:
-            relation = self.file.models.relation(base.model, attr)
+            relation = self.relation(base.model, attr)
             if relation is None:
                 return None
             if relation.kind in ("fk", "o2o", "reverse_o2o"):
@@ -115,6 +131,23 @@ class Typer:
                 return T(ty.INSTANCE, USER_MODEL, origin="request.user", extra={"request_user": True})
             if attr == "session":
                 return T(ty.SESSION, origin="request.session")
+        return None
+
+    def relation(self, model: str | None, attr: str) -> Relation | None:
+        """The relation ``attr`` of ``model``. For a model the project index does not know (a
+        views file checked without its models), only names that are relations by strong
+        evidence: ``select_related``/``prefetch_related`` names in the file, or the usual
+        foreign-key names."""
+        known = self.file.models.relation(model, attr)
+        if known is not None:
+            return known
+        info = self.file.models.get(model)
+        if info is not None and (model != USER_MODEL or self.file.models.has_project_models):
+            return None
+        if model == USER_MODEL:
+            return Relation(attr, "reverse_o2o", attr.capitalize()) if attr in _USER_REVERSE_ONE_TO_ONE else None
+        if attr in _COMMON_FOREIGN_KEYS or attr in self.file.related_names:
+            return Relation(attr, "fk", attr.capitalize() if attr not in _FOREIGN_KEY_TARGETS else _FOREIGN_KEY_TARGETS[attr])
         return None
 
     # -- calls -------------------------------------------------------------------------------
@@ -165,6 +198,8 @@ class Typer:
         project_type = self._project_call(node)
         if project_type is not None:
             return project_type
+        if isinstance(func, ast.Name) and qualified == "open":  # the builtin: a file object (DJA303)
+            return T(ty.OBJECT, cls="builtins.open", origin=self.file.source_of(node))
         if qualified and "." in qualified:
             return T(ty.OBJECT, cls=qualified, origin=self.file.source_of(node))
         return None
@@ -248,6 +283,9 @@ class Typer:
             return T(ty.COROUTINE, origin=origin, extra={"django": method})
         if kind == ty.MODEL:
             return None
+        if kind == ty.OBJECT:  # conn.cursor(), s3.Bucket("x"), Path(x).with_suffix(".txt")
+            cls = blocking.result_class(receiver.cls, method)
+            return T(ty.OBJECT, cls=cls, origin=origin) if cls else None
         return None
 
     # -- other expressions -------------------------------------------------------------------
@@ -260,7 +298,8 @@ class Typer:
     def _Subscript(self, node: ast.Subscript) -> T | None:
         base = self.type_of(node.value)
         if base is None:
-            return None
+            item = blocking.item_class(self.file.qualified(node.value) or "")  # caches["default"]
+            return T(ty.OBJECT, cls=item, origin=self.file.source_of(node)) if item else None
         if base.kind == ty.QUERYSET:
             if isinstance(node.slice, ast.Slice):
                 return base.with_(origin=self.file.source_of(node))
@@ -296,6 +335,17 @@ class Typer:
 
     def _IfExp(self, node: ast.IfExp) -> T | None:
         return ty.join(self.type_of(node.body), self.type_of(node.orelse))
+
+    def _BinOp(self, node: ast.BinOp) -> T | None:
+        """``Path(x) / "y"`` and ``settings.MEDIA_ROOT / "y"`` (only a Path divides by a str) are Paths."""
+        if not isinstance(node.op, ast.Div):
+            return None
+        left = self.type_of(node.left)
+        if left is not None and left.kind == ty.OBJECT and blocking.result_class(left.cls, "joinpath"):
+            return T(ty.OBJECT, cls="pathlib.Path", origin=self.file.source_of(node))
+        if left is None and (self.file.qualified(node.left) or "").startswith("django.conf.settings."):
+            return T(ty.OBJECT, cls="pathlib.Path", origin=self.file.source_of(node))
+        return None
 
     def _NamedExpr(self, node: ast.NamedExpr) -> T | None:
         return self.type_of(node.value)

@@ -1,0 +1,192 @@
+"""What the DJA3xx rules report and what they leave alone, one behaviour per test."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from verify.api import check_source
+from verify.blocking import async_http_client
+
+
+def blocking(code: str, version=(6, 1)) -> list:
+    return check_source(textwrap.dedent(code), "shop/views.py", target_version=version, select=["DJA3"])
+
+
+def codes(code: str, version=(6, 1)) -> list[str]:
+    return [finding.code for finding in blocking(code, version)]
+
+
+@pytest.mark.parametrize("imports, call", [
+    ("import requests as r", "r.get(url)"),
+    ("from requests import post", "post(url)"),
+    ("from requests import api", "api.get(url)"),
+    ("import httpx2 as httpx", "httpx.get(url)"),
+])
+def test_http_calls_are_found_through_aliases(imports: str, call: str) -> None:
+    assert codes(f"{imports}\n\nasync def view(request, url):\n    {call}\n") == ["DJA301"]
+
+
+def test_clients_created_in_the_function_or_the_module_are_tracked() -> None:
+    assert codes("""
+        import boto3, httpx2, redis
+        cache_client = redis.StrictRedis()
+
+        async def view(request):
+            s3 = boto3.client("s3")
+            s3.put_object(Bucket="b", Key="k", Body=b"")
+            c = httpx2.Client()
+            c.post("https://example.com")
+            cache_client.set("k", 1)
+    """) == ["DJA309", "DJA301", "DJA309"]
+
+
+def test_a_name_rebound_to_something_else_is_no_longer_a_client() -> None:
+    assert codes("""
+        import httpx2
+        client = httpx2.Client()
+
+        async def view(request):
+            client = httpx2.AsyncClient()
+            response = await client.get("https://example.com")
+            return response.json()
+    """) == []
+
+
+@pytest.mark.parametrize("call", [
+    "await asyncio.to_thread(open, 'f')",
+    "await asyncio.to_thread(time.sleep, 1)",
+    "await sync_to_async(requests.get)(url)",
+    "await asyncio.get_running_loop().run_in_executor(None, lambda: requests.get(url))",
+    "await client.get(url)",
+])
+def test_calls_handed_to_a_thread_or_awaited_are_not_reported(call: str) -> None:
+    assert codes(f"""
+        import asyncio, time, requests, httpx2
+        from asgiref.sync import sync_to_async
+
+        async def view(request, url):
+            async with httpx2.AsyncClient() as client:
+                {call}
+    """) == []
+
+
+def test_nested_helpers_and_sync_functions_are_sync_context() -> None:
+    assert codes("""
+        import time, requests
+        from asgiref.sync import sync_to_async
+
+        def legacy(request):
+            time.sleep(1)
+
+        async def view(request):
+            def fetch():
+                return requests.get("https://example.com").json()
+            return await sync_to_async(fetch)()
+    """) == []
+
+
+def test_dict_get_request_get_and_response_json_are_not_cache_or_http_calls() -> None:
+    assert codes("""
+        import httpx2
+        from django.core.cache import cache
+
+        async def view(request):
+            data = {"a": 1}
+            async with httpx2.AsyncClient() as client:
+                response = await client.get("https://example.com")
+            return [data.get("a"), request.GET.get("q"), response.json(), request.headers.get("x")]
+    """) == []
+
+
+def test_only_djangos_cache_is_the_cache() -> None:
+    assert codes("""
+        from myapp.memo import cache
+
+        async def view(request):
+            return cache.get("k")
+    """) == []
+
+
+@pytest.mark.parametrize("method", ["get", "set", "get_or_set", "delete", "incr", "get_many", "touch"])
+def test_cache_hints_name_the_async_twin(method: str) -> None:
+    [finding] = blocking(f"""
+        from django.core.cache import caches
+
+        async def view(request):
+            caches["sessions"].{method}("k")
+    """)
+    assert finding.code == "DJA307"
+    assert f'await caches["sessions"].a{method}(' in finding.hint
+
+
+def test_http_hint_defaults_to_httpx2_never_plain_httpx() -> None:
+    [finding] = blocking("import requests\n\nasync def view(request):\n    requests.get('https://example.com')\n")
+    assert "httpx2.AsyncClient" in finding.hint
+
+
+@pytest.mark.parametrize("requirements, client", [
+    ("django>=5.2\naiohttp>=3.9\n", "aiohttp.ClientSession"),
+    ("django>=5.2\naiohttp>=3.9\nhttpx2>=2.16\n", "httpx2.AsyncClient"),
+    ("django>=5.2\nhttpx>=0.27\n", "httpx2.AsyncClient"),
+    ("django>=5.2\n", "httpx2.AsyncClient"),
+])
+def test_the_recommended_http_client_is_the_one_the_project_depends_on(tmp_path: Path, requirements: str, client: str) -> None:
+    (tmp_path / "requirements.txt").write_text(requirements)
+    assert async_http_client(tmp_path) == client
+
+
+def test_email_hint_offers_a_task_from_django_6_only() -> None:
+    source = "from django.core.mail import send_mail\n\nasync def view(request):\n    send_mail('s', 'm', None, ['a'])\n"
+    [on_61] = blocking(source, (6, 1))
+    [on_52] = blocking(source, (5, 2))
+    assert "aenqueue" in on_61.hint and "sync_to_async(send_mail)" in on_61.hint
+    assert "aenqueue" not in on_52.hint and "sync_to_async(send_mail)" in on_52.hint
+
+
+def test_check_password_hint_uses_acheck_password_from_django_5() -> None:
+    source = """
+        async def view(request):
+            user = await request.auser()
+            user.check_password(request.POST["password"])
+    """
+    [on_50] = blocking(source, (5, 0))
+    [on_42] = blocking(source, (4, 2))
+    assert "await user.acheck_password(" in on_50.hint
+    assert "thread_sensitive=False" in on_42.hint
+
+
+def test_set_password_hint_runs_the_hash_off_the_loop() -> None:
+    [finding] = blocking("async def view(request, user):\n    user.set_password('x')\n")
+    assert finding.code == "DJA308"
+    assert "sync_to_async(user.set_password, thread_sensitive=False)" in finding.hint
+
+
+def test_file_objects_from_open_and_paths_are_tracked() -> None:
+    assert codes("""
+        from pathlib import Path
+
+        async def view(request):
+            report = Path("/srv") / "report.txt"
+            with report.open() as handle:
+                handle.read()
+            report.with_suffix(".bak").unlink()
+            report.name
+    """) == ["DJA303", "DJA303", "DJA303"]
+
+
+def test_a_file_pragma_adds_a_blocking_call() -> None:
+    [finding] = blocking("""
+        # django-async-kit: blocking-call legacy.sdk.* -> use legacy.aio
+        from legacy import sdk
+
+        async def view(request):
+            sdk.fetch_all()
+    """)
+    assert (finding.code, finding.hint) == ("DJA311", "use legacy.aio")
+
+
+def test_noqa_silences_one_line() -> None:
+    assert codes("import time\n\nasync def view(request):\n    time.sleep(1)  # noqa: DJA302\n") == []

@@ -1,0 +1,48 @@
+"""## What it does
+Checks for sync HTTP calls in async code: `requests` (module functions and `requests.Session()`
+methods), the sync API of `httpx` / `httpx2` (module functions and `Client` methods),
+`urllib.request.urlopen`, `urllib3` (module functions and pool managers), `http.client`
+connections and sync `niquests`.
+
+## Why is this bad?
+A sync HTTP call waits for the remote server on the event loop thread: every other request served
+by that loop stalls until the response arrives. Nothing raises, so tests pass and production load
+exposes it.
+
+The hint names the async client the project already depends on (`httpx2` or `aiohttp`, read from
+its requirements), `httpx2` when it has none.
+
+## Example
+```python
+import requests
+
+
+async def exchange_rate(request):
+    response = requests.get("https://api.example.com/rates", timeout=5)
+    return JsonResponse(response.json())
+```
+
+## Use instead
+```python
+import httpx2
+
+
+async def exchange_rate(request):
+    async with httpx2.AsyncClient(timeout=5) as client:
+        response = await client.get("https://api.example.com/rates")
+    return JsonResponse(response.json())
+```
+"""
+
+import ast
+
+from verify import blocking
+from verify.finding import Severity
+from verify.registry import Rule
+
+rule = Rule("DJA301", "blocking-http-call", __doc__, severity=Severity.WARNING)
+
+
+@rule.visits(ast.Call)
+def check(node: ast.Call, ctx) -> None:
+    blocking.report(node, ctx)

@@ -1,0 +1,40 @@
+"""## What it does
+Checks for `time.sleep()` in async code (also imported as `from time import sleep`).
+
+## Why is this bad?
+`time.sleep()` pauses the event loop thread: no other request on that loop makes progress while it
+waits.
+
+## Example
+```python
+import time
+
+
+async def poll_export(request, export_id):
+    time.sleep(2)
+    return JsonResponse({"id": export_id})
+```
+
+## Use instead
+```python
+import asyncio
+
+
+async def poll_export(request, export_id):
+    await asyncio.sleep(2)
+    return JsonResponse({"id": export_id})
+```
+"""
+
+import ast
+
+from verify import blocking
+from verify.finding import Severity
+from verify.registry import Rule
+
+rule = Rule("DJA302", "blocking-sleep", __doc__, severity=Severity.WARNING)
+
+
+@rule.visits(ast.Call)
+def check(node: ast.Call, ctx) -> None:
+    blocking.report(node, ctx)

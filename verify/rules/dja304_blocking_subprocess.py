@@ -1,0 +1,42 @@
+"""## What it does
+Checks for process calls in async code: `subprocess.*` (`run`, `Popen`, `check_output`...),
+`os.system`, `os.popen`, `os.spawn*`, `os.posix_spawn*` and `os.wait*`.
+
+## Why is this bad?
+These start a process and wait for it on the event loop thread. asyncio has non-blocking
+equivalents: `asyncio.create_subprocess_exec` and `asyncio.create_subprocess_shell`.
+
+## Example
+```python
+import subprocess
+
+
+async def thumbnail(request, name):
+    subprocess.run(["convert", name, "-resize", "200x200", f"thumb-{name}"], check=True)
+    return HttpResponse("ok")
+```
+
+## Use instead
+```python
+import asyncio
+
+
+async def thumbnail(request, name):
+    process = await asyncio.create_subprocess_exec("convert", name, "-resize", "200x200", f"thumb-{name}")
+    await process.wait()
+    return HttpResponse("ok")
+```
+"""
+
+import ast
+
+from verify import blocking
+from verify.finding import Severity
+from verify.registry import Rule
+
+rule = Rule("DJA304", "blocking-subprocess", __doc__, severity=Severity.WARNING)
+
+
+@rule.visits(ast.Call)
+def check(node: ast.Call, ctx) -> None:
+    blocking.report(node, ctx)

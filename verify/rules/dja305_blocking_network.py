@@ -1,0 +1,42 @@
+"""## What it does
+Checks for blocking sockets and DNS in async code: `socket.create_connection`,
+`socket.getaddrinfo` / `gethostbyname`, `connect` / `recv` / `send` on a `socket.socket`, and
+`smtplib` / `ftplib` sessions.
+
+## Why is this bad?
+Each call waits for the network on the event loop thread. Use asyncio streams
+(`asyncio.open_connection`), `loop.getaddrinfo`, or run the whole exchange in a thread.
+
+## Example
+```python
+import socket
+
+
+async def health(request):
+    address = socket.gethostbyname("db.internal")
+    return JsonResponse({"db": address})
+```
+
+## Use instead
+```python
+import asyncio
+
+
+async def health(request):
+    infos = await asyncio.get_running_loop().getaddrinfo("db.internal", 5432)
+    return JsonResponse({"db": infos[0][4][0]})
+```
+"""
+
+import ast
+
+from verify import blocking
+from verify.finding import Severity
+from verify.registry import Rule
+
+rule = Rule("DJA305", "blocking-network", __doc__, severity=Severity.WARNING)
+
+
+@rule.visits(ast.Call)
+def check(node: ast.Call, ctx) -> None:
+    blocking.report(node, ctx)

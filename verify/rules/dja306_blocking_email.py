@@ -1,0 +1,44 @@
+"""## What it does
+Checks for Django email sent from async code: `send_mail`, `send_mass_mail`, `mail_admins`,
+`mail_managers`, `EmailMessage(...).send()` / `EmailMultiAlternatives(...).send()`, a mail
+connection's `send_messages()` and `user.email_user()`.
+
+## Why is this bad?
+Django has no async email API (up to 6.1): sending talks SMTP on the event loop thread and raises
+nothing. Send it from a sync function with `sync_to_async`, or (Django 6.0+) from a task with
+`await task.aenqueue(...)`.
+
+## Example
+```python
+from django.core.mail import send_mail
+
+
+async def contact(request):
+    send_mail("Contact", request.POST["message"], None, ["support@example.com"])
+    return HttpResponse("sent")
+```
+
+## Use instead
+```python
+from asgiref.sync import sync_to_async
+from django.core.mail import send_mail
+
+
+async def contact(request):
+    await sync_to_async(send_mail)("Contact", request.POST["message"], None, ["support@example.com"])
+    return HttpResponse("sent")
+```
+"""
+
+import ast
+
+from verify import blocking
+from verify.finding import Severity
+from verify.registry import Rule
+
+rule = Rule("DJA306", "blocking-email", __doc__, severity=Severity.WARNING)
+
+
+@rule.visits(ast.Call)
+def check(node: ast.Call, ctx) -> None:
+    blocking.report(node, ctx)

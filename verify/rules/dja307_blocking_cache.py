@@ -1,0 +1,43 @@
+"""## What it does
+Checks for the sync cache API in async code: `cache.get()`, `cache.set()`, `get_or_set()`,
+`delete()`... on `django.core.cache.cache` or `caches[...]`.
+
+## Why is this bad?
+Sync cache calls are not `async_unsafe`: with Redis or Memcached they do network I/O on the event
+loop thread and raise nothing. Since Django 4.0 every method has an `a`-prefixed twin (`aget`,
+`aset`, `aget_or_set`, `adelete`...). Only names that resolve to Django's cache are checked:
+`dict.get()` or a local variable called `cache` never match.
+
+## Example
+```python
+from django.core.cache import cache
+
+
+async def dashboard(request):
+    stats = cache.get("dashboard-stats")
+    return JsonResponse(stats or {})
+```
+
+## Use instead
+```python
+from django.core.cache import cache
+
+
+async def dashboard(request):
+    stats = await cache.aget("dashboard-stats")
+    return JsonResponse(stats or {})
+```
+"""
+
+import ast
+
+from verify import blocking
+from verify.finding import Severity
+from verify.registry import Rule
+
+rule = Rule("DJA307", "blocking-cache", __doc__, severity=Severity.WARNING)
+
+
+@rule.visits(ast.Call)
+def check(node: ast.Call, ctx) -> None:
+    blocking.report(node, ctx)

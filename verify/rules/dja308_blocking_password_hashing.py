@@ -1,0 +1,44 @@
+"""## What it does
+Checks for password hashing in async code: `check_password()`, `make_password()`,
+`user.set_password()` and `user.check_password()`.
+
+## Why is this bad?
+Hashing is deliberately slow CPU work (hundreds of milliseconds with the default PBKDF2 settings)
+and runs on the event loop thread. `acheck_password` exists from Django 5.0; `set_password` and
+`make_password` have no async twin: run them with
+`sync_to_async(..., thread_sensitive=False)`, as Django's own `aauthenticate` does.
+
+## Example
+```python
+async def change_password(request):
+    user = await request.auser()
+    user.set_password(request.POST["password"])
+    await user.asave()
+    return HttpResponse("changed")
+```
+
+## Use instead
+```python
+from asgiref.sync import sync_to_async
+
+
+async def change_password(request):
+    user = await request.auser()
+    await sync_to_async(user.set_password, thread_sensitive=False)(request.POST["password"])
+    await user.asave()
+    return HttpResponse("changed")
+```
+"""
+
+import ast
+
+from verify import blocking
+from verify.finding import Severity
+from verify.registry import Rule
+
+rule = Rule("DJA308", "blocking-password-hashing", __doc__, severity=Severity.WARNING)
+
+
+@rule.visits(ast.Call)
+def check(node: ast.Call, ctx) -> None:
+    blocking.report(node, ctx)

@@ -1,0 +1,34 @@
+"""## What it does
+Checks for `input()` in async code.
+
+## Why is this bad?
+`input()` waits for the server process's stdin, on the event loop thread. Under a real server that
+never returns; in a view it is always a leftover from a script.
+
+## Example
+```python
+async def confirm(request):
+    answer = input("Proceed? ")
+    return HttpResponse(answer)
+```
+
+## Use instead
+```python
+async def confirm(request):
+    answer = request.POST.get("answer", "")
+    return HttpResponse(answer)
+```
+"""
+
+import ast
+
+from verify import blocking
+from verify.finding import Severity
+from verify.registry import Rule
+
+rule = Rule("DJA310", "blocking-input", __doc__, severity=Severity.WARNING)
+
+
+@rule.visits(ast.Call)
+def check(node: ast.Call, ctx) -> None:
+    blocking.report(node, ctx)

@@ -1,0 +1,52 @@
+"""## What it does
+Checks for calls the project lists as blocking in `[tool.django-async-kit]`:
+
+```toml
+[tool.django-async-kit]
+blocking-calls = {"mylib.fetch" = "use `await mylib.afetch(...)`", "*.sync_report" = "use the task"}
+allowed-calls = ["os.path.exists"]
+```
+
+Keys are qualified names (imports resolved) or `fnmatch` patterns matched against the qualified name
+and the call as written, as in flake8-async's ASYNC200; the value is the hint. `allowed-calls`
+silences every DJA3xx rule for the names or patterns it lists. One file can add its own with a
+comment: `# django-async-kit: blocking-call mylib.fetch -> use await mylib.afetch(...)`.
+
+## Why is this bad?
+The project knows its own slow sync helpers (an SDK, an internal client) better than any built-in
+list: once listed, a call to one in async code is reported like any other blocking call.
+
+## Example
+```python
+import mylib
+
+
+# django-async-kit: blocking-call mylib.fetch -> use `await mylib.afetch(...)`
+
+
+async def prices(request):
+    return JsonResponse(mylib.fetch("prices"))
+```
+
+## Use instead
+```python
+import mylib
+
+
+async def prices(request):
+    return JsonResponse(await mylib.afetch("prices"))
+```
+"""
+
+import ast
+
+from verify import blocking
+from verify.finding import Severity
+from verify.registry import Rule
+
+rule = Rule("DJA311", "blocking-configured-call", __doc__, severity=Severity.WARNING)
+
+
+@rule.visits(ast.Call)
+def check(node: ast.Call, ctx) -> None:
+    blocking.report(node, ctx)
