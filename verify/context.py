@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from verify.django_api import Version
+
+_RELATED_CALL = re.compile(r"(?:select|prefetch)_related\(([^)]*)\)")
+_QUOTED = re.compile(r"""["']([\w]+)["']""")
 from verify.models_index import ModelIndex
 
 
@@ -25,14 +29,20 @@ class FileContext:
     task_functions: set[str] = field(default_factory=set)  # @task-decorated functions (django.tasks)
     module_values: dict[str, ast.expr] = field(default_factory=dict)  # module-level NAME = expr
     lines: list[str] = field(default_factory=list)
+    related_names: frozenset[str] = frozenset()  # names in select_related()/prefetch_related() calls
     project: object | None = None  # verify.summaries.Project, when cross-function analysis runs
     module_name: str | None = None
 
     @classmethod
     def build(cls, path: str, source: str, tree: ast.Module, version: Version, models: ModelIndex, options: dict | None = None) -> FileContext:
         ctx = cls(path, source, tree, version, models, options or {}, lines=source.splitlines())
+        if "_related(" in source:
+            ctx.related_names = frozenset(
+                part for match in _RELATED_CALL.finditer(source) for name in _QUOTED.findall(match.group(1))
+                for part in name.split("__")
+            )
         package = _package_of(path)
-        for node in ast.walk(tree):
+        for node in statements(tree.body):
             if isinstance(node, ast.Import):
                 for alias in node.names:
                     if alias.asname:
@@ -72,9 +82,38 @@ class FileContext:
         return ".".join([head, *reversed(parts)])
 
     def source_of(self, node: ast.AST, limit: int = 60) -> str:
-        text = ast.get_source_segment(self.source, node) or ast.unparse(node)
+        """The node's source text on one line, shortened to ``limit`` characters."""
+        text = self._segment(node) or ast.unparse(node)
         text = " ".join(text.split())
         return text if len(text) <= limit else text[: limit - 3] + "..."
+
+    def _segment(self, node: ast.AST) -> str | None:
+        # ast.get_source_segment splits the whole source on every call; the lines are kept here.
+        # Column offsets are UTF-8 byte offsets.
+        try:
+            first, last = node.lineno - 1, node.end_lineno - 1
+            start, end = node.col_offset, node.end_col_offset
+        except AttributeError:
+            return None
+        if end is None or last >= len(self.lines):
+            return None
+        if first == last:
+            return self.lines[first].encode()[start:end].decode(errors="replace")
+        parts = [self.lines[first].encode()[start:].decode(errors="replace"), *self.lines[first + 1:last],
+                 self.lines[last].encode()[:end].decode(errors="replace")]
+        return "\n".join(parts)
+
+
+def statements(body: list[ast.stmt]):
+    """Every statement, nested blocks and function bodies included, without visiting expressions."""
+    for node in body:
+        yield node
+        for name in ("body", "orelse", "finalbody"):
+            yield from statements(getattr(node, name, None) or [])
+        for handler in getattr(node, "handlers", None) or []:
+            yield from statements(handler.body)
+        for case in getattr(node, "cases", None) or []:
+            yield from statements(case.body)
 
 
 def _decorator_name(node: ast.expr) -> str:

@@ -42,10 +42,11 @@ class RuleContext:
         return self.typer.type_of(node)
 
     def parent(self, node: ast.AST) -> ast.AST | None:
-        if node not in self.parents and not self._all_parents:
-            # the walk records parents as it goes; a node it has not reached needs the full map
-            self.parents.update(_parents(self.file.tree))
+        # The async walk records parents as it goes. Module-scope visitors that walk every
+        # expression get the file's map, computed once when first asked.
+        if node not in self.parents and self.function is None and not self._all_parents:
             self._all_parents = True
+            self.parents.update(_parents(self.file.tree))
         return self.parents.get(node)
 
     def qualified(self, node: ast.expr) -> str | None:
@@ -275,6 +276,20 @@ class AsyncWalker:
                 self.env[target.value.id] = current.with_(items=tuple(items.items()))
 
 
+def _linked_statements(parent: ast.AST, parents: dict[ast.AST, ast.AST]):
+    """Every statement below ``parent`` (no expressions), recording each one's parent on the way."""
+    blocks = [getattr(parent, name, None) or [] for name in ("body", "orelse", "finalbody")]
+    for holder in (getattr(parent, "handlers", None) or []) + (getattr(parent, "cases", None) or []):
+        parents[holder] = parent
+        yield from _linked_statements(holder, parents)
+    for block in blocks:
+        for node in block:
+            if isinstance(node, ast.stmt):
+                parents[node] = parent
+                yield node
+                yield from _linked_statements(node, parents)
+
+
 def _parents(root: ast.AST) -> dict[ast.AST, ast.AST]:
     parents = {}
     for node in ast.walk(root):
@@ -283,26 +298,24 @@ def _parents(root: ast.AST) -> dict[ast.AST, ast.AST]:
     return parents
 
 
-def _async_functions(tree: ast.Module) -> Iterable[tuple[ast.AsyncFunctionDef, str | None]]:
-    """Every async def in the file, with the class it is a method of (if directly in one).
-    Functions only live in statements, so expressions are never visited."""
-    def visit(body: list[ast.stmt], owner: str | None):
-        for node in body:
-            if isinstance(node, ast.AsyncFunctionDef):
-                yield node, owner
-                yield from visit(node.body, None)
-            elif isinstance(node, ast.ClassDef):
-                yield from visit(node.body, node.name)
-            elif isinstance(node, ast.FunctionDef):
-                yield from visit(node.body, None)
-            else:
-                for name in ("body", "orelse", "finalbody"):
-                    yield from visit(getattr(node, name, None) or [], owner)
-                for handler in getattr(node, "handlers", None) or []:
-                    yield from visit(handler.body, owner)
-                for case in getattr(node, "cases", None) or []:
-                    yield from visit(case.body, owner)
-    yield from visit(tree.body, None)
+def _async_functions(tree: ast.Module) -> Iterable[tuple[ast.AsyncFunctionDef, str | None, ast.AST]]:
+    """Every async def in the file, with the class it is a method of (if directly in one) and
+    its parent node. Functions only live in statements, so expressions are never visited."""
+    def visit(parent: ast.AST, owner: str | None):
+        blocks = [getattr(parent, name, None) or [] for name in ("body", "orelse", "finalbody")]
+        blocks += [holder.body for holder in (getattr(parent, "handlers", None) or []) + (getattr(parent, "cases", None) or [])]
+        for block in blocks:
+            for node in block:
+                if isinstance(node, ast.AsyncFunctionDef):
+                    yield node, owner, parent
+                    yield from visit(node, None)
+                elif isinstance(node, ast.ClassDef):
+                    yield from visit(node, node.name)
+                elif isinstance(node, ast.FunctionDef):
+                    yield from visit(node, None)
+                elif isinstance(node, ast.stmt):
+                    yield from visit(node, owner)
+    yield from visit(tree, None)
 
 
 def noqa_lines(source: str) -> dict[int, set[str] | None]:
@@ -377,17 +390,21 @@ def summarize_sync_body(file: FileContext, function: ast.FunctionDef, class_name
 
 
 def check_tree(file: FileContext, rules: list[Rule]) -> list[Finding]:
+    rules = [rule for rule in rules if not rule.triggers or any(t in file.source for t in rule.triggers)]
     dispatcher = _Dispatcher(rules)
     ctx = RuleContext(file)
     enabled = {rule.code: rule for rule in rules}
     has_async = "async def" in file.source
     if dispatcher.module_visitors and has_async:
-        ctx.parents = _parents(file.tree)
-        ctx._all_parents = True
-        for node in ast.walk(file.tree):
+        # Statement-only visitors need no walk over expressions (most of a file's nodes).
+        statements_only = all(issubclass(t, ast.stmt) for t in dispatcher.module_visitors)
+        nodes = _linked_statements(file.tree, ctx.parents) if statements_only else ast.walk(file.tree)
+        for node in nodes:
             dispatcher.dispatch(dispatcher.module_visitors, node, ctx)
+        ctx.function = None
     if dispatcher.async_visitors and has_async:
-        for function, owner in _async_functions(file.tree):
+        for function, owner, parent in _async_functions(file.tree):
+            ctx.parents[function] = parent
             ctx.function = function
             ctx.class_name = owner
             ctx.typer = Typer(file, parameter_types(function, is_method=owner is not None), owner)

@@ -52,6 +52,11 @@ class ModelIndex:
         classes = info.manager_classes if info else set(self.queryset_methods)
         return any(self.queryset_methods.get(cls, {}).get(method) for cls in classes)
 
+    @property
+    def has_project_models(self) -> bool:
+        """True when model files were found (beyond the built-in User entry)."""
+        return any(name != USER_MODEL for name in self.models)
+
     def relation_names(self) -> set[str]:
         return {name for info in self.models.values() for name in info.relations}
 

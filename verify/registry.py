@@ -39,6 +39,9 @@ class Rule:
     severity: Severity = Severity.ERROR
     # "async": visitors see nodes in async context only; "module": every node; "project": settings files.
     scope: str = "async"
+    # The rule can only fire in a file containing one of these strings: files without any are
+    # not walked for it (a cheap prefilter, e.g. ("thread_sensitive",)). Empty: always run.
+    triggers: tuple[str, ...] = ()
     visitors: dict[type, list[Visitor]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:

@@ -13,6 +13,7 @@ BAD_VIEW = '''from shop.models import Product
 
 
 async def detail(request, pk):
+    user = await request.auser()
     product = Product.objects.get(id=pk)
     return product
 '''
@@ -36,18 +37,20 @@ def project(tmp_path):
     shop.mkdir()
     (shop / "__init__.py").write_text("")
     (shop / "models.py").write_text("from django.db import models\n\nclass Product(models.Model):\n    name = models.CharField(max_length=9)\n")
+    # served over ASGI, as a project with async views should be (else DJA605 says so)
+    (shop / "asgi.py").write_text("from django.core.asgi import get_asgi_application\n\napplication = get_asgi_application()\n")
     return tmp_path
 
 
 def test_findings_exit_1_with_ruff_style_text(project):
     (project / "shop" / "views.py").write_text(BAD_VIEW)
-    result = run("shop", cwd=project)
+    result = run("shop", "--select", "DJA1", cwd=project)
     assert result.returncode == 1
-    assert "shop/views.py:5:15: DJA102 `Product.objects.get(id=pk)` runs a database query" in result.stdout
-    assert "5 |     product = Product.objects.get(id=pk)" in result.stdout
+    assert "shop/views.py:6:15: DJA102 `Product.objects.get(id=pk)` runs a database query" in result.stdout
+    assert "6 |     product = Product.objects.get(id=pk)" in result.stdout
     assert "^^^^^^^^^^^^^^^^^^^^^^^^^^" in result.stdout
     assert "= help: use `await Product.objects.aget(...)`" in result.stdout
-    assert "Found 1 finding in 3 files (DJA102 x1); Django 5.2." in result.stdout
+    assert "Found 1 finding in 4 files (DJA102 x1); Django 5.2." in result.stdout
 
 
 def test_clean_code_exits_0(project):
@@ -59,10 +62,10 @@ def test_clean_code_exits_0(project):
 
 def test_json_format(project):
     (project / "shop" / "views.py").write_text(BAD_VIEW)
-    data = json.loads(run("--format", "json", "shop/views.py", cwd=project).stdout)
+    data = json.loads(run("--format", "json", "--select", "DJA1", "shop/views.py", cwd=project).stdout)
     [finding] = data["findings"]
     assert finding == {
-        "path": "shop/views.py", "line": 5, "column": 15, "end_line": 5, "end_column": 41, "code": "DJA102",
+        "path": "shop/views.py", "line": 6, "column": 15, "end_line": 6, "end_column": 41, "code": "DJA102",
         "name": "sync-orm-call", "message": finding["message"], "hint": finding["hint"], "severity": "error",
     }
     assert data["summary"]["findings"] == 1 and data["summary"]["by_code"] == {"DJA102": 1}
@@ -70,12 +73,12 @@ def test_json_format(project):
 
 def test_github_and_sarif_formats(project):
     (project / "shop" / "views.py").write_text(BAD_VIEW)
-    github = run("--format", "github", "shop/views.py", cwd=project).stdout
-    assert github.startswith("::error file=shop/views.py,line=5,col=15,endLine=5,endColumn=41,title=DJA102 sync-orm-call::")
-    sarif = json.loads(run("--format", "sarif", "shop/views.py", cwd=project).stdout)
+    github = run("--format", "github", "--select", "DJA1", "shop/views.py", cwd=project).stdout
+    assert github.startswith("::error file=shop/views.py,line=6,col=15,endLine=6,endColumn=41,title=DJA102 sync-orm-call::")
+    sarif = json.loads(run("--format", "sarif", "--select", "DJA1", "shop/views.py", cwd=project).stdout)
     assert sarif["version"] == "2.1.0"
     [result] = sarif["runs"][0]["results"]
-    assert result["ruleId"] == "DJA102" and result["locations"][0]["physicalLocation"]["region"]["startLine"] == 5
+    assert result["ruleId"] == "DJA102" and result["locations"][0]["physicalLocation"]["region"]["startLine"] == 6
 
 
 def test_exit_zero_select_and_ignore(project):
@@ -99,10 +102,10 @@ def test_pyproject_configuration(project):
     (project / "shop" / "views.py").write_text(BAD_VIEW)
     (project / "shop" / "legacy.py").write_text(BAD_VIEW)
     config = project / "pyproject.toml"
-    config.write_text(config.read_text() + '\n[tool.django-async-kit]\nexclude = ["shop/legacy.py"]\nper-file-ignores = {"shop/views.py" = ["DJA102"]}\ntarget-version = "4.2"\n')
+    config.write_text(config.read_text() + '\n[tool.django-async-kit]\nexclude = ["shop/legacy.py"]\nper-file-ignores = {"shop/views.py" = ["DJA102"]}\ntarget-version = "5.0"\n')
     result = run("--format", "json", cwd=project)
     data = json.loads(result.stdout)
-    assert data["findings"] == [] and data["summary"]["django_version"] == "4.2"
+    assert data["findings"] == [] and data["summary"]["django_version"] == "5.0"
 
 
 @pytest.mark.parametrize(

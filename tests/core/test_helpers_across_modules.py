@@ -34,8 +34,8 @@ def project(tmp_path, monkeypatch):
     return write
 
 
-def findings(select=None):
-    return check_paths(["shop"], select=select).findings
+def findings(select=("DJA1", "DJA2", "DJA3")):
+    return check_paths(["shop"], select=list(select)).findings
 
 
 def test_helper_two_calls_deep_in_another_module_is_found_with_its_chain(project):

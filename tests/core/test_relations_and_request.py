@@ -75,3 +75,26 @@ def test_sync_session_access_is_flagged(check, statement):
 def test_async_session_api_is_not_flagged(check):
     code = "async def v(request):\n    cart = await request.session.aget('cart', [])\n    await request.session.aset('cart', cart)\n"
     assert check(code) == []
+
+
+def test_without_the_models_common_foreign_keys_still_count():
+    from verify.api import check_source
+
+    source = '''
+from django.http import JsonResponse
+from shop.models import Order, Product
+
+async def detail(request, pk):
+    order = await Order.objects.aget(id=pk)
+    product = await Product.objects.select_related("brand").aget(id=pk)
+    user = await request.auser()
+    return JsonResponse({
+        "email": order.user.email,
+        "year": order.created.year,
+        "brand": product.brand.name,
+        "stripe": user.profile.stripe_id,
+        "city": order.city,
+    })
+'''
+    found = [(f.line, f.message.split(" ")[0]) for f in check_source(source, select=["DJA106"])]
+    assert found == [(10, "`order.user`"), (13, "`user.profile`")]

@@ -48,13 +48,14 @@ def _callee(call: ast.Call) -> str:
     return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
 
 
-def _misuse(node: ast.AST, ctx) -> str | None:
+def _misuse(node: ast.AST, ctx, parent_of=None) -> str | None:
     """How the coroutine value at ``node`` is used wrongly, or None if the use is fine."""
-    parent = ctx.parent(node)
+    parent_of = parent_of or ctx.parent
+    parent = parent_of(node)
     if isinstance(parent, ast.keyword):
-        node, parent = parent, ctx.parent(parent)
+        node, parent = parent, parent_of(parent)
     if isinstance(parent, ast.Starred):
-        node, parent = parent, ctx.parent(parent)
+        node, parent = parent, parent_of(parent)
     if isinstance(parent, (ast.Await, ast.Return, ast.Yield, ast.YieldFrom, ast.List, ast.Tuple, ast.Set,
                            ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.Lambda, ast.NamedExpr)):
         return None
@@ -66,9 +67,9 @@ def _misuse(node: ast.AST, ctx) -> str | None:
             return f"passed to `{name}()`"
         return None
     if isinstance(parent, ast.Dict):
-        holder = ctx.parent(parent)
+        holder = parent_of(parent)
         if isinstance(holder, ast.keyword):
-            holder = ctx.parent(holder)
+            holder = parent_of(holder)
         if isinstance(holder, ast.Call) and _callee(holder) in _PLAIN_CONSUMERS:
             return f"put in a dict passed to `{_callee(holder)}()`"
         return None
@@ -89,10 +90,30 @@ def _misuse(node: ast.AST, ctx) -> str | None:
     return None
 
 
+_NAMES: dict[int, tuple[ast.AST, dict[str, list[ast.Name]], dict[ast.AST, ast.AST]]] = {}
+
+
+def _names_in(function: ast.AST) -> tuple[dict[str, list[ast.Name]], dict[ast.AST, ast.AST]]:
+    """Name nodes of a function by identifier, and every node's parent: computed once per
+    function, and only for functions that store a coroutine (the walk has not reached later uses)."""
+    cached = _NAMES.get(id(function))
+    if cached is None or cached[0] is not function:
+        by_id: dict[str, list[ast.Name]] = {}
+        parents: dict[ast.AST, ast.AST] = {}
+        for node in ast.walk(function):
+            for child in ast.iter_child_nodes(node):
+                parents[child] = node
+            if isinstance(node, ast.Name):
+                by_id.setdefault(node.id, []).append(node)
+        _NAMES.clear()  # one function at a time: keep memory flat
+        cached = _NAMES[id(function)] = (function, by_id, parents)
+    return cached[1], cached[2]
+
+
 def _later_uses(var: str, assign: ast.stmt, function: ast.AST) -> list[ast.Name]:
     """Loads of ``var`` after ``assign`` (in source order) until it is assigned again."""
     start = (assign.end_lineno, assign.end_col_offset)
-    names = [n for n in ast.walk(function) if isinstance(n, ast.Name) and n.id == var and (n.lineno, n.col_offset) > start]
+    names = [n for n in _names_in(function)[0].get(var, []) if (n.lineno, n.col_offset) > start]
     names.sort(key=lambda n: (n.lineno, n.col_offset))
     uses = []
     for name in names:
@@ -118,7 +139,7 @@ def check(node: ast.Call, ctx) -> None:
         if not uses:
             _report(node, ctx, f"stored in `{targets[0].id}` and never awaited")
             return
-        misuse = _misuse(uses[0], ctx)
+        misuse = _misuse(uses[0], ctx, _names_in(ctx.function)[1].get)
         if misuse and misuse != "never awaited":
             _report(uses[0], ctx, f"stored in `{targets[0].id}`, then {misuse} without `await`", origin=node)
         return

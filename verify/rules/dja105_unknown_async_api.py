@@ -67,7 +67,7 @@ def check_attribute(node: ast.Attribute, ctx) -> None:
             _too_new(node, ctx, name, api.USER_MANAGER_ASYNC[name][1])
         return
     if receiver.kind == ty.INSTANCE:
-        relation = ctx.file.models.relation(receiver.model, name[1:])
+        relation = ctx.typer.relation(receiver.model, name[1:])
         if relation is not None and name not in api.MODEL_ASYNC:
             ctx.report(node, f"`{text}` does not exist: Django has no async relation accessors (no `a{relation.name}`)",
                        f"load it with `select_related(\"{relation.name}\")` before `aget`, or query it: `await {relation.target}.objects.aget(...)`"

@@ -11,6 +11,11 @@ not exist), so the relation must be loaded by the query.
 
 ## Example
 ```python
+from django.http import JsonResponse
+
+from shop.models import Order
+
+
 async def order_detail(request, order_id):
     order = await Order.objects.aget(id=order_id)
     return JsonResponse({"customer": order.user.email})
@@ -18,6 +23,11 @@ async def order_detail(request, order_id):
 
 ## Use instead
 ```python
+from django.http import JsonResponse
+
+from shop.models import Order
+
+
 async def order_detail(request, order_id):
     order = await Order.objects.select_related("user").aget(id=order_id)
     return JsonResponse({"customer": order.user.email})
@@ -41,7 +51,7 @@ def check(node: ast.Attribute, ctx) -> None:
         return
     attr = node.attr
     text = ctx.source(node.value, 40)
-    relation = ctx.file.models.relation(receiver.model, attr)
+    relation = ctx.typer.relation(receiver.model, attr)
     if relation is not None and relation.kind in ("fk", "o2o", "reverse_o2o"):
         if attr in receiver.loaded:
             return

@@ -9,7 +9,13 @@ raises `TypeError`; decorating an `async def` wraps only the creation of the cor
 
 ## Example
 ```python
+from django.db import transaction
+
+from shop.models import Order, Payment
+
+
 async def checkout(request):
+    user = await request.auser()
     async with transaction.atomic():
         order = await Order.objects.acreate(user=user)
         await Payment.objects.acreate(order=order)
@@ -17,6 +23,12 @@ async def checkout(request):
 
 ## Use instead
 ```python
+from asgiref.sync import sync_to_async
+from django.db import transaction
+
+from shop.models import Order, Payment
+
+
 def _create_order(user):
     with transaction.atomic():
         order = Order.objects.create(user=user)

@@ -7,12 +7,22 @@ added `aget_object_or_404()` and `aget_list_or_404()`.
 
 ## Example
 ```python
+from django.shortcuts import get_object_or_404
+
+from shop.models import Product
+
+
 async def product_detail(request, product_id):
     product = get_object_or_404(Product, id=product_id)
 ```
 
 ## Use instead
 ```python
+from django.shortcuts import aget_object_or_404
+
+from shop.models import Product
+
+
 async def product_detail(request, product_id):
     product = await aget_object_or_404(Product, id=product_id)
 ```

@@ -9,14 +9,20 @@ They query the user and write the session synchronously, which raises
 
 ## Example
 ```python
-async def login_view(request):
+from django.contrib.auth import authenticate, login
+
+
+async def login_view(request, name, password):
     user = authenticate(request, username=name, password=password)
     login(request, user)
 ```
 
 ## Use instead
 ```python
-async def login_view(request):
+from django.contrib.auth import aauthenticate, alogin
+
+
+async def login_view(request, name, password):
     user = await aauthenticate(request, username=name, password=password)
     await alogin(request, user)
 ```

@@ -8,12 +8,18 @@ instead of being raised, so nothing tells you. `aenqueue()` is the async API.
 
 ## Example
 ```python
+from shop.tasks import send_order_email
+
+
 async def order_confirmation(request, order_id):
     send_order_email.enqueue(order_id)
 ```
 
 ## Use instead
 ```python
+from shop.tasks import send_order_email
+
+
 async def order_confirmation(request, order_id):
     await send_order_email.aenqueue(order_id)
 ```

@@ -8,6 +8,9 @@ Django has no async cursor up to 6.1: opening one from the event loop raises
 
 ## Example
 ```python
+from django.db import connection
+
+
 async def report(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM shop_order")
@@ -15,6 +18,10 @@ async def report(request):
 
 ## Use instead
 ```python
+from asgiref.sync import sync_to_async
+from django.db import connection
+
+
 def _count_orders():
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM shop_order")

@@ -9,13 +9,24 @@ renders it later in a worker thread, so lazy QuerySets are fine there.
 
 ## Example
 ```python
+from django.shortcuts import render
+
+from shop.models import Order
+
+
 async def order_list(request):
-    orders = Order.objects.filter(user_id=request.session_user_id)
+    user = await request.auser()
+    orders = Order.objects.filter(user=user)
     return render(request, "orders.html", {"orders": orders})
 ```
 
 ## Use instead
 ```python
+from django.shortcuts import render
+
+from shop.models import Order
+
+
 async def order_list(request):
     user = await request.auser()
     orders = [order async for order in Order.objects.filter(user=user)]

@@ -9,6 +9,11 @@ loop (`SynchronousOnlyOperation`); `JsonResponse` cannot encode a QuerySet at al
 
 ## Example
 ```python
+from django.http import JsonResponse
+
+from shop.models import Product
+
+
 async def product_api(request):
     products = Product.objects.values("id", "name")
     return JsonResponse({"products": products})
@@ -16,6 +21,11 @@ async def product_api(request):
 
 ## Use instead
 ```python
+from django.http import JsonResponse
+
+from shop.models import Product
+
+
 async def product_api(request):
     products = [p async for p in Product.objects.values("id", "name")]
     return JsonResponse({"products": products})
