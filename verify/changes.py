@@ -26,6 +26,7 @@ class ChangedFile:
     old_path: str | None  # path in the base revision, relative to the repository; None: a new file
     old_source: str | None  # its text in the base revision; None: a new file
     deleted: bool = False
+    moved_from: Path | None = None  # where a renamed file was (absolute), for what still imports it there
 
 
 def _git(root: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
@@ -108,7 +109,7 @@ def changed_files(start: Path, base: str = "HEAD") -> list[ChangedFile]:
         if not new.endswith(".py"):
             continue
         if status[0] == "A" and new in moved:
-            changed.append(ChangedFile(root / new, moved[new], _old_source(root, commit, moved[new])))
+            changed.append(ChangedFile(root / new, moved[new], _old_source(root, commit, moved[new]), moved_from=root / moved[new]))
         elif status[0] == "A":
             changed.append(ChangedFile(root / new, None, None))
         elif status[0] == "D" and old in moved.values():
@@ -116,5 +117,5 @@ def changed_files(start: Path, base: str = "HEAD") -> list[ChangedFile]:
         elif status[0] == "D":
             changed.append(ChangedFile(root / old, old, _old_source(root, commit, old), deleted=True))
         else:
-            changed.append(ChangedFile(root / new, old, _old_source(root, commit, old)))
+            changed.append(ChangedFile(root / new, old, _old_source(root, commit, old), moved_from=root / old if old != new else None))
     return changed

@@ -84,3 +84,14 @@ def test_deleted_views_module_still_routed_is_reported(repo):
     finding = repo.check_changed().only("DJA501")
     assert finding["path"].endswith("shop/urls.py")
     assert "which the edit removed from shop/views.py (old line 4)" in finding["message"]
+
+
+def test_views_module_moved_while_urls_still_import_it_from_the_old_place(repo):
+    repo.write("shop/views.py", SYNC)
+    repo.commit()
+    repo.git("mv", "shop/views.py", "shop/order_views.py")
+    repo.write("shop/order_views.py", SYNC.replace("def order_detail", "async def order_detail"))
+    finding = repo.check_changed().only("DJA501")
+    assert finding["path"].endswith("shop/urls.py") and finding["line"] == 6
+    assert finding["message"] == ("`views.order_detail` (urls.py line 6) still refers to `order_detail` (old line 4) in shop/views.py, "
+                                  "which the edit moved to shop/order_views.py")

@@ -45,6 +45,7 @@ CHANGED = {
 KEPT = {
     "same decorators": ("@login_required\n@require_POST", "@login_required\n@require_POST", ""),
     "require_GET spelled as require_http_methods": ("@require_GET", '@require_http_methods(["GET"])', ""),
+    "the project's async twin of a decorator": ("@login_required", "@audited\n@alogin_required", ""),
     "login_required replaced by an is_authenticated check": (
         "@login_required", "", "from django.contrib.auth.views import redirect_to_login\n\n    user = await request.auser()\n"
         "    if not user.is_authenticated:\n"

@@ -32,6 +32,7 @@ class FileChange:
     root: Path  # where to look for urls.py and templates that may still refer to the old code
     new_path: Path  # the file on disk
     old_sources: dict[Path, str] = field(default_factory=dict)  # every changed file's old text (e.g. an edited urls.py)
+    moved_from: Path | None = None  # the file's old place when the edit renamed it
 
 
 @dataclass

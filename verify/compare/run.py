@@ -69,7 +69,7 @@ def compare_file(item: ChangedFile, root: Path, rules: list[Rule], version: tupl
         for code, check in PAIR_CHECKS.items():
             if code in codes:
                 check(pair, reporter)
-    change = FileChange(old, new, root, item.path, old_sources)
+    change = FileChange(old, new, root, item.path, old_sources, item.moved_from)
     for code, check in FILE_CHECKS.items():
         if code in codes:
             check(change, reporter)

@@ -170,10 +170,15 @@ def _url_names(context: FileContext) -> set[str]:
 
 @compares_files(rule)
 def check(change: FileChange, reporter: Reporter) -> None:
-    removed = {item.name: item for item in removed_definitions(change.old, change.new)}
+    old_place = change.moved_from or change.new_path
+    if change.moved_from is not None:  # everything left the old module: what imports it from there breaks
+        removed = {name: Removed(name, node.lineno, None) for name, node in _defined(change.old.tree).items()
+                   if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
+    else:
+        removed = {item.name: item for item in removed_definitions(change.old, change.new)}
     if not removed:
         return
-    module = _module_parts(change.new_path, change.root)
+    module = _module_parts(old_place, change.root)
     names = set(removed)
     lost_url_names: dict[str, Removed] = {}  # URL names whose route went to a removed view
     defined_url_names: set[str] = set()
@@ -186,7 +191,7 @@ def check(change: FileChange, reporter: Reporter) -> None:
         defined_url_names |= _url_names(current)
         for node, name in _references(current, module, names):
             reporter.report(rule, _display(path), node,
-                            _message(removed[name], change, f"`{ast.unparse(node)}` ({path.name} line {node.lineno})"), _hint(removed[name]))
+                            _message(removed[name], change, f"`{ast.unparse(node)}` ({path.name} line {node.lineno})"), _hint(removed[name], change))
         old_source = change.old_sources.get(path.resolve())
         before = _parse(path, old_source) if old_source is not None else current
         for name, url_name in _route_names(before, module, names) if before else ():
@@ -199,14 +204,22 @@ def check(change: FileChange, reporter: Reporter) -> None:
 
 
 def _message(removed: Removed, change: FileChange, reference: str) -> str:
-    module = "/".join(_module_parts(change.new_path, change.root)) + change.new_path.suffix
-    text = f"{reference} still refers to `{removed.name}`, which the edit removed from {module} (old line {removed.line})"
+    if change.moved_from is not None:
+        return (f"{reference} still refers to `{removed.name}` (old line {removed.line}) in {_relative(change.moved_from, change.root)}, "
+                f"which the edit moved to {_relative(change.new_path, change.root)}")
+    text = f"{reference} still refers to `{removed.name}`, which the edit removed from {_relative(change.new_path, change.root)} (old line {removed.line})"
     if removed.renamed_to is not None:
         text += f"; renamed to `{removed.renamed_to.name}` (line {removed.renamed_to.lineno})?"
     return text
 
 
-def _hint(removed: Removed) -> str:
+def _relative(path: Path, root: Path) -> str:
+    return "/".join(_module_parts(path, root)) + path.suffix
+
+
+def _hint(removed: Removed, change: FileChange) -> str:
+    if change.moved_from is not None:
+        return f"import `{removed.name}` from {_relative(change.new_path, change.root)} in the URLconf, or keep the module where it was"
     if removed.renamed_to is not None:
         return f"keep the name `{removed.name}` for the async view, or update the URLconf"
     return f"restore `{removed.name}` or remove its route"

@@ -41,6 +41,15 @@ from verify.registry import Rule
 rule = Rule("DJA502", "decorator-dropped", __doc__, scope=SCOPE)
 
 _ATOMIC = ("atomic", "non_atomic_requests")
+# Decorators whose project async twin is often spelled with a leading "a" (`alogin_required`).
+_TWINNED = {"login_required", "permission_required", "user_passes_test", "staff_member_required"}
+
+
+def _sync_spelling(short: str) -> str:
+    """``alogin_required`` / ``login_required_async`` -> ``login_required``: a project's async twin
+    of a decorator stands for it, wherever it is imported from."""
+    short = short.removesuffix("_async").removeprefix("async_")
+    return short[1:] if short.startswith("a") and short[1:] in _TWINNED else short
 
 
 def _checked_in_body(decorator: Decorator, body_signatures: set[Signature]) -> bool:
@@ -60,9 +69,10 @@ def _atomic_moved(decorator: Decorator, function: Function) -> bool:
 def check(pair: FunctionPair, reporter: Reporter) -> None:
     new_decorators = decorators(pair.new)
     by_name = {decorator.name: decorator for decorator in new_decorators}
+    twins = {_sync_spelling(d.short): d for d in new_decorators if _sync_spelling(d.short) != d.short}
     body_signatures = new_access(pair.new, set()).signatures
     for old in decorators(pair.old):
-        new = by_name.get(old.name)
+        new = by_name.get(old.name) or twins.get(old.short)
         where = f"`{pair.old.qualname}` (old line {old.node.lineno})"
         if new is None:
             if _checked_in_body(old, body_signatures) or _atomic_moved(old, pair.new):

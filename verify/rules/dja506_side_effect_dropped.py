@@ -101,6 +101,12 @@ def _is_database(target: ast.expr | None, verb: str) -> bool:
     return True
 
 
+def _sends_mail(function_name: str) -> bool:
+    """A project helper such as ``send_order_email`` or ``notify_by_mail`` (not ``validate_email``)."""
+    name = function_name.lower()
+    return "mail" in name and ("send" in name or "notify" in name)
+
+
 def effects(nodes: Iterable[ast.AST]) -> list[Effect]:
     found = []
     for node in nodes:
@@ -111,7 +117,7 @@ def effects(nodes: Iterable[ast.AST]) -> list[Effect]:
         target_text = ast.unparse(target) if target is not None else ""
         if name in _WRITES and _is_database(target, name):
             found.append(Effect("write", name, node))
-        elif name in _MAIL_FUNCTIONS or (target is None and "mail" in name.lower()):
+        elif name in _MAIL_FUNCTIONS or (target is None and _sends_mail(name)):
             found.append(Effect("email", name, node))
         elif name == "send" and ("mail" in target_text.lower() or "Email" in target_text):
             found.append(Effect("email", f"{target_text}.send", node))
