@@ -47,10 +47,19 @@ def commit_all(path: Path, message: str = "snapshot") -> str:
     return git(path, "rev-parse", "HEAD")
 
 
+ASGI = """\
+from django.core.asgi import get_asgi_application
+
+application = get_asgi_application()
+"""
+
+
 def make_project(root: Path, view: str) -> Path:
-    """A Django project pinned to 5.2 whose ``shop/views.py`` is ``view``, committed to git."""
+    """A Django project pinned to 5.2, served over ASGI, whose ``shop/views.py`` is ``view``; committed to git."""
     init_repo(root)
     (root / "requirements.txt").write_text("Django>=5.2,<6\n")
+    (root / "mysite").mkdir()
+    (root / "mysite" / "asgi.py").write_text(ASGI)
     (root / "shop").mkdir()
     (root / "shop" / "__init__.py").write_text("")
     (root / "shop" / "views.py").write_text(view)

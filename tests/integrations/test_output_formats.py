@@ -74,4 +74,4 @@ def test_json_report_shape(bad_project: Path) -> None:
     assert finding["severity"] == "error"
     assert finding["end_line"] == BAD_LINE and finding["end_column"] > finding["column"]
     assert "Product.objects.get" in finding["message"] and "aget" in finding["hint"]
-    assert report["summary"] == {"files": 2, "findings": 1, "by_code": {"DJA102": 1}, "errors": [], "django_version": "5.2"}
+    assert report["summary"] == {"files": 3, "findings": 1, "by_code": {"DJA102": 1}, "errors": [], "django_version": "5.2"}
