@@ -79,7 +79,7 @@ class Repo:
         """``verify --changed`` in this process (same code path below the command line, ten times faster)."""
         from verify.compare.run import check_changed
 
-        report = check_changed(base, start=self.path, select=[select], use_config=False)
+        report = check_changed(base, start=self.path, select=select.split(","), use_config=False)
         findings = [finding.as_dict() for finding in report.findings]
         return Result(1 if findings else 0, json.dumps({"findings": findings}), "")
 

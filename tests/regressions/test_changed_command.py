@@ -80,8 +80,8 @@ def test_renamed_file_is_compared_with_its_old_path(repo):
     repo.commit()
     repo.git("mv", "shop/views.py", "shop/order_views.py")
     repo.write("shop/order_views.py", CARELESS)
-    result = repo.verify("--changed", "--select", "DJA502,DJA503,DJA504")
-    assert {f["path"] for f in result.findings} == {"shop/order_views.py"}
+    result = repo.check_changed(select="DJA502,DJA503,DJA504")
+    assert {f["path"].removeprefix(str(repo.path) + "/") for f in result.findings} == {"shop/order_views.py"}
     assert sorted(result.codes()) == ["DJA502", "DJA503", "DJA504"]
 
 
@@ -92,19 +92,20 @@ def test_file_moved_without_git_mv_is_still_paired_by_rename_detection(repo):
     # Same content as before (git pairs it by similarity), then only the def line changes.
     text = (repo.path / "shop/order_views.py").read_text().replace("def order_detail", "async def order_detail")
     (repo.path / "shop/order_views.py").write_text(text)
-    result = repo.verify("--changed", "--select", "DJA502,DJA503,DJA504")
+    result = repo.check_changed(select="DJA502,DJA503,DJA504")
     assert result.codes() == []  # paired with the old file: nothing lost, and no "new file" either
     text = text.replace("@login_required\n", "")
     (repo.path / "shop/order_views.py").write_text(text)
-    assert repo.verify("--changed", "--select", "DJA502,DJA503,DJA504").codes() == ["DJA502"]
+    assert repo.check_changed(select="DJA502,DJA503,DJA504").codes() == ["DJA502"]
 
 
 def test_detached_head(repo):
     repo.write("shop/views.py", SYNC)
     repo.commit()
     repo.git("checkout", "--quiet", "--detach")
+    assert repo.git("rev-parse", "--abbrev-ref", "HEAD").strip() == "HEAD"  # no branch
     repo.write("shop/views.py", CARELESS)
-    assert sorted(repo.verify("--changed").codes()) == ["DJA502", "DJA503", "DJA504"]
+    assert sorted(repo.check_changed().codes()) == ["DJA502", "DJA503", "DJA504"]
 
 
 def test_base_revision_compares_committed_conversions(repo):
@@ -112,7 +113,7 @@ def test_base_revision_compares_committed_conversions(repo):
     repo.commit()
     repo.write("shop/views.py", CARELESS)
     repo.commit("convert to async")
-    assert repo.verify("--changed").findings == []  # nothing changed against HEAD
+    assert repo.check_changed().findings == []  # nothing changed against HEAD
     assert sorted(repo.verify("--changed", "--base", "HEAD~1").codes()) == ["DJA502", "DJA503", "DJA504"]
 
 
@@ -122,8 +123,7 @@ def test_function_moved_within_the_file_is_still_paired(repo):
     repo.commit()
     moved = CARELESS.replace("from .models import Order\n", "from .models import Order\n" + helper)
     repo.write("shop/views.py", moved)
-    result = repo.verify("--changed", "--select", "DJA502")
-    assert result.only("DJA502")["line"] == 10  # the async def, now below the helper
+    assert repo.check_changed(select="DJA502").only("DJA502")["line"] == 10  # the async def, now below the helper
 
 
 def test_select_ignore_and_noqa_apply_to_regression_rules(repo):
