@@ -88,6 +88,22 @@ class Violation:
 _FORWARDERS = ("manager_method", "<lambda>", "inner", "_setup", "__getattribute__")
 
 
+def _exempted(innermost: FrameType, exemptions: list[tuple[str, object]]) -> bool:
+    """Blockbuster's own exemptions for this function, plus module imports."""
+    frame = innermost
+    while frame is not None:
+        filename = frame.f_code.co_filename.replace("\\", "/")
+        if filename == _IMPORTLIB and frame.f_code.co_name == "_find_and_load":
+            # A module imported on the loop (the URLconf at the first request, a lazy import in
+            # a view) reads its files once per process, not once per request.
+            return True
+        for suffix, functions in exemptions:
+            if filename.endswith(suffix) and frame.f_code.co_name in functions:
+                return True
+        frame = frame.f_back
+    return False
+
+
 def _library_path(innermost: FrameType, project_frame: FrameType) -> tuple[LibraryFrame, ...]:
     path = []
     frame = innermost
@@ -162,17 +178,8 @@ class Detector:
                 return True
             # Frame 0 is this predicate, frame 1 blockbuster's wrapper, frame 2 the caller.
             caller = sys._getframe(2)
-            frame = caller
-            while frame is not None:
-                filename = frame.f_code.co_filename.replace("\\", "/")
-                if filename == _IMPORTLIB and frame.f_code.co_name == "_find_and_load":
-                    # A module imported on the loop (the URLconf at the first request, a lazy
-                    # import in a view) reads files once per process, not once per request.
-                    return True
-                for suffix, functions in exemptions:
-                    if filename.endswith(suffix) and frame.f_code.co_name in functions:
-                        return True
-                frame = frame.f_back
+            if not self._project.has_frame(caller) or _exempted(caller, exemptions):
+                return True
             return not self._record(BLOCKING, name, caller)
 
         return may_block
