@@ -14,10 +14,6 @@ from verify.registry import Rule, all_rules
 
 FILE_SCOPES = {"async", "module", "parse"}
 
-# Rules whose docs examples leave out the imports or models the rule needs to see (reported to their
-# owners). strict: as soon as one is fixed the test XPASSes and fails, so the entry gets removed.
-DOC_EXAMPLES_NEEDING_A_FIX: set[str] = set()
-
 
 def python_blocks(markdown: str) -> list[str]:
     return re.findall(r"```python\n(.*?)```", markdown, re.DOTALL)
@@ -26,12 +22,8 @@ def python_blocks(markdown: str) -> list[str]:
 def rule_params() -> list:
     params = []
     for rule in all_rules():
-        marks = []
-        if rule.scope not in FILE_SCOPES:
-            marks.append(pytest.mark.skip(reason=f"scope {rule.scope!r}: not a single-file rule"))
-        elif rule.code in DOC_EXAMPLES_NEEDING_A_FIX:
-            marks.append(pytest.mark.xfail(strict=True, reason="docs example not self-contained; reported to the rule's owner"))
-        params.append(pytest.param(rule, id=rule.code, marks=marks))
+        skip = pytest.mark.skip(reason=f"scope {rule.scope!r}: not a single-file rule")
+        params.append(pytest.param(rule, id=rule.code, marks=[] if rule.scope in FILE_SCOPES else [skip]))
     return params
 
 
