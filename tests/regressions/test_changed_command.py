@@ -2,6 +2,8 @@
 
 import os
 
+from verify.compare.run import check_changed
+
 from .gitrepo import run_verify
 from .test_order_view_conversions import CARELESS, SYNC
 
@@ -160,3 +162,13 @@ def test_compare_with_a_missing_file_exits_2(tmp_path):
     (tmp_path / "new.py").write_text(CARELESS)
     result = run_verify("--compare", "missing.py", "new.py", cwd=tmp_path)
     assert result.returncode == 2 and "cannot read missing.py" in result.stderr
+
+
+def test_changed_files_skipped_by_a_folder_walk_are_skipped(repo):
+    repo.write("pyproject.toml", '[tool.django-async-kit]\nexclude = ["scripts"]\n')
+    repo.commit("config")
+    repo.write("shop/migrations/0002_auto.py", BLOCKING)
+    repo.write("scripts/stats.py", BLOCKING)
+    assert check_changed(start=repo.path).findings == []
+    repo.write("shop/stats.py", BLOCKING)
+    assert "DJA102" in [finding.code for finding in check_changed(start=repo.path).findings]

@@ -8,6 +8,7 @@ from pathlib import Path
 from verify import api
 from verify import config as config_module
 from verify.changes import ChangedFile, changed_files, repository_root
+from verify.discovery import SKIP_DIRS, _excluded
 from verify.compare.functions import ParsedFile, converted_pairs
 from verify.compare.registry import FILE_CHECKS, PAIR_CHECKS, SCOPE, FileChange, Reporter
 from verify.engine import noqa_lines
@@ -19,14 +20,19 @@ from verify.registry import Rule, select_rules
 def check_changed(base: str = "HEAD", *, start: Path | None = None, **options) -> api.Report:
     """Raises ``changes.ChangesError`` outside a repository or for an unknown ``base``."""
     start = start or Path.cwd()
-    changed = changed_files(start, base)
-    return _check(changed, repository_root(start), **options)
+    root = repository_root(start)
+    cfg = _config(root, options.get("config_path"), options.get("use_config", True))
+    config_root = cfg.path.parent.resolve() if cfg.path else root
+    # The files a folder walk would skip (migrations, virtualenvs, `exclude`) are skipped here too.
+    changed = [item for item in changed_files(start, base)
+               if not set(item.path.relative_to(root).parts[:-1]) & SKIP_DIRS and not _excluded(item.path, cfg.exclude, config_root)]
+    return _check(changed, root, **options)
 
 
 def check_compare(old_path: Path, new_path: Path, **options) -> api.Report:
     """Raises ``ValueError`` when either file cannot be read."""
     old_source = api.read_source(old_path)
-    api.read_source(new_path)
+    api.read_source(new_path)  # unreadable: a usage error now, not a crash in the comparison
     root = find_root(new_path)
     return _check([ChangedFile(new_path.resolve(), str(old_path), old_source)], root, **options)
 
@@ -38,8 +44,7 @@ def _check(changed: list[ChangedFile], root: Path, *, select: list[str] | None =
         report = api.check_paths(present, select=select, ignore=ignore, target=target, config_path=config_path, use_config=use_config)
     else:
         report = api.Report()
-    pyproject = config_path or (config_module.find_pyproject(root) if use_config else None)
-    cfg = config_module.load(pyproject)
+    cfg = _config(root, config_path, use_config)
     config_root = cfg.path.parent.resolve() if cfg.path else root
     chosen = select if select is not None else cfg.select
     old_sources = {item.path.resolve(): item.old_source for item in changed if item.old_source is not None}
@@ -53,6 +58,10 @@ def _check(changed: list[ChangedFile], root: Path, *, select: list[str] | None =
             report.findings.extend(compare_file(item, root, rules, report.version, old_sources))
     report.findings = sorted(set(report.findings))
     return report
+
+
+def _config(root: Path, config_path: Path | None, use_config: bool) -> config_module.Config:
+    return config_module.load(config_path or (config_module.find_pyproject(root) if use_config else None))
 
 
 def compare_file(item: ChangedFile, root: Path, rules: list[Rule], version: tuple[int, int],
