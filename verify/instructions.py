@@ -116,7 +116,7 @@ def build_context(facts: ProjectFacts) -> dict:
         raise RenderError("cannot tell the project's Django version; pass --set django_version=5.2 (for example)")
     if dj < MIN_DJANGO:
         raise RenderError(
-            f"Django {dj[0]}.{dj[1]} is too old for async views worth converting; the kit supports 4.2 and later"
+            f"Django {dj[0]}.{dj[1]} lacks the async model API (asave, adelete); the kit supports 4.2 and later"
         )
     engines = facts["database"]
     driver = facts["db_driver"]
@@ -161,10 +161,6 @@ def build_context(facts: ProjectFacts) -> dict:
         "yaml_begin": CommentStyle.HASH.begin,
         "yaml_end": CommentStyle.HASH.end,
     }
-
-
-def render(template: str, context: dict) -> str:
-    return _environment().get_template(template).render(context)
 
 
 def render_targets(facts: ProjectFacts, targets: list[str], output_dir: Path) -> list[ManagedFile]:
