@@ -8,7 +8,6 @@ import re
 import pytest
 
 from verify.api import check_source
-from verify.registry import all_rules
 
 # The models the snippets use (`from .models import ...`), so relation rules can see the fields.
 MODELS = """\
@@ -41,7 +40,7 @@ AVOID_CODES = {
     "add_to_cart": {"DJA108"},
     "product_list": {"DJA111"},
     "checkout": {"DJA113"},
-    "shipping_quote": {"DJA3"},  # any blocking-call rule
+    "shipping_quote": {"DJA301"},
     "test_orders_page": {"DJA102"},
 }
 BLOCK = re.compile(r"^(Avoid|Prefer):\n```python\n(.*?)^```", re.DOTALL | re.MULTILINE)
@@ -51,7 +50,6 @@ STACKS = [
     for version in [(4, 2), (5, 0), (5, 1), (5, 2), (6, 0), (6, 1)]
     for runner, client, mode in [("pytest", None, "strict"), ("django", "aiohttp", "strict"), ("pytest", "httpx", "auto")]
 ]
-HAS_BLOCKING_RULES = any(rule.code.startswith("DJA3") for rule in all_rules())
 
 
 @pytest.fixture(scope="module")
@@ -79,17 +77,11 @@ def test_prefer_snippets_pass_the_verifier(snippets):
 def test_avoid_snippets_are_flagged_for_their_reason(snippets):
     checked = set()
     for version, kind, function, code in snippets:
-        if kind != "Avoid" or function == "shipping_quote":
+        if kind != "Avoid":
             continue
         assert function in AVOID_CODES, f"new Avoid snippet {function}: add the codes it shows to AVOID_CODES"
         codes = {finding.code for finding in check_source(code, "myapp/views.py", target_version=version, models_source=MODELS)}
         assert AVOID_CODES[function] <= codes, f"Django {version}, Avoid {function}: got {sorted(codes)}\n{code}"
         checked.add(function)
-    assert checked == set(AVOID_CODES) - {"shipping_quote"}
+    assert checked == set(AVOID_CODES)
 
-
-@pytest.mark.xfail(not HAS_BLOCKING_RULES, reason="blocking-call rules (DJA3xx) have not landed yet", strict=True)
-def test_blocking_http_avoid_snippet_is_flagged(snippets):
-    [code] = {code for _, kind, function, code in snippets if kind == "Avoid" and function == "shipping_quote"}
-    codes = {finding.code for finding in check_source(code, "myapp/views.py", models_source=MODELS)}
-    assert any(code.startswith("DJA3") for code in codes), sorted(codes)
