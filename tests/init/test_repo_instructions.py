@@ -63,4 +63,8 @@ def test_readme_shows_the_real_facts_of_sample_project(capsys):
         # Sources name dependency specs that change with every version bump; the facts do not.
         return [re.split(r"\s{2,}", line)[:2] for line in table.splitlines()]
 
-    assert names_and_values(capsys.readouterr().out) == names_and_values(shown)
+    actual = capsys.readouterr().out
+    assert names_and_values(actual) == names_and_values(shown), (
+        "README's init --show-facts example is stale; paste this output of "
+        f"`django-async-kit init sample_project --output-dir . --show-facts`:\n{actual}"
+    )
