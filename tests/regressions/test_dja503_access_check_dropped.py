@@ -80,6 +80,17 @@ DROPPED = {
         """,
         "the ownership filter in `get_object_or_404(Order, id=order_id, user=request.user)` of `order_total` (old line 15) is missing",
     ),
+    "query on the user's related manager": (
+        """
+        order = get_object_or_404(request.user.orders, id=order_id)
+        return JsonResponse({"total": order.total})
+        """,
+        """
+        order = await aget_object_or_404(Order, id=order_id)
+        return JsonResponse({"total": order.total})
+        """,
+        "the ownership filter in `get_object_or_404(request.user.orders, id=order_id)` of `order_total` (old line 15) is missing",
+    ),
     "a refusing branch on a project check": (
         """
         order = get_object_or_404(Order, id=order_id)
@@ -137,6 +148,16 @@ KEPT = {
         """
         user = await request.auser()
         order = await aget_object_or_404(Order, id=order_id, user_id=user.pk)
+        return JsonResponse({"total": order.total})
+        """,
+    ),
+    "the user's related manager became a query filtered by the user": (
+        """
+        order = get_object_or_404(request.user.orders, id=order_id)
+        return JsonResponse({"total": order.total})
+        """,
+        """
+        order = await aget_object_or_404(Order, id=order_id, user=await request.auser())
         return JsonResponse({"total": order.total})
         """,
     ),

@@ -16,7 +16,7 @@ LOST = {
         return JsonResponse({"total": order.total})
         """,
         "`get_object_or_404(Order, id=order_id)` of `order_total` (old line 15) became `Order.objects.aget(id=order_id)` "
-        "(line 15) without handling `Order.DoesNotExist`",
+        "(line 15) without handling `DoesNotExist`",
     ),
     "get_object_or_404 became a wrapped get": (
         """
@@ -29,7 +29,7 @@ LOST = {
         order = await sync_to_async(Order.objects.select_related("user").get)(id=order_id)
         return JsonResponse({"total": order.total})
         """,
-        "(line 17) without handling `Order.DoesNotExist`",
+        "(line 17) without handling `DoesNotExist`",
     ),
     "get_object_or_404 became afirst with no None check": (
         """
@@ -41,6 +41,19 @@ LOST = {
         return JsonResponse({"total": order.total})
         """,
         "(line 15) without a `None` check",
+    ),
+    "the user's orders became all orders, fetched with aget": (
+        """
+        order = get_object_or_404(request.user.orders, id=order_id)
+        return JsonResponse({"total": order.total})
+        """,
+        """
+        user = await request.auser()
+        order = await Order.objects.aget(id=order_id, user=user)
+        return JsonResponse({"total": order.total})
+        """,
+        "`get_object_or_404(request.user.orders, id=order_id)` of `order_total` (old line 15) became "
+        "`Order.objects.aget(id=order_id, user=user)` (line 16) without handling `DoesNotExist`",
     ),
     "except DoesNotExist dropped": (
         """
@@ -83,6 +96,17 @@ KEPT = {
             order = await Order.objects.aget(id=order_id)
         except ObjectDoesNotExist:
             raise Http404
+        return JsonResponse({"total": order.total})
+        """,
+    ),
+    "the user's orders with aget_object_or_404": (
+        """
+        order = get_object_or_404(request.user.orders, id=order_id)
+        return JsonResponse({"total": order.total})
+        """,
+        """
+        user = await request.auser()
+        order = await aget_object_or_404(user.orders, id=order_id)
         return JsonResponse({"total": order.total})
         """,
     ),

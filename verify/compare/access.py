@@ -12,7 +12,7 @@ import ast
 from dataclasses import dataclass
 
 from verify.compare.functions import Function
-from verify.compare.names import call_name, current_user_names, is_user, is_user_id, normalized
+from verify.compare.names import USER, call_name, current_user_names, is_user, is_user_id, normalized, query_base, receiver
 
 Signature = tuple[str, ...]
 AUTHENTICATED: Signature = ("authenticated",)
@@ -22,6 +22,7 @@ _PERMISSION_CALLS = {"has_perm": "perm", "ahas_perm": "perm", "has_perms": "perm
 # Calls whose user-valued keyword restricts what is fetched (an ownership check), unlike create(user=...).
 _QUERY_CALLS = {"filter", "get", "aget", "exclude", "get_object_or_404", "aget_object_or_404", "get_list_or_404",
                 "aget_list_or_404", "Q", "exists", "aexists", "first", "afirst"}
+_SHORTCUTS = {"get_object_or_404", "aget_object_or_404", "get_list_or_404", "aget_list_or_404"}
 _FORBIDDEN = ("HttpResponseForbidden", "PermissionDenied")
 _NOT_FOUND = ("Http404", "HttpResponseNotFound")
 
@@ -83,10 +84,17 @@ def _call_signatures(call: ast.Call, users: set[str]) -> set[Signature]:
         argument = call.args[0] if call.args else None
         text = argument.value if isinstance(argument, ast.Constant) else (ast.unparse(argument) if argument else "")
         return {(_PERMISSION_CALLS[name], str(text))}
-    if name in _QUERY_CALLS:
-        return {("owner", _keyword_field(keyword.arg)) for keyword in call.keywords
-                if keyword.arg and (is_user(keyword.value, users) or is_user_id(keyword.value, users))}
-    return set()
+    if name not in _QUERY_CALLS:
+        return set()
+    found = {("owner", _keyword_field(keyword.arg)) for keyword in call.keywords
+             if keyword.arg and (is_user(keyword.value, users) or is_user_id(keyword.value, users))}
+    # A query that starts from the user's related manager: `request.user.orders.get(...)`,
+    # `get_object_or_404(request.user.orders, ...)`.
+    source = call.args[0] if name in _SHORTCUTS and call.args else receiver(call)
+    base = query_base(source, users) if source is not None else ""
+    if base.startswith(USER + "."):
+        found.add(("owner", base.removeprefix(USER + ".")))
+    return found
 
 
 def denial(statements: list[ast.stmt]) -> str | None:

@@ -45,7 +45,7 @@ from __future__ import annotations
 
 import ast
 
-from verify.compare.access import AccessCheck, new_access, old_checks
+from verify.compare.access import AccessCheck, Signature, new_access, old_checks
 from verify.compare.decorators import decorator_signatures
 from verify.compare.functions import FunctionPair
 from verify.compare.registry import SCOPE, Reporter, compares_functions, header_node
@@ -62,18 +62,26 @@ def _describe(check: AccessCheck, pair: FunctionPair) -> str:
     return f"the access check `if {pair.old.source(check.node.test)}:`"
 
 
+def _kept(signature: Signature, present: set[Signature]) -> bool:
+    """Ownership is ownership whatever the field: `order.user != request.user` may become a query
+    on `user.orders` or filtered by `customer=user` in a correct conversion."""
+    if signature[0] == "owner":
+        return any(other[0] == "owner" for other in present)
+    return signature in present
+
+
 @compares_functions(rule)
 def check(pair: FunctionPair, reporter: Reporter) -> None:
     new = new_access(pair.new, decorator_signatures(pair.new))
     for old in old_checks(pair.old):
         where = f"of `{pair.old.qualname}` (old line {old.node.lineno})"
-        missing = [signature for signature in old.signatures if signature not in new.signatures | new.refusals]
+        missing = [signature for signature in old.signatures if not _kept(signature, new.signatures | new.refusals)]
         if missing:
             reporter.report(rule, pair.new.file.path, header_node(pair.new.node),
                             f"{_describe(old, pair)} {where} is missing in the async version (line {pair.new.line})",
                             "keep the check: `user = await request.auser()` gives the user without a sync query")
             continue
-        filtered = any(signature in new.queries for signature in old.signatures)
+        filtered = any(_kept(signature, new.queries) for signature in old.signatures)
         if old.denial and not old.is_query and old.denial not in new.denials and not filtered:
             reporter.report(rule, pair.new.file.path, header_node(pair.new.node),
                             f"{_describe(old, pair)} {where} answered {_ANSWERS[old.denial]}; the async version "

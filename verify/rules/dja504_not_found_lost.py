@@ -35,6 +35,7 @@ async def order_detail(request, order_id):
 from __future__ import annotations
 
 import ast
+from dataclasses import dataclass
 
 from verify.compare.exceptions import covers, handler_names, lost_handlers, shortcut_bases
 from verify.compare.functions import Function, FunctionPair
@@ -79,26 +80,37 @@ def _none_checked(call: ast.Call, function: Function, parents: dict[ast.AST, ast
                for node in function.nodes())
 
 
-def _unhandled_lookup(function: Function, base: str) -> ast.Call | None:
-    """The first lookup on ``base`` in the new view that lets a missing object escape, if any
-    (None also when every lookup on it is handled, or there is none)."""
+@dataclass(frozen=True)
+class Lookup:
+    call: ast.Call
+    base: str  # the model or related manager it queries, see names.query_base
+    handled: bool  # a missing object is caught (DoesNotExist handler, None check)
+
+
+def _lookups(function: Function) -> list[Lookup]:
+    """Every single-object lookup of the view (``get``/``aget``/``first``/..., wrapped or not)."""
     users = current_user_names(function)
     parents = _parents(function)
-    unhandled = None
+    found = []
     for node in function.nodes():
-        if not isinstance(node, ast.Call):
+        if not isinstance(node, ast.Call) or not isinstance(node.func, (ast.Attribute, ast.Call)):
             continue
         name = call_name(node)
-        if name not in _RAISING_LOOKUPS | _NONE_LOOKUPS or not isinstance(node.func, (ast.Attribute, ast.Call)):
+        if name not in _RAISING_LOOKUPS | _NONE_LOOKUPS:
             continue
         target = node.func.args[0] if isinstance(node.func, ast.Call) and node.func.args else node.func
-        if not isinstance(target, ast.Attribute) or query_base(target.value, users) != base:
+        if not isinstance(target, ast.Attribute):
             continue
         handled = _handles_does_not_exist(node, parents) if name in _RAISING_LOOKUPS else _none_checked(node, function, parents)
-        if handled:
-            return None
-        unhandled = unhandled or node
-    return unhandled
+        found.append(Lookup(node, query_base(target.value, users), handled))
+    return found
+
+
+def _escaping(lookups: list[Lookup]) -> ast.Call | None:
+    """The first lookup that lets a missing object escape, unless another one on the same base is handled."""
+    if not lookups or any(lookup.handled for lookup in lookups):
+        return None
+    return lookups[0].call
 
 
 @compares_functions(rule)
@@ -108,14 +120,22 @@ def check(pair: FunctionPair, reporter: Reporter) -> None:
 
 
 def _check_shortcuts(pair: FunctionPair, reporter: Reporter) -> None:
-    kept = shortcut_bases(pair.new, pair.new.reachable_nodes())
-    for base, old in shortcut_bases(pair.old, pair.old.nodes()).items():
-        if base in kept:
+    old_shortcuts = shortcut_bases(pair.old, pair.old.nodes())
+    new_shortcuts = shortcut_bases(pair.new, pair.new.reachable_nodes())
+    old_bases = set(old_shortcuts) | {lookup.base for lookup in _lookups(pair.old)}
+    new_lookups = _lookups(pair.new)
+    for base, old in old_shortcuts.items():
+        if base in new_shortcuts:
             continue
-        lookup = _unhandled_lookup(pair.new, base)
+        replacements = [lookup for lookup in new_lookups if lookup.base == base]
+        if not replacements and not set(new_shortcuts) - old_bases:
+            # The query now starts elsewhere (`request.user.orders` -> `Order.objects`): look at
+            # the lookups the old view did not make.
+            replacements = [lookup for lookup in new_lookups if lookup.base not in old_bases]
+        lookup = _escaping(replacements)
         if lookup is None:
             continue
-        handling = f"handling `{base}.DoesNotExist`" if call_name(lookup) in _RAISING_LOOKUPS else "a `None` check"
+        handling = "handling `DoesNotExist`" if call_name(lookup) in _RAISING_LOOKUPS else "a `None` check"
         reporter.report(rule, pair.new.file.path, lookup,
                         f"`{pair.old.source(old)}` of `{pair.old.qualname}` (old line {old.lineno}) became "
                         f"`{pair.new.source(lookup)}` (line {lookup.lineno}) without {handling}: a missing object gives a 500, not a 404",
@@ -125,7 +145,8 @@ def _check_shortcuts(pair: FunctionPair, reporter: Reporter) -> None:
 
 def _check_handlers(pair: FunctionPair, reporter: Reporter) -> None:
     for handler, name in lost_handlers(pair):
-        lookup = _unhandled_lookup(pair.new, name.removesuffix(".DoesNotExist")) if name.endswith(".DoesNotExist") else None
+        model = name.removesuffix(".DoesNotExist")
+        lookup = _escaping([lookup for lookup in _lookups(pair.new) if lookup.base == model]) if model != name else None
         where = lookup or header_node(pair.new.node)
         clause = f"except {name}" if handler.type is not None else "except"
         reporter.report(rule, pair.new.file.path, where,
