@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
 _DETECTOR = pytest.StashKey["Detector"]()
 _UNINSTALLERS = pytest.StashKey[list]()
+_VIOLATIONS = pytest.StashKey[list]()
 SKIP_MARKER = "no_async_verify"
 
 
@@ -48,7 +49,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
-def is_enabled(config: pytest.Config) -> bool:
+def _is_enabled(config: pytest.Config) -> bool:
     return bool(
         config.getoption("async_verify") or config.getoption("async_verify_urls") or config.getini("async_verify")
     )
@@ -62,8 +63,15 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", f"{SKIP_MARKER}: do not check this test with --async-verify (e.g. Playwright tests)"
     )
-    if not is_enabled(config):
+    if not _is_enabled(config):
         return
+    try:
+        import blockbuster  # noqa: F401
+        import django  # noqa: F401
+    except ImportError as error:
+        raise pytest.UsageError(
+            f"--async-verify needs Django and blockbuster ({error}): pip install 'django-async-kit[runtime]'"
+        ) from None
     from verify.runtime.detector import Detector
     from verify.runtime.django_hooks import ViewHook
     from verify.runtime.project_code import ProjectCode
@@ -93,20 +101,25 @@ def pytest_runtest_call(item: pytest.Item):
     detector = item.config.stash.get(_DETECTOR, None)
     if detector is None or item.get_closest_marker(SKIP_MARKER):
         return (yield)
-    from verify.runtime.report import failure_message
-
     with detector.watching() as violations:
-        try:
-            result = yield
-        except BaseException:
-            if not violations:
-                raise
-            # The view's BlockingError or SynchronousOnlyOperation reached the test: the report
-            # below says more than its traceback (and is raised outside this block, unchained).
-    # Also fails when the view swallowed the error (`except Exception:`): the loop still blocked.
-    if violations:
-        pytest.fail(failure_message(violations, item.config.rootpath), pytrace=False)
-    return result
+        item.stash[_VIOLATIONS] = violations
+        return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    # The verdict goes on the report rather than into an exception raised from the call: that
+    # also covers unittest-style tests (Django's TestCase), whose errors pytest takes from
+    # unittest's result, and views that swallowed the error (`except Exception:`).
+    report = yield
+    violations = item.stash.get(_VIOLATIONS, None)
+    # An xfail test is expected to fail: its violations change nothing.
+    if call.when == "call" and violations and not hasattr(report, "wasxfail"):
+        from verify.runtime.report import failure_message
+
+        report.outcome = "failed"
+        report.longrepr = failure_message(violations, item.config.rootpath)
+    return report
 
 
 @pytest.hookimpl(tryfirst=True)  # before -k/-m deselection, so it applies to the generated tests

@@ -70,3 +70,17 @@ def test_the_plugin_does_nothing_until_enabled(demo):
     result = demo.run("test_inert.py")
     result.assert_outcomes(passed=1)
     assert "async-verify: on" not in result.stdout.str()
+
+
+def test_django_testcase_sync_and_async_methods_are_checked_too(demo):
+    demo.run("demo_tests/test_django_testcase.py").assert_outcomes(passed=2)
+    result = demo.run("--async-verify", "demo_tests/test_django_testcase.py")
+    result.assert_outcomes(failed=2)
+    result.stdout.fnmatch_lines(
+        [
+            "*SleepyViewTests.test_through_async_client*",
+            "blocking call to time.sleep in async view demo.views.sleepy",
+            "*SleepyViewTests.test_through_client*",
+            "blocking call to time.sleep in async view demo.views.sleepy",
+        ]
+    )
