@@ -62,6 +62,8 @@ DROPPED = {
 
 EQUIVALENT = {
     "as written": CORRECT,
+    "email sent in a thread": CORRECT.replace('await sync_to_async(send_mail)("Order cancelled", "...", None, [user.email])',
+                                              'await asyncio.to_thread(send_mail, "Order cancelled", "...", None, [user.email])'),
     "email sent by a task": CORRECT.replace('await sync_to_async(send_mail)("Order cancelled", "...", None, [user.email])',
                                             "await send_cancellation.aenqueue(order.pk, user.email)"),
     "writes moved into a sync helper": CORRECT.replace(

@@ -108,6 +108,8 @@ def _callee_qualname(node: ast.AST, owner: ast.ClassDef | None) -> str | None:
     target = node.func
     if isinstance(target, ast.Call) and target.args:  # sync_to_async(helper)(...)
         target = target.args[0]
+    elif isinstance(target, ast.Attribute) and target.attr == "to_thread" and node.args:  # asyncio.to_thread(helper, ...)
+        target = node.args[0]
     if isinstance(target, ast.Name):
         return target.id
     if owner is not None and isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id in ("self", "cls"):

@@ -50,10 +50,15 @@ def call_name(call: ast.Call) -> str:
 
 
 def wrapped_callable(call: ast.Call) -> ast.expr | None:
-    """``f`` in ``sync_to_async(f)(...)``, else None."""
+    """``f`` in ``sync_to_async(f)(...)``, ``asyncio.to_thread(f, ...)`` and
+    ``loop.run_in_executor(None, f, ...)``, else None."""
     inner = call.func
     if isinstance(inner, ast.Call) and inner.args and _name(inner.func) in _WRAPPERS:
         return inner.args[0]
+    if _name(inner) == "to_thread" and call.args:
+        return call.args[0]
+    if _name(inner) == "run_in_executor" and len(call.args) > 1:
+        return call.args[1]
     return None
 
 

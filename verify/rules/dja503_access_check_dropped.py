@@ -59,7 +59,7 @@ def _describe(check: AccessCheck, pair: FunctionPair) -> str:
     if check.is_query:
         return f"the ownership filter in `{pair.old.source(check.node)}`"
     assert isinstance(check.node, ast.If)
-    return f"the access check `if {pair.old.source(check.node.test)}:`"
+    return f"the access check `if {pair.old.source(check.node.test, 80)}:`"
 
 
 def _kept(signature: Signature, present: set[Signature]) -> bool:
