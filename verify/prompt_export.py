@@ -51,6 +51,20 @@ def exported_files(cheatsheet: Cheatsheet, context: dict) -> list[ExportedFile]:
     return files
 
 
+def orphaned_files(directory: Path, exported: list[ExportedFile]) -> list[Path]:
+    """Files an earlier export wrote (they hold the kit's block) for prompts no longer in the cheatsheet.
+
+    They are reported, never deleted: the user may have added to them.
+    """
+    current = {directory / file.relative for file in exported}
+    candidates = [*directory.glob("prompts/*.prompt.md"), *directory.glob("skills/*/SKILL.md")]
+    marker = CommentStyle.HTML.begin
+    return sorted(
+        path for path in candidates
+        if path not in current and any(line.strip() == marker for line in path.read_text(encoding="utf-8", errors="replace").splitlines())
+    )  # fmt: skip
+
+
 def front_matter_lines(front: dict[str, object]) -> list[str]:
     import yaml
 

@@ -63,7 +63,7 @@ def test_export_is_idempotent_and_check_passes_after_it(tmp_path, capsys):
 def test_check_fails_on_missing_or_stale_files_and_writes_nothing(tmp_path, capsys):
     assert export(tmp_path, "--check") == 1
     assert not tmp_path.joinpath("prompts").exists()
-    assert "20 of 20 files out of date" in capsys.readouterr().out
+    assert "20 files out of date" in capsys.readouterr().out
     export(tmp_path)
     capsys.readouterr()
     assert main(["prompts", "export", "--dir", str(tmp_path), "--django-version", "4.2", "--http-client", "httpx2", "--check"]) == 1
@@ -106,3 +106,21 @@ def test_a_hand_written_file_with_the_same_name_is_appended_to_not_replaced(tmp_
     front, body = front_matter(mine)
     assert front["license"] == "MIT" and front["disable-model-invocation"] is True
     assert body.startswith("Our own instructions.\n\n<!-- django-async-kit:begin -->\n")
+
+
+def test_files_of_prompts_no_longer_in_the_cheatsheet_are_reported_not_deleted(tmp_path, user_cheatsheet, capsys):
+    from tests.prompts.conftest import VALID_PROMPT
+
+    directory = tmp_path / ".github"
+    cheatsheet = user_cheatsheet("version: 1\nprompts:\n" + VALID_PROMPT)
+    assert export(directory, "--cheatsheet", str(cheatsheet)) == 0
+    orphan = directory / "skills" / "my-prompt" / "SKILL.md"
+    assert orphan.is_file()
+    capsys.readouterr()
+
+    assert export(directory, "--check") == 1  # the same export without the team cheatsheet
+    out = capsys.readouterr().out
+    assert f"not in the cheatsheet any more: {orphan}" in out
+    assert "2 files out of date" in out
+    assert export(directory) == 0
+    assert orphan.is_file()

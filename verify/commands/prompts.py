@@ -161,20 +161,24 @@ def _findings(view, display: str, version) -> list:
 
 def _export(args, cheatsheet) -> int:
     from verify.cli import UsageError
-    from verify.prompt_export import exported_files, plan_export
+    from verify.prompt_export import exported_files, orphaned_files, plan_export
     from verify.safe_write import SafeWriteError, apply_writes
 
     context = _project_context(args)
+    files = exported_files(cheatsheet, context)
     try:
-        plans = [plan_export(exported, args.dir) for exported in exported_files(cheatsheet, context)]
+        plans = [plan_export(exported, args.dir) for exported in files]
     except SafeWriteError as error:
         raise UsageError(str(error)) from None
     changed = [plan for plan in plans if plan.changed]
+    orphans = orphaned_files(args.dir, files)
+    for orphan in orphans:
+        print(f"not in the cheatsheet any more: {_display(orphan)} (the kit leaves it alone; delete it if unused)")
     if args.check:
         for plan in changed:
             print(f"out of date: {_display(plan.path)}")
-        if changed:
-            print(f"{len(changed)} of {len(plans)} files out of date; run: django-async-kit prompts export --dir {args.dir}")
+        if changed or orphans:
+            print(f"{len(changed) + len(orphans)} files out of date; run: django-async-kit prompts export --dir {args.dir}")
             return 1
         print(f"{len(plans)} files up to date")
         return 0
