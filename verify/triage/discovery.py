@@ -8,6 +8,7 @@ files are parsed with :mod:`ast`, so triage works on code whose dependencies are
 from __future__ import annotations
 
 import ast
+import os
 import textwrap
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -162,10 +163,10 @@ def python_files(path: Path) -> Iterator[Path]:
     if path.is_file():
         yield path
         return
-    for file in sorted(path.rglob("*.py")):
-        relative = file.relative_to(path).parts[:-1]
-        if not any(part in SKIPPED_DIRS or part.startswith(".") for part in relative):
-            yield file
+    for directory, subdirectories, names in os.walk(path):
+        # Pruned in place, so virtualenvs and node_modules are never walked.
+        subdirectories[:] = sorted(d for d in subdirectories if d not in SKIPPED_DIRS and not d.startswith("."))
+        yield from (Path(directory, name) for name in sorted(names) if name.endswith(".py"))
 
 
 def is_views_module(file: Path) -> bool:
@@ -275,7 +276,11 @@ def _resolve_target(target: ast.expr, urls: Module) -> tuple[str, str] | None:
 
 def find_views(paths: list[Path], project: Project) -> list[View]:
     """Every view under ``paths``: in views modules, in modules urls.py routes to, and in files named in ``paths``."""
-    files = [f for p in paths for f in python_files(p)]
+    named_files = {p.resolve() for p in paths if p.is_file()}  # a file named on the command line is scanned whatever its name
+    files = [
+        f for p in paths for f in python_files(p)
+        if f.name == "urls.py" or is_views_module(f) or f.resolve() in named_files
+    ]  # fmt: skip
     modules = [m for m in map(project.module_for_file, files) if m]
     routed: dict[str, dict[str, str | None]] = {}  # module -> name -> admin reason
     for urls in (m for m in modules if m.file.name == "urls.py"):
@@ -286,7 +291,6 @@ def find_views(paths: list[Path], project: Project) -> list[View]:
             if target and target not in modules and any(_within(target.file, p) for p in paths):
                 modules.append(target)
 
-    named_files = {p.resolve() for p in paths if p.is_file()}  # a file named on the command line is scanned whatever its name
     views: list[View] = []
     for module in modules:
         names = routed.get(module.name, {})
