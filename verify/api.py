@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import fnmatch
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,9 +18,12 @@ from verify.discovery import collect
 from verify.django_api import Version
 from verify.engine import check_tree
 from verify.finding import Finding
-from verify.models_index import ModelIndex, build_index, index_for
+from verify.models_index import ModelIndex, build_index, forget_files, index_for
 from verify.project import find_root, target_version
 from verify.registry import Rule, get_rule, select_rules
+from verify.cache import DEFAULT_DIR as DEFAULT_CACHE_DIR
+from verify.runner import Job, RunSettings
+from verify.runner import run as run_jobs
 from verify.summaries import Project
 
 
@@ -47,8 +51,15 @@ def _syntax_finding(path: str, error: SyntaxError) -> Finding:
                    "fix the syntax: nothing else in this file was checked")
 
 
+def needs_analysis(source: str) -> bool:
+    """Only async code can have findings: a file without ``async def`` is not even parsed."""
+    return "async def" in source
+
+
 def check_file_source(path: str, source: str, rules: list[Rule], version: Version, models: ModelIndex,
                       options: dict | None = None, project: Project | None = None) -> list[Finding]:
+    if not needs_analysis(source):
+        return []
     try:
         tree = ast.parse(source, filename=path)
     except SyntaxError as error:
@@ -93,7 +104,7 @@ def read_source(path: Path) -> str:
 
 def _ignored_for(path: Path, per_file: dict[str, list[str]], root: Path) -> list[str]:
     try:
-        relative = path.resolve().relative_to(root).as_posix()
+        relative = Path(os.path.relpath(os.path.abspath(path), root)).as_posix()
     except ValueError:
         relative = path.as_posix()
     codes: list[str] = []
@@ -104,12 +115,18 @@ def _ignored_for(path: Path, per_file: dict[str, list[str]], root: Path) -> list
 
 
 def check_paths(paths: list[str] | None = None, *, select: list[str] | None = None, ignore: list[str] | None = None,
-                target: str | None = None, config_path: Path | None = None, use_config: bool = True) -> Report:
+                target: str | None = None, config_path: Path | None = None, use_config: bool = True,
+                cache: bool = True, cache_dir: Path | None = None, jobs: int = 0) -> Report:
     """Check files and folders as ``django-async-kit verify`` does.
+
+    Results are cached in ``cache_dir`` (default: ``cache-dir`` from the configuration, else
+    ``.django-async-kit-cache`` next to the configuration or project root); ``jobs`` is the number
+    of worker processes (0: automatic, 1: serial).
 
     Raises ``config.ConfigError`` for bad configuration and ``discovery.PathError`` for a missing path.
     """
     paths = paths or ["."]
+    forget_files()
     first = Path(paths[0])
     pyproject = config_path or (config_module.find_pyproject(first if first.exists() else Path.cwd()) if use_config else None)
     cfg = config_module.load(pyproject)
@@ -120,9 +137,8 @@ def check_paths(paths: list[str] | None = None, *, select: list[str] | None = No
     files = collect(paths, cfg.exclude, config_root)
     base_select = select if select is not None else cfg.select
     base_ignore = (ignore or []) + cfg.ignore
-    models = index_for(root)
-    project = Project(root, version, models, select_rules([], [], version))
-    rules_cache: dict[tuple[str, ...], list[Rule]] = {}
+    codes_cache: dict[tuple[str, ...], tuple[str, ...]] = {}
+    jobs_to_run: list[Job] = []
     for path in files:
         try:
             text = read_source(path)
@@ -130,17 +146,24 @@ def check_paths(paths: list[str] | None = None, *, select: list[str] | None = No
             report.errors.append(str(error))
             continue
         report.files += 1
+        if not needs_analysis(text):
+            continue
         extra_ignore = tuple(_ignored_for(path, cfg.per_file_ignores, config_root))
-        if extra_ignore not in rules_cache:
-            rules_cache[extra_ignore] = select_rules(base_select, base_ignore + list(extra_ignore), version)
-        display = _display(path)
-        report.findings.extend(check_file_source(display, text, rules_cache[extra_ignore], version, models, {"extra": cfg.extra}, project))
+        if extra_ignore not in codes_cache:
+            codes_cache[extra_ignore] = tuple(r.code for r in select_rules(base_select, base_ignore + list(extra_ignore), version))
+        jobs_to_run.append(Job(_display(path), text, codes_cache[extra_ignore]))
+    if cache:
+        configured = cfg.extra.get("cache-dir")
+        cache_dir = cache_dir or (config_root / configured if configured else config_root / DEFAULT_CACHE_DIR)
+    settings = RunSettings(root, version, cfg.extra, cache_dir if cache else None, jobs)
+    report.findings.extend(run_jobs(jobs_to_run, settings))
     report.findings.sort()
     return report
 
 
 def _display(path: Path) -> str:
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
+    """The path as the user gave it (relative to the working directory when below it)."""
+    if not path.is_absolute():
+        return Path(os.path.normpath(path)).as_posix()
+    relative = os.path.relpath(path)
+    return path.as_posix() if relative.startswith("..") else Path(relative).as_posix()

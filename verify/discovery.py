@@ -19,27 +19,26 @@ class PathError(Exception):
 def _excluded(path: Path, patterns: list[str], root: Path) -> bool:
     if not patterns:
         return False
-    try:
-        relative = path.resolve().relative_to(root).as_posix()
-    except ValueError:
+    relative = os.path.relpath(os.path.abspath(path), root)
+    if relative.startswith(".."):
         relative = path.as_posix()
     return any(fnmatch.fnmatch(relative, p) or fnmatch.fnmatch(path.name, p) or fnmatch.fnmatch(relative, p.rstrip("/") + "/*") for p in patterns)
 
 
-def _git_ignored(folder: Path, files: list[Path]) -> set[Path]:
+def _git_ignored(folder: Path, files: list[Path]) -> set[str]:
     """Files git ignores (empty set when git or a repository is not available)."""
     if not files:
         return set()
     try:
         result = subprocess.run(
             ["git", "-C", str(folder), "check-ignore", "--stdin", "-z"],
-            input="\0".join(str(f.resolve()) for f in files), capture_output=True, text=True, timeout=10,
+            input="\0".join(os.path.abspath(f) for f in files), capture_output=True, text=True, timeout=10,
         )
     except (OSError, subprocess.SubprocessError):
         return set()
     if result.returncode not in (0, 1):
         return set()
-    return {Path(p) for p in result.stdout.split("\0") if p}
+    return {p for p in result.stdout.split("\0") if p}
 
 
 def _walk(folder: Path) -> list[Path]:
@@ -64,11 +63,11 @@ def collect(paths: list[str], exclude: list[str], root: Path) -> list[Path]:
             continue
         files = [f for f in _walk(path) if not _excluded(f, exclude, root)]
         ignored = _git_ignored(path, files)
-        out.extend(f for f in files if f.resolve() not in ignored)
-    seen: set[Path] = set()
+        out.extend(f for f in files if os.path.abspath(f) not in ignored)
+    seen: set[str] = set()
     unique = []
     for path in out:
-        key = path.resolve()
+        key = os.path.abspath(path)
         if key not in seen:
             seen.add(key)
             unique.append(path)

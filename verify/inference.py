@@ -13,10 +13,21 @@ from verify import blocking
 from verify import django_api as api
 from verify import types as ty
 from verify.context import FileContext
-from verify.models_index import USER_MODEL
+from verify.models_index import USER_MODEL, Relation
 from verify.types import T
 
 _LIST_BUILDERS = {"list", "tuple", "sorted", "set"}
+# Fallbacks for models the index does not know: names that are foreign keys in practice.
+_COMMON_FOREIGN_KEYS = frozenset({
+    "user", "author", "owner", "customer", "category", "product", "order", "profile", "created_by",
+    "updated_by", "parent", "company", "account", "organization", "shop", "store", "post", "article",
+    "project", "team", "client", "vendor", "seller", "buyer", "shipping_address", "billing_address",
+    "invoice", "payment", "cart", "event", "course", "student", "teacher", "employee", "tenant",
+})
+_FOREIGN_KEY_TARGETS = {"author": USER_MODEL, "owner": USER_MODEL, "user": USER_MODEL, "created_by": USER_MODEL,
+                        "updated_by": USER_MODEL, "customer": USER_MODEL, "buyer": USER_MODEL, "seller": USER_MODEL,
+                        "shipping_address": "Address", "billing_address": "Address"}
+_USER_REVERSE_ONE_TO_ONE = frozenset({"profile", "userprofile", "customer_profile", "account_profile"})
 _REQUEST_ANNOTATIONS = {"HttpRequest", "ASGIRequest", "WSGIRequest", "Request"}
 _SYNC_TO_ASYNC = {"asgiref.sync.sync_to_async", "channels.db.database_sync_to_async", "sync_to_async", "database_sync_to_async"}
 _COROUTINE_FACTORIES = {"asyncio.sleep", "asyncio.to_thread", "asyncio.wait_for", "asyncio.wait"}
@@ -109,7 +120,7 @@ class Typer:
                 return T(ty.MANAGER, base.model, origin=f"{base.model or 'Model'}.{attr}")
             return None
         if base.kind == ty.INSTANCE:
-            relation = self.file.models.relation(base.model, attr)
+            relation = self.relation(base.model, attr)
             if relation is None:
                 return None
             if relation.kind in ("fk", "o2o", "reverse_o2o"):
@@ -120,6 +131,23 @@ class Typer:
                 return T(ty.INSTANCE, USER_MODEL, origin="request.user", extra={"request_user": True})
             if attr == "session":
                 return T(ty.SESSION, origin="request.session")
+        return None
+
+    def relation(self, model: str | None, attr: str) -> Relation | None:
+        """The relation ``attr`` of ``model``. For a model the project index does not know (a
+        views file checked without its models), only names that are relations by strong
+        evidence: ``select_related``/``prefetch_related`` names in the file, or the usual
+        foreign-key names."""
+        known = self.file.models.relation(model, attr)
+        if known is not None:
+            return known
+        info = self.file.models.get(model)
+        if info is not None and (model != USER_MODEL or self.file.models.has_project_models):
+            return None
+        if model == USER_MODEL:
+            return Relation(attr, "reverse_o2o", attr.capitalize()) if attr in _USER_REVERSE_ONE_TO_ONE else None
+        if attr in _COMMON_FOREIGN_KEYS or attr in self.file.related_names:
+            return Relation(attr, "fk", attr.capitalize() if attr not in _FOREIGN_KEY_TARGETS else _FOREIGN_KEY_TARGETS[attr])
         return None
 
     # -- calls -------------------------------------------------------------------------------

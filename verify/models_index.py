@@ -194,7 +194,13 @@ def _add_reverse(index: ModelIndex, target: str, source: str, kind: str, related
     reverse.relations.setdefault(name, Relation(name, reverse_kind, source))
 
 
+_FILES: dict[Path, list[Path]] = {}
+
+
 def model_files(root: Path) -> list[Path]:
+    """The project's model modules (``models.py`` and ``models/*.py``), found once per run."""
+    if root in _FILES:
+        return _FILES[root]
     found = []
     for folder, dirs, files in os.walk(root):
         dirs[:] = [d for d in dirs if d not in _SKIP_DIRS and not d.startswith(".") and not (Path(folder, d, "pyvenv.cfg")).exists()]
@@ -202,7 +208,8 @@ def model_files(root: Path) -> list[Path]:
             found.extend(Path(folder, name) for name in files if name.endswith(".py"))
         elif "models.py" in files:
             found.append(Path(folder, "models.py"))
-    return sorted(found)
+    _FILES[root] = sorted(found)
+    return _FILES[root]
 
 
 def build_index(sources: list[str]) -> ModelIndex:
@@ -235,16 +242,26 @@ def build_index(sources: list[str]) -> ModelIndex:
     return index
 
 
-_CACHE: dict[Path, ModelIndex] = {}
+_CACHE: dict[tuple, ModelIndex] = {}
+
+
+def forget_files() -> None:
+    """Start a new run: model files may have been added or removed since the last one."""
+    _FILES.clear()
 
 
 def index_for(root: Path) -> ModelIndex:
-    if root not in _CACHE:
+    """The index of the project's models, rebuilt when a model file changes (long-lived
+    processes such as test suites run the verifier many times)."""
+    files = model_files(root)
+    key = (root, *((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files if p.exists()))
+    if key not in _CACHE:
         sources = []
-        for path in model_files(root):
+        for path in files:
             try:
                 sources.append(path.read_text(encoding="utf-8"))
             except (OSError, UnicodeDecodeError):
                 continue
-        _CACHE[root] = build_index(sources)
-    return _CACHE[root]
+        _CACHE.clear()
+        _CACHE[key] = build_index(sources)
+    return _CACHE[key]

@@ -43,6 +43,7 @@ class Summary:
     effects: list[Effect] = field(default_factory=list)
     returns_queryset: ty.T | None = None
     is_coroutine: bool = False
+    deps: set[str] = field(default_factory=set)  # files whose content decided this summary
 
 
 @dataclass
@@ -74,6 +75,8 @@ class Project:
         self._modules: dict[str, Module | None] = {}
         self._summaries: dict[tuple[str, str], Summary] = {}
         self._in_progress: set[tuple[str, str]] = set()
+        # Files read while checking the current file: its cache entry is valid while they are unchanged.
+        self.touched: set[str] = set()
 
     # -- modules ---------------------------------------------------------------------------
     def _index_paths(self) -> dict[str, Path]:
@@ -95,7 +98,10 @@ class Project:
 
     def module(self, dotted: str) -> Module | None:
         if dotted in self._modules:
-            return self._modules[dotted]
+            module = self._modules[dotted]
+            if module is not None:
+                self.touched.add(module.path)
+            return module
         self._modules[dotted] = None
         path = self._index_paths().get(dotted)
         if path is None:
@@ -105,6 +111,7 @@ class Project:
             tree = ast.parse(source)
         except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
             return None
+        self.touched.add(str(path))
         return self.add_module(dotted, str(path), FileContext.build(str(path), source, tree, self.version, self.models))
 
     def add_module(self, dotted: str, path: str, file: FileContext) -> Module:
@@ -166,6 +173,7 @@ class Project:
     def summary(self, module: Module, qualname: str, node=None) -> Summary | None:
         key = (module.name, qualname)
         if key in self._summaries:
+            self.touched |= self._summaries[key].deps
             return self._summaries[key]
         if key in self._in_progress:
             return None  # recursion: the chain ends here
@@ -173,16 +181,19 @@ class Project:
         if node is None:
             return None
         if isinstance(node, ast.AsyncFunctionDef) or _decorator_names(node) & {"sync_to_async", "database_sync_to_async"}:
-            summary = Summary(is_coroutine=True)
+            summary = Summary(is_coroutine=True, deps={module.path})
             self._summaries[key] = summary
             return summary
         if _decorator_names(node) - _SAFE_DECORATORS:
             return None  # an unknown decorator may change what calling it does
         self._in_progress.add(key)
+        outer, self.touched = self.touched, {module.path}
         try:
             summary = self._summarize(module, qualname, node)
         finally:
             self._in_progress.discard(key)
+            summary_deps, self.touched = self.touched, outer | self.touched
+        summary.deps = summary_deps
         self._summaries[key] = summary
         return summary
 

@@ -4,7 +4,7 @@ import json
 import os
 import subprocess
 import sys
-import time
+import resource
 from pathlib import Path
 
 import pytest
@@ -191,11 +191,13 @@ def test_version_starts_fast_without_heavy_imports():
     probe = "import sys, runpy; sys.argv=['verify','--version']\ntry:\n    runpy.run_module('verify', run_name='__main__')\nexcept SystemExit: pass\nprint(sorted(m for m in ('jinja2','yaml','django') if m in sys.modules))"
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
     assert result.stdout.strip().endswith("[]"), result.stdout
-    best = min(_timed([sys.executable, "-m", "verify", "--version"]) for _ in range(5))
-    assert best < 0.150, f"python -m verify --version took {best:.3f} s"
+    # CPU time of the child, not wall time: the suite may share the machine with other work.
+    best = min(_cpu_seconds([sys.executable, "-m", "verify", "--version"]) for _ in range(5))
+    assert best < 0.150, f"python -m verify --version took {best:.3f} s of CPU"
 
 
-def _timed(command):
-    start = time.perf_counter()
+def _cpu_seconds(command) -> float:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     subprocess.run(command, capture_output=True, check=True)
-    return time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)

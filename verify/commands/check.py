@@ -27,6 +27,9 @@ def add_arguments(parser, name: str) -> None:
     parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
     parser.add_argument("--quiet", "-q", action="store_true", help="one line per finding, no summary")
     parser.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
+    parser.add_argument("--no-cache", action="store_true", help="neither read nor write the result cache")
+    parser.add_argument("--cache-dir", metavar="DIR", help="where to keep the cache (default: .django-async-kit-cache)")
+    parser.add_argument("--jobs", "-j", type=int, default=0, metavar="N", help="worker processes (default: automatic; 1: serial)")
     # Conversion regressions (DJA5xx): compare converted views with their sync versions (verify.compare).
     parser.add_argument("--changed", action="store_true",
                         help="check the Python files changed against --base (staged, unstaged, untracked) and compare converted views")
@@ -58,6 +61,7 @@ def run(args) -> int:
             report = api.check_paths(
                 args.paths, select=args.select, ignore=args.ignore, target=args.target_version,
                 config_path=Path(args.config) if args.config else None, use_config=not args.no_config,
+                cache=not args.no_cache, cache_dir=Path(args.cache_dir) if args.cache_dir else None, jobs=args.jobs,
             )
     except (ConfigError, PathError) as error:
         raise UsageError(str(error)) from None

@@ -1,0 +1,105 @@
+"""The result cache and parallel workers change how fast results come, never which results."""
+
+import json
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from verify.api import check_paths
+
+VIEW = '''
+from django.http import JsonResponse
+from shop.helpers import total
+from shop.models import Order
+
+
+async def view_{n}(request, pk):
+    order = await Order.objects.aget(id=pk)
+    count = Order.objects.filter(user_id=order.user_id).count()
+    return JsonResponse({{"email": order.user.email, "total": total(order), "count": count}})
+'''
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    (tmp_path / "manage.py").write_text("")
+    shop = tmp_path / "shop"
+    shop.mkdir()
+    (shop / "__init__.py").write_text("")
+    (shop / "models.py").write_text(textwrap.dedent("""
+        from django.conf import settings
+        from django.db import models
+
+        class Order(models.Model):
+            user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    """))
+    (shop / "helpers.py").write_text("def total(order):\n    return 0\n")
+    for n in range(15):  # enough files for the parallel path
+        (shop / f"views_{n}.py").write_text(VIEW.format(n=n))
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def _run(**options):
+    return [f.as_dict() for f in check_paths(["shop"], select=["DJA1", "DJA2", "DJA3"], **options).findings]
+
+
+def test_results_are_identical_with_and_without_cache_and_workers(project):
+    serial = _run(cache=False, jobs=1)
+    assert len(serial) == 30  # a sync count and a lazy relation in each of the 15 views
+    assert _run(cache=False, jobs=2) == serial
+    assert _run(jobs=2) == serial  # cold cache
+    assert (project / ".django-async-kit-cache").is_dir()
+    assert _run(jobs=1) == serial  # warm cache
+    assert _run(jobs=2) == serial
+
+
+def test_a_changed_helper_invalidates_its_callers(project):
+    before = _run()
+    (project / "shop" / "helpers.py").write_text(textwrap.dedent("""
+        from shop.models import Order
+
+        def total(order):
+            return Order.objects.count()
+    """))
+    after = _run()
+    assert len(after) == len(before) + 15
+    assert _run(cache=False) == after
+
+
+def test_a_changed_model_invalidates_every_entry(project):
+    _run()
+    models = project / "shop" / "models.py"
+    models.write_text(models.read_text().replace("models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)", "models.IntegerField()"))
+    assert len(_run()) == 15  # order.user is no longer a relation
+    assert _run() == _run(cache=False)
+
+
+def test_corrupt_entries_are_misses_and_no_cache_writes_nothing(project, tmp_path_factory):
+    expected = _run(cache=False)
+    assert not (project / ".django-async-kit-cache").exists()
+    _run()
+    for entry in (project / ".django-async-kit-cache").rglob("*"):
+        if entry.is_file() and entry.name != ".gitignore":
+            entry.write_text("{not json")
+    assert _run() == expected
+    elsewhere = tmp_path_factory.mktemp("cache")
+    assert _run(cache_dir=elsewhere) == expected and any(elsewhere.iterdir())
+
+
+def test_concurrent_runs_share_the_cache_safely(project):
+    command = [sys.executable, "-m", "verify", "shop", "--format", "json", "--select", "DJA1,DJA2,DJA3"]
+    runs = [subprocess.Popen(command, stdout=subprocess.PIPE, text=True) for _ in range(4)]
+    outputs = [json.loads(run.communicate()[0])["findings"] for run in runs]
+    again = json.loads(subprocess.run(command, capture_output=True, text=True).stdout)["findings"]
+    assert all(output == outputs[0] for output in outputs) and again == outputs[0]
+    assert len(again) == 30
+
+
+def test_serial_runs_in_one_process_see_model_changes(project):
+    assert len(_run(cache=False, jobs=1)) == 30
+    models = project / "shop" / "models.py"
+    models.write_text(models.read_text().replace("models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)", "models.IntegerField()"))
+    assert len(_run(cache=False, jobs=1)) == 15

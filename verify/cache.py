@@ -1,0 +1,69 @@
+"""The result cache: one small JSON file per checked file, keyed by everything that decides its
+findings (the file's content, the kit's version, the rules and options, the Django version), and
+valid only while the other files its analysis read (helpers in other modules, model files) are
+unchanged.
+
+Entries are written atomically (temporary file, then ``os.replace``), so concurrent runs never
+read half an entry; an unreadable entry is a miss.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from verify import __version__
+from verify.finding import Finding
+
+DEFAULT_DIR = ".django-async-kit-cache"
+
+
+def digest(data: bytes | str) -> str:
+    if isinstance(data, str):
+        data = data.encode()
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+class Cache:
+    def __init__(self, directory: Path, settings: str):
+        self.directory = directory
+        self.settings = digest(f"{__version__}\0{settings}")
+        self._hashes: dict[str, str | None] = {}
+
+    def key(self, path: str, content_hash: str) -> str:
+        return digest(f"{self.settings}\0{path}\0{content_hash}")
+
+    def file_hash(self, path: str) -> str | None:
+        """Content hash of a dependency, read once per run (None when it is gone)."""
+        if path not in self._hashes:
+            try:
+                self._hashes[path] = digest(Path(path).read_bytes())
+            except OSError:
+                self._hashes[path] = None
+        return self._hashes[path]
+
+    def get(self, key: str) -> list[Finding] | None:
+        try:
+            entry = json.loads((self.directory / key[:2] / key).read_text(encoding="utf-8"))
+            if any(self.file_hash(path) != expected for path, expected in entry["deps"].items()):
+                return None
+            return [Finding.from_dict(item) for item in entry["findings"]]
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def put(self, key: str, findings: list[Finding], deps: set[str]) -> None:
+        entry = {"findings": [f.as_dict() for f in findings], "deps": {path: self.file_hash(path) for path in sorted(deps)}}
+        folder = self.directory / key[:2]
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            if not (self.directory / ".gitignore").exists():
+                (self.directory / ".gitignore").write_text("*\n")
+            handle, temporary = tempfile.mkstemp(dir=folder, prefix=".tmp-")
+            with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                json.dump(entry, stream)
+            os.replace(temporary, folder / key)
+        except OSError:
+            pass  # a read-only checkout still gets its findings, just no cache
