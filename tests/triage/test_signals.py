@@ -79,6 +79,25 @@ def test_calls_that_use_another_calls_result_are_dependent(assess):
     assert "1 round trip instead of 2" in " ".join(views["fan_in"].reasons)
 
 
+def test_a_call_that_needs_a_database_row_still_overlaps_with_other_calls(assess):
+    dashboard = assess(
+        """
+        import requests
+        from .models import Profile
+
+        def dashboard(request):
+            profile = Profile.objects.get(user_id=request.session["uid"])
+            billing = requests.get(f"https://billing.example/{profile.customer_id}").json()
+            analytics = requests.get("https://analytics.example").json()
+            return JsonResponse({"billing": billing, "analytics": analytics})
+        """
+    )["dashboard"]
+    query, billing, analytics = dashboard.signals.sites
+    assert (billing.deps, analytics.deps) == ({query.id}, frozenset())
+    assert dashboard.recommendation == "convert"
+    assert "gathered, they take 1 round trip instead of 2" in dashboard.reasons[0]
+
+
 def test_calls_in_a_loop_or_comprehension_can_overlap(assess):
     views = assess(
         """
