@@ -220,3 +220,10 @@ def test_dropped_access_check_is_reported(repo, sync, converted, message):
 @pytest.mark.parametrize(("sync", "converted"), KEPT.values(), ids=KEPT.keys())
 def test_equivalent_access_check_is_not_reported(repo, sync, converted):
     assert regressions(repo, view("def", sync), view("async def", converted)).findings == []
+
+
+def test_is_authenticated_test_replaced_by_login_required_is_not_reported(repo):
+    sync = view("def", 'if not request.user.is_authenticated:\n    return redirect("login")\nreturn JsonResponse({})')
+    converted = view("async def", "return JsonResponse({})").replace(
+        "async def", "from django.contrib.auth.decorators import login_required\n\n\n@login_required\nasync def")
+    assert regressions(repo, sync, converted).findings == []

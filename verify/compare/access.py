@@ -158,12 +158,13 @@ class NewAccess:
     denials: set[str]  # what its refusing branches answer
     refusals: set[Signature]  # ("refusal", kind, test) of its refusing branches
     queries: set[Signature]  # signatures of user-filtered queries (a 404 for other users' objects)
+    decorators: set[Signature]  # checks its decorators make (they refuse in their own way)
 
 
 def new_access(function: Function, decorator_signatures: set[Signature]) -> NewAccess:
     # Helpers often take the user as a parameter: `user` there is the current user.
     users = current_user_names(function) | {"user"}
-    access = NewAccess(set(decorator_signatures), set(), set(), set())
+    access = NewAccess(set(decorator_signatures), set(), set(), set(), set(decorator_signatures))
     for node in function.reachable_nodes():
         access.signatures |= _node_signatures(node, users)
         if isinstance(node, ast.If):

@@ -81,8 +81,9 @@ def check(pair: FunctionPair, reporter: Reporter) -> None:
                             f"{_describe(old, pair)} {where} is missing in the async version (line {pair.new.line})",
                             "keep the check: `user = await request.auser()` gives the user without a sync query")
             continue
-        filtered = any(_kept(signature, new.queries) for signature in old.signatures)
-        if old.denial and not old.is_query and old.denial not in new.denials and not filtered:
+        # A query or a decorator that does the check refuses its own way (404, login redirect).
+        elsewhere = any(_kept(signature, new.queries | new.decorators) for signature in old.signatures)
+        if old.denial and not old.is_query and old.denial not in new.denials and not elsewhere:
             reporter.report(rule, pair.new.file.path, header_node(pair.new.node),
                             f"{_describe(old, pair)} {where} answered {_ANSWERS[old.denial]}; the async version "
                             f"(line {pair.new.line}) tests it but never answers {_ANSWERS[old.denial]}",
