@@ -142,11 +142,13 @@ def old_checks(function: Function) -> list[AccessCheck]:
                 found = {("refusal", refused, normalized(node.test, users))}
             if found:
                 checks.append(AccessCheck(frozenset(found), node, refused))
+    seen = set()  # `request.user.orders.filter(...).get(...)` is one check, not one per call of the chain
     for node in function.nodes():
         if isinstance(node, ast.Call) and id(node) not in conditions:
-            found = _call_signatures(node, users)
-            if found:
-                checks.append(AccessCheck(frozenset(found), node, "not-found", is_query=True))
+            found = frozenset(_call_signatures(node, users))
+            if found and (found, node.lineno) not in seen:
+                seen.add((found, node.lineno))
+                checks.append(AccessCheck(found, node, "not-found", is_query=True))
     return checks
 
 
