@@ -365,6 +365,7 @@ def test_class_based_view_handlers_and_self_helpers(assess):
     assert kinds(get) == ["http", "http"]
     assert (get.recommendation, get.prompt) == ("convert", "convert-class-based-view")
     assert "class-based-view" in get.signal_names
+    assert "handlers get, post of one class must all be sync or all async: convert them together" in get.reasons
     assert any("generic class-based view" in reason for reason in views["ProductList"].reasons)
 
 

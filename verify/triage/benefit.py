@@ -203,6 +203,10 @@ def assess(view: View, signals: Signals, findings: list | None = None) -> Assess
         )
     if view.is_generic_class:
         reasons.append("generic class-based view: Django's generic views have only sync handlers; converting means writing async get()/post()")
+    elif len(view.sibling_handlers) > 1:
+        reasons.append(
+            f"handlers {', '.join(view.sibling_handlers)} of one class must all be sync or all async: convert them together"
+        )
     if not signals.sites and not blockers:
         reasons.append("no queries, external I/O or other triage signal found: nothing for async to overlap")
 

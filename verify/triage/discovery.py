@@ -110,6 +110,13 @@ class View:
         return isinstance(self.node, ast.ClassDef)
 
     @property
+    def sibling_handlers(self) -> list[str]:
+        """The HTTP handlers of this view's class (``get``, ``post``...), this one included."""
+        if self.class_node is None or self.is_generic_class:
+            return []
+        return [handler.name for handler in handlers(self.class_node)]
+
+    @property
     def source(self) -> str:
         """The view's code as written, decorators included, dedented."""
         first = min([self.node.lineno, *(d.lineno for d in self.node.decorator_list)])
@@ -191,6 +198,14 @@ def _takes_request(func: ast.FunctionDef | ast.AsyncFunctionDef, *, method: bool
     return bool(params) and params[0].arg in {"request", "req"}
 
 
+def handlers(cls: ast.ClassDef) -> list[ast.FunctionDef | ast.AsyncFunctionDef]:
+    """The HTTP method handlers (``get``, ``post``...) a class defines itself."""
+    return [
+        item for item in cls.body
+        if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item.name in HTTP_METHODS
+    ]  # fmt: skip
+
+
 def _is_view_class(cls: ast.ClassDef) -> bool:
     return any(_name_of(base).endswith("View") for base in cls.bases)
 
@@ -203,13 +218,9 @@ def views_in_module(module: Module, routed: set[str] = frozenset()) -> list[View
             if _takes_request(node, method=False) or (node.name in routed and not node.name.startswith("_")):
                 views.append(View(module, node.name, node))
         elif isinstance(node, ast.ClassDef) and (_is_view_class(node) or node.name in routed):
-            handlers = [
-                item
-                for item in node.body
-                if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item.name in HTTP_METHODS
-            ]
-            views.extend(View(module, f"{node.name}.{h.name}", h, class_node=node) for h in handlers)
-            if not handlers and any(_name_of(base) in GENERIC_VIEWS for base in node.bases):
+            defined = handlers(node)
+            views.extend(View(module, f"{node.name}.{h.name}", h, class_node=node) for h in defined)
+            if not defined and any(_name_of(base) in GENERIC_VIEWS for base in node.bases):
                 views.append(View(module, node.name, node, class_node=node))
     for view in views:
         view.admin_reasons.extend(_admin_reasons_in_code(view))
