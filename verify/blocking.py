@@ -83,6 +83,7 @@ class BlockingClass:
     safe: frozenset[str] = frozenset()
     returns: dict[str, str] = field(default_factory=dict)  # method or attribute -> class key of the result
     uppercase_returns: str | None = None  # boto3 resources: ``s3.Bucket("x")`` builds a sub-resource
+    attributes: str | None = None  # class key of other attributes and items: ``client.chat``, ``mongo["db"]``
 
     def blocks(self, method: str) -> bool:
         if self.methods is not None:
@@ -233,7 +234,9 @@ _BOTO_SAFE = frozenset("get_paginator get_waiter can_paginate generate_presigned
 _classes("boto3.client boto3.session.Session.client", BlockingClass(
     CLIENT, "makes an AWS API call", _BOTO_FIX, safe=_BOTO_SAFE))
 _classes("boto3.resource boto3.session.Session.resource", BlockingClass(
-    CLIENT, "makes an AWS API call", _BOTO_FIX, safe=_BOTO_SAFE, uppercase_returns="boto3.resource"))
+    CLIENT, "makes an AWS API call", _BOTO_FIX, safe=_BOTO_SAFE, uppercase_returns="boto3.resource",
+    returns={"meta": "boto3.resource.meta"}))
+_classes("boto3.resource.meta", BlockingClass(CLIENT, "", _BOTO_FIX, methods=frozenset(), returns={"client": "boto3.client"}))
 _classes("boto3.Session boto3.session.Session", BlockingClass(
     CLIENT, "", _BOTO_FIX, methods=frozenset(),
     returns={"client": "boto3.client", "resource": "boto3.resource"}))
@@ -259,6 +262,69 @@ _classes("dbapi.cursor", BlockingClass(CLIENT, "talks to the database", _DB_FIX,
 # Stripe's Python SDK: `stripe.<Resource>.<action>()` is a sync HTTP call; `<action>_async` is its twin.
 STRIPE_ACTIONS = frozenset("create retrieve modify delete list search capture confirm cancel refund pay "
                            "finalize_invoice void_invoice send_invoice".split())
+
+_PSYCOPG_POOL = BlockingClass(CLIENT, "waits for a database connection", _DB_FIX,
+                              methods=frozenset({"connection", "getconn", "wait", "open", "check"}),
+                              returns={"connection": "psycopg.connect", "getconn": "psycopg.connect"})
+_classes("psycopg_pool.ConnectionPool", _PSYCOPG_POOL)
+# Service SDKs whose sync clients are reached through attributes: `client.chat.completions.create()`.
+_SDK_FIX = "use the SDK's async client ({client}) and `await` the call, or `await asyncio.to_thread(...)`"
+_AI_METHODS = frozenset("create list retrieve delete update cancel parse stream upload content count_tokens "
+                        "create_and_poll poll submit_tool_outputs".split())
+for _client, _async in (("openai.OpenAI openai.AzureOpenAI openai.Client", "`openai.AsyncOpenAI`"),
+                        ("anthropic.Anthropic anthropic.Client", "`anthropic.AsyncAnthropic`")):
+    _resource = _client.split()[0] + ".resource"
+    _classes(_client, BlockingClass(CLIENT, "calls the API over HTTP", _SDK_FIX.format(client=_async), methods=frozenset(),
+                                    attributes=_resource))
+    _classes(_resource, BlockingClass(CLIENT, "calls the API over HTTP", _SDK_FIX.format(client=_async),
+                                      methods=_AI_METHODS, attributes=_resource))
+_functions("openai.ChatCompletion.create openai.Completion.create openai.Embedding.create openai.Image.create",
+           CLIENT, "calls the API over HTTP", _SDK_FIX.format(client="`openai.AsyncOpenAI`"))
+_MONGO_FIX = _SDK_FIX.format(client="`pymongo.AsyncMongoClient` or Motor")
+_classes("pymongo.MongoClient", BlockingClass(
+    CLIENT, "queries MongoDB", _MONGO_FIX, methods=frozenset({"list_database_names", "server_info", "drop_database"}),
+    attributes="pymongo.database", returns={"get_database": "pymongo.database", "get_default_database": "pymongo.database"}))
+_classes("pymongo.database", BlockingClass(
+    CLIENT, "queries MongoDB", _MONGO_FIX, methods=frozenset({"list_collection_names", "command", "drop_collection", "create_collection"}),
+    attributes="pymongo.collection", returns={"get_collection": "pymongo.collection"}))
+_classes("pymongo.collection", BlockingClass(CLIENT, "queries MongoDB", _MONGO_FIX, methods=frozenset((
+    "find find_one insert_one insert_many update_one update_many replace_one delete_one delete_many count_documents "
+    "estimated_document_count aggregate distinct find_one_and_update find_one_and_delete find_one_and_replace "
+    "bulk_write create_index drop").split())))
+_ES_FIX = _SDK_FIX.format(client="`elasticsearch.AsyncElasticsearch`")
+_classes("elasticsearch.Elasticsearch", BlockingClass(CLIENT, "queries Elasticsearch", _ES_FIX,
+                                                      safe=frozenset({"options"}), attributes="elasticsearch.namespace"))
+_classes("elasticsearch.namespace", BlockingClass(CLIENT, "queries Elasticsearch", _ES_FIX))
+_GCS_FIX = "run it in a thread: `await asyncio.to_thread({name}, ...)`"
+_classes("google.cloud.storage.Client", BlockingClass(
+    CLIENT, "calls Google Cloud Storage", _GCS_FIX,
+    methods=frozenset({"get_bucket", "list_buckets", "list_blobs", "create_bucket", "lookup_bucket"}),
+    returns={"bucket": "google.cloud.storage.Bucket", "get_bucket": "google.cloud.storage.Bucket"}))
+_classes("google.cloud.storage.Bucket", BlockingClass(
+    CLIENT, "calls Google Cloud Storage", _GCS_FIX,
+    methods=frozenset("exists reload delete list_blobs get_blob create patch update copy_blob delete_blob rename_blob".split()),
+    returns={"blob": "google.cloud.storage.Blob", "get_blob": "google.cloud.storage.Blob"}))
+_classes("google.cloud.storage.Blob", BlockingClass(CLIENT, "calls Google Cloud Storage", _GCS_FIX, methods=frozenset((
+    "upload_from_string upload_from_filename upload_from_file download_as_bytes download_as_string download_as_text "
+    "download_to_filename download_to_file exists delete reload patch update rewrite compose make_public").split())))
+_classes("twilio.rest.Client", BlockingClass(CLIENT, "calls the Twilio API", _TO_THREAD, methods=frozenset(),
+                                             attributes="twilio.resource"))
+_classes("twilio.resource", BlockingClass(CLIENT, "calls the Twilio API", _TO_THREAD,
+                                          methods=frozenset("create fetch update delete list stream page".split()),
+                                          attributes="twilio.resource"))
+_classes("sendgrid.SendGridAPIClient", BlockingClass(CLIENT, "calls the SendGrid API", _TO_THREAD, methods=frozenset({"send"})))
+_classes("slack_sdk.WebClient", BlockingClass(CLIENT, "calls the Slack API", _SDK_FIX.format(client="`slack_sdk.web.async_client.AsyncWebClient`")))
+_classes("requests_oauthlib.OAuth2Session requests_oauthlib.OAuth1Session", _SESSION)
+_classes("jwt.PyJWKClient", BlockingClass(HTTP, "fetches signing keys over HTTP", _TO_THREAD, methods=frozenset(
+    "get_signing_key_from_jwt get_signing_keys get_signing_key fetch_data get_jwk_set".split())))
+_functions("google.oauth2.id_token.verify_oauth2_token google.oauth2.id_token.verify_token "
+           "google.oauth2.id_token.fetch_id_token", HTTP, "fetches Google's certificates over HTTP", _TO_THREAD)
+_functions("dns.resolver.resolve dns.resolver.query", NETWORK, "makes a DNS lookup", _DNS_FIX)
+_classes("dns.resolver.Resolver", BlockingClass(NETWORK, "makes a DNS lookup", _DNS_FIX, methods=frozenset({"resolve", "query"})))
+# Password hashing outside Django: deliberately slow CPU work.
+_functions("bcrypt.hashpw bcrypt.checkpw bcrypt.kdf hashlib.pbkdf2_hmac hashlib.scrypt", PASSWORD, "hashes a password",
+           _TO_THREAD)
+_classes("argon2.PasswordHasher", BlockingClass(PASSWORD, "hashes a password", _TO_THREAD, methods=frozenset({"hash", "verify"})))
 
 # -- input (DJA310) ----------------------------------------------------------------------------
 _functions("input builtins.input", INPUT, "reads the server's stdin", _INPUT_FIX)
@@ -294,6 +360,16 @@ def result_class(cls: str, method: str) -> str | None:
     if spec.uppercase_returns and method[:1].isupper():
         return spec.uppercase_returns
     return None
+
+
+def attribute_class(cls: str, name: str | None) -> str | None:
+    """Class key of ``obj.name`` (``obj[...]`` when ``name`` is None) when ``obj`` was built by ``cls``."""
+    spec = CLASSES.get(cls)
+    if spec is None:
+        return None
+    if name is not None and (name in spec.returns or name.startswith("_")):
+        return spec.returns.get(name)
+    return spec.attributes
 
 
 def item_class(cls: str) -> str | None:
@@ -371,14 +447,17 @@ def _facts(ctx) -> _FunctionFacts:
                 cls = _annotation_class(arg.annotation, ctx)
                 if cls:
                     declared[arg.arg] = cls
+        annotated = set()
         for node in ast.walk(function):
             if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+                annotated.add(node.target)
                 cls = _annotation_class(node.annotation, ctx)
                 if cls:
                     declared.setdefault(node.target.id, cls)
-            elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+        for node in ast.walk(function):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
                 local.add(node.id)
-                if not isinstance(ctx.parent(node), ast.AnnAssign):
+                if node not in annotated:
                     rebound.add(node.id)
     facts = _FunctionFacts(frozenset(local), {k: v for k, v in declared.items() if k not in rebound})
     _FACTS[0], _FACTS[1] = function, facts
@@ -424,6 +503,8 @@ def receiver_class(expr: ast.expr, ctx) -> str | None:
     value = ctx.type_of(expr)
     if value is not None:
         return value.cls if value.kind == "object" and value.cls in CLASSES else None
+    if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name) and expr.value.id == "self" and ctx.class_name:
+        return _instance_attribute_class(ctx, expr.attr)
     if isinstance(expr, ast.Subscript):
         return SUBSCRIPT_OBJECTS.get(_qualified(expr.value, ctx) or "")
     if isinstance(expr, (ast.Name, ast.Attribute)):
@@ -445,6 +526,39 @@ def _pragmas(source: str) -> dict[str, str]:
                 found[line_match["pattern"]] = (line_match["hint"] or "").strip() or "use its async alternative"
         _PRAGMAS[0], _PRAGMAS[1] = source, found
     return _PRAGMAS[1]
+
+
+_INSTANCE_ATTRIBUTES: dict = {}  # (file, class name) -> {attribute: class key}
+
+
+def _instance_attribute_class(ctx, attribute: str) -> str | None:
+    """``self.session`` when the class sets it once, from a blocking constructor: a class attribute
+    ``session = requests.Session()`` or ``self.session = requests.Session()`` in a method."""
+    key = (id(ctx.file), ctx.class_name)
+    cached = _INSTANCE_ATTRIBUTES.get(key)
+    if cached is None or cached[0] is not ctx.file:
+        from verify.inference import Typer  # inference imports this module
+
+        values: dict[str, list[ast.expr]] = {}
+        for owner in (n for n in ctx.file.tree.body if isinstance(n, ast.ClassDef) and n.name == ctx.class_name):
+            for node in owner.body:
+                if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+                    values.setdefault(node.targets[0].id, []).append(node.value)
+            for node in ast.walk(owner):
+                if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+                    for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
+                        if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id == "self":
+                            values.setdefault(target.attr, []).append(getattr(node, "value", None))
+        typer = Typer(ctx.file, {})
+        classes = {}
+        for name, assigned in values.items():
+            found = typer.type_of(assigned[0]) if len(assigned) == 1 and isinstance(assigned[0], ast.Call) else None
+            if found is not None and found.kind == "object" and found.cls in CLASSES:
+                classes[name] = found.cls
+        if len(_INSTANCE_ATTRIBUTES) > 64:
+            _INSTANCE_ATTRIBUTES.clear()
+        cached = _INSTANCE_ATTRIBUTES[key] = (ctx.file, classes)
+    return cached[1].get(attribute)
 
 
 def _configured(ctx) -> tuple[dict[str, str], list[str]]:

@@ -99,8 +99,8 @@ class Typer:
 
     def _Attribute(self, node: ast.Attribute) -> T | None:
         base = self.type_of(node.value)
-        if base is not None and base.kind == ty.OBJECT:  # Path(x).parent
-            cls = blocking.result_class(base.cls, node.attr)
+        if base is not None and base.kind == ty.OBJECT:  # Path(x).parent, openai_client.chat
+            cls = blocking.attribute_class(base.cls, node.attr)
             return T(ty.OBJECT, cls=cls, origin=self.file.source_of(node)) if cls else None
         if base is None:
             if isinstance(node.value, ast.Name) and node.value.id == "self" and node.attr == "request":
@@ -299,6 +299,9 @@ class Typer:
         base = self.type_of(node.value)
         if base is None:
             item = blocking.item_class(self.file.qualified(node.value) or "")  # caches["default"]
+            return T(ty.OBJECT, cls=item, origin=self.file.source_of(node)) if item else None
+        if base.kind == ty.OBJECT:  # mongo_client["shop"]["orders"]
+            item = blocking.attribute_class(base.cls, None)
             return T(ty.OBJECT, cls=item, origin=self.file.source_of(node)) if item else None
         if base.kind == ty.QUERYSET:
             if isinstance(node.slice, ast.Slice):

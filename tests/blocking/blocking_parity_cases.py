@@ -204,6 +204,21 @@ CASES: list[Case] = [
     Case("clients", NEITHER, "connection.cursor().execute / fetchall", "import psycopg2",
          "with psycopg2.connect('dsn') as conn:\n        cursor = conn.cursor()\n        cursor.execute('select 1')", "DJA309"),
     Case("clients", NEITHER, "stripe.<Resource>.<action>", "import stripe", "stripe.PaymentIntent.create(amount=100)", "DJA309"),
+    Case("clients", NEITHER, "self.s3 set in the view class", "import boto3\n\n\nclass Upload:\n    s3 = boto3.client('s3')\n\n"
+         "    async def post(self, request):\n        self.s3.put_object(Bucket='b', Key='k')", "pass", "DJA309", "reported in `Upload.post`"),
+    Case("clients", NEITHER, "OpenAI().chat.completions.create", "from openai import OpenAI\n\nai = OpenAI()",
+         "ai.chat.completions.create(model='m', messages=[])", "DJA309"),
+    Case("clients", NEITHER, "Anthropic().messages.create", "import anthropic",
+         "anthropic.Anthropic().messages.create(model='m', messages=[])", "DJA309"),
+    Case("clients", NEITHER, "MongoClient()[db][collection].find_one", "import pymongo\n\nmongo = pymongo.MongoClient()",
+         "mongo['shop']['orders'].find_one({})", "DJA309"),
+    Case("clients", NEITHER, "Elasticsearch().search", "from elasticsearch import Elasticsearch\n\nes = Elasticsearch('http://es')",
+         "es.search(index='products')", "DJA309"),
+    Case("clients", NEITHER, "google.cloud.storage blob.upload_from_string", "from google.cloud import storage",
+         "storage.Client().bucket('b').blob('k').upload_from_string('x')", "DJA309"),
+    Case("passwords", NEITHER, "bcrypt.hashpw", "import bcrypt", "bcrypt.hashpw(b'pw', bcrypt.gensalt())", "DJA308"),
+    Case("passwords", NEITHER, "argon2.PasswordHasher().verify", "from argon2 import PasswordHasher",
+         "PasswordHasher().verify('hash', 'pw')", "DJA308"),
 ]
 
 _FAMILY_TITLES = {

@@ -190,3 +190,13 @@ def test_a_file_pragma_adds_a_blocking_call() -> None:
 
 def test_noqa_silences_one_line() -> None:
     assert codes("import time\n\nasync def view(request):\n    time.sleep(1)  # noqa: DJA302\n") == []
+
+
+def test_a_local_annotated_with_a_sync_client_is_one() -> None:
+    assert codes("""
+        import httpx2
+
+        async def view(request, make_client):
+            client: httpx2.Client = make_client()
+            client.get("https://example.com")
+    """) == ["DJA301"]

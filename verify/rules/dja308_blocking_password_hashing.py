@@ -1,6 +1,7 @@
 """## What it does
 Checks for password hashing in async code: `check_password()`, `make_password()`,
-`user.set_password()` and `user.check_password()`.
+`user.set_password()` and `user.check_password()`, and outside Django `bcrypt`, `argon2`'s
+`PasswordHasher`, `hashlib.pbkdf2_hmac` and `hashlib.scrypt`.
 
 ## Why is this bad?
 Hashing is deliberately slow CPU work (hundreds of milliseconds with the default PBKDF2 settings)
