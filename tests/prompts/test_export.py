@@ -124,3 +124,12 @@ def test_files_of_prompts_no_longer_in_the_cheatsheet_are_reported_not_deleted(t
     assert "2 files out of date" in out
     assert export(directory) == 0
     assert orphan.is_file()
+
+
+def test_a_file_with_broken_markers_stops_the_export_before_anything_is_written(tmp_path, capsys):
+    broken = tmp_path / "prompts" / "convert-simple-view.prompt.md"
+    broken.parent.mkdir()
+    broken.write_text("<!-- django-async-kit:begin -->\nmine\n<!-- django-async-kit:begin -->\n")
+    assert export(tmp_path) == 2
+    assert "2 begin and 0 end markers" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.rglob("*.md")) == ["convert-simple-view.prompt.md"]
