@@ -25,6 +25,7 @@ CPU-heavy work) scores 0. ``convert`` from 50, ``maybe`` from 15, ``skip`` below
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from verify.triage.discovery import View
 from verify.triage.signals import EXTERNAL_KINDS, Signals, Site, waves
@@ -79,7 +80,8 @@ class Assessment:
             names.add("already-async")
         return sorted(names)
 
-    def as_dict(self, base=None) -> dict:
+    def as_dict(self, base: Path | None = None) -> dict:
+        """The JSON object of one view; ``file`` relative to ``base`` when it is under it."""
         file = self.view.file
         if base is not None:
             try:
