@@ -115,6 +115,7 @@ DEFAULT_FROM_EMAIL = "shop@example.com"
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 
 LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "async:user_dashboard"
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

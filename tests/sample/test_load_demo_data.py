@@ -43,3 +43,10 @@ def test_second_run_leaves_existing_data_alone():
 def test_zero_users_is_refused():
     with pytest.raises(CommandError, match="at least 1"):
         load(users=0)
+
+
+@pytest.mark.django_db
+def test_demo_customer_logs_in_through_the_login_page_and_lands_on_the_async_dashboard(client):
+    load(users=1)
+    response = client.post("/accounts/login/", {"username": "customer1", "password": "demo"})
+    assert (response.status_code, response["Location"]) == (302, "/async/dashboard/")
