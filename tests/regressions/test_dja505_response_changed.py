@@ -67,6 +67,14 @@ KEPT = {
         return TemplateResponse(request, "shop/order.html", {"order": 1})
         """,
     ),
+    "redirect() became HttpResponseRedirect(reverse())": (
+        """
+        return redirect("order_list")
+        """,
+        """
+        return HttpResponseRedirect(reverse("order_list"))
+        """,
+    ),
     "context dict built differently": (
         """
         return render(request, "shop/order.html", {"order": 1, "items": []})

@@ -89,11 +89,18 @@ def _responses(function: Function, nodes: Iterable[ast.AST], skipped: set[int]) 
                                   context_keys=_context_keys(context, function) if context is not None else frozenset()))
         elif name in _REDIRECT_CALLS:
             permanent = any(k.arg == "permanent" and isinstance(k.value, ast.Constant) and k.value.value for k in node.keywords)
-            target = normalized(node.args[0], users) if node.args else None
+            target = normalized(_url_name(node.args[0]), users) if node.args else None
             found.append(Response(node, REDIRECT, 301 if permanent else _REDIRECT_CALLS[name], target=target))
         elif name.startswith("HttpResponse") or (name.endswith("Response") and name[:1].isupper()):
             found.append(Response(node, name, _status(node, _CLASS_STATUS.get(name, 200))))
     return found
+
+
+def _url_name(target: ast.expr) -> ast.expr:
+    """``redirect("orders")`` and ``HttpResponseRedirect(reverse("orders"))`` go to the same place."""
+    if isinstance(target, ast.Call) and call_name(target) in ("reverse", "reverse_lazy", "resolve_url") and target.args:
+        return target.args[0]
+    return target
 
 
 def _argument(call: ast.Call, position: int, keyword: str) -> ast.expr | None:
