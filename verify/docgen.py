@@ -19,7 +19,7 @@ from verify.rules_doc import RULES_DOC_PATH, rules_markdown, rules_table
 
 _RULES_TABLE = re.compile(r"(<!-- rules-table:begin -->\n).*?(<!-- rules-table:end -->)", re.DOTALL)
 _SNIPPET = re.compile(r"(<!-- snippet:begin (?P<path>\S+) -->\n).*?(<!-- snippet:end -->)", re.DOTALL)
-_FENCE_LANGUAGE = {".yaml": "yaml", ".yml": "yaml", ".toml": "toml", ".sh": "console"}
+_FENCE_LANGUAGE = {".yaml": "yaml", ".yml": "yaml", ".toml": "toml"}
 
 
 def _fenced(path: Path) -> str:

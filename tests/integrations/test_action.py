@@ -13,8 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import BAD_LINE, BAD_VIEW, GOOD_VIEW, REPO, SNIPPETS, make_project
-from test_output_formats import parse_annotation
-from test_sarif import schema_errors
+from readers import parse_annotation, sarif_schema_errors
 
 from verify import __version__
 from verify.install import INSTALL_COMMAND
@@ -107,7 +106,7 @@ def test_code_scanning_snippet_writes_the_sarif_file_it_uploads(tmp_path: Path) 
     assert result.returncode == 0, "the snippet leaves failing to code scanning (--exit-zero)"
     assert len(result.stdout.splitlines()) == 1, "annotations are still printed"
     log = json.loads((project / upload["with"]["sarif_file"]).read_text())
-    assert schema_errors(log) == []
+    assert sarif_schema_errors(log) == []
     assert [r["ruleId"] for r in log["runs"][0]["results"]] == ["DJA102"]
 
 

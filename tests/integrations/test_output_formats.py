@@ -3,28 +3,10 @@
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 from conftest import BAD_COLUMN, BAD_LINE, BAD_VIEW, make_project, run_kit
-
-# ::error file=shop/views.py,line=5,...,title=DJA102 sync-orm-call::message
-_ANNOTATION = re.compile(r"^::(?P<level>error|warning|notice) (?P<properties>[^:]*)::(?P<message>.*)$")
-
-
-def _unescape(value: str) -> str:
-    for escaped, raw in (("%0D", "\r"), ("%0A", "\n"), ("%3A", ":"), ("%2C", ","), ("%25", "%")):
-        value = value.replace(escaped, raw)
-    return value
-
-
-def parse_annotation(line: str) -> tuple[str, dict[str, str], str]:
-    """What GitHub's runner reads from one workflow command: level, properties, message."""
-    match = _ANNOTATION.match(line)
-    assert match, f"not a workflow command: {line!r}"
-    properties = dict(item.split("=", 1) for item in match["properties"].split(","))
-    return match["level"], {key: _unescape(value) for key, value in properties.items()}, _unescape(match["message"])
-
+from readers import parse_annotation
 
 def test_github_annotations_carry_each_finding_of_the_json_report(bad_project: Path) -> None:
     annotations = run_kit("--format", "github", cwd=bad_project)

@@ -8,19 +8,11 @@ import re
 from pathlib import Path
 from urllib.parse import urldefrag
 
-import jsonschema
 import pytest
 from conftest import BAD_LINE, BAD_VIEW, REPO, make_project, run_kit
+from readers import sarif_schema_errors
 
 from verify.registry import all_rules
-
-SCHEMA = json.loads((REPO / "tests" / "data" / "sarif" / "sarif-schema-2.1.0.json").read_text())
-
-
-def schema_errors(log: dict) -> list[str]:
-    validator = jsonschema.Draft4Validator(SCHEMA)
-    return [f"{'/'.join(map(str, error.absolute_path))}: {error.message}" for error in validator.iter_errors(log)]
-
 
 def github_anchor(heading: str) -> str:
     """GitHub's heading slug: lowercase, punctuation other than `-` and `_` dropped, spaces to `-`."""
@@ -40,7 +32,7 @@ def sarif_log(bad_project: Path) -> dict:
 
 
 def test_sarif_report_is_valid_sarif_2_1_0(sarif_log: dict) -> None:
-    assert schema_errors(sarif_log) == []
+    assert sarif_schema_errors(sarif_log) == []
     assert sarif_log["version"] == "2.1.0"
 
 
@@ -48,7 +40,7 @@ def test_schema_check_rejects_a_broken_log(sarif_log: dict) -> None:
     # Guards the test above against a schema that accepts anything.
     del sarif_log["runs"][0]["tool"]["driver"]["name"]
     sarif_log["runs"][0]["results"][0]["level"] = "fatal"
-    assert len(schema_errors(sarif_log)) == 2
+    assert len(sarif_schema_errors(sarif_log)) == 2
 
 
 def test_result_points_at_the_finding_and_its_rule(sarif_log: dict) -> None:
@@ -81,6 +73,6 @@ def test_paths_with_spaces_become_percent_encoded_uris(tmp_path: Path) -> None:
     (project / "shop" / "old views.py").write_text(BAD_VIEW)
     run_kit("--format", "sarif", "--output", "report.sarif", cwd=project)
     log = json.loads((project / "report.sarif").read_text())
-    assert schema_errors(log) == []
+    assert sarif_schema_errors(log) == []
     [result] = log["runs"][0]["results"]
     assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "shop/old%20views.py"
