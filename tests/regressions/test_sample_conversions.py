@@ -67,5 +67,5 @@ def test_tutorial_conversion_of_order_confirmation_loses_the_404(tmp_path):
     message = report.findings[0].message
     assert message.startswith("`get_object_or_404(Order.objects.select_related(\"user\", \"s...` of `order_confirmation` (old line 58) "
                               "became `Order.objects.select_related( 'user', 'shipping_address' ...` (line 14) "
-                              "without handling `Order.DoesNotExist`")
+                              "without handling `DoesNotExist`")
     assert report.findings[0].line == 14
