@@ -16,6 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
+PYTHON_FILES = ":(glob)**/*.py"  # git pathspec: every .py file at any depth; nothing else is hashed
+
+
 class ChangesError(Exception):
     """Not a git repository, an unknown revision, or git itself failing: exit code 2."""
 
@@ -57,7 +60,7 @@ def _resolve(root: Path, base: str) -> str:
 def _staged_renames(root: Path, commit: str) -> dict[str, str]:
     """new path -> old path for the renames staged in the real index (``git mv``): an edit that
     rewrites most of a small file after moving it is too different for similarity to pair them."""
-    diff = _git(root, "diff", "--cached", "--name-status", "-z", "--find-renames", "--no-ext-diff", commit, "--")
+    diff = _git(root, "diff", "--cached", "--name-status", "-z", "--find-renames", "--no-ext-diff", commit, "--", PYTHON_FILES)
     fields = diff.stdout.split("\0") if diff.returncode == 0 else []
     renames = {}
     for position, status in enumerate(fields):
@@ -74,10 +77,10 @@ def _staged_snapshot_diff(root: Path, commit: str) -> str:
         if index.exists():
             shutil.copyfile(index, scratch_index)
         env = {**os.environ, "GIT_INDEX_FILE": str(scratch_index)}
-        added = _git(root, "add", "--all", "--", ".", env=env)
+        added = _git(root, "add", "--all", "--", PYTHON_FILES, env=env)
         if added.returncode != 0:
             raise ChangesError(f"git add (into a scratch index) failed: {added.stderr.strip()}")
-        diff = _git(root, "diff", "--cached", "--name-status", "-z", "--find-renames", "--no-ext-diff", commit, "--", env=env)
+        diff = _git(root, "diff", "--cached", "--name-status", "-z", "--find-renames", "--no-ext-diff", commit, "--", PYTHON_FILES, env=env)
     if diff.returncode != 0:
         raise ChangesError(f"git diff failed: {diff.stderr.strip()}")
     return diff.stdout
