@@ -34,7 +34,8 @@ class ChangedFile:
 
 def _git(root: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     try:
-        return subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, env=env, timeout=60)
+        return subprocess.run(["git", "-C", str(root), *args], capture_output=True, encoding="utf-8", errors="replace",
+                              env=env, timeout=60)
     except FileNotFoundError:
         raise ChangesError("git is not installed: --changed needs git (use --compare OLD.py NEW.py without it)") from None
 

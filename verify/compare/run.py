@@ -8,9 +8,9 @@ from pathlib import Path
 from verify import api
 from verify import config as config_module
 from verify.changes import ChangedFile, changed_files, repository_root
-from verify.discovery import SKIP_DIRS, _excluded
 from verify.compare.functions import ParsedFile, converted_pairs
 from verify.compare.registry import FILE_CHECKS, PAIR_CHECKS, SCOPE, FileChange, Reporter
+from verify.discovery import SKIP_DIRS, _excluded
 from verify.engine import noqa_lines
 from verify.finding import Finding
 from verify.project import find_root
