@@ -114,6 +114,7 @@ def test_code_scanning_snippet_writes_the_sarif_file_it_uploads(tmp_path: Path) 
     ({"select": "DJA2"}, []),
     ({"ignore": "DJA102"}, []),
     ({"select": "DJA1", "paths": "shop/views.py"}, ["DJA102"]),
+    ({"paths": "other.py\nshop"}, ["DJA102"]),
     ({"target-version": "4.2", "args": "--exit-zero"}, ["DJA102"]),
 ])
 def test_inputs_reach_the_verifier(tmp_path: Path, inputs: dict[str, str], expected_codes: list[str]) -> None:
@@ -124,3 +125,11 @@ def test_inputs_reach_the_verifier(tmp_path: Path, inputs: dict[str, str], expec
     assert [r["ruleId"] for r in log["runs"][0]["results"]] == expected_codes
     exit_zero = "--exit-zero" in inputs.get("args", "")
     assert result.returncode == (1 if expected_codes and not exit_zero else 0), result.stderr
+
+
+def test_paths_are_not_glob_expanded(tmp_path: Path) -> None:
+    # Word splitting would expand `*` in the runner's working directory: the verifier must see it as typed.
+    project = make_project(tmp_path / "project", BAD_VIEW)
+    result = run_verify_step(project, {"paths": "shop/*.py"})
+    assert result.returncode == 2
+    assert "shop/*.py" in result.stderr
