@@ -38,6 +38,8 @@ def _git(root: Path, *args: str, env: dict | None = None) -> subprocess.Complete
                               env=env, timeout=60)
     except FileNotFoundError:
         raise ChangesError("git is not installed: --changed needs git (use --compare OLD.py NEW.py without it)") from None
+    except subprocess.TimeoutExpired:
+        raise ChangesError(f"git {args[0]} took more than a minute in {root}") from None
 
 
 def repository_root(start: Path) -> Path:
