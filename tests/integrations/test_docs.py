@@ -10,6 +10,7 @@ from pathlib import Path
 
 from conftest import REPO, SNIPPETS
 
+from verify.output import RULES_DOC_URL
 from verify.registry import all_rules
 
 
@@ -83,3 +84,12 @@ def test_readme_rule_table_lists_every_rule_with_a_link_to_its_docs() -> None:
     table = _section((REPO / "README.md").read_text(), "## Rules")
     for rule in all_rules():
         assert f"| [{rule.code}](docs/rules.md#{rule.code.lower()}-{rule.name}) | `{rule.name}` |" in table
+
+
+def test_snippets_and_help_links_name_one_repository() -> None:
+    repository = "django-async-kit/django-async-kit"
+    assert RULES_DOC_URL.startswith(f"https://github.com/{repository}/")
+    pre_commit = (SNIPPETS / "pre-commit-config.yaml").read_text()
+    assert f"repo: https://github.com/{repository}\n" in pre_commit
+    for workflow in ("github-workflow.yml", "code-scanning-workflow.yml"):
+        assert f"uses: {repository}@" in (SNIPPETS / workflow).read_text()
