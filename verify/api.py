@@ -19,6 +19,7 @@ from verify.django_api import Version
 from verify.engine import check_tree
 from verify.finding import Finding
 from verify.models_index import ModelIndex, build_index, forget_files, index_for
+from verify.project_checks import check_project, project_roots
 from verify.project import find_root, target_version
 from verify.registry import Rule, get_rule, select_rules
 from verify.cache import DEFAULT_DIR as DEFAULT_CACHE_DIR
@@ -157,6 +158,9 @@ def check_paths(paths: list[str] | None = None, *, select: list[str] | None = No
         cache_dir = cache_dir or (config_root / configured if configured else config_root / DEFAULT_CACHE_DIR)
     settings = RunSettings(root, version, cfg.extra, cache_dir if cache else None, jobs)
     report.findings.extend(run_jobs(jobs_to_run, settings))
+    for project_root in project_roots(paths):  # a project folder: its settings, requirements and deployment files
+        report.findings.extend(check_project(project_root, select_rules(base_select, base_ignore, version), version, _display,
+                                             lambda path: _ignored_for(path, cfg.per_file_ignores, config_root)))
     report.findings.sort()
     return report
 

@@ -107,8 +107,8 @@ def check(node: ast.Call, ctx) -> None:
         how = f"is stored in `{parent.targets[0].id}` and never used"
     else:
         return
-    orm = (" If it touches the ORM after the request ends, it fails with "
-           "`RuntimeError: ThreadSensitiveContext has exited`.") if _touches_orm(node, ctx) else ""
+    orm = (" It uses the ORM, which fails with `RuntimeError: ThreadSensitiveContext has exited` once the "
+           "request has ended.") if _touches_orm(node, ctx) else ""
     if ctx.version >= (6, 0):
         outlive = "for work that must outlive the request, use a `django.tasks` task and `await my_task.aenqueue(...)`"
     else:

@@ -1,0 +1,167 @@
+"""The files of a Django project that say how it is deployed, read as text, never imported:
+Python sources (to find async views and ASGI entry points), requirement and lock files,
+environment files, and deployment files (Procfile, Dockerfile, compose, systemd units,
+Kubernetes manifests, entrypoint scripts).
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from verify.discovery import SKIP_DIRS
+
+MAX_DEPTH = 4
+_SKIP = SKIP_DIRS | {".github", ".gitlab", ".circleci", "docs", "static", "staticfiles", "media", "htmlcov", "dist", "build", ".idea", ".vscode"}
+_TEST_DIR = re.compile(r"^(tests?|testing)$")
+_HTTP_HANDLERS = {"get", "post", "put", "patch", "delete", "head", "trace"}
+
+# Requirement manifests and lock files, by name.
+_MANIFEST = re.compile(r"^(requirements.*\.(txt|in)|.*requirements\.(txt|in)|pyproject\.toml|setup\.cfg|setup\.py|Pipfile)$")
+_LOCK = re.compile(r"^(uv\.lock|poetry\.lock|Pipfile\.lock|pdm\.lock|pylock(\..+)?\.toml|requirements.*\.lock)$")
+_ENV = re.compile(r"^(\.env(\..+)?|.+\.env|\.envrc)$")
+_K8S_DIRS = {"k8s", "kubernetes", "deploy", "deployment", "deployments", "helm", "charts", "manifests", "infra", "ops", ".platform"}
+_DEPLOY_NAME = re.compile(
+    r"^(Procfile.*|Dockerfile.*|.+\.dockerfile|Containerfile|(docker-)?compose.*\.ya?ml|.+\.service|supervisord.*\.conf"
+    r"|app\.yaml|render\.yaml|heroku\.yml|fly\.toml|(docker-)?entrypoint.*\.sh|(start|run|serve|boot).*\.sh|uwsgi.*\.ini|gunicorn.*\.conf(\.py)?)$"
+)
+
+
+@dataclass(frozen=True)
+class AsyncView:
+    path: Path
+    line: int
+    name: str
+
+
+class ProjectFiles:
+    """One walk of the project folder, then each kind of file on demand."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.text_files: list[Path] = []
+        self.python_files: list[Path] = []
+        self._walk()
+        self._texts: dict[Path, str] = {}
+
+    def _walk(self) -> None:
+        root_depth = len(self.root.parts)
+        for current, dirs, files in os.walk(self.root):
+            depth = len(Path(current).parts) - root_depth
+            dirs[:] = sorted(
+                d for d in dirs
+                if d not in _SKIP and not d.endswith(".egg-info") and depth < MAX_DEPTH
+                and not os.path.exists(os.path.join(current, d, "pyvenv.cfg"))
+            )
+            for name in sorted(files):
+                path = Path(current, name)
+                if name.endswith(".py"):
+                    self.python_files.append(path)
+                else:
+                    self.text_files.append(path)
+
+    def text(self, path: Path) -> str:
+        if path not in self._texts:
+            try:
+                self._texts[path] = path.read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                self._texts[path] = ""
+        return self._texts[path]
+
+    # -- kinds of file -------------------------------------------------------------------------
+    @cached_property
+    def manifests(self) -> list[Path]:
+        in_folder = [p for p in self.text_files if p.parent.name == "requirements" and p.suffix in (".txt", ".in")]
+        return list(dict.fromkeys([p for p in self.text_files + self.python_files if _MANIFEST.match(p.name)] + in_folder))
+
+    @cached_property
+    def lock_files(self) -> list[Path]:
+        return [p for p in self.text_files if _LOCK.match(p.name)]
+
+    @cached_property
+    def env_files(self) -> list[Path]:
+        return [p for p in self.text_files if _ENV.match(p.name)]
+
+    @cached_property
+    def deployment_files(self) -> list[Path]:
+        found = []
+        for path in self.text_files + self.python_files:
+            if _DEPLOY_NAME.match(path.name):
+                found.append(path)
+            elif path.suffix in (".yml", ".yaml") and _K8S_DIRS & {part.lower() for part in path.relative_to(self.root).parts[:-1]}:
+                found.append(path)
+        return found
+
+    @cached_property
+    def source_files(self) -> list[Path]:
+        """Python files that are not tests: where views and entry points live."""
+        return [p for p in self.python_files if not _is_test(p.relative_to(self.root))]
+
+    # -- facts from Python sources ---------------------------------------------------------------
+    def tree(self, path: Path) -> ast.Module | None:
+        try:
+            return ast.parse(self.text(path), filename=str(path))
+        except (SyntaxError, ValueError):
+            return None
+
+    @cached_property
+    def async_views(self) -> list[AsyncView]:
+        """Module-level ``async def`` taking a request, and async HTTP handlers of classes."""
+        views = []
+        for path in self.source_files:
+            if "async def" not in self.text(path):
+                continue
+            tree = self.tree(path)
+            if tree is None:
+                continue
+            for node in tree.body:
+                if isinstance(node, ast.AsyncFunctionDef) and _first_param(node, 0) in ("request", "req"):
+                    views.append(AsyncView(path, node.lineno, node.name))
+                elif isinstance(node, ast.ClassDef):
+                    views.extend(
+                        AsyncView(path, item.lineno, f"{node.name}.{item.name}")
+                        for item in node.body
+                        if isinstance(item, ast.AsyncFunctionDef) and item.name in _HTTP_HANDLERS and _first_param(item, 1) in ("request", "req")
+                    )
+        return views
+
+    @cached_property
+    def asgi_entry_points(self) -> list[tuple[Path, int, int]]:
+        """Where the project builds an ASGI application (``get_asgi_application()``, Channels' router)."""
+        return self._calls(("get_asgi_application", "ProtocolTypeRouter", "ASGIHandler"))
+
+    @cached_property
+    def wsgi_entry_points(self) -> list[tuple[Path, int, int]]:
+        return self._calls(("get_wsgi_application",))
+
+    def _calls(self, names: tuple[str, ...]) -> list[tuple[Path, int, int]]:
+        """(file, line, column) of each call to one of ``names`` in the project's sources."""
+        found = []
+        for path in self.source_files:
+            text = self.text(path)
+            if not any(name in text for name in names):
+                continue
+            tree = self.tree(path)
+            for node in ast.walk(tree) if tree is not None else ():
+                if isinstance(node, ast.Call):
+                    func = node.func
+                    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+                    if name in names:
+                        found.append((path, node.lineno, node.col_offset + 1))
+        return found
+
+
+def _first_param(function: ast.AsyncFunctionDef, index: int) -> str | None:
+    params = function.args.posonlyargs + function.args.args
+    return params[index].arg if len(params) > index else None
+
+
+def _is_test(relative: Path) -> bool:
+    name = relative.name
+    if name == "conftest.py" or name.startswith("test_") or name.endswith("_test.py") or name == "tests.py":
+        return True
+    return any(_TEST_DIR.match(part) for part in relative.parts[:-1])
