@@ -1,7 +1,9 @@
 """Conversion regressions (DJA5xx): compare each view converted to ``async def`` with the sync
 version it replaced, and report what the conversion lost (a decorator, an access check, a 404...).
 
-``functions`` parses the two versions of a file and pairs their functions, ``access`` and
-``names`` read what the rules compare, ``registry`` lets the rule modules in ``verify/rules/dja5*``
-register their comparison, and ``run`` drives it for ``verify --changed`` and ``verify --compare``.
+- ``functions``: the two versions of a file and the functions that went from ``def`` to ``async def``;
+- ``names``, ``access``, ``decorators``, ``exceptions``: what the rules compare, read so that the
+  sync and async spellings of the same thing compare equal;
+- ``registry``: how the rule modules ``verify/rules/dja5*`` register their comparison;
+- ``run``: ``verify --changed`` (with ``verify.changes`` for git) and ``verify --compare``.
 """
