@@ -30,7 +30,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from types import FrameType
 
-from verify.runtime.project_code import ProjectCode, ProjectFrame, capture
+from verify.runtime.project_code import ProjectCode, ProjectFrame, capture, dotted_name
 
 BLOCKING = "blocking call"
 SYNC_ONLY = "SynchronousOnlyOperation"
@@ -84,8 +84,8 @@ class Violation:
     library_path: tuple[LibraryFrame, ...] = field(default=(), compare=False)
 
 
-# Library frames that only forward a call: naming them would hide the call the user wrote.
-_FORWARDERS = ("manager_method", "<lambda>", "inner", "_setup", "__getattribute__")
+# Library functions that only forward a call: naming them would hide the call the user wrote.
+_FORWARDERS = frozenset({"manager_method", "<lambda>", "inner", "_setup", "__getattribute__"})
 
 
 def _exempted(innermost: FrameType, exemptions: list[tuple[str, object]]) -> bool:
@@ -116,7 +116,7 @@ def _library_path(innermost: FrameType, project_frame: FrameType) -> tuple[Libra
 
 def _called_function(library_path: tuple[LibraryFrame, ...]) -> str:
     for frame in library_path:
-        if frame.module != "django.utils.functional" and not frame.qualname.endswith(_FORWARDERS):
+        if frame.module != "django.utils.functional" and frame.qualname.rpartition(".")[2] not in _FORWARDERS:
             return frame.dotted
     return library_path[0].dotted if library_path else "?"
 
@@ -217,7 +217,8 @@ class Detector:
             kind=kind,
             call=call or _called_function(library_path),
             where=capture(project_frames[0]),
-            entry=request.view if request else capture(project_frames[-1]).function,
+            # Without a request, the test called into project code: the outermost frame is the entry.
+            entry=request.view if request else dotted_name(project_frames[-1]),
             request=request,
             library_path=library_path,
         )

@@ -86,12 +86,15 @@ class ProjectCode:
         return next(self.frames(innermost), None) is not None
 
 
+def dotted_name(frame: FrameType) -> str:
+    return f"{frame.f_globals.get('__name__', '?')}.{frame.f_code.co_qualname}"
+
+
 def capture(frame: FrameType) -> ProjectFrame:
-    code = frame.f_code
-    module = frame.f_globals.get("__name__", "?")
+    filename = frame.f_code.co_filename
     return ProjectFrame(
-        filename=code.co_filename,
+        filename=filename,
         lineno=frame.f_lineno,
-        function=f"{module}.{code.co_qualname}",
-        source=linecache.getline(code.co_filename, frame.f_lineno).strip(),
+        function=dotted_name(frame),
+        source=linecache.getline(filename, frame.f_lineno).strip(),
     )
