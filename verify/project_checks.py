@@ -130,9 +130,13 @@ _WSGI_COMMANDS = (
 )
 
 
+# Lines that name a server without starting it: package installs, files copied into an image.
+_NOT_A_COMMAND = re.compile(r"\b(pip3?|poetry|uv|pipx|apt-get|apt|apk|conda|yum|dnf)\b.*\b(install|add|sync)\b|^\s*(COPY|ADD)\b", re.IGNORECASE)
+
+
 def wsgi_server(line: str, runserver_is_asgi: bool) -> str | None:
     """The WSGI-only server a command line starts, if any."""
-    if any(server in line for server in ASGI_SERVERS):
+    if any(server in line for server in ASGI_SERVERS) or _NOT_A_COMMAND.search(line):
         return None
     for server, pattern in _WSGI_COMMANDS:
         if re.search(pattern, line, re.IGNORECASE):

@@ -49,19 +49,19 @@ class ProjectFiles:
         self._texts: dict[Path, str] = {}
 
     def _walk(self) -> None:
+        """Python files at any depth (views live deep in packages); other files near the top."""
         root_depth = len(self.root.parts)
         for current, dirs, files in os.walk(self.root):
             depth = len(Path(current).parts) - root_depth
             dirs[:] = sorted(
                 d for d in dirs
-                if d not in _SKIP and not d.endswith(".egg-info") and depth < MAX_DEPTH
-                and not os.path.exists(os.path.join(current, d, "pyvenv.cfg"))
+                if d not in _SKIP and not d.endswith(".egg-info") and not os.path.exists(os.path.join(current, d, "pyvenv.cfg"))
             )
             for name in sorted(files):
                 path = Path(current, name)
                 if name.endswith(".py"):
                     self.python_files.append(path)
-                else:
+                elif depth <= MAX_DEPTH:
                     self.text_files.append(path)
 
     def text(self, path: Path) -> str:

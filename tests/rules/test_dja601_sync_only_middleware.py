@@ -110,6 +110,13 @@ def test_middleware_added_in_split_settings_is_found_in_the_file_that_adds_it(tm
     ]
 
 
+def test_views_deep_in_packages_count_as_async_views(tmp_path):
+    make_project(tmp_path, {"shop/middleware.py": SYNC_MIDDLEWARE, "shop/base.py": BASE_CLASSES,
+                            "shop/views.py": VIEWS.replace("async def", "def").replace("await ", ""),
+                            "shop/api/v1/orders/views/detail.py": VIEWS})
+    assert len(project_findings(tmp_path, ["DJA601"])) == 1
+
+
 def test_a_project_without_async_views_is_not_checked(tmp_path):
     sync_views = VIEWS.replace("async def", "def").replace("await Order.objects.acount()", "Order.objects.count()")
     make_project(tmp_path, {"shop/middleware.py": SYNC_MIDDLEWARE, "shop/base.py": BASE_CLASSES, "shop/views.py": sync_views})

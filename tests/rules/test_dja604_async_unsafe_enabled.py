@@ -45,12 +45,13 @@ def test_deployment_and_env_files_are_reported_at_the_variable(tmp_path):
         "k8s/deployment.yaml": K8S,
         "deploy/shop.service": SYSTEMD,
         "Procfile": "web: DJANGO_ALLOW_ASYNC_UNSAFE=1 uvicorn config.asgi:application\n",
+        "gunicorn.conf.py": "worker_class = \"uvicorn_worker.UvicornWorker\"\nraw_env = [\"DJANGO_ALLOW_ASYNC_UNSAFE=1\"]\n",
     })
     findings = project_findings(tmp_path, ["DJA604"])
     assert where(findings, tmp_path) == [
         ("DJA604", ".env", 2), ("DJA604", "Dockerfile", 2), ("DJA604", "Procfile", 1),
         ("DJA604", "deploy/shop.service", 2), ("DJA604", "docker-compose.yml", 5), ("DJA604", "docker-compose.yml", 8),
-        ("DJA604", "k8s/deployment.yaml", 9),
+        ("DJA604", "gunicorn.conf.py", 2), ("DJA604", "k8s/deployment.yaml", 9),
     ]
     dockerfile = next(f for f in findings if f.path.endswith("Dockerfile"))
     assert dockerfile.column == 5 and dockerfile.end_column == 5 + len("DJANGO_ALLOW_ASYNC_UNSAFE")

@@ -14,7 +14,8 @@ def test_no_asgi_entry_point_is_reported_at_the_wsgi_application(tmp_path):
 
 @pytest.mark.parametrize(("name", "text", "line"), [
     ("Procfile", "release: python manage.py migrate\nweb: gunicorn config.wsgi --workers 4\n", 2),
-    ("Dockerfile", "FROM python:3.13\nCMD [\"gunicorn\", \"config.wsgi:application\", \"-b\", \"0.0.0.0:8000\"]\n", 2),
+    ("Dockerfile", "FROM python:3.13\nRUN pip install gunicorn\nCOPY gunicorn.conf.py .\n"
+                   "CMD [\"gunicorn\", \"config.wsgi:application\", \"-b\", \"0.0.0.0:8000\"]\n", 4),
     ("docker-compose.yml", "services:\n  web:\n    command: python manage.py runserver 0.0.0.0:8000\n", 3),
     ("deploy/shop.service", "[Service]\nExecStart=/srv/venv/bin/uwsgi --ini uwsgi.ini\n", 2),
 ])

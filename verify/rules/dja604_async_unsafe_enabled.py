@@ -51,9 +51,7 @@ def check(ctx) -> None:
     for path in sorted(python_files):
         for line, column in _python_assignments(ctx.files.tree(path)) if _NAME in ctx.files.text(path) else ():
             _report(ctx, path, line, column, seen)
-    for path in ctx.files.env_files + ctx.files.deployment_files:
-        if path.suffix == ".py":
-            continue
+    for path in ctx.files.env_files + ctx.files.deployment_files:  # gunicorn.conf.py's raw_env too
         lines = ctx.files.text(path).splitlines()
         for number, text in enumerate(lines, 1):
             if _NAME not in text or text.lstrip().startswith("#"):
