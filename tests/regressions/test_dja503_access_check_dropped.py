@@ -161,6 +161,21 @@ KEPT = {
         return JsonResponse({"total": order.total})
         """,
     ),
+    "a 404 instead of the 403 for someone else's order": (
+        """
+        order = get_object_or_404(Order, id=order_id)
+        if order.user != request.user:
+            return HttpResponseForbidden()
+        return JsonResponse({"total": order.total})
+        """,
+        """
+        user = await request.auser()
+        order = await aget_object_or_404(Order, id=order_id)
+        if order.user_id != user.pk:
+            raise Http404
+        return JsonResponse({"total": order.total})
+        """,
+    ),
     "ahas_perm and PermissionDenied for HttpResponseForbidden": (
         """
         if not request.user.has_perm("shop.view_order"):
