@@ -590,7 +590,7 @@ def match(node: ast.Call, ctx) -> Match | None:
 
 
 def _match(node: ast.Call, ctx) -> Match | None:
-    if isinstance(ctx.parent(node), ast.Await):
+    if isinstance(ctx.parent(node), ast.Await) or _async_protocol(node, ctx):
         return None
     func = node.func
     qualified = _qualified(func, ctx) if isinstance(func, (ast.Name, ast.Attribute)) else None
@@ -615,7 +615,7 @@ def _match(node: ast.Call, ctx) -> Match | None:
     if not isinstance(func, ast.Attribute):
         return None
     method = func.attr
-    if cls is not None and CLASSES[cls].blocks(method):
+    if cls is not None and CLASSES[cls].blocks(method) and not _non_blocking_socket(node, cls, ctx):
         spec = CLASSES[cls]
         blocking = Blocking(spec.code, spec.what, spec.fix)
         return _found(blocking, written, ctx, method=method, receiver=ctx.source(func.value, 30))
@@ -624,6 +624,33 @@ def _match(node: ast.Call, ctx) -> Match | None:
     if method == "request" and _urllib3_request(node, ctx):
         return _found(Blocking(HTTP, "makes a sync HTTP request", _HTTP_FIX), written, ctx, method=node.args[0].value.lower())
     return None
+
+
+def _non_blocking_socket(call: ast.Call, cls: str, ctx) -> bool:
+    """A socket in non-blocking mode does not block: the function calls ``sock.setblocking(False)``,
+    or the call sits in a ``try`` that handles ``BlockingIOError``."""
+    receiver = call.func.value
+    if not cls.startswith("socket.") or not isinstance(receiver, ast.Name) or ctx.function is None:
+        return False
+    node = ctx.parent(call)
+    while node is not None and node is not ctx.function:
+        if isinstance(node, ast.Try) and any("BlockingIOError" in ast.unparse(h.type) for h in node.handlers if h.type):
+            return True
+        node = ctx.parent(node)
+    return any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "setblocking"
+               and isinstance(n.func.value, ast.Name) and n.func.value.id == receiver.id
+               and n.args and isinstance(n.args[0], ast.Constant) and not n.args[0].value
+               for n in ast.walk(ctx.function))
+
+
+def _async_protocol(node: ast.Call, ctx) -> bool:
+    """``async with call(...)`` / ``async for x in call(...)``: the call returns an async object."""
+    parent = ctx.parent(node)
+    if isinstance(parent, ast.withitem):
+        return isinstance(ctx.parent(parent), ast.AsyncWith)
+    if isinstance(parent, ast.AsyncFor):
+        return parent.iter is node
+    return isinstance(parent, ast.comprehension) and parent.is_async and parent.iter is node
 
 
 def _is_stripe_call(qualified: str) -> bool:

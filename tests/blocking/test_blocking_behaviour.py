@@ -200,3 +200,52 @@ def test_a_local_annotated_with_a_sync_client_is_one() -> None:
             client: httpx2.Client = make_client()
             client.get("https://example.com")
     """) == ["DJA301"]
+
+
+def test_async_with_and_async_for_calls_return_async_objects() -> None:
+    assert codes("""
+        import aiohttp
+        import urllib3
+
+        async def view(request, session: aiohttp.ClientSession):
+            async with session.request("GET", "https://example.com") as response:
+                body = await response.text()
+            async for line in session.request("GET", "https://example.com/lines"):
+                print(line)
+            return body
+    """) == []
+
+
+def test_urllib3_style_request_is_reported_when_urllib3_is_imported() -> None:
+    assert codes("""
+        import urllib3
+
+        async def view(request, pool):
+            pool.request("GET", "https://example.com")
+    """) == ["DJA301"]
+
+
+def test_a_socket_set_to_non_blocking_mode_does_not_block() -> None:
+    assert codes("""
+        import asyncio, socket
+
+        async def probe(host, port):
+            sock = socket.socket()
+            sock.setblocking(False)
+            await asyncio.get_running_loop().sock_connect(sock, (host, port))
+            sock.send(b"ping")
+            blocking = socket.socket()
+            blocking.send(b"ping")
+    """) == ["DJA305"]
+
+
+def test_a_socket_call_that_handles_blocking_io_error_is_non_blocking() -> None:
+    assert codes("""
+        import socket
+
+        async def connect(raw_socket: socket.socket, path):
+            try:
+                raw_socket.connect(path)
+            except BlockingIOError:
+                pass
+    """) == []
