@@ -132,6 +132,7 @@ class SettingsFinder:
                 settings.middleware = settings.middleware + self._entries(statement.value, settings, path)
             elif isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call):
                 self._middleware_call(statement.value, settings, path)
+                self._database_update(statement.value, settings, path)
             elif isinstance(statement, ast.If):
                 self._run(statement.body + statement.orelse, settings, path, dotted, stack)
             elif isinstance(statement, (ast.Try, getattr(ast, "TryStar", ast.Try))):
@@ -203,6 +204,22 @@ class SettingsFinder:
             for entry in reversed(self._entries(ast.List([call.args[1]]), settings, path)):
                 entries.insert(call.args[0].value, entry)
             settings.middleware = entries
+
+    def _database_update(self, call: ast.Call, settings: Settings, path: Path) -> None:
+        """``DATABASES["default"].update({"CONN_MAX_AGE": 60})`` or ``.update(CONN_MAX_AGE=60)``."""
+        func = call.func
+        if not (isinstance(func, ast.Attribute) and func.attr == "update" and isinstance(func.value, ast.Subscript)):
+            return
+        target = func.value
+        if not (isinstance(target.value, ast.Name) and target.value.id == "DATABASES" and isinstance(target.slice, ast.Constant)):
+            return
+        for keyword in call.keywords:
+            if keyword.arg == "CONN_MAX_AGE":
+                settings.conn_max_age[target.slice.value] = _at(keyword.value, path, keyword)
+        if call.args:
+            found = self._database(call.args[0], settings, path)
+            if found is not None:
+                settings.conn_max_age[target.slice.value] = found
 
     def _databases(self, value: ast.expr, settings: Settings, path: Path) -> dict[str, Located]:
         value = _resolve_name(value, settings)

@@ -58,6 +58,14 @@ def test_dj_database_url_and_subscript_assignments_are_read(tmp_path):
     ]
 
 
+def test_updates_of_a_database_entry_are_read(tmp_path):
+    settings = SETTINGS + "\nDATABASES[\"default\"].update({\"CONN_MAX_AGE\": 30})\nDATABASES[\"default\"].update(CONN_MAX_AGE=None)\n"
+    make_project(tmp_path, {"config/settings.py": settings})
+    assert where(project_findings(tmp_path, ["DJA602"]), tmp_path) == [("DJA602", "config/settings.py", 19)]  # the later one wins
+    make_project(tmp_path, {"config/settings.py": settings.replace("CONN_MAX_AGE=None", "CONN_MAX_AGE=0")})
+    assert project_findings(tmp_path, ["DJA602"]) == []
+
+
 def test_a_project_served_over_wsgi_may_keep_persistent_connections(tmp_path):
     make_project(tmp_path, {"config/settings.py": PERSISTENT, **WSGI_ONLY})
     assert project_findings(tmp_path, ["DJA602"]) == []
@@ -68,3 +76,12 @@ def test_zero_and_unknown_values_pass(tmp_path):
     assert project_findings(tmp_path, ["DJA602"]) == []
     make_project(tmp_path)
     assert project_findings(tmp_path, ["DJA602"]) == []
+
+
+def test_a_value_named_by_a_module_variable_or_django_environ_default_is_resolved(tmp_path):
+    settings = "import environ\n\nenv = environ.Env()\nAGE = 120\n" + SETTINGS.replace('"CONN_MAX_AGE": 0', '"CONN_MAX_AGE": AGE')
+    settings += '\nDATABASES["replica"] = env.db("REPLICA_URL")\nDATABASES["replica"]["CONN_MAX_AGE"] = env.int("REPLICA_AGE", default=90)\n'
+    make_project(tmp_path, {"config/settings.py": settings})
+    findings = project_findings(tmp_path, ["DJA602"])
+    assert where(findings, tmp_path) == [("DJA602", "config/settings.py", 17), ("DJA602", "config/settings.py", 23)]
+    assert "120" in findings[0].message and "90 (default of an environment variable)" in findings[1].message
