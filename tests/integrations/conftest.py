@@ -3,6 +3,7 @@ repository, and the kit's CLI run the way users run it (a subprocess)."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -28,10 +29,13 @@ BAD_LINE, BAD_COLUMN = 8, 15  # the sync `Product.objects.get(...)`: one DJA102 
 GOOD_VIEW = BAD_VIEW.replace("Product.objects.get(", "await Product.objects.aget(")
 
 
+# The developer's git configuration (commit signing, hooks, default branch) stays out of test repositories.
+_GIT_ENV = {"GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1", "GIT_AUTHOR_NAME": "test", "GIT_AUTHOR_EMAIL": "test@example.com",
+            "GIT_COMMITTER_NAME": "test", "GIT_COMMITTER_EMAIL": "test@example.com"}
+
+
 def git(cwd: Path, *args: str) -> str:
-    result = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True,
-                            env={"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COMMITTER_NAME": "t",
-                                 "GIT_COMMITTER_EMAIL": "t@example.com", "PATH": "/usr/bin:/bin", "HOME": str(cwd)})
+    result = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True, env={**os.environ, **_GIT_ENV})
     return result.stdout.strip()
 
 
