@@ -13,8 +13,9 @@ runtime plugin all read the same tables:
 - :data:`ANY_RECEIVER_METHODS`: method names specific enough to flag on any receiver
   (``.read_text()``, ``.set_password()``, ``.email_user()``).
 
-:func:`match` applies them to one call in async code; :func:`async_http_client` picks the async
-HTTP client a project already depends on, for the HTTP hint.
+:func:`match` applies them to one call in async code; :func:`code_for` names the rule for a
+qualified call (``socket.socket.connect``), as a runtime detector reports it; :func:`async_http_client`
+picks the async HTTP client a project already depends on, for the HTTP hint.
 """
 
 from __future__ import annotations
@@ -194,7 +195,7 @@ _classes("subprocess.Popen", BlockingClass(PROCESS, "waits for a process", _PROC
 _functions("socket.create_connection socket.create_server", NETWORK, "opens a socket", _SOCKET_FIX)
 _functions("socket.getaddrinfo socket.gethostbyname socket.gethostbyname_ex socket.gethostbyaddr "
            "socket.getnameinfo socket.getfqdn", NETWORK, "makes a DNS lookup", _DNS_FIX)
-_classes("socket.socket socket.create_connection socket.create_server", BlockingClass(
+_classes("socket.socket socket.create_connection socket.create_server ssl.SSLSocket", BlockingClass(
     NETWORK, "does socket I/O", _SOCKET_FIX,
     methods=frozenset("connect connect_ex accept recv recv_into recvfrom recvfrom_into recvmsg send sendall "
                       "sendto sendmsg sendfile".split())))
@@ -220,8 +221,10 @@ _classes("django.core.mail.get_connection", BlockingClass(
 # -- Django cache (DJA307) ---------------------------------------------------------------------
 CACHE_METHODS = frozenset("add get set touch delete get_many get_or_set has_key incr decr set_many delete_many "
                           "clear incr_version decr_version close".split())
+# django-redis extensions: sync only, no `a`-twin.
+_DJANGO_REDIS_METHODS = frozenset("delete_pattern keys iter_keys ttl pttl expire persist lock".split())
 _classes("django.core.cache.cache django.core.cache.caches[]",
-         BlockingClass(CACHE, "calls the cache synchronously", _CACHE_FIX, methods=CACHE_METHODS))
+         BlockingClass(CACHE, "calls the cache synchronously", _CACHE_FIX, methods=CACHE_METHODS | _DJANGO_REDIS_METHODS))
 
 # -- password hashing (DJA308) -----------------------------------------------------------------
 _functions("django.contrib.auth.hashers.check_password", PASSWORD, "hashes a password",
@@ -256,9 +259,11 @@ _DB_CONNECT = ("psycopg2.connect psycopg.connect psycopg.Connection.connect sqli
 _functions(_DB_CONNECT, CLIENT, "opens a database connection", _DB_FIX)
 _DB_WORK = frozenset("execute executemany executescript fetchone fetchmany fetchall callproc copy_expert "
                      "copy_from copy_to scroll nextset commit rollback".split())
-_classes(_DB_CONNECT, BlockingClass(CLIENT, "talks to the database", _DB_FIX, methods=_DB_WORK,
-                                    returns={"cursor": "dbapi.cursor"}))
-_classes("dbapi.cursor", BlockingClass(CLIENT, "talks to the database", _DB_FIX, methods=_DB_WORK))
+# Connections by constructor and by class (annotations, runtime names such as `sqlite3.Connection.execute`).
+_classes(_DB_CONNECT + " sqlite3.Connection psycopg.Connection psycopg2.extensions.connection", BlockingClass(
+    CLIENT, "talks to the database", _DB_FIX, methods=_DB_WORK, returns={"cursor": "dbapi.cursor"}))
+_classes("dbapi.cursor sqlite3.Cursor psycopg.Cursor psycopg2.extensions.cursor pymysql.cursors.Cursor",
+         BlockingClass(CLIENT, "talks to the database", _DB_FIX, methods=_DB_WORK))
 # Stripe's Python SDK: `stripe.<Resource>.<action>()` is a sync HTTP call; `<action>_async` is its twin.
 STRIPE_ACTIONS = frozenset("create retrieve modify delete list search capture confirm cancel refund pay "
                            "finalize_invoice void_invoice send_invoice".split())
@@ -375,6 +380,16 @@ def attribute_class(cls: str, name: str | None) -> str | None:
 def item_class(cls: str) -> str | None:
     """Class key of ``obj[...]`` for ``caches`` / ``storages``."""
     return SUBSCRIPT_OBJECTS.get(cls)
+
+
+def code_for(name: str) -> str | None:
+    """The DJA3xx code for a qualified function (``time.sleep``) or ``module.Class.method``
+    (``socket.socket.connect``, ``requests.Session.get``), as a runtime tool names the call it caught."""
+    if name in FUNCTIONS:
+        return FUNCTIONS[name].code
+    owner, _, method = name.rpartition(".")
+    spec = CLASSES.get(owner)
+    return spec.code if spec is not None and spec.blocks(method) else None
 
 
 # -- the project's async HTTP client -----------------------------------------------------------
@@ -669,6 +684,8 @@ def _found(blocking: Blocking, written: str, ctx, *, qualified: str = "", method
     fix = blocking.fix
     values = {"name": written, "method": method or (qualified.rsplit(".", 1)[-1] if qualified else "get"),
               "receiver": receiver}
+    if fix == _CACHE_FIX and method not in CACHE_METHODS:
+        fix = "it has no async twin: `await sync_to_async({receiver}.{method})(...)`"
     if fix == _CHECK_PASSWORD_FIX:
         values["async_name"] = f"{receiver}.acheck_password" if receiver else "acheck_password"
         if ctx.version < (5, 0):

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from verify.api import check_source
-from verify.blocking import async_http_client
+from verify.blocking import async_http_client, code_for
 
 
 def blocking(code: str, version=(6, 1)) -> list:
@@ -249,3 +249,29 @@ def test_a_socket_call_that_handles_blocking_io_error_is_non_blocking() -> None:
             except BlockingIOError:
                 pass
     """) == []
+
+
+@pytest.mark.parametrize("name, code", [
+    ("time.sleep", "DJA302"),
+    ("builtins.input", "DJA310"),
+    ("socket.socket.connect", "DJA305"),
+    ("requests.Session.get", "DJA301"),
+    ("io.TextIOWrapper.read", "DJA303"),
+    ("sqlite3.Connection.execute", "DJA309"),
+    ("sqlite3.Cursor.fetchall", "DJA309"),
+    ("os.path.join", None),
+    ("requests.Session.close", None),
+])
+def test_code_for_names_the_rule_of_a_qualified_call(name: str, code: str | None) -> None:
+    assert code_for(name) == code
+
+
+def test_django_redis_cache_extensions_have_no_async_twin() -> None:
+    [finding] = blocking("""
+        from django.core.cache import cache
+
+        async def view(request):
+            cache.delete_pattern("product:*")
+    """)
+    assert finding.code == "DJA307"
+    assert "await sync_to_async(cache.delete_pattern)(" in finding.hint
