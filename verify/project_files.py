@@ -14,11 +14,11 @@ from functools import cached_property
 from pathlib import Path
 
 from verify.discovery import SKIP_DIRS
+from verify.view_shapes import HTTP_HANDLERS, takes_request
 
 MAX_DEPTH = 4
 _SKIP = SKIP_DIRS | {".github", ".gitlab", ".circleci", "docs", "static", "staticfiles", "media", "htmlcov", "dist", "build", ".idea", ".vscode"}
 _TEST_DIR = re.compile(r"^(tests?|testing)$")
-_HTTP_HANDLERS = {"get", "post", "put", "patch", "delete", "head", "trace"}
 
 # Requirement manifests and lock files, by name.
 _MANIFEST = re.compile(r"^(requirements.*\.(txt|in)|.*requirements\.(txt|in)|pyproject\.toml|setup\.cfg|setup\.py|Pipfile)$")
@@ -119,13 +119,13 @@ class ProjectFiles:
             if tree is None:
                 continue
             for node in tree.body:
-                if isinstance(node, ast.AsyncFunctionDef) and _first_param(node, 0) in ("request", "req"):
+                if isinstance(node, ast.AsyncFunctionDef) and takes_request(node):
                     views.append(AsyncView(path, node.lineno, node.name))
                 elif isinstance(node, ast.ClassDef):
                     views.extend(
                         AsyncView(path, item.lineno, f"{node.name}.{item.name}")
                         for item in node.body
-                        if isinstance(item, ast.AsyncFunctionDef) and item.name in _HTTP_HANDLERS and _first_param(item, 1) in ("request", "req")
+                        if isinstance(item, ast.AsyncFunctionDef) and item.name in HTTP_HANDLERS and takes_request(item, is_method=True)
                     )
         return views
 
@@ -153,11 +153,6 @@ class ProjectFiles:
                     if name in names:
                         found.append((path, node.lineno, node.col_offset + 1))
         return found
-
-
-def _first_param(function: ast.AsyncFunctionDef, index: int) -> str | None:
-    params = function.args.posonlyargs + function.args.args
-    return params[index].arg if len(params) > index else None
 
 
 def _is_test(relative: Path) -> bool:

@@ -39,7 +39,7 @@ DJANGO_VIEW_HANDLERS: dict[str, frozenset[str]] = {
 _DJANGO_MIXINS = {"DeletionMixin": frozenset({"delete", "post"})}
 
 
-def first_param(function: ast.FunctionDef | ast.AsyncFunctionDef, is_method: bool) -> ast.arg | None:
+def _first_param(function: ast.FunctionDef | ast.AsyncFunctionDef, is_method: bool) -> ast.arg | None:
     params = function.args.posonlyargs + function.args.args
     index = 1 if is_method else 0
     return params[index] if len(params) > index else None
@@ -47,7 +47,7 @@ def first_param(function: ast.FunctionDef | ast.AsyncFunctionDef, is_method: boo
 
 def takes_request(function: ast.FunctionDef | ast.AsyncFunctionDef, is_method: bool = False) -> bool:
     """Its first parameter (after ``self``) is a request: named ``request`` or annotated as one."""
-    param = first_param(function, is_method)
+    param = _first_param(function, is_method)
     if param is None:
         return False
     if param.arg in ("request", "req"):
@@ -158,7 +158,3 @@ def class_views(file: FileContext) -> ClassViews:
 
 def _is_plain_object(base: ast.expr) -> bool:
     return isinstance(base, ast.Name) and base.id == "object"
-
-
-def module_functions(tree: ast.Module) -> dict[str, ast.FunctionDef | ast.AsyncFunctionDef]:
-    return {node.name: node for node in tree.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))}
