@@ -100,7 +100,9 @@ FILES = {
         from functools import wraps
 
         from asgiref.sync import async_to_sync, sync_to_async
+        from django.contrib.auth.mixins import LoginRequiredMixin
         from django.http import JsonResponse
+        from django.views import View
         from django.views.generic import FormView
 
         from catalog.models import Book
@@ -149,6 +151,11 @@ FILES = {
 
         async def ping(request):  # planted: DJA407
             return JsonResponse({"pong": True})
+
+
+        class ShelfView(LoginRequiredMixin, View):  # planted: DJA408
+            async def get(self, request):
+                return JsonResponse({"count": await Book.objects.acount()})
     ''',
     "catalog/views_correct.py": '''
         import asyncio
@@ -158,6 +165,7 @@ FILES = {
         from asgiref.sync import sync_to_async
         from django.contrib.auth.decorators import login_required
         from django.http import JsonResponse
+        from django.utils.decorators import method_decorator
         from django.views import View
         from django.views.generic import FormView
 
@@ -205,6 +213,7 @@ FILES = {
                 return await self.post(request)
 
 
+        @method_decorator(login_required, name="get")
         class BooksView(View):
             async def get(self, request):
                 return JsonResponse({"count": await Book.objects.acount()})
