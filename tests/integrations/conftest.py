@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -83,3 +84,35 @@ def good_project(tmp_path: Path) -> Path:
 
 def run_kit(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "verify", *args], cwd=cwd, capture_output=True, text=True, timeout=120)
+
+
+# pip's words for "no package index could be reached".
+_NO_INDEX = ("No matching distribution found", "Could not find a version that satisfies", "Failed to establish a new connection",
+             "Temporary failure in name resolution", "Network is unreachable")
+
+
+def _pip(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "pip", *args], capture_output=True, text=True, timeout=600)
+
+
+@pytest.fixture(scope="session")
+def wheelhouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A wheel of this kit and of everything needed to build and install it, so that the installs the
+    tests make (the pre-commit hook's environment, the action's install step) run with no package index.
+    Fetching the dependencies needs an index once (then pip's cache): without one the tests skip."""
+    path = tmp_path_factory.mktemp("wheelhouse")
+    build_requires = tomllib.loads((REPO / "pyproject.toml").read_text())["build-system"]["requires"]
+    download = _pip("download", "--quiet", "--dest", str(path), *build_requires, str(REPO))
+    if download.returncode != 0:
+        error = download.stderr.strip()[-400:]
+        if any(marker in download.stderr for marker in _NO_INDEX):
+            pytest.skip(f"no package index reachable to fetch the kit's dependencies: {error}")
+        pytest.fail(f"pip could not fetch the kit's dependencies: {error}")
+    build = _pip("wheel", "--quiet", "--no-deps", "--no-build-isolation", "--wheel-dir", str(path), str(REPO))
+    assert build.returncode == 0, build.stderr
+    return path
+
+
+def offline_pip_env(wheels: Path) -> dict[str, str]:
+    """Environment variables that make pip install from ``wheels`` only."""
+    return {"PIP_NO_INDEX": "1", "PIP_FIND_LINKS": str(wheels)}

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import BAD_LINE, BAD_VIEW, GOOD_VIEW, REPO, SNIPPETS, make_project
+from conftest import BAD_LINE, BAD_VIEW, GOOD_VIEW, REPO, SNIPPETS, make_project, offline_pip_env
 from readers import parse_annotation, sarif_schema_errors
 
 from verify import __version__
@@ -36,12 +36,12 @@ def action_inputs_of(workflow: Path) -> dict[str, str]:
     return {key: str(value) for key, value in uses.get("with", {}).items()}
 
 
-def expand(value: str, inputs: dict[str, str]) -> str:
+def expand(value: str, inputs: dict[str, str], kit_bin: str) -> str:
     """Evaluate the `${{ ... }}` expressions the verify step uses."""
     def evaluate(match: re.Match) -> str:
         expression = match.group(1)
         if expression == "steps.install.outputs.bin":
-            return KIT_BIN
+            return kit_bin
         name = expression.removeprefix("inputs.")
         assert name in ACTION["inputs"], f"unknown expression {expression}"
         return inputs.get(name, ACTION["inputs"][name]["default"])
@@ -49,14 +49,28 @@ def expand(value: str, inputs: dict[str, str]) -> str:
     return re.sub(r"\$\{\{\s*([\w.-]+)\s*\}\}", evaluate, value)
 
 
-def run_verify_step(project: Path, inputs: dict[str, str]) -> subprocess.CompletedProcess:
+def run_bash_step(script: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
+    # GitHub runs `shell: bash` steps as `bash --noprofile --norc -eo pipefail {0}`.
+    return subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script],
+                          cwd=cwd, env={**os.environ, **env}, capture_output=True, text=True, timeout=300)
+
+
+def run_verify_step(project: Path, inputs: dict[str, str], kit_bin: str = KIT_BIN) -> subprocess.CompletedProcess:
     verify = step("Verify")
     unknown = set(inputs) - set(ACTION["inputs"])
     assert not unknown, f"inputs the action does not declare: {unknown}"
-    env = {**os.environ, **{key: expand(value, inputs) for key, value in verify["env"].items()}}
-    # GitHub runs `shell: bash` steps as `bash --noprofile --norc -eo pipefail {0}`.
-    return subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", verify["run"]],
-                          cwd=project, env=env, capture_output=True, text=True, timeout=120)
+    return run_bash_step(verify["run"], project, {key: expand(value, inputs, kit_bin) for key, value in verify["env"].items()})
+
+
+def run_install_step(runner_temp: Path, wheels: Path) -> dict[str, str]:
+    """The install step as the runner runs it, with pip reading the wheelhouse; the step's outputs."""
+    runner_temp.mkdir()
+    outputs = runner_temp / "github_output"
+    env = {**offline_pip_env(wheels), "RUNNER_TEMP": str(runner_temp), "GITHUB_OUTPUT": str(outputs),
+           "PATH": f"{KIT_BIN}{os.pathsep}{os.environ['PATH']}"}  # this Python first, as actions/setup-python does
+    result = run_bash_step(step("Install django-async-kit")["run"], runner_temp, env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return dict(line.split("=", 1) for line in outputs.read_text().splitlines())
 
 
 def test_action_is_composite_with_documented_inputs() -> None:
@@ -74,6 +88,19 @@ def test_install_step_uses_the_shared_pinned_install_command() -> None:
     assert install["id"] == "install"
     assert INSTALL_COMMAND in install["run"].splitlines()
     assert 'echo "bin=' in install["run"], "the verify step finds the kit through this output"
+
+
+def test_action_installs_the_pinned_kit_in_its_own_virtualenv_and_annotates(tmp_path: Path, wheelhouse: Path) -> None:
+    outputs = run_install_step(tmp_path / "runner-temp", wheelhouse)
+    kit_bin = Path(outputs["bin"])
+    assert kit_bin.is_relative_to(tmp_path / "runner-temp")
+    version = subprocess.run([kit_bin / "django-async-kit", "--version"], capture_output=True, text=True, timeout=60)
+    assert version.stdout.strip() == f"django-async-kit {__version__}"
+
+    project = make_project(tmp_path / "project", BAD_VIEW)
+    result = run_verify_step(project, action_inputs_of(SNIPPETS / "github-workflow.yml"), kit_bin=str(kit_bin))
+    assert result.returncode == 1, result.stderr
+    assert parse_annotation(result.stdout.splitlines()[0])[1]["title"] == "DJA102 sync-orm-call"
 
 
 def test_annotations_workflow_snippet_fails_on_a_bad_view(tmp_path: Path) -> None:

@@ -1,10 +1,8 @@
 """The pre-commit hook (.pre-commit-hooks.yaml), run by pre-commit itself: ``pre-commit try-repo``
 against temporary git repositories, and the README's ``.pre-commit-config.yaml`` snippet.
 
-pre-commit installs the hook's repository into a fresh virtualenv with pip for every try-repo. The
-packages that needs (the build backend and the kit's dependencies) are fetched once into a wheelhouse,
-and both installs run from it with no package index: fast, and the same on a machine without network
-once pip's cache holds them."""
+pre-commit installs the hook's repository into a fresh virtualenv with pip for every try-repo; both
+installs run from the session's wheelhouse, with no package index."""
 
 from __future__ import annotations
 
@@ -12,19 +10,15 @@ import os
 import shutil
 import subprocess
 import sys
-import tomllib
 from pathlib import Path
 
 import pytest
 import yaml
-from conftest import BAD_COLUMN, BAD_LINE, BAD_VIEW, GOOD_VIEW, REPO, SNIPPETS, commit_all, init_repo, make_project
+from conftest import BAD_COLUMN, BAD_LINE, BAD_VIEW, GOOD_VIEW, REPO, SNIPPETS, commit_all, init_repo, make_project, offline_pip_env
 
 from verify import __version__
 
 HOOK_ID = "django-async-kit-verify"
-# pip's words for "no package index could be reached".
-_NO_INDEX = ("No matching distribution found", "Could not find a version that satisfies", "Failed to establish a new connection",
-             "Temporary failure in name resolution", "Network is unreachable")
 
 
 def hook_repository(path: Path) -> tuple[Path, str]:
@@ -40,37 +34,23 @@ def hook_repository(path: Path) -> tuple[Path, str]:
     return path, commit_all(path, "the kit")
 
 
-def wheelhouse(path: Path, hook_repo: Path) -> Path:
-    """Wheels for building and installing the hook's repository (skips the tests when no index is reachable)."""
-    build_requires = tomllib.loads((hook_repo / "pyproject.toml").read_text())["build-system"]["requires"]
-    result = subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--dest", str(path), *build_requires, str(hook_repo)],
-                            capture_output=True, text=True, timeout=600)
-    if result.returncode != 0:
-        error = result.stderr.strip()[-400:]
-        if any(marker in result.stderr for marker in _NO_INDEX):
-            pytest.skip(f"no package index reachable, so pre-commit cannot build the hook's environment: {error}")
-        pytest.fail(f"pip could not prepare the hook's dependencies: {error}")
-    return path
-
-
 def pre_commit(project: Path, *args: str, home: Path, wheels: Path | None = None) -> subprocess.CompletedProcess:
     env = {**os.environ, "PRE_COMMIT_HOME": str(home), "PRE_COMMIT_COLOR": "never"}
     if wheels:
-        env.update(PIP_NO_INDEX="1", PIP_FIND_LINKS=str(wheels))
+        env.update(offline_pip_env(wheels))
     return subprocess.run([sys.executable, "-m", "pre_commit", *args], cwd=project, env=env,
                           capture_output=True, text=True, timeout=600)
 
 
 @pytest.fixture(scope="module")
-def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, subprocess.CompletedProcess]:
+def runs(tmp_path_factory: pytest.TempPathFactory, wheelhouse: Path) -> dict[str, subprocess.CompletedProcess]:
     root = tmp_path_factory.mktemp("pre-commit")
     hook_repo, rev = hook_repository(root / "hook-repo")
-    wheels = wheelhouse(root / "wheels", hook_repo)
     bad, good = make_project(root / "bad", BAD_VIEW), make_project(root / "good", GOOD_VIEW)
     (good / "README.md").write_text("not Python: the hook must not be given this file\n")
     commit_all(good)
     try_repo = ("try-repo", str(hook_repo), HOOK_ID, "--ref", rev, "--all-files")
-    return {name: pre_commit(project, *try_repo, home=root / "home", wheels=wheels) for name, project in (("bad", bad), ("good", good))}
+    return {name: pre_commit(project, *try_repo, home=root / "home", wheels=wheelhouse) for name, project in (("bad", bad), ("good", good))}
 
 
 def config_used(try_repo_output: str) -> dict:
