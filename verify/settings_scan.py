@@ -31,6 +31,7 @@ class Located:
     path: Path
     line: int
     column: int  # 1-based
+    end_column: int  # one past the last character, 1-based (on ``line`` when the node spans lines)
 
 
 @dataclass(frozen=True)
@@ -302,7 +303,9 @@ def _resolve_name(value: ast.expr, settings: Settings) -> ast.expr:
 
 def _at(value: ast.expr, path: Path, where: ast.AST | None = None) -> Located:
     where = where or value
-    return Located(value, path, where.lineno, where.col_offset + 1)
+    one_line = getattr(where, "end_lineno", where.lineno) == where.lineno and getattr(where, "end_col_offset", None) is not None
+    end = where.end_col_offset + 1 if one_line else where.col_offset + 2
+    return Located(value, path, where.lineno, where.col_offset + 1, end)
 
 
 def _sibling(path: Path, statement: ast.ImportFrom) -> Path | None:

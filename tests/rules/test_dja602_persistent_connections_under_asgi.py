@@ -12,7 +12,7 @@ def test_persistent_connections_are_reported_at_the_key_with_the_pool_hint(tmp_p
     make_project(tmp_path, {"config/settings.py": PERSISTENT})
     [finding] = project_findings(tmp_path, ["DJA602"])
     assert where([finding], tmp_path) == [("DJA602", "config/settings.py", 13)]
-    assert finding.column == 9  # the "CONN_MAX_AGE" key
+    assert (finding.column, finding.end_column) == (9, 9 + len('"CONN_MAX_AGE"'))  # the key
     assert "600" in finding.message and "ASGI" in finding.message
     assert '"pool"' in finding.hint
 

@@ -97,7 +97,7 @@ def check(ctx) -> None:
                        "and back around it on every request",
                        hint="make it async-capable: `async_capable = True` with an async branch (see Django's "
                             "\"Asynchronous support\" for middleware), or `@sync_and_async_middleware` on a function middleware",
-                       end_column=entry.at.column + len(entry.dotted) + 2)
+                       end_column=entry.at.end_column)
 
 
 def _sync_only(dotted: str, ctx) -> str | None:

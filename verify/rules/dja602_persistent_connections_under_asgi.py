@@ -65,4 +65,4 @@ def check(ctx) -> None:
             ctx.report(value.path, value.line, value.column,
                        f"`CONN_MAX_AGE` is {text} for database `{alias}` in a project served over ASGI: persistent "
                        "connections are not reused under ASGI (each request's ORM calls run on their own thread) and pile up",
-                       hint=f"set `CONN_MAX_AGE` to 0{pool}")
+                       hint=f"set `CONN_MAX_AGE` to 0{pool}", end_column=value.end_column)
