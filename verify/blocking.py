@@ -474,6 +474,8 @@ def _facts(ctx) -> _FunctionFacts:
                 local.add(node.id)
                 if node not in annotated:
                     rebound.add(node.id)
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node is not function:
+                local.add(node.name)  # `def open(): ...` shadows the builtin
     facts = _FunctionFacts(frozenset(local), {k: v for k, v in declared.items() if k not in rebound})
     _FACTS[0], _FACTS[1] = function, facts
     return facts
@@ -490,6 +492,8 @@ def _qualified(expr: ast.expr, ctx) -> str | None:
     root = _root_name(expr)
     if root is None or root in _facts(ctx).local:
         return None
+    if root not in ctx.file.imports and (root in ctx.file.sync_functions or root in ctx.file.async_functions):
+        return None  # a module-level `def open(...)`
     return ctx.qualified(expr)
 
 
@@ -522,9 +526,32 @@ def receiver_class(expr: ast.expr, ctx) -> str | None:
         return _instance_attribute_class(ctx, expr.attr)
     if isinstance(expr, ast.Subscript):
         return SUBSCRIPT_OBJECTS.get(_qualified(expr.value, ctx) or "")
+    if isinstance(expr, ast.Name) and expr.id not in ctx.file.imports and expr.id not in ctx.file.module_values:
+        return _closure_class(expr.id, ctx)
     if isinstance(expr, (ast.Name, ast.Attribute)):
         return MODULE_OBJECTS.get(_qualified(expr, ctx) or "")
     return None
+
+
+def _closure_class(name: str, ctx) -> str | None:
+    """A client an enclosing function binds once: ``client = httpx2.Client()`` in the view, used by
+    a nested ``async def fetch(url): client.get(url)``."""
+    from verify.inference import Typer  # inference imports this module
+
+    node = ctx.parent(ctx.function) if ctx.function is not None else None
+    while node is not None and not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Module)):
+        node = ctx.parent(node)
+    if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return None
+    bound = [item for item in ast.walk(node)
+             if isinstance(item, ast.Name) and item.id == name and isinstance(item.ctx, ast.Store)]
+    values = [parent.value for parent in ast.walk(node) if isinstance(parent, ast.Assign)
+              and len(parent.targets) == 1 and parent.targets[0] in bound]
+    values += [item.context_expr for item in ast.walk(node) if isinstance(item, ast.withitem) and item.optional_vars in bound]
+    if len(bound) != 1 or len(values) != 1 or not isinstance(values[0], ast.Call):
+        return None
+    value = Typer(ctx.file, {}).type_of(values[0])
+    return value.cls if value is not None and value.kind == "object" and value.cls in CLASSES else None
 
 
 # One file can list its own blocking calls, like flake8-async's `# ARG --async200-blocking-calls=`:
@@ -605,7 +632,7 @@ def match(node: ast.Call, ctx) -> Match | None:
 
 
 def _match(node: ast.Call, ctx) -> Match | None:
-    if isinstance(ctx.parent(node), ast.Await) or _async_protocol(node, ctx):
+    if isinstance(ctx.parent(node), ast.Await):
         return None
     func = node.func
     qualified = _qualified(func, ctx) if isinstance(func, (ast.Name, ast.Attribute)) else None
@@ -634,6 +661,8 @@ def _match(node: ast.Call, ctx) -> Match | None:
         spec = CLASSES[cls]
         blocking = Blocking(spec.code, spec.what, spec.fix)
         return _found(blocking, written, ctx, method=method, receiver=ctx.source(func.value, 30))
+    if _async_protocol(node, ctx):  # only a name to go on, and the code treats the result as async
+        return None
     if method in ANY_RECEIVER_METHODS and cls is None:
         return _found(ANY_RECEIVER_METHODS[method], written, ctx, method=method, receiver=ctx.source(func.value, 30))
     if method == "request" and _urllib3_request(node, ctx):

@@ -275,3 +275,35 @@ def test_django_redis_cache_extensions_have_no_async_twin() -> None:
     """)
     assert finding.code == "DJA307"
     assert "await sync_to_async(cache.delete_pattern)(" in finding.hint
+
+
+def test_a_client_of_the_enclosing_view_is_tracked_in_a_nested_async_function() -> None:
+    assert codes("""
+        import asyncio, httpx2
+
+        async def dashboard(request):
+            client = httpx2.Client()
+
+            async def fetch(url):
+                return client.get(url).json()
+
+            return await asyncio.gather(fetch("https://a.example.com"), fetch("https://b.example.com"))
+    """) == ["DJA301"]
+
+
+def test_a_local_function_named_like_a_builtin_shadows_it() -> None:
+    assert codes("""
+        async def view(request):
+            def open(name):
+                return name.upper()
+
+            return open("x")
+    """) == []
+
+
+def test_async_with_on_a_sync_file_is_still_reported() -> None:
+    assert codes("""
+        async def view(request):
+            async with open("/srv/report.txt") as report:
+                return report
+    """) == ["DJA303"]
