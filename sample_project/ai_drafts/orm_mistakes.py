@@ -1,8 +1,11 @@
 """Async ORM mistakes assistants make when they guess the API from the sync one.
 
-Each view would raise at runtime (SynchronousOnlyOperation, TypeError or AttributeError), some of
+Every view but the last would raise at runtime (SynchronousOnlyOperation or TypeError), some of
 them only for some data: a test with an empty table or an anonymous client does not catch them.
+The last one works, but does not do what its author thinks.
 """
+
+import asyncio
 
 from django.db.models import Sum
 from django.http import JsonResponse
@@ -44,3 +47,12 @@ async def order_total(request, order_id):
     order = await Order.objects.aget(pk=order_id)
     total = order.items.aggregate(total=Sum("unit_price"))  # expect: DJA102 sync aggregate() on a related manager
     return JsonResponse({"order": order.pk, "total": str(total["total"])})
+
+
+async def shop_counts(request):
+    # Correct, and no faster than awaiting in turn: Django runs a request's ORM calls one at a time.
+    products, reviews = await asyncio.gather(  # expect: DJA406 gather over ORM calls only runs them serially
+        Product.objects.acount(),
+        Review.objects.acount(),
+    )
+    return JsonResponse({"products": products, "reviews": reviews})
