@@ -1,8 +1,8 @@
 """Async ORM mistakes assistants make when they guess the API from the sync one.
 
 Every view but the last would raise at runtime (SynchronousOnlyOperation, TypeError or
-AttributeError), some of
-them only for some data: a test with an empty table or an anonymous client does not catch them.
+AttributeError), some of them only for some data: a test with an empty table or an anonymous
+client does not catch them.
 The last one works, but does not do what its author thinks.
 """
 
