@@ -96,3 +96,32 @@ def test_method_decorator_kept_on_the_class_is_not_reported(repo):
     decorator = '@method_decorator(login_required, name="dispatch")'
     sync = CLASS_VIEW.format(decorator=decorator, keyword="def")
     assert regressions(repo, sync, CLASS_VIEW.format(decorator=decorator, keyword="async def")).findings == []
+
+
+MIXIN_VIEW = HEADER + '''
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+
+
+{decorator}
+class OrderView({bases}):
+    permission_required = "shop.view_order"
+
+    {keyword} get(self, request):
+        return HttpResponse()
+'''
+
+
+def test_auth_mixin_dropped_from_the_class_is_reported(repo):
+    sync = MIXIN_VIEW.format(decorator="", bases="LoginRequiredMixin, View", keyword="def")
+    finding = regressions(repo, sync, MIXIN_VIEW.format(decorator="", bases="View", keyword="async def")).only("DJA502")
+    assert "`LoginRequiredMixin` base of the class of `OrderView.get` (old line 16) is missing in the async version (line 19)" in finding["message"]
+
+
+@pytest.mark.parametrize(("bases", "decorator"), [
+    ("LoginRequiredMixin, View", '@method_decorator(login_required, name="get")'),
+    ("PermissionRequiredMixin, View", '@method_decorator(permission_required("shop.view_order"), name="get")'),
+])
+def test_auth_mixin_replaced_by_a_method_decorator_is_not_reported(repo, bases, decorator):
+    sync = MIXIN_VIEW.format(decorator="", bases=bases, keyword="def")
+    converted = MIXIN_VIEW.format(decorator=decorator, bases="View", keyword="async def")
+    assert regressions(repo, sync, converted).findings == []

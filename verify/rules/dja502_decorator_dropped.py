@@ -2,7 +2,9 @@
 Checks that a view converted from `def` to `async def` keeps every decorator of the sync version,
 with the same arguments: `login_required`, `permission_required`, `user_passes_test`, `csrf_*`,
 `require_http_methods` / `require_GET` / `require_POST`, `cache_*`, `transaction.*` and the
-project's own decorators. A `method_decorator(...)` on the class counts for its methods.
+project's own decorators. A `method_decorator(...)` on the class counts for its methods, and so do
+the auth mixins `LoginRequiredMixin` and `PermissionRequiredMixin` (as `login_required` and
+`permission_required`: an async handler needs `method_decorator(..., name="get")` instead, see DJA408).
 
 ## Why is this bad?
 A dropped `@login_required` or `@permission_required` opens the view to everyone, a dropped
