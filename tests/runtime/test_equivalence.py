@@ -1,5 +1,11 @@
 """assert_views_equivalent: legacy and async twins must answer alike, anonymous and logged in."""
 
+import asyncio
+
+import pytest
+
+from verify.runtime import assert_views_equivalent
+
 
 def assertion_lines(*lines: str) -> list[str]:
     """Patterns for the lines of an AssertionError message as pytest prints them."""
@@ -53,3 +59,11 @@ def test_evaluated_querysets_in_the_context_are_compared(demo):
             "    +[<Order: Order object (2)>, <Order: Order object (1)>]",
         )
     )
+
+
+def test_calling_it_from_async_code_says_to_call_it_from_a_sync_test():
+    async def an_async_test():
+        assert_views_equivalent(lambda request: None, lambda request: None, "/")
+
+    with pytest.raises(RuntimeError, match="call it from a sync test"):
+        asyncio.run(an_async_test())

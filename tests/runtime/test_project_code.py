@@ -1,5 +1,7 @@
 """Which files count as the project's code: blocking calls are only blamed on those."""
 
+from pathlib import Path
+
 import django
 import pytest
 
@@ -36,3 +38,9 @@ def test_installed_libraries_python_and_the_kit_are_not(project, tmp_path):
     assert not project.contains(verify.__file__)
     assert not project.contains("<frozen importlib._bootstrap>")
     assert not project.contains(str(tmp_path.parent / "elsewhere.py"))
+
+
+def test_a_project_installed_in_site_packages_is_project_code_when_configured():
+    installed_django = Path(django.__file__).parent
+    project = ProjectCode([installed_django], test_file_patterns=["test_*.py"])
+    assert project.contains(str(installed_django / "shortcuts.py"))

@@ -14,6 +14,7 @@ the view's context, with QuerySets compared by their evaluated contents.
 
 from __future__ import annotations
 
+import asyncio
 import difflib
 import json
 import pprint
@@ -80,11 +81,13 @@ def assert_views_equivalent(
     """Send each request to both views, anonymously and (if ``user`` is given) logged in as ``user``.
 
     Raises ``AssertionError`` listing every difference. Needs database access (pytest-django's
-    ``db`` fixture or ``django_db`` marker).
+    ``db`` fixture or ``django_db`` marker) and a sync test: it drives the sync test ``Client``.
     """
     __tracebackhide__ = True  # the failure is the message, not this helper's code
     if not requests:
         raise ValueError("assert_views_equivalent needs at least one request (a path or a RequestSpec)")
+    if _loop_running():
+        raise RuntimeError("assert_views_equivalent drives the sync test Client: call it from a sync test")
     headers = tuple(headers)
     failures = []
     for spec in map(RequestSpec.coerce, requests):
@@ -97,6 +100,14 @@ def assert_views_equivalent(
     if failures:
         names = f"{_name(legacy_view)} (legacy) and {_name(async_view)} (async)"
         raise AssertionError(f"{names} answer differently\n\n" + "\n\n".join(failures))
+
+
+def _loop_running() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
 
 
 def _name(view: Callable) -> str:

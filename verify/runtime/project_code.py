@@ -67,7 +67,11 @@ class ProjectCode:
             return False
         path = os.path.realpath(filename)
         root = next((root for root in self._roots if path.startswith(root)), None)
-        if root is None or path.startswith(self._excluded):
+        if root is None:
+            return False
+        # Libraries inside the root (a virtualenv in the project) are not the project; a root
+        # inside site-packages (a project installed with `pip install .`) still is.
+        if any(path.startswith(excluded) and len(excluded) > len(root) for excluded in self._excluded):
             return False
         relative = Path(path[len(root) :])
         if any(fnmatch.fnmatch(relative.name, pattern) for pattern in self._test_file_patterns):
