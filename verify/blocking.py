@@ -439,7 +439,9 @@ def _format(template: str, ctx, **values: str) -> str:
     return template.format(**values)
 
 
-_FACTS: list = [None, None]  # (function node, _FunctionFacts) of the function being checked
+# function node -> its facts. Keyed by node (not just the last one) because the walk of an async
+# function interleaves with the walks of the sync helpers it calls (verify/summaries.py).
+_FACTS: dict[ast.AST, "_FunctionFacts"] = {}
 
 
 @dataclass(frozen=True)
@@ -450,8 +452,8 @@ class _FunctionFacts:
 
 def _facts(ctx) -> _FunctionFacts:
     function = ctx.function
-    if _FACTS[0] is function:
-        return _FACTS[1]
+    if function in _FACTS:
+        return _FACTS[function]
     local: set[str] = set()
     declared: dict[str, str] = {}
     rebound: set[str] = set()
@@ -477,7 +479,9 @@ def _facts(ctx) -> _FunctionFacts:
             elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node is not function:
                 local.add(node.name)  # `def open(): ...` shadows the builtin
     facts = _FunctionFacts(frozenset(local), {k: v for k, v in declared.items() if k not in rebound})
-    _FACTS[0], _FACTS[1] = function, facts
+    if len(_FACTS) > 256:  # keep memory flat over large code bases
+        _FACTS.clear()
+    _FACTS[function] = facts
     return facts
 
 
@@ -543,6 +547,9 @@ def _closure_class(name: str, ctx) -> str | None:
         node = ctx.parent(node)
     if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
         return None
+    for arg in ast.walk(node.args):
+        if isinstance(arg, ast.arg) and arg.arg == name:
+            return _annotation_class(arg.annotation, ctx)
     bound = [item for item in ast.walk(node)
              if isinstance(item, ast.Name) and item.id == name and isinstance(item.ctx, ast.Store)]
     values = [parent.value for parent in ast.walk(node) if isinstance(parent, ast.Assign)

@@ -258,6 +258,13 @@ def render() -> str:
         f"{len(CASES)} rows: {sum(c.linters != NEITHER for c in CASES)} flagged by flake8-async or ruff, "
         f"{sum(c.linters == NEITHER for c in CASES)} by neither.",
         "",
+        "Measured once against the linters' own fixtures (not part of the test suite, as they are the linters'",
+        "code): of the lines ruff's ASYNC210/212/22x/230/240/250/251 fixtures mark, 103 of 111 are reported, none",
+        "extra; the 8 misses are a tuple assignment `(p1, p2) = (Path(...), Path(...))` and seven calls in a file",
+        "where other functions import `Path` from trio/anyio (imports are resolved per file, not per function).",
+        "Of flake8-async's async210/async240 eval files, 45 of 51 lines: the misses are `normpath` (above), an",
+        "awaited `os.path.isfile`, and `urlopen()` / `request.urlopen()` that the file never imports.",
+        "",
         "| Family | Function | Flagged by | DJA code | Note |",
         "| --- | --- | --- | --- | --- |",
     ]

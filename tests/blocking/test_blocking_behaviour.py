@@ -307,3 +307,14 @@ def test_async_with_on_a_sync_file_is_still_reported() -> None:
             async with open("/srv/report.txt") as report:
                 return report
     """) == ["DJA303"]
+
+
+def test_an_annotated_parameter_of_the_enclosing_function_is_tracked() -> None:
+    assert codes("""
+        from io import TextIOWrapper
+
+        def make_reader(handle: TextIOWrapper):
+            async def read_all():
+                return handle.read()
+            return read_all
+    """) == ["DJA303"]
