@@ -27,7 +27,7 @@ CHANGED = {
         order = await aget_object_or_404(Order, id=order_id)
         return render(request, "shop/order.html", {"order": order})
         """,
-        "context key `payment` of `shop/order.html` of `order_total` (old line 18) missing in the async version (line 16)",
+        "context key `payment` that `order_total` passed to `shop/order.html` (old line 18) is missing in the async version (line 16)",
     ),
     "status code": (
         """

@@ -170,7 +170,7 @@ def check(pair: FunctionPair, reporter: Reporter) -> None:
              "the redirect to `{}`", where, pair, report)
     _compare([r for r in kept if r.family == TEMPLATE], [r for r in new if r.family == TEMPLATE], "template",
              "the template `{}`", where, pair, report)
-    _compare_context(kept, new, where, pair, report)
+    _compare_context(kept, new, pair, report)
 
 
 def _family(family: str) -> str:
@@ -205,7 +205,7 @@ def _compare(old: list[Response], new: list[Response], attribute: str, label: st
         report(node, message, f"keep {label.format(getattr(response, attribute))} of the sync view")
 
 
-def _compare_context(old: list[Response], new: list[Response], where: str, pair: FunctionPair, report) -> None:
+def _compare_context(old: list[Response], new: list[Response], pair: FunctionPair, report) -> None:
     for response in old:
         if response.family != TEMPLATE or response.context_keys is None or response.template is None:
             continue
@@ -216,6 +216,7 @@ def _compare_context(old: list[Response], new: list[Response], where: str, pair:
         if missing:
             names = ", ".join(f"`{key}`" for key in sorted(missing))
             report(same[0].node,
-                   f"context key{'s' if len(missing) > 1 else ''} {names} of `{response.template}` {where} "
-                   f"(old line {response.node.lineno}) missing in the async version (line {same[0].node.lineno})",
+                   f"context key{'s' if len(missing) > 1 else ''} {names} that `{pair.old.qualname}` passed to `{response.template}` "
+                   f"(old line {response.node.lineno}) {'are' if len(missing) > 1 else 'is'} missing in the async version "
+                   f"(line {same[0].node.lineno})",
                    "pass the template the same context as the sync view did")
