@@ -62,8 +62,7 @@ def takes_request(function: ast.FunctionDef | ast.AsyncFunctionDef, is_method: b
 class Handler:
     name: str
     is_async: bool
-    node: ast.AST | None  # None: inherited from a Django generic view
-    owner: str  # class that defines it
+    owner: str  # the class that defines it (a Django generic view's name when inherited from one)
 
 
 class ClassViews:
@@ -113,19 +112,19 @@ class ClassViews:
         for item in cls.body:
             if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item.name in HTTP_HANDLERS:
                 defined[item.name] = isinstance(item, ast.AsyncFunctionDef)
-                found.setdefault(item.name, Handler(item.name, defined[item.name], item, cls.name))
+                found.setdefault(item.name, Handler(item.name, defined[item.name], cls.name))
         for item in cls.body:  # aliases: head = get
             if isinstance(item, ast.Assign) and isinstance(item.value, ast.Name) and item.value.id in defined:
                 for target in item.targets:
                     if isinstance(target, ast.Name) and target.id in HTTP_HANDLERS:
-                        found.setdefault(target.id, Handler(target.id, defined[item.value.id], item, cls.name))
+                        found.setdefault(target.id, Handler(target.id, defined[item.value.id], cls.name))
         for base in cls.bases:
             if blocked[0]:
                 return
             django = self.django_base(base)
             if django:
                 for name in DJANGO_VIEW_HANDLERS.get(django) or _DJANGO_MIXINS.get(django, frozenset()):
-                    found.setdefault(name, Handler(name, False, None, django))
+                    found.setdefault(name, Handler(name, False, django))
             elif isinstance(base, ast.Name) and base.id in self.classes:
                 self._collect(self.classes[base.id], found, seen, blocked)
             elif not (self.file.qualified(base) or "").startswith(("django.", "builtins.")) and not _is_plain_object(base):
