@@ -35,7 +35,7 @@ def test_blocking_is_caught_through_async_client_and_in_direct_calls(demo):
             "  request: GET /sleepy/ anonymous (no session cookie)",
             "*test_sleepy_view_called_directly*",
             "blocking call to time.sleep in demo.views.sleepy",
-            "  request: none (called directly by the test)",
+            "  request: none (a direct call from the test, or code outside a view)",
             "  at:      demo/views.py:14 in demo.views.sleepy",
         ]
     )

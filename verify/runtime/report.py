@@ -25,8 +25,12 @@ def describe(violation: Violation, root: Path) -> str:
     if violation.request is not None:
         lines = [f"{headline} in async view {violation.entry}", f"  request: {violation.request.describe()}"]
     else:
-        # No test client request reached a view: the test awaited project code itself.
-        lines = [f"{headline} in {violation.entry}", "  request: none (called directly by the test)"]
+        # No test client request reached a view: the test awaited project code itself, or the
+        # code runs around the view (async middleware, signal receivers).
+        lines = [
+            f"{headline} in {violation.entry}",
+            "  request: none (a direct call from the test, or code outside a view)",
+        ]
     where = violation.where
     lines.append(f"  at:      {_relative(where.filename, root)}:{where.lineno} in {where.function}")
     if where.source:
