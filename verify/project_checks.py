@@ -50,7 +50,7 @@ class ProjectContext:
         self.version = version
         self.display = display
         self.files = ProjectFiles(root)
-        self.findings: list[Finding] = []
+        self.findings: list[tuple[Path, Finding]] = []
         self.rule: Rule | None = None
 
     @cached_property
@@ -117,11 +117,11 @@ class ProjectContext:
                severity: Severity | None = None) -> None:
         rule = self.rule
         assert rule is not None
-        self.findings.append(Finding(
+        self.findings.append((path, Finding(
             path=self.display(path), line=line, column=column, end_line=line,
             end_column=end_column or column + 1, code=rule.code, name=rule.name, message=message, hint=hint,
             severity=severity or rule.severity,
-        ))
+        )))
 
 
 _WSGI_COMMANDS = (
@@ -174,15 +174,12 @@ def check_project(root: Path, rules: list[Rule], version: Version, display: Call
     for rule in enabled:
         ctx.rule = rule
         _CHECKS[rule.code](ctx)
-    by_display = {display(path): path for path in ctx.files.python_files + ctx.files.text_files}
     findings = []
-    for finding in ctx.findings:
-        path = by_display.get(finding.path)
-        if path is not None:
-            codes = noqa_lines(ctx.files.text(path)).get(finding.line, set())
-            if codes is None or finding.code in codes:
-                continue
-            if any(finding.code.startswith(prefix) for prefix in ignored_for(path)):
-                continue
+    for path, finding in ctx.findings:
+        codes = noqa_lines(ctx.files.text(path)).get(finding.line, set())
+        if codes is None or finding.code in codes:
+            continue
+        if any(finding.code.startswith(prefix) for prefix in ignored_for(path)):
+            continue
         findings.append(finding)
     return sorted(set(findings))

@@ -94,8 +94,8 @@ class SettingsFinder:
             if path is None:
                 continue
             paths.setdefault(path, dotted)
-            package = path.parent if path.name == "__init__.py" else path.parent if path.parent.name == "settings" else None
-            if package is not None and package.name == "settings":
+            package = path.parent  # a settings/ package: read every module of it
+            if package.name == "settings" and (package / "__init__.py").is_file():
                 prefix = dotted if path.name == "__init__.py" else dotted.rsplit(".", 1)[0]
                 for sibling in sorted(package.glob("*.py")):
                     module = prefix if sibling.name == "__init__.py" else f"{prefix}.{sibling.stem}"

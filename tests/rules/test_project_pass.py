@@ -61,3 +61,10 @@ def test_a_folder_of_views_that_is_not_a_django_project_gets_no_project_findings
     make_project(tmp_path, {"manage.py": None, "config/settings.py": None, "config/asgi.py": None, "config/wsgi.py": None,
                             "Procfile": "web: gunicorn config.wsgi\n", "requirements.txt": "psycopg2\n"})
     assert project_findings(tmp_path, ["DJA"]) == []
+
+
+def test_unreadable_and_broken_project_files_do_not_stop_the_check(tmp_path):
+    make_project(tmp_path, {"shop/middleware.py": SYNC_MIDDLEWARE, "config/broken.py": "def (:\n"})
+    (tmp_path / "Dockerfile").write_bytes(b"\xff\xfe\x00binary\x00DJANGO_ALLOW_ASYNC_UNSAFE")
+    (tmp_path / ".env").symlink_to(tmp_path / "missing.env")
+    assert [f.code for f in project_findings(tmp_path, ["DJA6"])] == ["DJA601"]
