@@ -356,7 +356,7 @@ URLLIB3_VERBS = frozenset("get options head post put patch delete trace connect"
 
 # -- typing helpers used by verify/inference.py ------------------------------------------------
 def result_class(cls: str, method: str) -> str | None:
-    """Class key of ``obj.method(...)`` (or ``obj.attr``) when ``obj`` was built by ``cls``."""
+    """Class key of the result of ``obj.method(...)`` when ``obj`` was built by ``cls``."""
     spec = CLASSES.get(cls)
     if spec is None:
         return None
@@ -412,10 +412,11 @@ def async_http_client(root: Path) -> str:
     return "httpx2.AsyncClient"
 
 
-def _project_root(path: str) -> Path:
+@lru_cache(maxsize=256)
+def _project_root(folder: str) -> Path:
     from verify.project import find_root
 
-    return find_root(Path(path).parent if path else Path.cwd())
+    return find_root(Path(folder or "."))
 
 
 # -- matching one call -------------------------------------------------------------------------
@@ -428,7 +429,7 @@ class Match:
 
 def _format(template: str, ctx, **values: str) -> str:
     if "{client}" in template:
-        client = async_http_client(_project_root(ctx.file.path))
+        client = async_http_client(_project_root(str(Path(ctx.file.path).parent.resolve())))
         values["client"] = client
         if client.startswith("aiohttp"):
             template = template.replace("`await client.{method}(...)` on an `{client}`",
@@ -465,19 +466,21 @@ def _facts(ctx) -> _FunctionFacts:
                 if cls:
                     declared[arg.arg] = cls
         annotated = set()
-        for node in ast.walk(function):
+        stores: list[ast.Name] = []
+        for node in ast.walk(function):  # one walk: functions are large, and this runs for each
             if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
                 annotated.add(node.target)
                 cls = _annotation_class(node.annotation, ctx)
                 if cls:
                     declared.setdefault(node.target.id, cls)
-        for node in ast.walk(function):
-            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-                local.add(node.id)
-                if node not in annotated:
-                    rebound.add(node.id)
+            elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                stores.append(node)
             elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node is not function:
                 local.add(node.name)  # `def open(): ...` shadows the builtin
+        for node in stores:
+            local.add(node.id)
+            if node not in annotated:
+                rebound.add(node.id)
     facts = _FunctionFacts(frozenset(local), {k: v for k, v in declared.items() if k not in rebound})
     if len(_FACTS) > 256:  # keep memory flat over large code bases
         _FACTS.clear()
