@@ -18,8 +18,9 @@ from pathlib import Path
 
 from verify.project_files import ProjectFiles
 
-_SETTINGS_NAME = re.compile(r"""DJANGO_SETTINGS_MODULE["']?\s*[\]]?\s*[,:=]\s*["']?(?P<module>[A-Za-z_][\w.]*)""")
-_NAMING_FILES = re.compile(r"^(manage\.py|asgi\.py|wsgi\.py|pyproject\.toml|pytest\.ini|setup\.cfg|tox\.ini)$")
+# DJANGO_SETTINGS_MODULE in code, env and pytest files; django_settings_module in django-stubs' mypy config.
+_SETTINGS_NAME = re.compile(r"""DJANGO_SETTINGS_MODULE["']?\s*[\]]?\s*[,:=]\s*["']?(?P<module>[A-Za-z_][\w.]*)""", re.IGNORECASE)
+_NAMING_FILES = re.compile(r"^(manage\.py|asgi\.py|wsgi\.py|pyproject\.toml|pytest\.ini|setup\.cfg|tox\.ini|mypy\.ini)$")
 _TEST_MODULE = re.compile(r"^(tests?|testing|test_settings|settings_test|.*_tests?)$")
 
 

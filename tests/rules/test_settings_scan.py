@@ -68,3 +68,12 @@ def test_without_any_settings_module_name_the_usual_files_are_read(tmp_path):
 def test_statements_the_scan_cannot_evaluate_are_skipped_without_error(tmp_path):
     make_project(tmp_path, {"config/settings.py": "from .local import *\nMIDDLEWARE = build()\nthis is not python\n"})
     assert modules(tmp_path) == {"config.settings": []}
+
+
+def test_the_django_stubs_mypy_setting_names_the_module_too(tmp_path):
+    make_project(tmp_path, {
+        "manage.py": None, "config/asgi.py": None, "config/wsgi.py": None, "config/settings.py": None,
+        "config/production.py": SETTINGS,
+        "setup.cfg": "[mypy.plugins.django-stubs]\ndjango_settings_module = config.production\n",
+    })
+    assert list(modules(tmp_path)) == ["config.production"]
