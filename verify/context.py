@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -133,15 +134,21 @@ def module_name_of(path: str) -> str:
     return f"{package}.{file.stem}" if package else file.stem
 
 
+_PACKAGES: dict[str, str] = {}
+
+
 def _package_of(path: str) -> str:
-    """Best-effort dotted package of a file, from the folders that hold an __init__.py."""
-    file = Path(path)
-    parts = []
-    folder = file.parent
-    while (folder / "__init__.py").exists() and folder != folder.parent:
-        parts.append(folder.name)
-        folder = folder.parent
-    return ".".join(reversed(parts))
+    """Best-effort dotted package of a file, from the folders that hold an __init__.py
+    (remembered per folder: a run asks for the same folders many times)."""
+    folder = os.path.dirname(os.path.abspath(path))
+    if folder not in _PACKAGES:
+        parts = []
+        current = folder
+        while os.path.exists(os.path.join(current, "__init__.py")) and current != os.path.dirname(current):
+            parts.append(os.path.basename(current))
+            current = os.path.dirname(current)
+        _PACKAGES[folder] = ".".join(reversed(parts))
+    return _PACKAGES[folder]
 
 
 def _absolute(module: str, level: int, package: str) -> str:

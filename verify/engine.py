@@ -333,17 +333,21 @@ def noqa_lines(source: str) -> dict[int, set[str] | None]:
 
 
 def _nested_functions(function: ast.AST) -> dict[str, ast.FunctionDef]:
-    """Sync functions defined directly in an async function's body (at any block depth)."""
+    """Sync functions defined directly in an async function's body (at any block depth).
+    Definitions are statements, so expressions are not visited."""
     found: dict[str, ast.FunctionDef] = {}
 
-    def visit(node: ast.AST) -> None:
-        for child in ast.iter_child_nodes(node):
-            if isinstance(child, ast.FunctionDef):
-                found[child.name] = child
-            elif not isinstance(child, (ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
-                visit(child)
+    def visit(block: list[ast.stmt]) -> None:
+        for node in block:
+            if isinstance(node, ast.FunctionDef):
+                found[node.name] = node
+            elif not isinstance(node, (ast.AsyncFunctionDef, ast.ClassDef)):
+                for name in ("body", "orelse", "finalbody"):
+                    visit(getattr(node, name, None) or [])
+                for holder in (getattr(node, "handlers", None) or []) + (getattr(node, "cases", None) or []):
+                    visit(holder.body)
 
-    visit(function)
+    visit(function.body)
     return found
 
 

@@ -52,18 +52,59 @@ def _with_prefixes(paths: frozenset[str]) -> frozenset[str]:
     return frozenset(out)
 
 
+class Env(dict):
+    """Variable types, with a version number that changes on every write."""
+
+    version = 0
+
+    def _bump(self) -> None:
+        self.version += 1
+
+    def __setitem__(self, key, value):
+        self._bump()
+        super().__setitem__(key, value)
+
+    def __delitem__(self, key):
+        self._bump()
+        super().__delitem__(key)
+
+    def pop(self, *args):
+        self._bump()
+        return super().pop(*args)
+
+    def clear(self):
+        self._bump()
+        super().clear()
+
+    def update(self, *args, **kwargs):
+        self._bump()
+        super().update(*args, **kwargs)
+
+
 class Typer:
     def __init__(self, file: FileContext, env: dict[str, T], class_name: str | None = None):
         self.file = file
-        self.env = env
+        self.env = env if isinstance(env, Env) else Env(env)
         self.class_name = class_name  # the class whose method is being analysed
+        # Every rule asks for the types of the same nodes: remember them while the environment
+        # is unchanged.
+        self._memo: dict[ast.AST, T | None] = {}
+        self._memo_version = -1
 
     # -- entry point -------------------------------------------------------------------------
     def type_of(self, node: ast.AST | None) -> T | None:
         if node is None:
             return None
+        if self._memo_version != self.env.version:
+            self._memo.clear()
+            self._memo_version = self.env.version
+        if node in self._memo:
+            return self._memo[node]
         method = getattr(self, "_" + type(node).__name__, None)
-        return method(node) if method else None
+        value = method(node) if method else None
+        if self._memo_version == self.env.version:  # typing a call may walk a helper and bind nothing here
+            self._memo[node] = value
+        return value
 
     # -- names and attributes ----------------------------------------------------------------
     def _Name(self, node: ast.Name) -> T | None:
