@@ -21,3 +21,12 @@ def test_sync_orm_calls_and_lazy_relations_are_reported_with_their_rules(demo):
             "  rule:    DJA106 lazy-relation-access: *",
         ]
     )
+
+
+def test_django_allow_async_unsafe_does_not_hide_them(demo, monkeypatch):
+    # Projects set it for Playwright or notebooks; it silences SynchronousOnlyOperation.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    demo.run("demo_tests/test_orm.py::test_sync_orm_in_async_view").assert_outcomes(passed=1)
+    result = demo.run("--async-verify", "demo_tests/test_orm.py::test_sync_orm_in_async_view")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["SynchronousOnlyOperation from django.db.models.query.QuerySet.count *"])
