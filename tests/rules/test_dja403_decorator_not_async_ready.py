@@ -51,6 +51,25 @@ def test_django_decorators_are_flagged_before_the_version_that_made_them_async_r
     assert lines(DJANGO_DECORATED, version) == expected
 
 
+def test_transaction_atomic_is_flagged_in_every_version():
+    found = findings('''
+        from django.db import transaction
+
+
+        @transaction.atomic
+        async def pay(request):
+            return JsonResponse({})
+
+
+        class Checkout(View):
+            @transaction.atomic(using="payments")
+            async def post(self, request):
+                return JsonResponse({})
+    ''')
+    assert [f.line - HEADER.count("\n") for f in found] == [5, 11]
+    assert "no async transactions" in found[0].message and "sync_to_async" in found[0].hint
+
+
 def test_the_message_names_the_version_that_supports_async_views():
     [finding] = findings('''
         @login_required

@@ -3,8 +3,8 @@ Checks for decorators on async views that cannot wrap an async view in the targe
 version: Django's view decorators (`csrf_exempt`, `require_POST`, `never_cache`, `vary_on_headers`
 and the rest of the 5.0 list) before 5.0, the auth decorators (`login_required`,
 `permission_required`, `user_passes_test`, `staff_member_required`) before 5.1, `method_decorator`
-on an async handler before 5.2, and decorators defined in the same module whose sync wrapper
-calls the view without awaiting it (in any version).
+on an async handler before 5.2, and, in every version, `transaction.atomic` and decorators defined
+in the same module whose sync wrapper calls the view without awaiting it.
 
 ## Why is this bad?
 A decorator that wraps the view in a plain `def` hides the coroutine function: Django sees a
@@ -80,6 +80,9 @@ _READY_SINCE: dict[str, tuple[int, int]] = {
     "django.contrib.auth.decorators.user_passes_test": (5, 1),
     "django.contrib.admin.views.decorators.staff_member_required": (5, 1),
 }
+# Decorators that wrap async views in no Django version (probed on 6.1.3: "The view ... returned an
+# unawaited coroutine").
+_NEVER_READY = {"django.db.transaction.atomic": "Django has no async transactions"}
 _METHOD_DECORATOR = "django.utils.decorators.method_decorator"
 _METHOD_DECORATOR_READY = (5, 2)
 _DUAL_MARKERS = {"iscoroutinefunction", "markcoroutinefunction", "sync_and_async_middleware"}
@@ -121,6 +124,12 @@ def _check_decorator(decorator: ast.expr, view: str, ctx, method: bool) -> None:
             inner = decorator.args[0]
             for element in inner.elts if isinstance(inner, (ast.List, ast.Tuple)) else [inner]:
                 _check_decorator(element, view, ctx, method)
+        return
+    if qualified in _NEVER_READY:
+        name = qualified.rsplit(".", 1)[1]
+        ctx.report(decorator, f"`@{name}` cannot wrap async {'handler' if method else 'view'} `{view}` ({_NEVER_READY[qualified]}): "
+                   "it wraps it in a sync function, so Django gets an unawaited coroutine instead of a response",
+                   hint="move the transactional work into a sync function and call it with `await sync_to_async(func)(...)`")
         return
     ready = _READY_SINCE.get(qualified)
     if ready is not None:
