@@ -184,13 +184,23 @@ class SettingsFinder:
             if found is not None:
                 settings.conn_max_age[keys[0]] = found
 
-    def _entries(self, value: ast.expr, settings: Settings, path: Path) -> list[MiddlewareEntry]:
+    def _entries(self, value: ast.expr, settings: Settings, path: Path, depth: int = 3) -> list[MiddlewareEntry]:
+        """The strings of a list, ``a + b``, ``[*BASE, "x"]``, or a name bound to one (in the file that binds it)."""
         if isinstance(value, (ast.List, ast.Tuple)):
-            return [MiddlewareEntry(e.value, _at(e, path)) for e in value.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)]
+            entries = []
+            for element in value.elts:
+                if isinstance(element, ast.Constant) and isinstance(element.value, str):
+                    entries.append(MiddlewareEntry(element.value, _at(element, path)))
+                elif isinstance(element, ast.Starred):
+                    entries += self._entries(element.value, settings, path, depth)
+            return entries
         if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add):
-            return self._entries(value.left, settings, path) + self._entries(value.right, settings, path)
+            return self._entries(value.left, settings, path, depth) + self._entries(value.right, settings, path, depth)
         if isinstance(value, ast.Name) and value.id == "MIDDLEWARE":
             return list(settings.middleware)
+        if isinstance(value, ast.Name) and value.id in settings.names and depth:
+            bound = settings.names[value.id]
+            return self._entries(bound.node, settings, bound.path, depth - 1)
         return []
 
     def _middleware_call(self, call: ast.Call, settings: Settings, path: Path) -> None:

@@ -77,3 +77,20 @@ def test_the_django_stubs_mypy_setting_names_the_module_too(tmp_path):
         "setup.cfg": "[mypy.plugins.django-stubs]\ndjango_settings_module = config.production\n",
     })
     assert list(modules(tmp_path)) == ["config.production"]
+
+
+def test_middleware_built_from_named_lists_points_at_the_file_that_lists_each_entry(tmp_path):
+    make_project(tmp_path, {
+        "config/settings.py": None,
+        "manage.py": "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'config.settings.prod')\n",
+        "config/settings/__init__.py": "",
+        "config/settings/base.py": "DJANGO_MIDDLEWARE = ['django.middleware.common.CommonMiddleware']\n",
+        "config/settings/prod.py": "from .base import *\n\nPROJECT = ['shop.middleware.TimingMiddleware']\n"
+                                   "MIDDLEWARE = [*DJANGO_MIDDLEWARE, 'shop.middleware.Audit'] + PROJECT\n",
+    })
+    [prod] = [s for s in SettingsFinder(ProjectFiles(tmp_path)).settings_modules() if s.module == "config.settings.prod"]
+    assert [(e.dotted, e.at.path.name, e.at.line) for e in prod.middleware] == [
+        ("django.middleware.common.CommonMiddleware", "base.py", 1),
+        ("shop.middleware.Audit", "prod.py", 4),
+        ("shop.middleware.TimingMiddleware", "prod.py", 3),
+    ]
