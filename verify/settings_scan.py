@@ -234,7 +234,7 @@ class SettingsFinder:
                 settings.conn_max_age[target.slice.value] = found
 
     def _databases(self, value: ast.expr, settings: Settings, path: Path) -> dict[str, Located]:
-        value = _resolve_name(value, settings)
+        value, path = _bound(value, settings, path)
         found = {}
         if isinstance(value, ast.Dict):
             for key, database in zip(value.keys, value.values):
@@ -247,7 +247,7 @@ class SettingsFinder:
     def _database(self, value: ast.expr, settings: Settings, path: Path) -> Located | None:
         """The CONN_MAX_AGE of one database entry: a dict literal, ``dj_database_url.config(conn_max_age=...)``,
         or a same-module function returning dict literals (the most persistent one counts)."""
-        value = _resolve_name(value, settings)
+        value, path = _bound(value, settings, path)
         if isinstance(value, ast.Dict):
             for key, item in zip(value.keys, value.values):
                 if isinstance(key, ast.Constant) and key.value == "CONN_MAX_AGE":
@@ -304,6 +304,14 @@ def _env_default(node: ast.expr) -> ast.expr | None:
             if keyword.arg == "default":
                 return keyword.value
     return None
+
+
+def _bound(value: ast.expr, settings: Settings, path: Path) -> tuple[ast.expr, Path]:
+    """A name's value and the file that binds it (``DATABASES = {"default": DEFAULT_DB}``)."""
+    if isinstance(value, ast.Name) and value.id in settings.names:
+        bound = settings.names[value.id]
+        return bound.node, bound.path
+    return value, path
 
 
 def _resolve_name(value: ast.expr, settings: Settings) -> ast.expr:

@@ -85,3 +85,14 @@ def test_a_value_named_by_a_module_variable_or_django_environ_default_is_resolve
     findings = project_findings(tmp_path, ["DJA602"])
     assert where(findings, tmp_path) == [("DJA602", "config/settings.py", 17), ("DJA602", "config/settings.py", 23)]
     assert "120" in findings[0].message and "90 (default of an environment variable)" in findings[1].message
+
+
+def test_a_database_entry_named_in_a_base_module_is_reported_where_its_key_is_written(tmp_path):
+    make_project(tmp_path, {
+        "config/settings.py": None,
+        "manage.py": "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'config.settings.prod')\n",
+        "config/settings/__init__.py": "",
+        "config/settings/base.py": "PRIMARY = {\n    'ENGINE': 'django.db.backends.postgresql',\n    'CONN_MAX_AGE': 300,\n}\n",
+        "config/settings/prod.py": "from .base import *\n\nDATABASES = {'default': PRIMARY}\n",
+    })
+    assert where(project_findings(tmp_path, ["DJA602"]), tmp_path) == [("DJA602", "config/settings/base.py", 3)]
