@@ -14,7 +14,7 @@ PYTHON ?= $(shell for c in python3.13 python3.12 python3; do \
 	  p=$$(pyenv root)/versions/$$v/bin/python3; [ -x $$p ] && { echo $$p; exit; }; \
 	done)
 
-.PHONY: demo test venv clean docs bench-sample
+.PHONY: demo test venv clean docs bench-sample bench-verify
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "error: Python 3.12+ not found (install it or pass PYTHON=...)" >&2; exit 2; }
@@ -40,6 +40,12 @@ test: $(STAMP)
 bench-sample: $(STAMP)
 	$(PY) -m pip install --quiet -e '.[test,bench]'
 	$(PY) bench/bench_sample.py
+
+# Verifier speed against ruff (and flake8-async, recorded once: `make bench-verify FLAKE8=1`),
+# installed in a separate environment: bench/results/verify.json.
+bench-verify: $(STAMP)
+	test -x bench/.tools-venv/bin/ruff || { $(PYTHON) -m venv bench/.tools-venv && bench/.tools-venv/bin/pip install --quiet "ruff>=0.15" "flake8>=7" "flake8-async>=25.0"; }
+	$(PY) bench/bench_verify.py $(if $(FLAKE8),--flake8,)
 
 # docs/rules.md and the README's generated blocks (rule table, snippets from docs/snippets/).
 docs: $(STAMP)

@@ -46,10 +46,12 @@ def text(findings: list[Finding], summary: dict, quiet: bool = False) -> str:
             out.append(f"  = help: {f.hint}")
         out.append("")
     count = summary["findings"]
+    if quiet:
+        return "\n".join(out)
     if count:
         codes = ", ".join(f"{code} x{n}" for code, n in summary["by_code"].items())
         out.append(f"Found {count} finding{'s' if count != 1 else ''} in {summary['files']} file{'s' if summary['files'] != 1 else ''} ({codes}); Django {summary['django_version']}.")
-    elif not quiet:
+    else:
         out.append(f"All checks passed: {summary['files']} file{'s' if summary['files'] != 1 else ''}, Django {summary['django_version']}.")
     return "\n".join(out)
 

@@ -1,0 +1,40 @@
+"""The README's worked example is real output, and its configuration example is valid."""
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from verify.config import parse
+
+try:
+    import tomllib
+except ImportError:  # pragma: no cover
+    import tomli as tomllib
+
+ROOT = Path(__file__).resolve().parents[2]
+README = (ROOT / "README.md").read_text()
+
+
+def _examples() -> list[tuple[str, str, str]]:
+    blocks = re.findall(r"<!-- example:([\w-]+) -->\n```console\n\$ (.*?)\n(.*?)```\n<!-- example:end -->", README, re.DOTALL)
+    assert len(blocks) >= 2, "the README lost its worked example"
+    return blocks
+
+
+@pytest.mark.parametrize("name, command, expected", _examples(), ids=[b[0] for b in _examples()])
+def test_worked_example_output_is_what_the_command_prints(name, command, expected):
+    args = command.split()
+    assert args[:3] == ["python", "-m", "verify"]
+    result = subprocess.run([sys.executable, *args[1:], "--no-cache"], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 1
+    assert result.stdout == expected, f"README example {name!r} is stale: run `{command}` and paste its output"
+
+
+def test_configuration_example_is_valid():
+    [block] = re.findall(r"## Configuration\n.*?```toml\n(.*?)```", README, re.DOTALL)
+    section = tomllib.loads(block)["tool"]["django-async-kit"]
+    config = parse(section, ROOT / "pyproject.toml")
+    assert config.select == ["DJA1", "DJA2", "DJA3"] and config.target_version == "5.2"
