@@ -14,17 +14,18 @@ def test_one_test_per_async_url_and_identity_with_kwargs_from_the_fixture(demo):
         f"{GENERATED}[[]demo:order_list-logged_in[]] PASSED*",
         f"{GENERATED}[[]demo:order_detail-logged_in[]] PASSED*",  # pk from async_verify_url_kwargs
         f"{GENERATED}[[]demo:order_customer-anonymous[]] SKIPPED*",  # takes a pk, none given
+        f"{GENERATED}[[]/ping.json-logged_in[]] PASSED*",  # unnamed: requested by its literal path
     ):
         result.stdout.fnmatch_lines([line])
     result.stdout.fnmatch_lines(
-        ["*collected 20 items / 2 deselected / 18 selected", "*demo:order_customer takes URL arguments: add them to the async_verify_url_kwargs fixture*"]
+        ["*collected 22 items / 2 deselected / 20 selected", "*demo:order_customer takes URL arguments: add them to the async_verify_url_kwargs fixture*"]
     )
     # Sync views get no generated test.
     assert "legacy_sleepy" not in result.stdout.str()
     assert "legacy_report" not in result.stdout.str()
-    # 9 async URL patterns x 2 identities. Failing: sleepy, swallows_blocking and order_count
+    # 10 async URL patterns x 2 identities. Failing: sleepy, swallows_blocking and order_count
     # twice each, whoami once; skipped: order_customer twice.
-    result.assert_outcomes(passed=9, failed=7, skipped=2, deselected=2)
+    result.assert_outcomes(passed=11, failed=7, skipped=2, deselected=2)
     # The logged-in request is the one that fails, and the report says which request it was.
     result.stdout.fnmatch_lines(
         [

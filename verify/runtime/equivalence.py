@@ -24,6 +24,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from verify.runtime.django_hooks import view_path
+
 COMPARED_HEADERS = ("Content-Type", "Location", "Cache-Control", "Content-Disposition")
 _CSRF_TOKEN = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 _MAX_DIFF_LINES = 40
@@ -98,7 +100,7 @@ def assert_views_equivalent(
             if differences:
                 failures.append(f"{spec.describe(identity)}:\n" + "\n".join(differences))
     if failures:
-        names = f"{_name(legacy_view)} (legacy) and {_name(async_view)} (async)"
+        names = f"{view_path(legacy_view)} (legacy) and {view_path(async_view)} (async)"
         raise AssertionError(f"{names} answer differently\n\n" + "\n\n".join(failures))
 
 
@@ -108,12 +110,6 @@ def _loop_running() -> bool:
     except RuntimeError:
         return False
     return True
-
-
-def _name(view: Callable) -> str:
-    from verify.runtime.django_hooks import view_path
-
-    return view_path(view)
 
 
 def _answer(view: Callable, spec: RequestSpec, user, headers: tuple[str, ...]) -> Answer:

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from verify.runtime.django_hooks import view_path
+
 IDENTITIES = ("anonymous", "logged_in")
 TEST_NAME = "test_async_view_url"
 
@@ -26,12 +28,13 @@ TEST_NAME = "test_async_view_url"
 @dataclass(frozen=True)
 class AsyncRoute:
     url_name: str | None  # with namespaces ("shop:order"), None for an unnamed pattern
-    path: str | None  # for patterns without arguments, the URL itself
+    takes_arguments: bool
+    literal_path: str | None  # the URL of an unnamed pattern without arguments (nothing to reverse)
     view: str  # dotted path of the view
 
     @property
     def test_id(self) -> str:
-        return self.url_name or self.path or self.view
+        return self.url_name or self.literal_path or self.view
 
 
 def async_routes() -> list[AsyncRoute]:
@@ -45,8 +48,6 @@ def _walk(patterns, namespaces: tuple[str, ...], prefix: str, arguments: int) ->
     from asgiref.sync import iscoroutinefunction
     from django.urls import URLResolver
 
-    from verify.runtime.django_hooks import view_path
-
     for pattern in patterns:
         route = prefix + _route_text(pattern.pattern)
         groups = arguments + pattern.pattern.regex.groups
@@ -56,15 +57,18 @@ def _walk(patterns, namespaces: tuple[str, ...], prefix: str, arguments: int) ->
         elif iscoroutinefunction(pattern.callback):
             yield AsyncRoute(
                 url_name=":".join((*namespaces, pattern.name)) if pattern.name else None,
-                path=None if groups else "/" + route,
+                takes_arguments=groups > 0,
+                literal_path=None if pattern.name or groups else "/" + route,
                 view=view_path(pattern.callback),
             )
 
 
 def _route_text(pattern) -> str:
     """The literal URL text of a pattern without arguments (``^orders/$`` -> ``orders/``)."""
+    from django.urls.resolvers import RegexPattern
+
     text = str(pattern)
-    if hasattr(pattern, "_regex"):  # RegexPattern: str() is the regex
+    if isinstance(pattern, RegexPattern):  # str() is the regex
         text = re.sub(r"\\(.)", r"\1", text.removeprefix("^").removesuffix("$"))
     return text
 
@@ -72,10 +76,12 @@ def _route_text(pattern) -> str:
 def _url_for(route: AsyncRoute, url_kwargs: dict[str, dict]) -> str:
     from django.urls import reverse
 
-    if route.path is not None:
-        return route.path
+    if route.literal_path is not None:
+        return route.literal_path
     if route.url_name is None:
         pytest.skip(f"unnamed URL pattern with arguments for {route.view}: name it to have it checked")
+    if not route.takes_arguments:
+        return reverse(route.url_name)
     if route.url_name not in url_kwargs:
         pytest.skip(f"{route.url_name} takes URL arguments: add them to the async_verify_url_kwargs fixture")
     return reverse(route.url_name, kwargs=url_kwargs[route.url_name])

@@ -83,3 +83,7 @@ async def report_newest_first(request):
     if not user.is_staff:
         return HttpResponseForbidden()
     return TemplateResponse(request, "demo/orders.html", {"orders": Order.objects.order_by("-id")})
+
+
+async def ping(request):
+    return JsonResponse({"pong": True})
