@@ -132,7 +132,7 @@ class ProjectFiles:
     @cached_property
     def asgi_entry_points(self) -> list[tuple[Path, int, int]]:
         """Where the project builds an ASGI application (``get_asgi_application()``, Channels' router)."""
-        return self._calls(("get_asgi_application", "ProtocolTypeRouter", "ASGIHandler"))
+        return self._calls(("get_asgi_application", "ProtocolTypeRouter", "ASGIHandler", "get_default_application"))
 
     @cached_property
     def wsgi_entry_points(self) -> list[tuple[Path, int, int]]:

@@ -59,3 +59,10 @@ def test_ci_workflows_and_requirement_lines_are_not_deployments(tmp_path):
         "Procfile": None,
     })
     assert project_findings(tmp_path, ["DJA605"]) == []
+
+
+def test_a_channels_router_is_an_asgi_entry_point(tmp_path):
+    router = ("from channels.routing import ProtocolTypeRouter\nfrom django.core.asgi import get_asgi_application as django_app\n\n"
+              "application = ProtocolTypeRouter({'http': django_app()})\n")
+    make_project(tmp_path, {"config/asgi.py": None, "config/routing.py": router, "Procfile": None})
+    assert project_findings(tmp_path, ["DJA605"]) == []
