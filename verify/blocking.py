@@ -283,6 +283,17 @@ for _client, _async in (("openai.OpenAI openai.AzureOpenAI openai.Client", "`ope
                                     attributes=_resource))
     _classes(_resource, BlockingClass(CLIENT, "calls the API over HTTP", _SDK_FIX.format(client=_async),
                                       methods=_AI_METHODS, attributes=_resource))
+_GENAI_METHODS = frozenset("generate_content generate_content_stream embed_content count_tokens generate_images "
+                           "create get list delete upload send_message send_message_stream".split())
+_classes("google.genai.Client", BlockingClass(CLIENT, "calls the API over HTTP", _SDK_FIX.format(client="`client.aio`"),
+                                              methods=frozenset(), attributes="google.genai.resource"))
+_classes("google.genai.resource", BlockingClass(CLIENT, "calls the API over HTTP", _SDK_FIX.format(client="`client.aio`"),
+                                                methods=_GENAI_METHODS, attributes="google.genai.resource"))
+_STRIPE_CLIENT_FIX = "use the `_async` method (`await client.payment_intents.create_async(...)`)"
+_classes("stripe.StripeClient", BlockingClass(CLIENT, "makes a Stripe API call", _STRIPE_CLIENT_FIX, methods=frozenset(),
+                                              attributes="stripe.resource"))
+_classes("stripe.resource", BlockingClass(CLIENT, "makes a Stripe API call", _STRIPE_CLIENT_FIX,
+                                          methods=STRIPE_ACTIONS | {"update"}, attributes="stripe.resource"))
 _functions("openai.ChatCompletion.create openai.Completion.create openai.Embedding.create openai.Image.create",
            CLIENT, "calls the API over HTTP", _SDK_FIX.format(client="`openai.AsyncOpenAI`"))
 _MONGO_FIX = _SDK_FIX.format(client="`pymongo.AsyncMongoClient` or Motor")
@@ -319,7 +330,7 @@ _classes("twilio.resource", BlockingClass(CLIENT, "calls the Twilio API", _TO_TH
                                           attributes="twilio.resource"))
 _classes("sendgrid.SendGridAPIClient", BlockingClass(CLIENT, "calls the SendGrid API", _TO_THREAD, methods=frozenset({"send"})))
 _classes("slack_sdk.WebClient", BlockingClass(CLIENT, "calls the Slack API", _SDK_FIX.format(client="`slack_sdk.web.async_client.AsyncWebClient`")))
-_classes("requests_oauthlib.OAuth2Session requests_oauthlib.OAuth1Session", _SESSION)
+_classes("requests_oauthlib.OAuth2Session requests_oauthlib.OAuth1Session requests_cache.CachedSession", _SESSION)
 _classes("jwt.PyJWKClient", BlockingClass(HTTP, "fetches signing keys over HTTP", _TO_THREAD, methods=frozenset(
     "get_signing_key_from_jwt get_signing_keys get_signing_key fetch_data get_jwk_set".split())))
 _functions("google.oauth2.id_token.verify_oauth2_token google.oauth2.id_token.verify_token "

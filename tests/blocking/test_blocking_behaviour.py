@@ -318,3 +318,24 @@ def test_an_annotated_parameter_of_the_enclosing_function_is_tracked() -> None:
                 return handle.read()
             return read_all
     """) == ["DJA303"]
+
+
+@pytest.mark.parametrize("setup, call", [
+    ("from google import genai\nclient = genai.Client()", "client.models.generate_content(model='m', contents='x')"),
+    ("import stripe\nclient = stripe.StripeClient('sk')", "client.payment_intents.create(params={})"),
+    ("from twilio.rest import Client\nclient = Client('sid', 'token')", "client.messages.create(to='+1', body='x')"),
+    ("import sendgrid\nclient = sendgrid.SendGridAPIClient('key')", "client.send(message)"),
+    ("from slack_sdk import WebClient\nclient = WebClient(token='t')", "client.chat_postMessage(channel='c', text='x')"),
+    ("from requests_cache import CachedSession\nclient = CachedSession()", "client.get('https://example.com')"),
+])
+def test_sync_service_sdk_clients_are_reported(setup: str, call: str) -> None:
+    assert len(codes(f"{setup}\n\nasync def view(request, message):\n    {call}\n")) == 1
+
+
+@pytest.mark.parametrize("setup, call", [
+    ("from google import genai\nclient = genai.Client()", "await client.aio.models.generate_content(model='m', contents='x')"),
+    ("import stripe\nclient = stripe.StripeClient('sk')", "await client.payment_intents.create_async(params={})"),
+    ("from openai import AsyncOpenAI\nclient = AsyncOpenAI()", "(await client.chat.completions.create(model='m', messages=[])).model_dump()"),
+])
+def test_async_service_sdk_calls_are_not_reported(setup: str, call: str) -> None:
+    assert codes(f"{setup}\n\nasync def view(request):\n    {call}\n") == []

@@ -3,8 +3,9 @@ Checks for sync cloud and database clients used in async code: methods of `boto3
 resources (S3 uploads and downloads), sync `redis` clients (`redis.Redis`, `StrictRedis`,
 `from_url`, `get_redis_connection`), `psycopg2` / sync `psycopg` / `sqlite3` / `pymysql`
 connections and their cursors, and the sync clients of common service SDKs (Stripe, OpenAI,
-Anthropic, PyMongo, Elasticsearch, Google Cloud Storage, Twilio, SendGrid, Slack). The client may be
-created in the function, at module level or as an attribute of the view class (`self.s3`).
+Anthropic, Google Gen AI, PyMongo, Elasticsearch, Google Cloud Storage, Twilio, SendGrid, Slack).
+The client may be created in the function, at module level or as an attribute of the view class
+(`self.s3`).
 
 ## Why is this bad?
 Each call is network or disk I/O on the event loop thread, and none of them raises. Use the async
