@@ -50,6 +50,7 @@ def sample(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> pytest
             django_find_project = false
             pythonpath = {SAMPLE_PROJECT}
             async_verify_paths = {SAMPLE_PROJECT}
+            asyncio_default_fixture_loop_scope = function
             """
         )
     )
