@@ -16,7 +16,9 @@ def test_blocking_view_fails_with_a_report_naming_the_call_the_view_and_the_line
             "  request: GET /sleepy/ anonymous (no session cookie)",
             "  at:      demo/views.py:14 in demo.views.sleepy",
             "           time.sleep(0.001)  # blocks the event loop",
-            "  rule:    DJA302 *",
+            "  rule:    DJA302 blocking-sleep: *",
+            "  fix:",
+            "*await asyncio.sleep(*",
         ]
     )
 
