@@ -152,8 +152,8 @@ _functions(" ".join(f"os.{name}" for name in (
     "chmod chown lchown link symlink readlink access truncate utime statvfs sendfile read write open fsync").split()),
     FILE, "touches the disk", _TO_THREAD)
 _functions(" ".join(f"shutil.{name}" for name in (
-    "copy copy2 copyfile copyfileobj copytree copymode copystat move rmtree make_archive unpack_archive "
-    "disk_usage chown which").split()), FILE, "touches the disk", _TO_THREAD)
+    "copy copy2 copyfile copytree copymode copystat move rmtree make_archive unpack_archive disk_usage chown"
+    ).split()), FILE, "touches the disk", _TO_THREAD)  # not copyfileobj (often between in-memory buffers)
 _functions("glob.glob glob.iglob pathlib.Path.cwd pathlib.Path.home", FILE, "touches the disk", _TO_THREAD)
 
 # Methods of open files (flake8-async ASYNC232: any method of a file object).

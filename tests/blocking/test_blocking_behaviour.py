@@ -339,3 +339,16 @@ def test_sync_service_sdk_clients_are_reported(setup: str, call: str) -> None:
 ])
 def test_async_service_sdk_calls_are_not_reported(setup: str, call: str) -> None:
     assert codes(f"{setup}\n\nasync def view(request):\n    {call}\n") == []
+
+
+def test_in_memory_file_work_is_not_reported() -> None:
+    assert codes("""
+        import io, shutil, zipfile
+
+        async def bundle(request):
+            buffer = io.BytesIO()
+            shutil.copyfileobj(request.FILES["file"], buffer)
+            with zipfile.ZipFile(buffer, "a") as archive:
+                archive.writestr("note.txt", "hello")
+            return buffer.getvalue()
+    """) == []
