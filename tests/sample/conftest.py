@@ -92,8 +92,7 @@ def fake_apis(fake_apis_server, settings) -> FakeApis:
     app.latency = TEST_API_LATENCY_SECONDS
     settings.PAYMENTS_API_URL = f"{base_url}/payments"
     settings.ANALYTICS_API_URL = f"{base_url}/analytics"
-    yield app
-    app.latency = TEST_API_LATENCY_SECONDS
+    return app
 
 
 def _answers(url: str) -> bool:
