@@ -152,13 +152,22 @@ def _comment(line: str) -> bool:
     return line.lstrip().startswith(("#", "//", ";"))
 
 
+# Besides verify.project's root markers: files that only sit at the top of a deployable project.
+_TOP_LEVEL = ("requirements*.txt", "Dockerfile*", "Procfile", "docker-compose*.y*ml", "compose*.y*ml", "*/manage.py")
+
+
 def project_roots(paths: list[str]) -> list[Path]:
-    """Checked folders that are project roots (hold manage.py, pyproject.toml, .git...)."""
+    """Checked folders that are project roots: they hold manage.py, pyproject.toml, .git..., or
+    requirements and deployment files, or a manage.py one folder down (``backend/manage.py``)."""
     roots = []
     for raw in paths:
         path = Path(raw)
-        if path.is_dir() and find_root(path) == path.resolve() and path.resolve() not in roots:
-            roots.append(path.resolve())
+        if not path.is_dir():
+            continue
+        folder = path.resolve()
+        is_root = find_root(folder) == folder or any(next(folder.glob(pattern), None) for pattern in _TOP_LEVEL)
+        if is_root and folder not in roots:
+            roots.append(folder)
     return roots
 
 

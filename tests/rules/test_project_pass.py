@@ -68,3 +68,13 @@ def test_unreadable_and_broken_project_files_do_not_stop_the_check(tmp_path):
     (tmp_path / "Dockerfile").write_bytes(b"\xff\xfe\x00binary\x00DJANGO_ALLOW_ASYNC_UNSAFE")
     (tmp_path / ".env").symlink_to(tmp_path / "missing.env")
     assert [f.code for f in project_findings(tmp_path, ["DJA6"])] == ["DJA601"]
+
+
+def test_a_project_folder_inside_another_repository_is_still_a_project(tmp_path):
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'monorepo'\n")
+    project = tmp_path / "services" / "shop"
+    make_project(project / "backend", {"Procfile": None, "requirements.txt": None, "shop/middleware.py": SYNC_MIDDLEWARE})
+    (project / "requirements.txt").write_text("Django>=6.0\npsycopg>=3.2\n")
+    (project / "Procfile").write_text("web: uvicorn config.asgi:application --app-dir backend\n")
+    # `verify services/shop`: requirements and a Procfile on top, manage.py in backend/
+    assert [f.code for f in project_findings(project, ["DJA6"])] == ["DJA601"]
