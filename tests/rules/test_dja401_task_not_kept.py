@@ -67,6 +67,15 @@ def test_stored_but_never_used_and_loop_create_task_are_flagged_at_their_lines()
     ''') == [3, 5, 6]
 
 
+def test_tasks_built_in_a_comprehension_and_dropped_are_flagged():
+    assert lines('''
+        async def checkout(request):
+            tasks = [asyncio.create_task(notify(n)) for n in "ab"]
+            {asyncio.ensure_future(notify(n)) for n in "cd"}
+            return JsonResponse({"ok": True})
+    ''') == [3, 4]
+
+
 def test_kept_awaited_gathered_returned_and_task_group_tasks_pass():
     assert findings('''
         background = set()

@@ -101,6 +101,8 @@ def check(node: ast.Call, ctx) -> None:
     if spawner is None:
         return
     parent = ctx.parent(node)
+    if isinstance(parent, (ast.ListComp, ast.SetComp)) and parent.elt is node:  # [create_task(c) for c in ...]
+        parent = ctx.parent(parent)
     if isinstance(parent, ast.Expr):
         how = "is not kept"
     elif isinstance(parent, ast.Assign) and len(parent.targets) == 1 and isinstance(parent.targets[0], ast.Name) and _never_used(parent.targets[0].id, ctx):
