@@ -288,3 +288,99 @@ def test_the_wsgi_only_variant_reports_the_deployment_and_the_missing_asgi_entry
     }
     # served over WSGI, persistent connections are fine: DJA602 goes quiet
     assert not {f for f in found(tmp_path, ["DJA602"])}
+
+
+# A src/ layout: poetry, manage.py under src/, a settings package whose __init__ star-imports
+# production settings on a condition, and a Kubernetes manifest.
+SRC_LAYOUT = {
+    "pyproject.toml": '''
+        [tool.poetry.dependencies]
+        python = "^3.12"
+        Django = "^5.0"
+        psycopg2-binary = "^2.9"  # planted: DJA603
+
+        [tool.pytest.ini_options]
+        DJANGO_SETTINGS_MODULE = "mysite.settings"
+    ''',
+    "src/manage.py": '''
+        import os
+        import sys
+
+        if __name__ == "__main__":
+            os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mysite.settings")
+            from django.core.management import execute_from_command_line
+
+            execute_from_command_line(sys.argv)
+    ''',
+    "src/mysite/__init__.py": "",
+    "src/mysite/settings/__init__.py": '''
+        import os
+
+        from .base import *
+
+        if os.environ.get("DJANGO_ENV") == "production":
+            from .production import *
+    ''',
+    "src/mysite/settings/base.py": '''
+        MIDDLEWARE = [
+            "django.middleware.security.SecurityMiddleware",
+            "orders.middleware.TenantMiddleware",  # planted: DJA601
+        ]
+        DATABASES = {"default": {"ENGINE": "django.db.backends.postgresql", "NAME": "mysite", "CONN_MAX_AGE": 0}}
+    ''',
+    "src/mysite/settings/production.py": '''
+        from .base import *
+
+        CONN_MAX_AGE = None
+        DATABASES["default"]["CONN_MAX_AGE"] = CONN_MAX_AGE  # planted: DJA602
+    ''',
+    "src/mysite/asgi.py": "from django.core.asgi import get_asgi_application\n\napplication = get_asgi_application()\n",
+    "src/orders/__init__.py": "",
+    "src/orders/middleware.py": '''
+        class TenantMiddleware:
+            def __init__(self, get_response):
+                self.get_response = get_response
+
+            def __call__(self, request):
+                return self.get_response(request)
+    ''',
+    "src/orders/views.py": '''
+        from django.contrib.auth.decorators import login_required
+        from django.http import JsonResponse
+        from django.views import View
+
+        from orders.models import Order
+
+
+        @login_required  # planted: DJA403
+        async def order_list(request):
+            return JsonResponse({"n": await Order.objects.acount()})
+
+
+        class OrderView(View):  # planted: DJA402
+            async def get(self, request, pk):
+                return JsonResponse({"id": (await Order.objects.aget(pk=pk)).pk})
+
+            def delete(self, request, pk):
+                Order.objects.filter(pk=pk).delete()
+                return JsonResponse({})
+    ''',
+    "deploy/k8s/web.yaml": '''
+        spec:
+          containers:
+            - name: web
+              command: ["uvicorn", "mysite.asgi:application"]
+              env:
+                - name: DJANGO_ALLOW_ASYNC_UNSAFE  # planted: DJA604
+                  value: "1"
+    ''',
+}
+
+
+def test_a_src_layout_with_a_conditional_settings_package_has_each_planted_bug_found(tmp_path):
+    project = tmp_path / "mysite"
+    for relative, text in SRC_LAYOUT.items():
+        path = project / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"))
+    assert found(project) == planted(project)
