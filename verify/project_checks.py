@@ -73,7 +73,7 @@ class ProjectContext:
 
     @cached_property
     def has_async_views(self) -> bool:
-        return bool(self.files.async_views)
+        return self.files.first_async_view is not None
 
     @cached_property
     def asgi_server_lines(self) -> list[tuple[Path, int]]:

@@ -111,7 +111,16 @@ class ProjectFiles:
     @cached_property
     def async_views(self) -> list[AsyncView]:
         """Module-level ``async def`` taking a request, and async HTTP handlers of classes."""
-        views = []
+        return list(self._iter_async_views())
+
+    @cached_property
+    def first_async_view(self) -> AsyncView | None:
+        """Whether there is any async view, without parsing every source file of the project."""
+        if "async_views" in self.__dict__:
+            return self.async_views[0] if self.async_views else None
+        return next(self._iter_async_views(), None)
+
+    def _iter_async_views(self):
         for path in self.source_files:
             if "async def" not in self.text(path):
                 continue
@@ -120,14 +129,13 @@ class ProjectFiles:
                 continue
             for node in tree.body:
                 if isinstance(node, ast.AsyncFunctionDef) and takes_request(node):
-                    views.append(AsyncView(path, node.lineno, node.name))
+                    yield AsyncView(path, node.lineno, node.name)
                 elif isinstance(node, ast.ClassDef):
-                    views.extend(
+                    yield from (
                         AsyncView(path, item.lineno, f"{node.name}.{item.name}")
                         for item in node.body
                         if isinstance(item, ast.AsyncFunctionDef) and item.name in HTTP_HANDLERS and takes_request(item, is_method=True)
                     )
-        return views
 
     @cached_property
     def asgi_entry_points(self) -> list[tuple[Path, int, int]]:

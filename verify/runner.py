@@ -44,15 +44,18 @@ def _analyze(jobs: list[Job], settings: RunSettings) -> list[tuple[list[Finding]
     models = index_for(settings.root)
     all_codes = tuple(sorted({code for job in jobs for code in job.codes}))
     project = Project(settings.root, settings.version, models, [get_rule(code) for code in all_codes])
-    model_paths = {str(path) for path in model_files(settings.root)}
     out = []
     rules_by_codes: dict[tuple[str, ...], list] = {}
     for job in jobs:
         rules = rules_by_codes.setdefault(job.codes, [get_rule(code) for code in job.codes])
         project.touched = set()
         findings = check_file_source(job.display, job.text, rules, settings.version, models, {"extra": settings.extra}, project)
-        out.append((findings, project.touched | model_paths))
+        out.append((findings, project.touched - _model_paths(settings.root)))  # model files are in the cache key
     return out
+
+
+def _model_paths(root: Path) -> set[str]:
+    return {str(path) for path in model_files(root)}
 
 
 def _worker(args: tuple[list[Job], RunSettings]):
@@ -84,8 +87,10 @@ def worker_count(settings: RunSettings, jobs: list[Job]) -> int:
 def run(jobs: list[Job], settings: RunSettings) -> list[Finding]:
     cache = None
     if settings.cache_dir is not None:
-        listing = ",".join(sorted(str(p) for p in model_files(settings.root)))
-        cache = Cache(settings.cache_dir, f"{settings.version}\0{json.dumps(settings.extra, sort_keys=True, default=str)}\0{listing}")
+        cache = Cache(settings.cache_dir, "")
+        # Every analysis reads the model index: the model files' contents are part of every key.
+        models = ",".join(f"{path}={cache.file_hash(path)}" for path in sorted(_model_paths(settings.root)))
+        cache = Cache(settings.cache_dir, f"{settings.version}\0{json.dumps(settings.extra, sort_keys=True, default=str)}\0{models}")
     findings: list[Finding] = []
     misses: list[tuple[Job, str | None]] = []
     for job in jobs:

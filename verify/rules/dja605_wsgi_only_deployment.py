@@ -35,9 +35,11 @@ rule = Rule("DJA605", "wsgi-only-deployment", __doc__, min_version=(4, 1), sever
 
 @project_check(rule)
 def check(ctx) -> None:
-    views = ctx.files.async_views
-    if not views:
+    if ctx.files.first_async_view is None:
         return
+    if ctx.asgi_server_lines or (ctx.files.asgi_entry_points and not ctx.wsgi_server_lines):
+        return  # served over ASGI: nothing to report, and no need to list every async view
+    views = ctx.files.async_views
     example = f"`{views[0].name}`" + (f" and {len(views) - 1} more" if len(views) > 1 else "")
     if not ctx.files.asgi_entry_points and not ctx.asgi_server_lines:
         path, line, column = (ctx.files.wsgi_entry_points or [(views[0].path, views[0].line, 1)])[0]
