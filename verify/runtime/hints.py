@@ -28,18 +28,20 @@ _BLOCKING_MARKERS = (
     ("/subprocess.py", None, "DJA304"),
     ("/smtplib.py", None, "DJA306"),
     ("/django/core/mail/", None, "DJA306"),
-    ("/django/core/cache/", None, "DJA307"),
-    ("/redis/", None, "DJA307"),
+    ("/django/core/cache/", None, "DJA307"),  # before the client libraries the cache backends use
     ("/requests/", None, "DJA301"),
     ("/urllib3/", None, "DJA301"),
     ("/urllib/request.py", None, "DJA301"),
     ("/http/client.py", None, "DJA301"),
     ("/httpx/", None, "DJA301"),
     ("/httpx2/", None, "DJA301"),
+    ("/redis/", None, "DJA309"),
     ("/psycopg/", None, "DJA309"),
     ("/psycopg2/", None, "DJA309"),
     ("/pymongo/", None, "DJA309"),
     ("/botocore/", None, "DJA309"),
+    ("/pymysql/", None, "DJA309"),
+    ("/stripe/", None, "DJA309"),
 )
 _BLOCKING_BY_FUNCTION = (
     ("time.sleep", "DJA302"),
