@@ -39,6 +39,14 @@ def violation(kind, call, *frames):
             ],
             "DJA307",  # the project called the cache, which happens to use redis
         ),
+        (
+            "socket.socket.connect",
+            [
+                ("stripe._charge", "Charge.create", f"{SITE}/stripe/_charge.py"),
+                ("requests.api", "request", f"{SITE}/requests/api.py"),
+            ],
+            "DJA309",  # the project called Stripe's SDK, which happens to use requests
+        ),
         ("io.TextIOWrapper.read", [], "DJA303"),
         ("socket.socket.connect", [], "DJA305"),
         ("builtins.input", [], "DJA310"),

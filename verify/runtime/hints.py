@@ -10,8 +10,9 @@ from dataclasses import dataclass
 
 from verify.runtime.detector import BLOCKING, LibraryFrame, Violation
 
-# (file marker, function names or None for any, code): the first marker found among the library
-# frames under the project's line wins, so the more specific ones come first.
+# (file marker, function names or None for any, code). For SynchronousOnlyOperation the first
+# marker found anywhere under the project's line wins, so the more specific ones come first
+# (a lazy relation read by a template is DJA106, not DJA201).
 _SYNC_ONLY_MARKERS = (
     ("/django/contrib/auth/middleware.py", {"get_user"}, "DJA107"),  # request.user's lazy loader
     ("/django/contrib/auth/", None, "DJA112"),
@@ -24,11 +25,13 @@ _SYNC_ONLY_MARKERS = (
     ("/django/db/models/query_utils.py", {"__get__"}, "DJA106"),  # DeferredAttribute: only()/defer()
     ("/django/template/", None, "DJA201"),
 )
+# For blocking calls, the library the project called wins: the outermost frame with a marker
+# (`cache.get` is DJA307 though redis sends the bytes, a Stripe call DJA309 though it uses requests).
 _BLOCKING_MARKERS = (
     ("/subprocess.py", None, "DJA304"),
     ("/smtplib.py", None, "DJA306"),
     ("/django/core/mail/", None, "DJA306"),
-    ("/django/core/cache/", None, "DJA307"),  # before the client libraries the cache backends use
+    ("/django/core/cache/", None, "DJA307"),
     ("/requests/", None, "DJA301"),
     ("/urllib3/", None, "DJA301"),
     ("/urllib/request.py", None, "DJA301"),
@@ -56,14 +59,27 @@ _BLOCKING_BY_FUNCTION = (
 _QUERYSET_EVALUATION = frozenset({"__iter__", "__len__", "__bool__", "__getitem__", "__contains__"})
 
 
+def _matches(frame: LibraryFrame, marker: str, functions: set[str] | None) -> bool:
+    return marker in _slashed(frame.filename) and (
+        functions is None or frame.qualname.rpartition(".")[2] in functions
+    )
+
+
 def _first_marker(
     path: tuple[LibraryFrame, ...], markers: tuple[tuple[str, set[str] | None, str], ...]
 ) -> str | None:
     for marker, functions, code in markers:
-        for frame in path:
-            if marker in _slashed(frame.filename) and (
-                functions is None or frame.qualname.rpartition(".")[2] in functions
-            ):
+        if any(_matches(frame, marker, functions) for frame in path):
+            return code
+    return None
+
+
+def _outermost_marker(
+    path: tuple[LibraryFrame, ...], markers: tuple[tuple[str, set[str] | None, str], ...]
+) -> str | None:
+    for frame in path:  # outermost first
+        for marker, functions, code in markers:
+            if _matches(frame, marker, functions):
                 return code
     return None
 
@@ -75,7 +91,7 @@ def _slashed(filename: str) -> str:
 def rule_code(violation: Violation) -> str | None:
     path = violation.library_path
     if violation.kind == BLOCKING:
-        code = _first_marker(path, _BLOCKING_MARKERS)
+        code = _outermost_marker(path, _BLOCKING_MARKERS)
         if code:
             return code
         return next((code for prefix, code in _BLOCKING_BY_FUNCTION if violation.call.startswith(prefix)), None)
