@@ -20,6 +20,12 @@ class DemoProject:
     def run(self, *args: str) -> pytest.RunResult:
         return self.pytester.runpytest_subprocess("-v", "-p", "no:cacheprovider", *args)
 
+    def where(self, source: str, file: str = "demo/views.py") -> str:
+        """``file:line`` of the line holding ``source``, as the report prints it."""
+        lines = (DEMO_PROJECT / file).read_text().splitlines()
+        (number,) = [number for number, line in enumerate(lines, start=1) if source in line]
+        return f"{file}:{number}"
+
     def add_ini_line(self, line: str) -> None:
         ini = self.pytester.path / "pytest.ini"
         ini.write_text(f"{ini.read_text()}{line}\n")

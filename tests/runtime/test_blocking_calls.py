@@ -3,7 +3,7 @@
 
 def test_blocking_view_passes_without_the_plugin(demo):
     result = demo.run("demo_tests/test_blocking.py")
-    result.assert_outcomes(passed=4)
+    result.assert_outcomes(passed=5)
 
 
 def test_blocking_view_fails_with_a_report_naming_the_call_the_view_and_the_line(demo):
@@ -14,7 +14,7 @@ def test_blocking_view_fails_with_a_report_naming_the_call_the_view_and_the_line
             "async-verify: 1 async-safety violation",
             "blocking call to time.sleep in async view demo.views.sleepy",
             "  request: GET /sleepy/ anonymous (no session cookie)",
-            "  at:      demo/views.py:14 in demo.views.sleepy",
+            f"  at:      {demo.where('time.sleep(0.001)  # blocks the event loop')} in demo.views.sleepy",
             "           time.sleep(0.001)  # blocks the event loop",
             "  rule:    DJA302 blocking-sleep: *",
             "  fix:",
@@ -38,7 +38,20 @@ def test_blocking_is_caught_through_async_client_and_in_direct_calls(demo):
             "*test_sleepy_view_called_directly*",
             "blocking call to time.sleep in demo.views.sleepy",
             "  request: none (a direct call from the test, or code outside a view)",
-            "  at:      demo/views.py:14 in demo.views.sleepy",
+            f"  at:      {demo.where('time.sleep(0.001)  # blocks the event loop')} in demo.views.sleepy",
+        ]
+    )
+
+
+def test_a_blocking_call_inside_a_library_is_traced_to_the_projects_line(demo):
+    result = demo.run("--async-verify", "demo_tests/test_blocking.py::test_view_whose_helper_blocks")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "blocking call to socket.socket.connect in async view demo.views.exchange_rate",
+            "  request: GET /exchange-rate/ anonymous (no session cookie)",
+            f"  at:      {demo.where('urllib.request.urlopen(', file='demo/rates.py')} in demo.rates.fetch_rate",
+            "  rule:    DJA301 blocking-http-call: *",
         ]
     )
 

@@ -10,7 +10,7 @@ def test_request_user_fails_only_for_the_logged_in_request_and_the_report_says_s
             "*test_whoami_logged_in FAILED*",
             "SynchronousOnlyOperation from django.contrib.auth.middleware.get_user in async view demo.views.whoami",
             "  request: GET /whoami/ with a session cookie (logged-in user)",
-            "  at:      demo/views.py:38 in demo.views.whoami",
+            f"  at:      {demo.where('if request.user.is_authenticated:')} in demo.views.whoami",
             "           if request.user.is_authenticated:",
             "  rule:    DJA107 request-user-in-async: *",
             "  fix:",

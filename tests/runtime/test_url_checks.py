@@ -18,14 +18,14 @@ def test_one_test_per_async_url_and_identity_with_kwargs_from_the_fixture(demo):
     ):
         result.stdout.fnmatch_lines([line])
     result.stdout.fnmatch_lines(
-        ["*collected 22 items / 2 deselected / 20 selected", "*demo:order_customer takes URL arguments: add them to the async_verify_url_kwargs fixture*"]
+        ["*collected 24 items / 2 deselected / 22 selected", "*demo:order_customer takes URL arguments: add them to the async_verify_url_kwargs fixture*"]
     )
     # Sync views get no generated test.
     assert "legacy_sleepy" not in result.stdout.str()
     assert "legacy_report" not in result.stdout.str()
-    # 10 async URL patterns x 2 identities. Failing: sleepy, swallows_blocking and order_count
-    # twice each, whoami once; skipped: order_customer twice.
-    result.assert_outcomes(passed=11, failed=7, skipped=2, deselected=2)
+    # 11 async URL patterns x 2 identities. Failing: sleepy, swallows_blocking, exchange_rate and
+    # order_count twice each, whoami once; skipped: order_customer twice.
+    result.assert_outcomes(passed=11, failed=9, skipped=2, deselected=2)
     # The logged-in request is the one that fails, and the report says which request it was.
     result.stdout.fnmatch_lines(
         [

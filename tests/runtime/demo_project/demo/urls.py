@@ -5,6 +5,7 @@ from demo import views
 demo_patterns = [
     path("sleepy/", views.sleepy, name="sleepy"),
     path("swallows-blocking/", views.swallows_blocking, name="swallows_blocking"),
+    path("exchange-rate/", views.exchange_rate, name="exchange_rate"),
     path("offloaded-sleep/", views.offloaded_sleep, name="offloaded_sleep"),
     path("legacy-sleepy/", views.legacy_sleepy, name="legacy_sleepy"),
     path("whoami/", views.whoami, name="whoami"),

@@ -8,6 +8,7 @@ from django.shortcuts import aget_object_or_404, render
 from django.template.response import TemplateResponse
 
 from demo.models import Order
+from demo.rates import fetch_rate
 
 
 async def sleepy(request):
@@ -21,6 +22,10 @@ async def swallows_blocking(request):
     except Exception:  # legacy habit: the BlockingError never reaches the test
         pass
     return HttpResponse("done")
+
+
+async def exchange_rate(request):
+    return JsonResponse({"rate": fetch_rate("EUR")})  # the helper blocks on a socket
 
 
 async def offloaded_sleep(request):

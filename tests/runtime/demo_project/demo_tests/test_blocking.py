@@ -22,3 +22,7 @@ async def test_sleepy_view_called_directly():
 
 def test_view_that_swallows_the_error(client):
     assert client.get("/swallows-blocking/").content == b"done"
+
+
+def test_view_whose_helper_blocks(client):
+    assert client.get("/exchange-rate/").json() == {"rate": None}
