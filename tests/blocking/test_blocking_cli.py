@@ -64,3 +64,14 @@ def test_malformed_blocking_calls_is_a_configuration_error(tmp_path: Path) -> No
     ''')
     assert result.returncode == 2
     assert "`blocking-calls` must be a table" in result.stderr
+
+
+def test_allowed_calls_match_client_methods_by_class(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.django-async-kit]\nallowed-calls = ["redis.Redis.*"]\n')
+    (tmp_path / "views.py").write_text(
+        "import redis\n\nstore = redis.Redis()\n\n\nasync def hits(request):\n"
+        "    store.incr('hits')\n    return redis.StrictRedis().get('hits')\n")
+    result = subprocess.run([sys.executable, "-m", "verify", "views.py", "--select", "DJA3", "-q"],
+                            cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert result.stdout.splitlines() == [
+        "views.py:8:12: DJA309 `redis.StrictRedis().get()` runs a Redis command, blocking the event loop"]
