@@ -28,6 +28,9 @@ _FOREIGN_KEY_TARGETS = {"author": USER_MODEL, "owner": USER_MODEL, "user": USER_
                         "updated_by": USER_MODEL, "customer": USER_MODEL, "buyer": USER_MODEL, "seller": USER_MODEL,
                         "shipping_address": "Address", "billing_address": "Address"}
 _USER_REVERSE_ONE_TO_ONE = frozenset({"profile", "userprofile", "customer_profile", "account_profile"})
+# Async HTTP clients whose request methods return coroutines.
+_ASYNC_HTTP_CLIENTS = {"httpx.AsyncClient", "httpx2.AsyncClient", "aiohttp.ClientSession"}
+_ASYNC_CLIENT_METHODS = {"get", "post", "put", "patch", "delete", "head", "options", "request", "send"}
 _REQUEST_ANNOTATIONS = {"HttpRequest", "ASGIRequest", "WSGIRequest", "Request"}
 _SYNC_TO_ASYNC = {"asgiref.sync.sync_to_async", "channels.db.database_sync_to_async", "sync_to_async", "database_sync_to_async"}
 _COROUTINE_FACTORIES = {"asyncio.sleep", "asyncio.to_thread", "asyncio.wait_for", "asyncio.wait"}
@@ -216,6 +219,9 @@ class Typer:
             if func.id in _LIST_BUILDERS and node.args:
                 inner = self.type_of(node.args[0])
                 return T(ty.LIST, elem=inner.element() if inner else None)
+        if isinstance(func, ast.Attribute) and self._is_coroutine_method(func, qualified):
+            # not extra["django"]: that marks ORM coroutines (DJA406 counts them)
+            return T(ty.COROUTINE, origin=self.file.source_of(node), extra={"method": func.attr})
         if qualified.startswith("django.") and qualified in api.FUNCTION_ASYNC:
             return T(ty.COROUTINE, result=self._shortcut_result(node, name), origin=self.file.source_of(node), extra={"django": name})
         if name in ("get_object_or_404",) and qualified.startswith("django."):
@@ -244,6 +250,21 @@ class Typer:
         if qualified and "." in qualified:
             return T(ty.OBJECT, cls=qualified, origin=self.file.source_of(node))
         return None
+
+    def _is_coroutine_method(self, func: ast.Attribute, qualified: str) -> bool:
+        """Coroutine methods of objects the analysis knows: the cache's ``a*`` methods, a Django
+        task's ``aenqueue``, a signal's ``asend``, an async HTTP client's requests."""
+        name = func.attr
+        if name in api.CACHE_ASYNC and qualified.startswith(("django.core.cache.cache.", "django.core.cache.caches.")):
+            return True
+        if name in api.TASK_ASYNC and isinstance(func.value, ast.Name) and func.value.id in self.file.task_functions:
+            return True
+        receiver = self.type_of(func.value)
+        if receiver is None or receiver.kind != ty.OBJECT:
+            return name in api.SIGNAL_ASYNC and qualified.startswith("django.") and ".signals." in qualified
+        if name in api.SIGNAL_ASYNC and receiver.cls.endswith("Signal"):
+            return True
+        return name in _ASYNC_CLIENT_METHODS and receiver.cls in _ASYNC_HTTP_CLIENTS
 
     def _project_call(self, node: ast.Call) -> T | None:
         """A call of another project function: a coroutine, or a helper that returns a QuerySet."""

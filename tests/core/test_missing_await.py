@@ -219,3 +219,31 @@ def test_real_async_api_in_its_version_is_not_flagged(check, code, version):
 def test_finding_message_names_the_fix(findings):
     [finding] = [f for f in findings("async def v(request):\n    r = await Review.objects.afilter(rating=5)\n") if f.code == "DJA105"]
     assert "afilter" in finding.message and "filter()" in finding.hint
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "from django.core.cache import cache\nasync def v(request):\n    data = cache.aget('k')\n    return JsonResponse(data)\n",
+        "import httpx2\nasync def v(request):\n    async with httpx2.AsyncClient() as client:\n        response = client.get('https://example.com')\n        return JsonResponse(response.json())\n",
+        "from django.tasks import task\n@task\ndef send(pk):\n    pass\nasync def v(request, pk):\n    send.aenqueue(pk)\n    return HttpResponse()\n",
+        "from django.db.models.signals import post_save\nasync def v(request):\n    post_save.asend(sender=Product)\n    return HttpResponse()\n",
+    ],
+)
+def test_coroutines_of_caches_tasks_signals_and_async_clients(check, code):
+    assert "DJA101" in check(code)
+
+
+def test_awaited_cache_and_client_calls_are_fine(check):
+    code = """
+    import httpx2
+    from django.core.cache import cache
+
+    async def v(request):
+        data = await cache.aget("k")
+        async with httpx2.AsyncClient() as client:
+            first, second = await asyncio.gather(client.get("https://a.example"), client.get("https://b.example"))
+            third = await client.post("https://c.example", json=data)
+        return JsonResponse({"a": first.json(), "c": third.json()})
+    """
+    assert check(code) == []
