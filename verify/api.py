@@ -23,6 +23,7 @@ from verify.project_checks import check_project, project_roots
 from verify.project import find_root, target_version
 from verify.registry import Rule, get_rule, select_rules
 from verify.cache import DEFAULT_DIR as DEFAULT_CACHE_DIR
+from verify.cache import Cache
 from verify.runner import Job, RunSettings
 from verify.runner import run as run_jobs
 from verify.summaries import Project
@@ -117,12 +118,13 @@ def _ignored_for(path: Path, per_file: dict[str, list[str]], root: Path) -> list
 
 def check_paths(paths: list[str] | None = None, *, select: list[str] | None = None, ignore: list[str] | None = None,
                 target: str | None = None, config_path: Path | None = None, use_config: bool = True,
-                cache: bool = True, cache_dir: Path | None = None, jobs: int = 0) -> Report:
+                cache: bool = True, cache_dir: Path | None = None, jobs: int = 0, with_dependents: bool = False) -> Report:
     """Check files and folders as ``django-async-kit verify`` does.
 
     Results are cached in ``cache_dir`` (default: ``cache-dir`` from the configuration, else
     ``.django-async-kit-cache`` next to the configuration or project root); ``jobs`` is the number
-    of worker processes (0: automatic, 1: serial).
+    of worker processes (0: automatic, 1: serial). ``with_dependents`` also checks the files whose
+    cached analysis read one of ``paths`` (the callers of a changed helper: ``verify --changed``).
 
     Raises ``config.ConfigError`` for bad configuration and ``discovery.PathError`` for a missing path.
     """
@@ -136,6 +138,12 @@ def check_paths(paths: list[str] | None = None, *, select: list[str] | None = No
     version, source = target_version(root, target or cfg.target_version)
     report = Report(version=version, version_source=source)
     files = collect(paths, cfg.exclude, config_root)
+    if cache:
+        configured = cfg.extra.get("cache-dir")
+        cache_dir = cache_dir or (config_root / configured if configured else config_root / DEFAULT_CACHE_DIR)
+        if with_dependents:
+            callers = Cache(cache_dir, "").dependents({os.path.abspath(path) for path in files})
+            files += [Path(os.path.relpath(path)) for path in sorted(callers) if os.path.isfile(path)]
     base_select = select if select is not None else cfg.select
     base_ignore = (ignore or []) + cfg.ignore
     codes_cache: dict[tuple[str, ...], tuple[str, ...]] = {}
@@ -153,9 +161,6 @@ def check_paths(paths: list[str] | None = None, *, select: list[str] | None = No
         if extra_ignore not in codes_cache:
             codes_cache[extra_ignore] = tuple(r.code for r in select_rules(base_select, base_ignore + list(extra_ignore), version))
         jobs_to_run.append(Job(_display(path), text, codes_cache[extra_ignore]))
-    if cache:
-        configured = cfg.extra.get("cache-dir")
-        cache_dir = cache_dir or (config_root / configured if configured else config_root / DEFAULT_CACHE_DIR)
     settings = RunSettings(root, version, cfg.extra, cache_dir if cache else None, jobs)
     report.findings.extend(run_jobs(jobs_to_run, settings))
     for project_root in project_roots(paths):  # a project folder: its settings, requirements and deployment files

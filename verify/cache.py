@@ -45,6 +45,19 @@ class Cache:
                 self._hashes[path] = None
         return self._hashes[path]
 
+    def dependents(self, changed: set[str]) -> set[str]:
+        """Files whose last analysis read one of ``changed`` (absolute paths): the callers of a
+        changed helper, which ``verify --changed`` checks again."""
+        found = set()
+        for entry_path in self.directory.glob("??/*"):
+            try:
+                entry = json.loads(entry_path.read_text(encoding="utf-8"))
+                if changed.intersection(entry["deps"]) and entry["path"] not in changed:
+                    found.add(entry["path"])
+            except (OSError, ValueError, KeyError, TypeError):
+                continue
+        return found
+
     def get(self, key: str) -> list[Finding] | None:
         try:
             entry = json.loads((self.directory / key[:2] / key).read_text(encoding="utf-8"))
@@ -54,8 +67,9 @@ class Cache:
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
-    def put(self, key: str, findings: list[Finding], deps: set[str]) -> None:
-        entry = {"findings": [f.as_dict() for f in findings], "deps": {path: self.file_hash(path) for path in sorted(deps)}}
+    def put(self, key: str, findings: list[Finding], deps: set[str], path: str) -> None:
+        entry = {"path": path, "findings": [f.as_dict() for f in findings],
+                 "deps": {dep: self.file_hash(dep) for dep in sorted(deps)}}
         folder = self.directory / key[:2]
         try:
             folder.mkdir(parents=True, exist_ok=True)

@@ -50,12 +50,13 @@ def _analyze(jobs: list[Job], settings: RunSettings) -> list[tuple[list[Finding]
         rules = rules_by_codes.setdefault(job.codes, [get_rule(code) for code in job.codes])
         project.touched = set()
         findings = check_file_source(job.display, job.text, rules, settings.version, models, {"extra": settings.extra}, project)
-        out.append((findings, project.touched - _model_paths(settings.root)))  # model files are in the cache key
+        deps = {os.path.abspath(path) for path in project.touched} - _model_paths(settings.root)  # model files are in the key
+        out.append((findings, deps - {os.path.abspath(job.display)}))
     return out
 
 
 def _model_paths(root: Path) -> set[str]:
-    return {str(path) for path in model_files(root)}
+    return {os.path.abspath(path) for path in model_files(root)}
 
 
 def _worker(args: tuple[list[Job], RunSettings]):
@@ -84,13 +85,17 @@ def worker_count(settings: RunSettings, jobs: list[Job]) -> int:
     return min(wanted, len(jobs)) if big else 1
 
 
+def open_cache(settings: RunSettings) -> Cache | None:
+    if settings.cache_dir is None:
+        return None
+    cache = Cache(settings.cache_dir, "")
+    # Every analysis reads the model index: the model files' contents are part of every key.
+    models = ",".join(f"{path}={cache.file_hash(path)}" for path in sorted(_model_paths(settings.root)))
+    return Cache(settings.cache_dir, f"{settings.version}\0{json.dumps(settings.extra, sort_keys=True, default=str)}\0{models}")
+
+
 def run(jobs: list[Job], settings: RunSettings) -> list[Finding]:
-    cache = None
-    if settings.cache_dir is not None:
-        cache = Cache(settings.cache_dir, "")
-        # Every analysis reads the model index: the model files' contents are part of every key.
-        models = ",".join(f"{path}={cache.file_hash(path)}" for path in sorted(_model_paths(settings.root)))
-        cache = Cache(settings.cache_dir, f"{settings.version}\0{json.dumps(settings.extra, sort_keys=True, default=str)}\0{models}")
+    cache = open_cache(settings)
     findings: list[Finding] = []
     misses: list[tuple[Job, str | None]] = []
     for job in jobs:
@@ -107,5 +112,5 @@ def run(jobs: list[Job], settings: RunSettings) -> list[Finding]:
         for (job, key), (found, deps) in zip(misses, results):
             findings.extend(found)
             if cache is not None:
-                cache.put(key, found, deps)
+                cache.put(key, found, deps, os.path.abspath(job.display))
     return findings

@@ -103,3 +103,16 @@ def test_serial_runs_in_one_process_see_model_changes(project):
     models = project / "shop" / "models.py"
     models.write_text(models.read_text().replace("models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)", "models.IntegerField()"))
     assert len(_run(cache=False, jobs=1)) == 15
+
+
+def test_changed_rechecks_the_callers_of_a_changed_helper(project):
+    subprocess.run(["git", "init", "-q"], cwd=project, check=True)
+    subprocess.run(["git", "add", "-A"], cwd=project, check=True)
+    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "base"], cwd=project, check=True)
+    command = [sys.executable, "-m", "verify", "--format", "json", "--select", "DJA102"]
+    assert len(json.loads(subprocess.run([*command, "shop"], capture_output=True, text=True).stdout)["findings"]) == 15
+    (project / "shop" / "helpers.py").write_text("from shop.models import Order\n\ndef total(order):\n    return Order.objects.count()\n")
+    changed = json.loads(subprocess.run([*command, "--changed"], capture_output=True, text=True).stdout)["findings"]
+    # only helpers.py changed, yet each view that calls it is reported: the full run's cache knew the callers
+    assert len(changed) == 30
+    assert {f["path"] for f in changed} == {f"shop/views_{n}.py" for n in range(15)}

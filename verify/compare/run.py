@@ -41,7 +41,9 @@ def _check(changed: list[ChangedFile], root: Path, *, select: list[str] | None =
            target: str | None = None, config_path: Path | None = None, use_config: bool = True) -> api.Report:
     present = [api._display(item.path) for item in changed if not item.deleted]
     if present:
-        report = api.check_paths(present, select=select, ignore=ignore, target=target, config_path=config_path, use_config=use_config)
+        # with_dependents: the callers of a changed helper are checked again too
+        report = api.check_paths(present, select=select, ignore=ignore, target=target, config_path=config_path, use_config=use_config,
+                                 with_dependents=True)
     else:
         report = api.Report()
     cfg = _config(root, config_path, use_config)
