@@ -88,11 +88,15 @@ class ProjectFiles:
 
     @cached_property
     def deployment_files(self) -> list[Path]:
+        """Files that start the server in production; test scripts and fixtures are not deployments."""
         found = []
         for path in self.text_files + self.python_files:
+            relative = path.relative_to(self.root)
+            if _is_test(relative) or "test" in path.name.lower():
+                continue
             if _DEPLOY_NAME.match(path.name):
                 found.append(path)
-            elif path.suffix in (".yml", ".yaml") and _K8S_DIRS & {part.lower() for part in path.relative_to(self.root).parts[:-1]}:
+            elif path.suffix in (".yml", ".yaml") and _K8S_DIRS & {part.lower() for part in relative.parts[:-1]}:
                 found.append(path)
         return found
 

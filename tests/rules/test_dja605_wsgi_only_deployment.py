@@ -66,3 +66,12 @@ def test_a_channels_router_is_an_asgi_entry_point(tmp_path):
               "application = ProtocolTypeRouter({'http': django_app()})\n")
     make_project(tmp_path, {"config/asgi.py": None, "config/routing.py": router, "Procfile": None})
     assert project_findings(tmp_path, ["DJA605"]) == []
+
+
+def test_test_scripts_and_test_folders_are_not_deployments(tmp_path):
+    make_project(tmp_path, {
+        "Procfile": None,
+        "run_tests.sh": "#!/bin/sh\npython manage.py runserver &\npytest e2e\n",
+        "tests/docker-compose.yml": "services:\n  web:\n    command: python manage.py runserver\n",
+    })
+    assert project_findings(tmp_path, ["DJA605"]) == []
