@@ -282,3 +282,61 @@ class CommentModerationView(View):
         for comment in Comment.objects.filter(pk__in=ids):  # expect: DJA103
             await services.recount_comments(comment.post_id)
         return redirect("blog:moderation")
+
+
+async def remember_theme(request):
+    theme = request.GET.get("theme", "light")
+    cache.aset(f"theme:{request.session.session_key}", theme)  # expect: DJA101
+    request.session.aset("theme", theme)  # expect: DJA101
+    return JsonResponse({"theme": theme})
+
+
+async def author_archive(request, username):
+    posts = Post.objects.filter(author__username=username).defer("body")
+    context = {"posts": posts, "username": username}
+    return render(request, "blog/author_archive.html", context)  # expect: DJA201
+
+
+async def first_post_excerpt(request, username):
+    post = await Post.objects.filter(author__username=username).defer("body").afirst()
+    return JsonResponse({"excerpt": post.body[:100] if post else ""})  # expect: DJA106
+
+
+async def whoami(request):
+    if request.user.is_authenticated:  # expect: DJA107
+        key = f"profile:{request.user.pk}"  # expect: DJA107
+        return JsonResponse({"key": key})
+    return JsonResponse({"anonymous": True})
+
+
+async def comment_authors(request, pk):
+    names = []
+    async for comment in Comment.objects.filter(post_id=pk, approved=True):
+        names.append(comment.author.username)  # expect: DJA106
+    return JsonResponse({"names": names})
+
+
+async def tag_posts(request, name):
+    tag = await Tag.objects.aget(name=name)
+    posts = await tag.posts.aall()  # expect: DJA105
+    latest = await tag.posts.order_by("-created_at").aorder_by("-views")  # expect: DJA105
+    return JsonResponse({"n": len(posts), "latest": latest})
+
+
+async def send_digest(request):
+    from django.core.mail import asend_mail
+
+    await asend_mail("Digest", "...", "noreply@example.com", ["list@example.com"])  # expect: DJA105
+    return JsonResponse({"ok": True})
+
+
+async def import_feed(request):
+    from time import sleep
+
+    import requests as rq
+
+    feed = rq.get("https://example.com/feed.json", timeout=5).json()  # expect: DJA301
+    for item in feed["items"]:
+        await Post.objects.aupdate_or_create(slug=item["slug"], defaults={"title": item["title"]})
+        sleep(0.05)  # expect: DJA302
+    return JsonResponse({"imported": len(feed["items"])})

@@ -326,3 +326,78 @@ class CommentModerationView(View):
         async for comment in Comment.objects.filter(pk__in=ids):
             await services.recount_comments(comment.post_id)
         return redirect("blog:moderation")
+
+
+async def remember_theme(request):
+    theme = request.GET.get("theme", "light")
+    await cache.aset(f"theme:{request.session.session_key}", theme)
+    await request.session.aset("theme", theme)
+    return JsonResponse({"theme": theme})
+
+
+async def author_archive(request, username):
+    posts = Post.objects.filter(author__username=username).defer("body")
+    context = {"posts": [p async for p in posts], "username": username}
+    return render(request, "blog/author_archive.html", context)
+
+
+async def first_post_excerpt(request, username):
+    post = await Post.objects.filter(author__username=username).defer("title").afirst()
+    return JsonResponse({"excerpt": post.body[:100] if post else ""})
+
+
+async def whoami(request):
+    user = await request.auser()
+    if user.is_authenticated:
+        return JsonResponse({"key": f"profile:{user.pk}"})
+    return JsonResponse({"anonymous": True})
+
+
+async def whoami_threaded(request):
+    def describe():
+        return {"name": request.user.get_username(), "staff": request.user.is_staff}
+
+    return JsonResponse(await sync_to_async(describe)())
+
+
+async def comment_authors(request, pk):
+    names = []
+    async for comment in Comment.objects.filter(post_id=pk, approved=True).select_related("author"):
+        names.append(comment.author.username)
+    return JsonResponse({"names": names})
+
+
+async def tag_posts(request, name):
+    tag = await Tag.objects.aget(name=name)
+    posts = tag.posts.all()
+    posts = [p async for p in posts]
+    latest = await tag.posts.order_by("-created_at").afirst()
+    return JsonResponse({"n": len(posts), "latest": latest.slug if latest else None})
+
+
+async def tag_posts_listed(request, name):
+    posts = await sync_to_async(list)(Post.objects.filter(tags__name=name))
+    return JsonResponse({"titles": [p.title for p in posts]})
+
+
+async def posts_as_json(request):
+    from django.core import serializers
+
+    data = await sync_to_async(serializers.serialize)("json", Post.objects.published()[:50])
+    return HttpResponse(data, content_type="application/json")
+
+
+async def local_names(request):
+    cache = {"light": "#fff", "dark": "#000"}
+    colour = cache.get(request.GET.get("theme", "light"))
+    session = {"id": 1}
+    return JsonResponse({"colour": colour, "session": session.get("id")})
+
+
+async def import_feed(request):
+    async with httpx2.AsyncClient(timeout=5) as client:
+        feed = (await client.get("https://example.com/feed.json")).json()
+    for item in feed["items"]:
+        await Post.objects.aupdate_or_create(slug=item["slug"], defaults={"title": item["title"]})
+        await asyncio.sleep(0.05)
+    return JsonResponse({"imported": len(feed["items"])})

@@ -237,3 +237,34 @@ class BookingUpdateView(View):
         await booking.arefresh_from_db()
         guest_email = booking.guest.email  # expect: DJA106
         return JsonResponse({"status": booking.status, "guest": guest_email})
+
+
+async def partner_rates(request, venue_id):
+    with httpx2.Client(base_url="https://partner.example.com") as client:
+        rates = client.get(f"/venues/{venue_id}/rates").json()  # expect: DJA301
+    return JsonResponse(rates)
+
+
+async def floor_plans(request, venue_id):
+    folder = Path(settings.MEDIA_ROOT) / "plans" / str(venue_id)
+    if not folder.exists():  # expect: DJA303
+        return JsonResponse({"plans": []})
+    names = os.listdir(folder)  # expect: DJA303
+    return JsonResponse({"plans": sorted(names)})
+
+
+async def venue_config(request, venue_id):
+    import json
+    import subprocess
+
+    config = json.load(open(f"/etc/venues/{venue_id}.json"))  # expect: DJA303
+    revision = subprocess.check_output(["git", "rev-parse", "HEAD"]).decode().strip()  # expect: DJA304
+    return JsonResponse({"config": config, "revision": revision})
+
+
+async def booking_counters(request, room_id):
+    from django.core.cache import cache, caches
+
+    views = cache.incr(f"room:{room_id}:views")  # expect: DJA307
+    cached = caches["default"].get_many([f"room:{room_id}:price", f"room:{room_id}:rating"])  # expect: DJA307
+    return JsonResponse({"views": views, "cached": cached})

@@ -265,3 +265,31 @@ class VenueReportView(View):
     @sync_to_async
     def build_rows(self, venue_id):
         return [{"room": r.name, "bookings": r.bookings.count()} for r in Room.objects.filter(venue_id=venue_id)]
+
+
+async def partner_rates(request, venue_id):
+    async with httpx2.AsyncClient(base_url="https://partner.example.com") as client:
+        response = await client.get(f"/venues/{venue_id}/rates")
+    return JsonResponse(response.json())
+
+
+def _list_plans(folder):
+    return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
+
+
+async def floor_plans(request, venue_id):
+    folder = Path(settings.MEDIA_ROOT) / "plans" / str(venue_id)
+    names = await asyncio.to_thread(_list_plans, folder)
+    return JsonResponse({"plans": names, "folder": folder.name, "suffix": folder.suffix})
+
+
+async def booking_counters(request, room_id):
+    from django.core.cache import cache, caches
+
+    try:
+        views = await cache.aincr(f"room:{room_id}:views")
+    except ValueError:
+        await cache.aset(f"room:{room_id}:views", 1)
+        views = 1
+    cached = await caches["default"].aget_many([f"room:{room_id}:price", f"room:{room_id}:rating"])
+    return JsonResponse({"views": views, "cached": cached})

@@ -293,3 +293,28 @@ class OrderCancelView(View):
     def release_stock(self, order):
         product_ids = order.items.values("product_id")
         Product.objects.filter(pk__in=product_ids).update(stock=F("stock") + 1)
+
+
+async def order_coupon(request, pk):
+    order = await Order.objects.select_related().aget(pk=pk)
+    coupon = order.coupon  # expect: DJA106
+    return JsonResponse({"customer": order.customer.email, "coupon": coupon.code if coupon else None})
+
+
+async def order_customer_threaded(request, pk):
+    order = await sync_to_async(Order.objects.get)(pk=pk)
+    return JsonResponse({"customer": order.customer.email})  # expect: DJA106
+
+
+async def order_address(request, pk):
+    from django.shortcuts import aget_object_or_404
+
+    order = await aget_object_or_404(Order, pk=pk)
+    address = order.shipping_address  # expect: DJA106
+    return JsonResponse({"city": address.city if address else None})
+
+
+async def bulk_categories(request):
+    ids = [int(x) for x in request.GET.getlist("id")]
+    products = await Product.objects.ain_bulk(ids)
+    return JsonResponse({pk: p.category.name for pk, p in products.items()})  # expect: DJA106

@@ -334,3 +334,26 @@ async def order_totals(request):
     totals = await asyncio.gather(*[asyncio.to_thread(pricing.format_price, o.total()) for o in orders])
     first = await asyncio.wait_for(Order.objects.filter(customer=user).afirst(), timeout=2)
     return JsonResponse({"totals": totals, "first": first.pk if first else None})
+
+
+async def order_coupon(request, pk):
+    order = await Order.objects.select_related().aget(pk=pk)
+    coupon = await Coupon.objects.filter(pk=order.coupon_id).afirst() if order.coupon_id else None
+    return JsonResponse({"customer": order.customer.email, "coupon": coupon.code if coupon else None})
+
+
+async def order_customer_threaded(request, pk):
+    order = await sync_to_async(Order.objects.select_related("customer").get)(pk=pk)
+    return JsonResponse({"customer": order.customer.email})
+
+
+async def order_address(request, pk):
+    order = await aget_object_or_404(Order.objects.select_related("shipping_address"), pk=pk)
+    address = order.shipping_address
+    return JsonResponse({"city": address.city if address else None})
+
+
+async def bulk_categories(request):
+    ids = [int(x) for x in request.GET.getlist("id")]
+    products = await Product.objects.select_related("category").ain_bulk(ids)
+    return JsonResponse({pk: p.category.name for pk, p in products.items()})
