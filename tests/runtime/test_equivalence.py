@@ -45,9 +45,13 @@ def test_real_twins_pass_and_a_dropped_permission_check_fails_with_a_diff(demo):
     result.assert_outcomes(passed=2, failed=1)
 
 
-def test_evaluated_querysets_in_the_context_are_compared(demo):
-    result = demo.run("demo_tests/test_equivalence.py::test_changed_ordering")
-    result.assert_outcomes(failed=1)
+def test_context_querysets_redirect_targets_and_json_bodies_are_compared(demo):
+    result = demo.run(
+        "demo_tests/test_equivalence.py::test_changed_ordering",
+        "demo_tests/test_equivalence.py::test_changed_redirect",
+        "demo_tests/test_equivalence.py::test_changed_json",
+    )
+    result.assert_outcomes(failed=3)
     result.stdout.fnmatch_lines(
         assertion_lines(
             "GET /report/ (logged in as 'staff'):",
@@ -57,6 +61,23 @@ def test_evaluated_querysets_in_the_context_are_compared(demo):
             "    @@ -1 +1 @@",
             "    -[<Order: Order object (1)>, <Order: Order object (2)>]",
             "    +[<Order: Order object (2)>, <Order: Order object (1)>]",
+        )
+    )
+    result.stdout.fnmatch_lines(
+        assertion_lines(
+            "GET /checkout/done/ (anonymous):",
+            "  header Location: legacy '/orders/', async '/report/'",
+        )
+    )
+    result.stdout.fnmatch_lines(
+        assertion_lines(
+            "GET /stats/ (anonymous):",
+            "  body:",
+            "    --- legacy",
+            "    +++ async",
+            "    @@ -1 +1 @@",
+            "    -{'orders': 1}",
+            "    +{'order_count': 1}",
         )
     )
 

@@ -4,7 +4,7 @@ import time
 
 from asgiref.sync import sync_to_async
 from django.http import HttpResponse, HttpResponseForbidden, JsonResponse
-from django.shortcuts import aget_object_or_404, render
+from django.shortcuts import aget_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 
 from demo.models import Order
@@ -92,3 +92,19 @@ async def report_newest_first(request):
 
 async def ping(request):
     return JsonResponse({"pong": True})
+
+
+def legacy_after_checkout(request):
+    return redirect("demo:order_list")
+
+
+async def after_checkout_to_the_wrong_page(request):
+    return redirect("demo:report")
+
+
+def legacy_order_stats(request):
+    return JsonResponse({"orders": Order.objects.count()})
+
+
+async def order_stats_with_a_renamed_key(request):
+    return JsonResponse({"order_count": await Order.objects.acount()})

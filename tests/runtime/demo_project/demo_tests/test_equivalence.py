@@ -28,3 +28,11 @@ def test_changed_ordering(order, staff_user):
 
     Order.objects.create(item="kettle")
     assert_views_equivalent(views.legacy_report, views.report_newest_first, "/report/", user=staff_user)
+
+
+def test_changed_redirect(assert_views_equivalent):
+    assert_views_equivalent(views.legacy_after_checkout, views.after_checkout_to_the_wrong_page, "/checkout/done/")
+
+
+def test_changed_json(assert_views_equivalent, order):
+    assert_views_equivalent(views.legacy_order_stats, views.order_stats_with_a_renamed_key, "/stats/")
