@@ -269,8 +269,3 @@ async def leave_forum(request):
     await request.session.aflush()
     return redirect("forum:index")
 
-
-async def debug_sql(request, slug):
-    qs = Thread.visible.filter(forum__slug=slug).order_by("-last_reply_at")
-    sql = str(qs.query)
-    return JsonResponse({"sql": sql, "model": qs.model.__name__})
