@@ -14,7 +14,10 @@ Annotation convention (written by hand, independently of the verifier's code):
 - Matching is by (file, code, statement): a finding counts for an expectation when it has the
   same file and code and its line falls inside the statement that holds the annotated line
   (the whole simple statement, or the header of a compound statement such as ``for``/``with``).
-  A multi-line call may therefore be reported on any of its lines.
+  A multi-line call may therefore be reported on any of its lines. One more allowance: a DJA101
+  annotated on ``name = coroutine_call(...)`` also matches a DJA101 reported later in the same
+  function on a line that uses ``name`` (the same un-awaited coroutine, reported where it is
+  consumed).
 
 Families: DJA1xx+DJA2xx ("db"), DJA3xx ("blocking"), and the helper-hidden subset (any code).
 Findings on buggy files that match no expectation are listed as "extra": each is either a
@@ -35,9 +38,11 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-sys.path.insert(0, str(ROOT))
-
-from verify.api import check_paths  # noqa: E402
+try:  # the installed (editable) package, or another checkout put first on PYTHONPATH
+    from verify.api import check_paths
+except ImportError:  # pragma: no cover
+    sys.path.insert(0, str(ROOT))
+    from verify.api import check_paths
 
 DEFAULT_CORPUS = ROOT / "tests" / "data" / "eval"
 EXPECT_RE = re.compile(r"#\s*expect:\s*(?P<items>[^#]*)")
@@ -85,6 +90,24 @@ def statement_spans(source: str) -> dict[int, tuple[int, int]]:
     return spans
 
 
+def stored_coroutines(source: str) -> dict[int, tuple[str, int]]:
+    """Line of each ``name = call(...)`` inside a function -> (name, last line of the function)."""
+    tree = ast.parse(source)
+    result: dict[int, tuple[str, int]] = {}
+    for func in ast.walk(tree):
+        if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        for node in ast.walk(func):
+            if (
+                isinstance(node, ast.Assign)
+                and len(node.targets) == 1
+                and isinstance(node.targets[0], ast.Name)
+                and isinstance(node.value, ast.Call)
+            ):
+                result[node.lineno] = (node.targets[0].id, func.end_lineno or node.lineno)
+    return result
+
+
 def load_expectations(corpus: Path):
     """[(file, line, code, helper, span)] for every annotated bug."""
     expectations = []
@@ -92,6 +115,8 @@ def load_expectations(corpus: Path):
     for path in sorted(corpus.rglob("*.py")):
         source = path.read_text()
         spans = statement_spans(source)
+        stored = stored_coroutines(source)
+        lines = source.splitlines()
         spans_by_file[path.resolve()] = spans
         for lineno, text in enumerate(source.splitlines(), start=1):
             match = EXPECT_RE.search(text)
@@ -111,9 +136,39 @@ def load_expectations(corpus: Path):
                         "code": item.group("code"),
                         "helper": bool(item.group("helper")),
                         "span": spans.get(lineno, (lineno, lineno)),
+                        "uses": _uses(item.group("code"), lineno, stored, lines),
                     }
                 )
     return expectations, spans_by_file
+
+
+def _uses(code: str, lineno: int, stored, lines) -> list[int]:
+    """Later lines of the same function that use the coroutine stored on ``lineno`` (DJA101 only)."""
+    if code != "DJA101" or lineno not in stored:
+        return []
+    name, last = stored[lineno]
+    pattern = re.compile(rf"\b{re.escape(name)}\b")
+    return [n for n in range(lineno + 1, last + 1) if pattern.search(lines[n - 1].split("#")[0])]
+
+
+def verifier_state() -> dict:
+    """Which verifier was measured: its module path, the commit and whether verify/ had local edits."""
+    import subprocess
+
+    import verify
+
+    where = Path(verify.__file__).resolve().parent
+    state = {"path": str(where)}
+    try:
+        state["commit"] = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=where, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        state["uncommitted_changes"] = bool(
+            subprocess.run(["git", "status", "--porcelain", "--", "."], cwd=where, capture_output=True, text=True).stdout.strip()
+        )
+    except (OSError, subprocess.CalledProcessError):
+        pass
+    return state
 
 
 def family(code: str) -> str:
@@ -138,7 +193,7 @@ def run(corpus: Path, target: str) -> dict:
         for i, f in enumerate(findings):
             if i in used or f["file"] != exp["file"] or f["code"] != exp["code"]:
                 continue
-            if exp["span"][0] <= f["line"] <= exp["span"][1]:
+            if exp["span"][0] <= f["line"] <= exp["span"][1] or f["line"] in exp["uses"]:
                 hit = i
                 break
         if hit is None:
@@ -180,6 +235,7 @@ def run(corpus: Path, target: str) -> dict:
         per_code[e["code"]]["found"] += e in matched
     correct_files = [p for p in corpus.rglob("*.py") if not is_buggy_file(p)]
     return {
+        "verifier": verifier_state(),
         "target": target,
         "corpus": rel(corpus.resolve()),
         "files": len(list(corpus.rglob("*.py"))),
@@ -208,6 +264,7 @@ def main(argv=None) -> int:
     parser.add_argument("--json", action="store_true", help="also write bench/results/recall.json")
     args = parser.parse_args(argv)
     result = run(args.corpus, args.target)
+    print(f"verifier: {result['verifier']}")
     for name, label in (("db", "DJA1xx+DJA2xx (direct)"), ("blocking", "DJA3xx (direct)"), ("helper", "helper-hidden (any code)"), ("all", "all annotated bugs")):
         s = result[name]
         print(f"{label:28} {s['found']:4}/{s['expected']:<4} recall {s['recall']}")
