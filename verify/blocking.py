@@ -747,6 +747,26 @@ def _found(blocking: Blocking, written: str, ctx, *, qualified: str = "", method
 
 def report(node: ast.Call, ctx) -> None:
     """The visitor body of every DJA3xx rule: report ``node`` if it blocks, under the rule that owns it."""
+    if isinstance(ctx.function, ast.FunctionDef) and _is_generator(ctx.function):
+        # A sync helper's body is checked for the async code that calls it. Calling a generator
+        # function runs none of its body; Django iterates a sync generator handed to
+        # StreamingHttpResponse in a thread.
+        return
     found = match(node, ctx)
     if found is not None and found.code == ctx.rule.code:
         ctx.report(node, found.message, found.hint)
+
+
+_GENERATOR: list = [None, False]  # (function, whether it is a generator function)
+
+
+def _is_generator(function: ast.FunctionDef) -> bool:
+    if _GENERATOR[0] is not function:
+        stack, found = list(function.body), False
+        while stack and not found:
+            node = stack.pop()
+            found = isinstance(node, (ast.Yield, ast.YieldFrom))
+            if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+                stack.extend(ast.iter_child_nodes(node))
+        _GENERATOR[0], _GENERATOR[1] = function, found
+    return _GENERATOR[1]

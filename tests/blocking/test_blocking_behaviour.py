@@ -352,3 +352,29 @@ def test_in_memory_file_work_is_not_reported() -> None:
                 archive.writestr("note.txt", "hello")
             return buffer.getvalue()
     """) == []
+
+
+def test_a_sync_helper_called_from_async_code_is_reported_at_the_call() -> None:
+    [finding] = blocking("""
+        from django.core.mail import send_mail
+
+        def notify(email):
+            send_mail("Shipped", "Your order shipped", None, [email])
+
+        async def ship(request):
+            notify(request.POST["email"])
+    """)
+    assert (finding.code, finding.line) == ("DJA306", 8)
+
+
+def test_a_sync_generator_handed_to_a_streaming_response_is_not_reported() -> None:
+    assert codes("""
+        from django.http import StreamingHttpResponse
+
+        def rows(path):
+            with open(path) as handle:
+                yield from handle
+
+        async def export(request):
+            return StreamingHttpResponse(rows("/srv/export.csv"), content_type="text/csv")
+    """) == []
