@@ -39,3 +39,8 @@ def plan_choices():
 
 def invoice_number(org_id, seq):
     return f"INV-{org_id:05d}-{seq:06d}"
+
+
+def renewal_summary(org_id):
+    due = outstanding_total(org_id)
+    return {"org": org_id, "due": str(due)}

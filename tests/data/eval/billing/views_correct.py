@@ -243,3 +243,8 @@ class OrgSettingsView(OrgMixin, View):
         org.name = request.POST["name"]
         await org.asave(update_fields=["name"])
         return redirect("billing:settings", slug=slug)
+
+
+async def renewal(request, slug):
+    org = await Organization.objects.aget(slug=slug)
+    return JsonResponse(await sync_to_async(services.renewal_summary)(org.pk))

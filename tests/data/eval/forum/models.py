@@ -56,3 +56,16 @@ class Report(models.Model):
     reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     reason = models.CharField(max_length=200)
     resolved = models.BooleanField(default=False)
+
+
+class ThreadStats(Thread):
+    class Meta:
+        proxy = True
+
+    @property
+    def participants_count(self):
+        return self.replies.values("author").distinct().count()
+
+    @property
+    def title_upper(self):
+        return self.title.upper()

@@ -250,3 +250,10 @@ async def leave_forum(request):
     await Member.objects.filter(user_id=user.pk).adelete()
     request.session.flush()  # expect: DJA108
     return redirect("forum:index")
+
+
+async def thread_participants(request, pk):
+    from .models import ThreadStats
+
+    thread = await ThreadStats.objects.aget(pk=pk)
+    return JsonResponse({"title": thread.title_upper, "participants": thread.participants_count})  # expect: DJA102 helper

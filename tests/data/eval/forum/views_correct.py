@@ -269,3 +269,11 @@ async def leave_forum(request):
     await request.session.aflush()
     return redirect("forum:index")
 
+
+
+async def thread_participants(request, pk):
+    from .models import ThreadStats
+
+    thread = await ThreadStats.objects.aget(pk=pk)
+    participants = await sync_to_async(lambda: thread.participants_count)()
+    return JsonResponse({"title": thread.title_upper, "participants": participants})

@@ -357,3 +357,19 @@ async def bulk_categories(request):
     ids = [int(x) for x in request.GET.getlist("id")]
     products = await Product.objects.select_related("category").ain_bulk(ids)
     return JsonResponse({pk: p.category.name for pk, p in products.items()})
+
+
+class BaseCheckoutView(View):
+    async def load_cart(self, request):
+        return await request.session.aget("cart", {})
+
+
+class ExpressCheckoutView(BaseCheckoutView):
+    async def load_cart(self, request):
+        cart = await super().load_cart(request)
+        return {k: v for k, v in cart.items() if v > 0}
+
+    async def get(self, request):
+        cart = await self.load_cart(request)
+        order = await Order.objects.filter(status="pending").afirst()
+        return JsonResponse({"items": len(cart), "paid": order.is_paid() if order else False})
