@@ -18,6 +18,7 @@ from verify.context import FileContext
 from verify.finding import Finding, Severity
 from verify.inference import Typer, parameter_types
 from verify.registry import Rule, iter_visitors
+from verify.summaries import bind_arguments
 from verify.types import T
 
 _NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z]+\d+(?:[\s,]+[A-Z]+\d+)*))?", re.IGNORECASE)
@@ -354,14 +355,17 @@ def _nested_functions(function: ast.AST) -> dict[str, ast.FunctionDef]:
 def _check_helper_call(node: ast.Call, ctx: RuleContext, enabled: dict[str, Rule], nested: dict[str, ast.FunctionDef]) -> None:
     """A direct call from async code to a sync project function that queries, blocks or loads lazily."""
     project = ctx.file.project
+    receiver, arg_types = call_types(node, ctx)
     if isinstance(node.func, ast.Name) and node.func.id in nested:
         module = project.module(ctx.file.module_name)
-        target = (module, f"{ctx.function.name}.<locals>.{node.func.id}", nested[node.func.id]) if module else None
+        if module is None:
+            return
+        helper = nested[node.func.id]
+        summary = project.summary(module, f"{ctx.function.name}.<locals>.{node.func.id}", helper,
+                                  bind_arguments(helper, node, arg_types, None, False))
     else:
-        target = project.resolve_call(ctx.file, node, ctx.class_name)
-    if target is None:
-        return
-    summary = project.summary(*target)
+        found = project.call_summary(ctx.file, node, ctx.class_name, receiver, arg_types)
+        summary = found[1] if found else None
     if summary is None or summary.is_coroutine:
         return
     effects = [e for e in summary.effects if e.finding.code in enabled]
@@ -377,18 +381,30 @@ def _check_helper_call(node: ast.Call, ctx: RuleContext, enabled: dict[str, Rule
                rule=enabled[effect.finding.code])
 
 
-def summarize_sync_body(file: FileContext, function: ast.FunctionDef, class_name: str | None, rules: list[Rule]):
-    """What ``rules`` would report if ``function``'s body ran in async context, the types it
-    returns, and the calls it makes (for following them)."""
+def call_types(node: ast.Call, ctx: RuleContext) -> tuple[T | None, tuple]:
+    """The receiver's type and the argument types of a call, as a helper summary needs them."""
+    receiver = ctx.type_of(node.func.value) if isinstance(node.func, ast.Attribute) else None
+    positional = tuple(ctx.type_of(arg) for arg in node.args if not isinstance(arg, ast.Starred))
+    keywords = tuple((k.arg, ctx.type_of(k.value)) for k in node.keywords if k.arg)
+    return receiver, (positional, keywords)
+
+
+def summarize_sync_body(file: FileContext, function: ast.FunctionDef, class_name: str | None, rules: list[Rule], env: dict | None = None):
+    """What ``rules`` would report if ``function``'s body ran in async context (with ``env``, the
+    argument types its caller knows), the types it returns, and the calls it makes."""
     dispatcher = _Dispatcher(rules)
     ctx = RuleContext(file)
     ctx.function = function
     ctx.class_name = class_name
-    ctx.typer = Typer(file, parameter_types(function, is_method=class_name is not None), class_name)
+    ctx.typer = Typer(file, {**parameter_types(function, is_method=class_name is not None), **(env or {})}, class_name)
     returns: list[T | None] = []
-    calls: list[tuple[ast.Call, str]] = []
+    calls: list[tuple] = []
+
+    def record_call(node: ast.Call, c: RuleContext) -> None:
+        calls.append((node, c.source(node, 50), *call_types(node, c)))
+
     dispatcher.async_visitors.setdefault(ast.Return, []).append((None, lambda node, c: returns.append(c.type_of(node.value) if node.value else None)))
-    dispatcher.async_visitors.setdefault(ast.Call, []).append((None, lambda node, c: calls.append((node, c.source(node, 50)))))
+    dispatcher.async_visitors.setdefault(ast.Call, []).append((None, record_call))
     AsyncWalker(dispatcher, ctx).body(function.body)
     return ctx.findings, returns, calls
 

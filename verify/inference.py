@@ -130,8 +130,11 @@ class Typer:
             return None
         name = node.id
         qualified = self.file.imports.get(name, "")
-        if qualified in ("django.contrib.auth.models.User",) or name in self.file.models.models and name != USER_MODEL:
-            return T(ty.MODEL, USER_MODEL if qualified.endswith("auth.models.User") else name)
+        if qualified == "django.contrib.auth.models.User":
+            return T(ty.MODEL, USER_MODEL)
+        key = self.file.models.resolve(name, qualified or f"{self.file.module_name or ''}.{name}")
+        if key is not None and (key != USER_MODEL or name != "User"):  # a custom user class (`Account`) is the user model
+            return T(ty.MODEL, key)
         if name == "User" and (qualified.endswith(".User") or name in self.file.models.models):
             return T(ty.MODEL, USER_MODEL)
         value = self.file.module_values.get(name)
@@ -271,14 +274,17 @@ class Typer:
         project = self.file.project
         if project is None or self.file.module_name is None:
             return None
-        target = project.resolve_call(self.file, node, self.class_name)
-        if target is None:
+        receiver = self.type_of(node.func.value) if isinstance(node.func, ast.Attribute) else None
+        if receiver is not None and receiver.kind != ty.INSTANCE:
+            return None  # a method of a manager, a request, a client...: not the project's function
+        positional = tuple(self.type_of(arg) for arg in node.args if not isinstance(arg, ast.Starred))
+        keywords = tuple((k.arg, self.type_of(k.value)) for k in node.keywords if k.arg)
+        found = project.call_summary(self.file, node, self.class_name, receiver, (positional, keywords))
+        if found is None:
             return None
-        summary = project.summary(*target)
-        if summary is None:
-            return None
+        (_, qualname, _), summary = found
         if summary.is_coroutine:
-            return T(ty.COROUTINE, origin=self.file.source_of(node), extra={"local": target[1]})
+            return T(ty.COROUTINE, origin=self.file.source_of(node), extra={"local": qualname})
         if summary.returns_queryset is not None:
             return summary.returns_queryset.with_(origin=self.file.source_of(node))
         return None

@@ -23,6 +23,7 @@ class Relation:
     name: str
     kind: str  # fk, o2o, m2m (forward) or reverse_fk, reverse_o2o, reverse_m2m
     target: str
+    null: bool = False  # select_related() without names follows only non-null foreign keys
 
 
 @dataclass
@@ -32,6 +33,8 @@ class ModelInfo:
     fields: set[str] = field(default_factory=set)
     managers: set[str] = field(default_factory=lambda: {"objects"})
     manager_classes: set[str] = field(default_factory=set)
+    path: str | None = None  # the model file that defines the class, and the class's own name
+    class_name: str | None = None
 
 
 @dataclass
@@ -40,8 +43,24 @@ class ModelIndex:
     # Custom Manager / QuerySet classes: method name -> True when it returns a QuerySet.
     queryset_methods: dict[str, dict[str, bool]] = field(default_factory=dict)
 
+    # class name -> keys of the models with that name (more than one when apps reuse a name)
+    keys_by_name: dict[str, list[str]] = field(default_factory=dict)
+
     def get(self, name: str | None) -> ModelInfo | None:
         return self.models.get(name) if name else None
+
+    def resolve(self, name: str, qualified: str = "") -> str | None:
+        """The key of the model a name refers to: its qualified import (``shop.models.Order``)
+        decides between apps that reuse a class name."""
+        if qualified in self.models:
+            return qualified
+        if name in self.models:
+            return name
+        keys = self.keys_by_name.get(name, [])
+        if len(keys) == 1:
+            return keys[0]
+        module = qualified.rpartition(".")[0]
+        return next((key for key in keys if module and key.startswith(module + ".")), None)
 
     def relation(self, model: str | None, attr: str) -> Relation | None:
         info = self.get(model)
@@ -115,7 +134,7 @@ def _is_model_base(base: ast.expr, known: set[str]) -> bool:
     return name in known or name in {"Model", "AbstractUser", "AbstractBaseUser", "PermissionsMixin"}
 
 
-def _scan_file(tree: ast.Module, index: ModelIndex, pending: list[tuple[str, ast.ClassDef]]) -> None:
+def _scan_file(tree: ast.Module, index: ModelIndex, pending: list[tuple[str, ast.ClassDef, str | None]], path: str | None) -> None:
     for node in tree.body:
         if not isinstance(node, ast.ClassDef):
             continue
@@ -127,13 +146,14 @@ def _scan_file(tree: ast.Module, index: ModelIndex, pending: list[tuple[str, ast
                 if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))
             }
             index.queryset_methods[node.name] = methods
-        pending.append((node.name, node))
+        pending.append((node.name, node, path))
 
 
-def _add_model(name: str, node: ast.ClassDef, index: ModelIndex, parents: list[ModelInfo]) -> ModelInfo:
-    key = USER_MODEL if name == "User" or any(
-        getattr(b, "id", getattr(b, "attr", "")) in ("AbstractUser", "AbstractBaseUser") for b in node.bases
-    ) else name
+def _is_user_model(name: str, node: ast.ClassDef) -> bool:
+    return name == "User" or any(getattr(b, "id", getattr(b, "attr", "")) in ("AbstractUser", "AbstractBaseUser") for b in node.bases)
+
+
+def _add_model(key: str, node: ast.ClassDef, index: ModelIndex, parents: list[ModelInfo], resolve) -> ModelInfo:
     info = index.models.setdefault(key, ModelInfo(key))
     for parent in parents:  # abstract and multi-table parents pass their fields on
         info.relations.update(parent.relations)
@@ -151,13 +171,15 @@ def _add_model(name: str, node: ast.ClassDef, index: ModelIndex, parents: list[M
         func = _call_name(call)
         if func in _RELATION_FIELDS and call.args or (func in _RELATION_FIELDS and any(k.arg == "to" for k in call.keywords)):
             target_node = call.args[0] if call.args else next(k.value for k in call.keywords if k.arg == "to")
-            target = _target_name(target_node, key)
+            target = _target_name(target_node, node.name)
             if target:
+                target = resolve(target, target_node)
                 related_name = next((k.value.value for k in call.keywords if k.arg == "related_name" and isinstance(k.value, ast.Constant)), None)
+                null = any(k.arg == "null" and isinstance(k.value, ast.Constant) and k.value.value is True for k in call.keywords)
                 for attr in names:
-                    info.relations[attr] = Relation(attr, _RELATION_FIELDS[func], target)
+                    info.relations[attr] = Relation(attr, _RELATION_FIELDS[func], target, null)
                     info.fields.add(attr + "_id")
-                    _add_reverse(index, target, key, _RELATION_FIELDS[func], related_name)
+                    _add_reverse(index, target, key, node.name, _RELATION_FIELDS[func], related_name)
             continue
         if func and (func.endswith("Manager") or func in ("as_manager", "from_queryset")) or (
             isinstance(call.func, ast.Call) and _call_name(call.func) == "from_queryset"
@@ -183,14 +205,14 @@ def _add_model(name: str, node: ast.ClassDef, index: ModelIndex, parents: list[M
     return info
 
 
-def _add_reverse(index: ModelIndex, target: str, source: str, kind: str, related_name: str | None) -> None:
+def _add_reverse(index: ModelIndex, target: str, source: str, source_class: str, kind: str, related_name: str | None) -> None:
     if related_name and (related_name.endswith("+")):
         return
     reverse = index.models.setdefault(target, ModelInfo(target))
     if kind == "o2o":
-        name, reverse_kind = related_name or source.lower(), "reverse_o2o"
+        name, reverse_kind = related_name or source_class.lower(), "reverse_o2o"
     else:
-        name, reverse_kind = related_name or source.lower() + "_set", "reverse_" + kind
+        name, reverse_kind = related_name or source_class.lower() + "_set", "reverse_" + kind
     reverse.relations.setdefault(name, Relation(name, reverse_kind, source))
 
 
@@ -212,34 +234,86 @@ def model_files(root: Path) -> list[Path]:
     return _FILES[root]
 
 
-def build_index(sources: list[str]) -> ModelIndex:
-    """Index from the sources of model files; classes are resolved to a fixed point so that
-    abstract bases defined after (or in another file than) their subclasses still count."""
+def build_index(sources: list[str], paths: list[str] | None = None) -> ModelIndex:
+    """Index from the sources of model files (and their paths, when known); classes are resolved
+    to a fixed point so that abstract bases defined after (or in another file than) their
+    subclasses still count."""
     index = ModelIndex()
-    pending: list[tuple[str, ast.ClassDef]] = []
-    for source in sources:
+    pending: list[tuple[str, ast.ClassDef, str | None]] = []
+    for number, source in enumerate(sources):
         try:
-            _scan_file(ast.parse(source), index, pending)
+            _scan_file(ast.parse(source), index, pending, paths[number] if paths else None)
         except (SyntaxError, ValueError):
             continue
-    models: dict[str, ast.ClassDef] = {}
+    model_names: set[str] = set()
+    found: list[tuple[str, ast.ClassDef, str | None]] = []
     changed = True
     while changed:
         changed = False
-        for name, node in pending:
-            if name not in models and any(_is_model_base(b, set(models)) for b in node.bases):
-                models[name] = node
+        for entry in pending:
+            name, node, path = entry
+            if entry not in found and any(_is_model_base(b, model_names) for b in node.bases):
+                found.append(entry)
+                model_names.add(name)
                 changed = True
-    done: dict[str, ModelInfo] = {}
-    for name, node in models.items():
-        parents = [done[b.id] for b in node.bases if isinstance(b, ast.Name) and b.id in done]
-        done[name] = _add_model(name, node, index, parents)
+    # parents before children, so that inherited relations are there when a child is added
+    found.sort(key=lambda entry: _depth(entry[1], {n: e for n, e, _p in found}))
+    # A class name used by one model is its key; names reused across apps are keyed by module.
+    counts: dict[str, int] = {}
+    for name, _node, _path in found:
+        counts[name] = counts.get(name, 0) + 1
+
+    def key_of(name: str, node: ast.ClassDef, path: str | None) -> str:
+        if _is_user_model(name, node):
+            return USER_MODEL
+        if counts[name] == 1 or path is None:
+            return name
+        from verify.context import module_name_of
+
+        return f"{module_name_of(path)}.{name}"
+
+    keys = {(name, path): key_of(name, node, path) for name, node, path in found}
+    for (name, _path), key in keys.items():
+        index.keys_by_name.setdefault(name, []).append(key)
+
+    def resolver(path: str | None):
+        def resolve(target: str, target_node: ast.expr) -> str:
+            if target == USER_MODEL:
+                return USER_MODEL
+            same_file = keys.get((target, path))
+            if same_file is not None:
+                return same_file
+            candidates = index.keys_by_name.get(target, [])
+            if isinstance(target_node, ast.Constant) and "." in target_node.value and len(candidates) > 1:
+                app = target_node.value.split(".")[0]
+                candidates = [key for key in candidates if f"{app}." in f".{key}"] or candidates
+            return candidates[0] if candidates else target
+        return resolve
+
+    done: dict[tuple[str, str | None], ModelInfo] = {}
+
+    def parent_info(base: str, path: str | None) -> ModelInfo | None:
+        """An abstract or concrete parent: the one in the same file first."""
+        if (base, path) in done:
+            return done[(base, path)]
+        return next((info for (name, _path), info in done.items() if name == base), None)
+
+    for name, node, path in found:
+        parents = [info for b in node.bases if isinstance(b, ast.Name) and (info := parent_info(b.id, path)) is not None]
+        info = _add_model(keys[(name, path)], node, index, parents, resolver(path))
+        info.path, info.class_name = path, name
+        done[(name, path)] = info
     index.models.setdefault(USER_MODEL, ModelInfo(USER_MODEL))
     user = index.models[USER_MODEL]
     user.fields |= {"username", "email", "password", "first_name", "last_name", "is_staff", "is_active", "is_superuser", "last_login", "date_joined", "id", "pk"}
     for name in ("groups", "user_permissions"):
         user.relations.setdefault(name, Relation(name, "m2m", name))
     return index
+
+
+def _depth(node: ast.ClassDef, classes: dict[str, ast.ClassDef], seen: frozenset = frozenset()) -> int:
+    parents = [classes[b.id] for b in node.bases if isinstance(b, ast.Name) and b.id in classes and b.id not in seen]
+    return 1 + max((_depth(p, classes, seen | {node.name}) for p in parents), default=0)
 
 
 _CACHE: dict[tuple, ModelIndex] = {}
@@ -256,12 +330,13 @@ def index_for(root: Path) -> ModelIndex:
     files = model_files(root)
     key = (root, *((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files if p.exists()))
     if key not in _CACHE:
-        sources = []
+        sources, paths = [], []
         for path in files:
             try:
                 sources.append(path.read_text(encoding="utf-8"))
+                paths.append(str(path))
             except (OSError, UnicodeDecodeError):
                 continue
         _CACHE.clear()
-        _CACHE[key] = build_index(sources)
+        _CACHE[key] = build_index(sources, paths)
     return _CACHE[key]

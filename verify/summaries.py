@@ -25,9 +25,10 @@ from verify.models_index import ModelIndex
 from verify.registry import Rule
 
 # Codes whose findings in a helper body are real problems for an async caller. Coroutine misuse
-# (DJA101, DJA104, DJA105) cannot happen in sync code; lazy relations (DJA106) depend on what the
-# caller loaded, so they are followed only for ``request.user``-style values the helper loads itself.
-_EFFECT_PREFIXES = ("DJA102", "DJA103", "DJA107", "DJA108", "DJA109", "DJA11", "DJA2", "DJA3")
+# (DJA101, DJA104, DJA105) cannot happen in sync code. Lazy relations (DJA106) count for the
+# instances the helper loads itself and for those its caller passes in, typed with what the
+# caller's query loaded.
+_EFFECT_PREFIXES = ("DJA102", "DJA103", "DJA106", "DJA107", "DJA108", "DJA109", "DJA11", "DJA2", "DJA3")
 _SAFE_DECORATORS = {"staticmethod", "classmethod", "lru_cache", "cache", "wraps"}
 _SKIP_DIRS = {".git", "node_modules", "__pycache__", ".tox", ".nox", ".venv", "venv", "site-packages", "migrations", "build", "dist"}
 
@@ -53,6 +54,29 @@ class Module:
     file: FileContext
     functions: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = field(default_factory=dict)
     classes: dict[str, ast.ClassDef] = field(default_factory=dict)
+
+
+_USEFUL = {ty.INSTANCE, ty.QUERYSET, ty.MANAGER, ty.RELATED_MANAGER, ty.REQUEST, ty.LIST, ty.SESSION}
+
+
+def bind_arguments(node, call: ast.Call, arg_types: tuple, self_type: ty.T | None, is_method: bool) -> frozenset:
+    """(parameter, type) pairs for the known types at a call: positional and keyword arguments,
+    and the instance a model method is called on."""
+    positional, keywords = arg_types
+    params = [a.arg for a in node.args.posonlyargs + node.args.args]
+    bound: dict[str, ty.T] = {}
+    if is_method and params and "staticmethod" not in _decorator_names(node):
+        if self_type is not None:
+            bound[params[0]] = self_type
+        params = params[1:]
+    for name, value in zip(params, positional):
+        if value is not None and value.kind in _USEFUL:
+            bound[name] = value
+    known = set(params) | {a.arg for a in node.args.kwonlyargs}
+    for name, value in keywords:
+        if name in known and value is not None and value.kind in _USEFUL:
+            bound[name] = value
+    return frozenset(bound.items())
 
 
 def _decorator_names(node: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
@@ -162,6 +186,33 @@ class Project:
                         return result
         return None
 
+    def _model_method(self, model: str | None, method: str):
+        info = self.models.get(model)
+        if info is None or info.path is None or info.class_name is None:
+            return None
+        from verify.context import module_name_of
+
+        module = self.module(module_name_of(info.path)) or self._module_at(info.path)
+        if module is None:
+            return None
+        return self.resolve_method(module, info.class_name, method)
+
+    def _module_at(self, path: str) -> Module | None:
+        """A model file outside the dotted module map (its folder has no __init__.py)."""
+        key = f"<file>{path}"
+        if key not in self._modules:
+            try:
+                source = Path(path).read_text(encoding="utf-8")
+                tree = ast.parse(source)
+            except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
+                self._modules[key] = None
+                return None
+            self.add_module(key, path, FileContext.build(path, source, tree, self.version, self.models))
+        module = self._modules[key]
+        if module is not None:
+            self.touched.add(module.path)
+        return module
+
     # -- summaries -------------------------------------------------------------------------
     def function_node(self, module: Module, qualname: str):
         if "." in qualname:
@@ -170,8 +221,10 @@ class Project:
             return found[2] if found else None
         return module.functions.get(qualname)
 
-    def summary(self, module: Module, qualname: str, node=None) -> Summary | None:
-        key = (module.name, qualname)
+    def summary(self, module: Module, qualname: str, node=None, args: frozenset = frozenset()) -> Summary | None:
+        """What calling ``qualname`` does; ``args`` are the (parameter, type) pairs the call site
+        knows, so that a helper sees which relations its caller's instances have loaded."""
+        key = (module.name, qualname, args)
         if key in self._summaries:
             self.touched |= self._summaries[key].deps
             return self._summaries[key]
@@ -189,7 +242,7 @@ class Project:
         self._in_progress.add(key)
         outer, self.touched = self.touched, {module.path}
         try:
-            summary = self._summarize(module, qualname, node)
+            summary = self._summarize(module, qualname, node, dict(args))
         finally:
             self._in_progress.discard(key)
             summary_deps, self.touched = self.touched, outer | self.touched
@@ -197,28 +250,38 @@ class Project:
         self._summaries[key] = summary
         return summary
 
-    def _summarize(self, module: Module, qualname: str, node: ast.FunctionDef) -> Summary:
+    def _summarize(self, module: Module, qualname: str, node: ast.FunctionDef, env: dict) -> Summary:
         from verify.engine import summarize_sync_body
 
-        class_name = qualname.split(".")[0] if "." in qualname else None
-        findings, return_types, calls = summarize_sync_body(module.file, node, class_name, self.effect_rules)
+        class_name = qualname.split(".")[0] if "." in qualname and "<locals>" not in qualname else None
+        findings, return_types, calls = summarize_sync_body(module.file, node, class_name, self.effect_rules, env)
         summary = Summary()
         summary.effects = [Effect(f, ()) for f in findings]
         lazy = [t for t in return_types if t is not None and t.is_lazy]
         if lazy and len(lazy) == len(return_types):
             summary.returns_queryset = lazy[0]
-        for call, text in calls:
-            target = self.resolve_call(module.file, call, class_name)
-            if target is None:
+        for call, text, receiver, arg_types in calls:
+            found = self.call_summary(module.file, call, class_name, receiver, arg_types)
+            if found is None or found[1].is_coroutine:
                 continue
-            inner = self.summary(*target)
-            if inner is None or inner.is_coroutine:
-                continue
-            summary.effects.extend(Effect(e.finding, (text, *e.chain)) for e in inner.effects)
+            summary.effects.extend(Effect(e.finding, (text, *e.chain)) for e in found[1].effects)
         return summary
 
-    def resolve_call(self, file: FileContext, call: ast.Call, class_name: str | None):
-        """(module, qualname, node) of the project function a call reaches, or None."""
+    def call_summary(self, file: FileContext, call: ast.Call, class_name: str | None, receiver: ty.T | None,
+                     arg_types: tuple) -> tuple[tuple, Summary] | None:
+        """The project function a call reaches and its summary for the argument types at the call."""
+        target = self.resolve_call(file, call, class_name, receiver)
+        if target is None:
+            return None
+        module, qualname, node = target
+        self_type = receiver if receiver is not None and receiver.kind == ty.INSTANCE else None
+        summary = self.summary(module, qualname, node, bind_arguments(node, call, arg_types, self_type, "." in qualname))
+        return (target, summary) if summary is not None else None
+
+    def resolve_call(self, file: FileContext, call: ast.Call, class_name: str | None, receiver: ty.T | None = None):
+        """(module, qualname, node) of the project function a call reaches, or None: a function
+        (by name or as ``module.function``), a method through ``self``/``super()``, or a method
+        of one of the project's models called on an instance."""
         func = call.func
         module = self.module(file.module_name) if getattr(file, "module_name", None) else None
         if isinstance(func, ast.Name):
@@ -226,9 +289,17 @@ class Project:
             if found is None or found[1] in found[0].classes:
                 return None
             return found[0], found[1], found[0].functions[found[1]]
-        if not isinstance(func, ast.Attribute) or module is None or class_name is None:
+        if not isinstance(func, ast.Attribute):
             return None
         owner = func.value
+        if receiver is not None and receiver.kind == ty.INSTANCE:
+            return self._model_method(receiver.model, func.attr)
+        if isinstance(owner, ast.Name) and owner.id in file.imports and owner.id != "self":
+            target = self.module(file.imports[owner.id])  # from shop import services; services.total()
+            function = target.functions.get(func.attr) if target is not None else None
+            return (target, func.attr, function) if function is not None else None
+        if module is None or class_name is None:
+            return None
         if isinstance(owner, ast.Name) and owner.id == "self":
             found = self.resolve_method(module, class_name, func.attr)
         elif isinstance(owner, ast.Call) and isinstance(owner.func, ast.Name) and owner.func.id == "super":
