@@ -407,6 +407,12 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=50, help="concurrent clients")
     parser.add_argument("--workers", type=int, default=2, help="worker processes per server")
     parser.add_argument("--threads", type=int, default=25, help="threads per gthread worker")
+    parser.add_argument(
+        "--pool-size",
+        type=int,
+        help="PostgreSQL connections per worker process (default: --threads). Django holds a request's "
+        "connection until the request ends, API calls included, so this caps concurrent requests",
+    )
     parser.add_argument("--latency-ms", type=float, default=100, help="latency of each fake API call")
     parser.add_argument("--postgres-url", default=os.environ.get("DATABASE_URL") or DEFAULT_POSTGRES_URL)
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results", help="folder for JSON and PNG")
@@ -424,6 +430,7 @@ def main() -> int:
         print(f"skipping PostgreSQL: nothing answers at {args.postgres_url}", file=sys.stderr)
         databases.remove("postgres")
 
+    pool_size = args.pool_size or args.threads  # by default, a connection for every thread
     per_round = -(-args.requests // args.rounds)  # ceiling: at least --requests in all
     load_before = os.getloadavg()[0]
     if load_before > 1:
@@ -444,7 +451,7 @@ def main() -> int:
                 env = {key: value for key, value in os.environ.items() if key != "REDIS_URL"}
                 env |= {
                     "DATABASE_URL": database_url,
-                    "DATABASE_POOL_MAX_SIZE": str(args.threads),  # a connection for every thread
+                    "DATABASE_POOL_MAX_SIZE": str(pool_size),
                     "PAYMENTS_API_URL": f"{api_base}/payments",
                     "ANALYTICS_API_URL": f"{api_base}/analytics",
                     "DASHBOARD_CACHE_SECONDS": "0",  # measure the API calls, not the cache
@@ -484,6 +491,7 @@ def main() -> int:
             "warmup_requests": args.warmup,
             "worker_processes": args.workers,
             "gthread_threads_per_worker": args.threads,
+            "postgres_pool_size_per_worker": pool_size,
             "fake_api_latency_ms": args.latency_ms,
             "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}",
             "rounds": args.rounds,
