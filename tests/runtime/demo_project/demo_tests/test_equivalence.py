@@ -2,6 +2,8 @@ import pytest
 
 from demo import views
 from demo.models import Order
+# The plain function, for a user other than the fixture's async_verify_user.
+from verify.runtime import assert_views_equivalent as compare_views
 
 
 @pytest.fixture
@@ -14,9 +16,7 @@ def test_twins_answer_alike(assert_views_equivalent, order):
 
 
 def test_twins_answer_alike_for_staff(order, staff_user):
-    from verify.runtime import assert_views_equivalent
-
-    assert_views_equivalent(views.legacy_report, views.report, "/report/", user=staff_user)
+    compare_views(views.legacy_report, views.report, "/report/", user=staff_user)
 
 
 def test_dropped_permission_check(assert_views_equivalent, order):
@@ -24,10 +24,8 @@ def test_dropped_permission_check(assert_views_equivalent, order):
 
 
 def test_changed_ordering(order, staff_user):
-    from verify.runtime import assert_views_equivalent
-
     Order.objects.create(item="kettle")
-    assert_views_equivalent(views.legacy_report, views.report_newest_first, "/report/", user=staff_user)
+    compare_views(views.legacy_report, views.report_newest_first, "/report/", user=staff_user)
 
 
 def test_changed_redirect(assert_views_equivalent):
