@@ -50,15 +50,6 @@ def test_helper_hidden_recall(result):
     assert result["helper"]["recall"] >= 0.60, result["missed"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "measured 2026-11-26: 3 findings on correct code: DJA106 after "
-        "Prefetch(queryset=...select_related('author')) (blog/views_correct.py:275), DJA106 after "
-        "aprefetch_related_objects(posts, 'author') (blog/views_correct.py:284), DJA111 for "
-        "Paginator over a list built with async for (forum/views_correct.py:255)"
-    ),
-)
 def test_no_findings_on_correct_code(result):
     assert result["false_positives"] == []
 

@@ -115,6 +115,8 @@ class AsyncWalker:
             self.comprehension(node)
             return
         self.dispatcher.dispatch(self.dispatcher.async_visitors, node, self.ctx)
+        if isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Name):
+            self._prefetch_into(node)
         parents = self.ctx.parents
         children = list(ast.iter_child_nodes(node))
         for child in children:
@@ -266,6 +268,21 @@ class AsyncWalker:
         if not isinstance(target, ast.Name):
             self.expr(target)
 
+    def _prefetch_into(self, call: ast.Call) -> None:
+        """``await aprefetch_related_objects(posts, "author")`` loads "author" on each post."""
+        if not (self.ctx.qualified(call.func) or "").endswith("prefetch_related_objects"):
+            return
+        name = call.args[0].id
+        current = self.env.get(name)
+        lookups = frozenset(a.value for a in call.args[1:] if isinstance(a, ast.Constant) and isinstance(a.value, str))
+        if current is None or not lookups:
+            return
+        paths = frozenset(p for lookup in lookups for p in ("__".join(lookup.split("__")[:i + 1]) for i in range(lookup.count("__") + 1)))
+        if current.kind == ty.LIST and current.elem is not None and current.elem.kind == ty.INSTANCE:
+            self.env[name] = current.with_(elem=current.elem.with_(loaded=current.elem.loaded | paths))
+        elif current.kind == ty.INSTANCE:
+            self.env[name] = current.with_(loaded=current.loaded | paths)
+
     def _track_dict_item(self, target: ast.AST, value: ast.expr) -> None:
         """``context["orders"] = qs`` adds to a dict literal's known items."""
         if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name) and isinstance(target.slice, ast.Constant):
@@ -368,17 +385,18 @@ def _check_helper_call(node: ast.Call, ctx: RuleContext, enabled: dict[str, Rule
         summary = found[1] if found else None
     if summary is None or summary.is_coroutine:
         return
-    effects = [e for e in summary.effects if e.finding.code in enabled]
-    if not effects:
-        return
-    effect = effects[0]
-    where = f"{Path(effect.finding.path).name}:{effect.finding.line}"
-    chain = " -> ".join(f"`{text}`" for text in (ctx.source(node, 50), *effect.chain))
-    more = f" (and {len(effects) - 1} more)" if len(effects) > 1 else ""
+    by_code: dict[str, list] = {}
+    for effect in summary.effects:
+        if effect.finding.code in enabled:
+            by_code.setdefault(effect.finding.code, []).append(effect)
     name = ctx.source(node.func, 40)
-    ctx.report(node, f"{chain} -> {effect.finding.message} ({where}){more}",
-               f"call it with `await sync_to_async({name})(...)`, or make it async and await it",
-               rule=enabled[effect.finding.code])
+    for code, effects in sorted(by_code.items()):  # one finding per kind of problem the helper has
+        effect = effects[0]
+        where = f"{Path(effect.finding.path).name}:{effect.finding.line}"
+        chain = " -> ".join(f"`{text}`" for text in (ctx.source(node, 50), *effect.chain))
+        more = f" (and {len(effects) - 1} more)" if len(effects) > 1 else ""
+        ctx.report(node, f"{chain} -> {effect.finding.message} ({where}){more}",
+                   f"call it with `await sync_to_async({name})(...)`, or make it async and await it", rule=enabled[code])
 
 
 def call_types(node: ast.Call, ctx: RuleContext) -> tuple[T | None, tuple]:

@@ -171,7 +171,10 @@ class Typer:
             if relation is None:
                 return None
             if relation.kind in ("fk", "o2o", "reverse_o2o"):
-                return T(ty.INSTANCE, relation.target, loaded=ty.instance_loaded(base.loaded, attr), origin=self.file.source_of(node))
+                loaded = ty.instance_loaded(base.loaded, attr)
+                if "*" in base.loaded and relation.kind != "reverse_o2o" and not relation.null:
+                    loaded |= {"*"}  # select_related() follows non-null foreign keys all the way down
+                return T(ty.INSTANCE, relation.target, loaded=loaded, origin=self.file.source_of(node))
             return T(ty.RELATED_MANAGER, relation.target, loaded=ty.instance_loaded(base.loaded, attr) if attr in base.loaded else frozenset(), origin=self.file.source_of(node), extra={"prefetched": attr in base.loaded})
         if base.kind == ty.REQUEST:
             if attr == "user":
@@ -233,13 +236,21 @@ class Typer:
             inner = self._shortcut_result(node, name)
             return T(ty.LIST, elem=inner)
         if qualified.endswith("Paginator") and "paginator" in qualified.lower() and not qualified.endswith("AsyncPaginator"):
-            return T(ty.PAGINATOR, origin=self.file.source_of(node))
+            objects = self.type_of(node.args[0]) if node.args else None
+            # over a list (built with `async for`) a Paginator makes no query
+            return T(ty.PAGINATOR, origin=self.file.source_of(node)) if objects is not None and objects.is_lazy else None
         if qualified.endswith("get_user_model"):
             return T(ty.MODEL, USER_MODEL)
         if isinstance(func, ast.Call):  # sync_to_async(f)(...), database_sync_to_async(f)(...)
             inner = self._call_qualified(func)
             if inner in _SYNC_TO_ASYNC or inner.endswith((".sync_to_async", ".database_sync_to_async")):
-                return T(ty.COROUTINE, origin=self.file.source_of(node), extra={"sync_to_async": True})
+                result = None
+                wrapped = func.args[0] if func.args else None  # sync_to_async(Order.objects.get)(pk=pk)
+                if isinstance(wrapped, ast.Attribute) and wrapped.attr in ("get", "first", "last", "latest", "earliest", "create"):
+                    source = self.type_of(wrapped.value)
+                    if source is not None and source.is_lazy:
+                        result = T(ty.INSTANCE, source.model, loaded=source.loaded, only=source.only, deferred=source.deferred)
+                return T(ty.COROUTINE, result=result, origin=self.file.source_of(node), extra={"sync_to_async": True})
         if qualified in _COROUTINE_FACTORIES:
             return T(ty.COROUTINE, origin=self.file.source_of(node), extra={"asyncio": name})
         if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == "self":
@@ -248,6 +259,10 @@ class Typer:
         project_type = self._project_call(node)
         if project_type is not None:
             return project_type
+        if isinstance(func, ast.Name):
+            form = self._model_form(func.id)
+            if form is not None:
+                return form
         if isinstance(func, ast.Name) and qualified == "open":  # the builtin: a file object (DJA303)
             return T(ty.OBJECT, cls="builtins.open", origin=self.file.source_of(node))
         if qualified and "." in qualified:
@@ -262,12 +277,48 @@ class Typer:
             return True
         if name in api.TASK_ASYNC and isinstance(func.value, ast.Name) and func.value.id in self.file.task_functions:
             return True
+        if name in api.SIGNAL_ASYNC:
+            return True  # `asend`/`asend_robust`: Django signals' own names
         receiver = self.type_of(func.value)
         if receiver is None or receiver.kind != ty.OBJECT:
-            return name in api.SIGNAL_ASYNC and qualified.startswith("django.") and ".signals." in qualified
-        if name in api.SIGNAL_ASYNC and receiver.cls.endswith("Signal"):
+            return False
+        if name in api.ASYNC_PAGINATOR_METHODS and receiver.cls.endswith("AsyncPaginator"):
             return True
         return name in _ASYNC_CLIENT_METHODS and receiver.cls in _ASYNC_HTTP_CLIENTS
+
+    def _model_form(self, name: str) -> T | None:
+        """``PostForm(request.POST)`` for a project ModelForm: its Meta.model, and whether
+        validating it looks related objects up (ModelChoiceFields for the model's relations)."""
+        project = self.file.project
+        if project is None or self.file.module_name is None:
+            return None
+        found = project.resolve_name(self.file, name)
+        if found is None or found[1] not in found[0].classes:
+            return None
+        module, cls = found[0], found[0].classes[found[1]]
+        bases = {b.attr if isinstance(b, ast.Attribute) else getattr(b, "id", "") for b in cls.bases}
+        if not any(base.endswith("ModelForm") for base in bases):
+            return None
+        meta = next((item for item in cls.body if isinstance(item, ast.ClassDef) and item.name == "Meta"), None)
+        options = {t.id: item.value for item in (meta.body if meta else []) if isinstance(item, ast.Assign)
+                   for t in item.targets if isinstance(t, ast.Name)}
+        model = options.get("model")
+        if not isinstance(model, ast.Name):
+            return None
+        key = module.file.models.resolve(model.id, module.file.imports.get(model.id, f"{module.name}.{model.id}"))
+        info = module.file.models.get(key)
+        if info is None:
+            return T(ty.FORM, key, origin=name, extra={"queries_on_validation": False})
+        listed = options.get("fields")
+        if isinstance(listed, (ast.List, ast.Tuple)):
+            fields = {e.value for e in listed.elts if isinstance(e, ast.Constant)}
+        else:  # "__all__", or `exclude`
+            excluded = options.get("exclude")
+            fields = (set(info.relations) | info.fields) - ({e.value for e in excluded.elts if isinstance(e, ast.Constant)}
+                                                            if isinstance(excluded, (ast.List, ast.Tuple)) else set())
+        # Validation queries for model-choice fields and unique checks.
+        looked_up = {n for n, r in info.relations.items() if r.kind in ("fk", "o2o", "m2m")} | info.unique
+        return T(ty.FORM, key, origin=name, extra={"queries_on_validation": bool(fields & looked_up)})
 
     def _project_call(self, node: ast.Call) -> T | None:
         """A call of another project function: a coroutine, or a helper that returns a QuerySet."""
@@ -302,6 +353,25 @@ class Typer:
             return element.with_(origin=self.file.source_of(node)) if element else None
         return None
 
+    def _prefetch_objects(self, node: ast.Call) -> frozenset[str]:
+        """Paths loaded by ``Prefetch("comments", queryset=Comment.objects.select_related("author"))``:
+        the lookup, and the lookups of its queryset below it."""
+        paths: set[str] = set()
+        for arg in node.args:
+            if not (isinstance(arg, ast.Call) and (self.file.qualified(arg.func) or "").endswith("Prefetch")):
+                continue
+            lookup = arg.args[0] if arg.args else next((k.value for k in arg.keywords if k.arg == "lookup"), None)
+            if not (isinstance(lookup, ast.Constant) and isinstance(lookup.value, str)):
+                continue
+            if any(k.arg == "to_attr" for k in arg.keywords):
+                continue  # the objects land in a list attribute, not in the relation's cache
+            paths |= _with_prefixes(frozenset({lookup.value}))
+            queryset = arg.args[1] if len(arg.args) > 1 else next((k.value for k in arg.keywords if k.arg == "queryset"), None)
+            inner = self.type_of(queryset) if queryset is not None else None
+            if inner is not None and inner.is_lazy:
+                paths |= {f"{lookup.value}__{path}" for path in inner.loaded if path != "*"}
+        return frozenset(paths)
+
     def method_result(self, receiver: T, method: str, node: ast.Call) -> T | None:
         kind = receiver.kind
         origin = self.file.source_of(node)
@@ -309,21 +379,24 @@ class Typer:
             if method in api.QUERYSET_CHAIN_METHODS:
                 loaded = receiver.loaded
                 only = receiver.only
+                deferred = receiver.deferred
                 if method in ("select_related", "prefetch_related"):
-                    loaded = loaded | _with_prefixes(_string_args(node))
+                    loaded = loaded | _with_prefixes(_string_args(node)) | self._prefetch_objects(node)
                     if method == "select_related" and not node.args:
-                        loaded = loaded | {"*"}
+                        loaded = loaded | {"*"}  # every non-null foreign key (DJA106 checks null=True)
                 elif method == "only":
                     only = _string_args(node) | {"pk", "id"}
+                elif method == "defer":
+                    deferred = deferred | _string_args(node)
                 elif method in ("values", "values_list"):
                     return T(ty.QUERYSET, receiver.model, origin=origin, extra={"values": True})
                 # user.orders.all() after prefetch_related("orders") reads the prefetch cache: no query
                 prefetched = method == "all" and receiver.extra.get("prefetched", False)
-                return T(ty.QUERYSET, receiver.model, loaded=loaded, only=only, origin=origin, extra={"prefetched": prefetched})
+                return T(ty.QUERYSET, receiver.model, loaded=loaded, only=only, deferred=deferred, origin=origin, extra={"prefetched": prefetched})
             if method in api.QUERYSET_ASYNC:
                 if method in ("aget", "afirst", "alast", "alatest", "aearliest", "acreate"):
                     loaded = receiver.loaded | (frozenset(k.arg for k in node.keywords if k.arg) if method == "acreate" else frozenset())
-                    result = T(ty.INSTANCE, receiver.model, loaded=loaded, only=receiver.only, origin=origin)
+                    result = T(ty.INSTANCE, receiver.model, loaded=loaded, only=receiver.only, deferred=receiver.deferred, origin=origin)
                 elif method in ("aget_or_create", "aupdate_or_create"):
                     loaded = receiver.loaded | frozenset(k.arg for k in node.keywords if k.arg)
                     result = T(ty.LIST, elem=T(ty.INSTANCE, receiver.model, loaded=loaded, origin=origin), extra={"pair": True})
@@ -335,12 +408,14 @@ class Typer:
             if kind == ty.RELATED_MANAGER and method in api.RELATED_MANAGER_ASYNC:
                 return T(ty.COROUTINE, origin=origin, extra={"django": method})
             if method in ("get", "first", "last", "latest", "earliest", "create"):
-                return T(ty.INSTANCE, receiver.model, loaded=receiver.loaded, only=receiver.only, origin=origin)
+                return T(ty.INSTANCE, receiver.model, loaded=receiver.loaded, only=receiver.only, deferred=receiver.deferred, origin=origin)
             if receiver.model == USER_MODEL and method in api.USER_MANAGER_ASYNC:
                 return T(ty.COROUTINE, origin=origin, extra={"django": method})
             if method not in api.SYNC_QUERY_METHODS and not method.startswith("_") and self.file.models.custom_method_returns_queryset(receiver.model, method):
                 return T(ty.QUERYSET, receiver.model, loaded=receiver.loaded, origin=origin)
             return None
+        if kind == ty.FORM and method == "save":
+            return T(ty.INSTANCE, receiver.model, origin=origin)  # saved, or built with commit=False
         if kind == ty.INSTANCE:
             if method in api.MODEL_ASYNC or (receiver.model == USER_MODEL and method in api.USER_ASYNC):
                 return T(ty.COROUTINE, origin=origin, extra={"django": method})

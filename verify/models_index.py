@@ -33,6 +33,7 @@ class ModelInfo:
     fields: set[str] = field(default_factory=set)
     managers: set[str] = field(default_factory=lambda: {"objects"})
     manager_classes: set[str] = field(default_factory=set)
+    unique: set[str] = field(default_factory=set)  # fields with unique=True (validation queries them)
     path: str | None = None  # the model file that defines the class, and the class's own name
     class_name: str | None = None
 
@@ -160,6 +161,7 @@ def _add_model(key: str, node: ast.ClassDef, index: ModelIndex, parents: list[Mo
         info.fields |= parent.fields
         info.managers |= parent.managers
         info.manager_classes |= parent.manager_classes
+        info.unique |= parent.unique
     for item in node.body:
         if not (isinstance(item, (ast.Assign, ast.AnnAssign)) and isinstance(item.value, ast.Call)):
             continue
@@ -202,6 +204,8 @@ def _add_model(key: str, node: ast.ClassDef, index: ModelIndex, parents: list[Mo
             continue
         if func and func.endswith("Field"):
             info.fields.update(names)
+            if any(k.arg == "unique" and isinstance(k.value, ast.Constant) and k.value.value is True for k in call.keywords):
+                info.unique.update(names)
     return info
 
 

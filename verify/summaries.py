@@ -294,6 +294,12 @@ class Project:
         owner = func.value
         if receiver is not None and receiver.kind == ty.INSTANCE:
             return self._model_method(receiver.model, func.attr)
+        if receiver is not None and receiver.kind == ty.OBJECT and "." in receiver.cls:
+            module_name, _, class_name = receiver.cls.rpartition(".")  # ReputationService(uid).award(2)
+            target = self.module(module_name)
+            if target is not None and class_name in target.classes:
+                return self.resolve_method(target, class_name, func.attr)
+            return None
         if isinstance(owner, ast.Name) and owner.id in file.imports and owner.id != "self":
             target = self.module(file.imports[owner.id])  # from shop import services; services.total()
             function = target.functions.get(func.attr) if target is not None else None

@@ -17,6 +17,7 @@ DICT = "dict"  # a dict literal (values in ``items``)
 REQUEST = "request"
 SESSION = "session"
 PAGINATOR = "paginator"  # django.core.paginator.Paginator
+FORM = "form"  # a ModelForm of the project (``model`` is its Meta.model)
 OBJECT = "object"  # anything else built by a known constructor (``cls`` is its qualified name)
 
 LAZY = frozenset({MANAGER, QUERYSET, RELATED_MANAGER})
@@ -30,6 +31,7 @@ class T:
     loaded: frozenset[str] = frozenset()
     # fields loaded by only(); None when every field is loaded
     only: frozenset[str] | None = None
+    deferred: frozenset[str] = frozenset()  # fields left out by defer()
     result: T | None = None  # COROUTINE: the type after ``await``
     elem: T | None = None  # LIST / ASYNC_GEN / QUERYSET iteration: element type
     items: tuple[tuple[str, T], ...] = ()  # DICT
@@ -49,7 +51,7 @@ class T:
         if self.kind in (QUERYSET, RELATED_MANAGER, MANAGER, ASYNC_GEN, LIST) and self.elem is not None:
             return self.elem
         if self.kind in (QUERYSET, RELATED_MANAGER, MANAGER):
-            return T(INSTANCE, self.model, loaded=self.loaded, only=self.only)
+            return T(INSTANCE, self.model, loaded=self.loaded, only=self.only, deferred=self.deferred)
         return None
 
 

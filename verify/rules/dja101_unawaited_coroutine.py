@@ -133,6 +133,9 @@ def check(node: ast.Call, ctx) -> None:
         return
     if isinstance(parent, (ast.Assign, ast.AnnAssign)):
         targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
+        if any(isinstance(t, (ast.Tuple, ast.List)) for t in targets):
+            _report(node, ctx, "unpacked without `await` (TypeError: cannot unpack non-iterable coroutine)")
+            return
         if len(targets) != 1 or not isinstance(targets[0], ast.Name):
             return
         uses = _later_uses(targets[0].id, parent, ctx.function)

@@ -1,8 +1,9 @@
 """## What it does
 Checks for sync database calls in async code: QuerySet and manager methods that run a query
 (`get`, `create`, `count`, `exists`, `first`, `update`, `delete`, `aggregate`, `iterator`...),
-model `save()` / `delete()` / `refresh_from_db()`, related-manager writes (`add`, `remove`,
-`set`, `clear`) and user permission checks.
+model `save()` / `delete()` / `refresh_from_db()` and validation (`full_clean()`), related-manager
+writes (`add`, `remove`, `set`, `clear`), user permission checks, and a ModelForm's `save()` (and
+`is_valid()` when its model has relations to look up).
 
 ## Why is this bad?
 Django's database layer is sync-only: called from the event loop it raises
@@ -54,6 +55,10 @@ def _twin(receiver, method: str):
     return None
 
 
+# Model validation that queries (unique checks, foreign-key existence) and has no async twin.
+_VALIDATION = {"full_clean", "clean_fields", "validate_unique", "validate_constraints"}
+
+
 @rule.visits(ast.Call)
 def check(node: ast.Call, ctx) -> None:
     if not isinstance(node.func, ast.Attribute):
@@ -62,6 +67,19 @@ def check(node: ast.Call, ctx) -> None:
     if receiver is None or receiver.extra.get("request_user"):
         return  # request.user itself is DJA107's finding
     method = node.func.attr
+    if receiver.kind == ty.INSTANCE and method in _VALIDATION:
+        ctx.report(node, f"`{ctx.source(node)}` validates with database queries (unique checks, related objects) in async code",
+                   hints.offload(f"`{method}()`"))
+        return
+    if receiver.kind == ty.FORM and method in ("is_valid", "save", "full_clean", "validate_unique"):
+        if method == "save" and any(k.arg == "commit" and isinstance(k.value, ast.Constant) and k.value.value is False for k in node.keywords):
+            return  # builds the instance without saving it
+        if method == "is_valid" and not receiver.extra.get("queries_on_validation"):
+            return
+        what = "saves with database queries" if method == "save" else "validates with database queries (model choices, unique checks)"
+        ctx.report(node, f"ModelForm `{ctx.source(node)}` {what} in async code (raises SynchronousOnlyOperation)",
+                   hints.offload("the form handling"))
+        return
     twin = _twin(receiver, method)
     if twin is None:
         return

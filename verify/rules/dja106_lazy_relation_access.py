@@ -2,7 +2,9 @@
 Checks for lazy relation access on model instances in async code: a forward foreign key or
 one-to-one (`order.user`), a reverse one-to-one (`user.profile`), or a field deferred by
 `only()` / `defer()`, unless the query that loaded the instance covered it with
-`select_related` (or `prefetch_related`). `order.user_id` is a plain column and is fine.
+`select_related` (or `prefetch_related`, a `Prefetch` object, `aprefetch_related_objects`).
+`select_related()` without names follows only non-null foreign keys. `order.user_id` is a plain
+column and is fine.
 
 ## Why is this bad?
 An uncached relation runs a query on first access, and from the event loop that raises
@@ -47,14 +49,20 @@ def check(node: ast.Attribute, ctx) -> None:
     if not isinstance(node.ctx, ast.Load):
         return
     receiver = ctx.type_of(node.value)
-    if receiver is None or receiver.kind != ty.INSTANCE or "*" in receiver.loaded:
+    if receiver is None or receiver.kind != ty.INSTANCE:
         return
     attr = node.attr
     text = ctx.source(node.value, 40)
+    if attr in receiver.deferred:
+        ctx.report(node, f"`{text}.{attr}` reads a field deferred by `defer()`: it runs a query (raises SynchronousOnlyOperation)",
+                   f"drop \"{attr}\" from `defer()`")
+        return
     relation = ctx.typer.relation(receiver.model, attr)
     if relation is not None and relation.kind in ("fk", "o2o", "reverse_o2o"):
         if attr in receiver.loaded:
             return
+        if "*" in receiver.loaded and relation.kind != "reverse_o2o" and not relation.null:
+            return  # select_related() with no names loads every non-null foreign key
         if receiver.extra.get("request_user"):
             hint = f"load it in the query: `await {relation.target}.objects.aget(user=user)` after `user = await request.auser()`"
         elif relation.kind == "reverse_o2o":
