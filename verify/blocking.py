@@ -686,7 +686,7 @@ def _match(node: ast.Call, ctx) -> Match | None:
         return None
     if method in ANY_RECEIVER_METHODS and cls is None:
         return _found(ANY_RECEIVER_METHODS[method], written, ctx, method=method, receiver=ctx.source(func.value, 30))
-    if method == "request" and _urllib3_request(node, ctx):
+    if method == "request" and cls is None and ctx.type_of(func.value) is None and _urllib3_request(node, ctx):
         return _found(Blocking(HTTP, "makes a sync HTTP request", _HTTP_FIX), written, ctx, method=node.args[0].value.lower())
     return None
 
@@ -708,9 +708,23 @@ def _non_blocking_socket(call: ast.Call, cls: str, ctx) -> bool:
                for n in ast.walk(ctx.function))
 
 
+# Calls that take an awaitable: what is handed to them is used as a coroutine.
+_AWAITABLE_TAKERS = frozenset("gather create_task ensure_future wait_for shield wait as_completed "
+                              "run_coroutine_threadsafe start_soon".split())
+
+
 def _async_protocol(node: ast.Call, ctx) -> bool:
-    """``async with call(...)`` / ``async for x in call(...)``: the call returns an async object."""
-    parent = ctx.parent(node)
+    """``async with call(...)``, ``async for x in call(...)``, ``asyncio.gather(call(...))``: the code
+    uses the call's result as an async object."""
+    child, parent = node, ctx.parent(node)
+    while isinstance(parent, (ast.Starred, ast.List, ast.Tuple, ast.ListComp, ast.GeneratorExp)):
+        if isinstance(parent, (ast.ListComp, ast.GeneratorExp)) and parent.elt is not child:
+            break
+        child, parent = parent, ctx.parent(parent)
+    if isinstance(parent, ast.Call) and child is not parent.func:
+        taker = parent.func
+        name = taker.attr if isinstance(taker, ast.Attribute) else taker.id if isinstance(taker, ast.Name) else ""
+        return name in _AWAITABLE_TAKERS
     if isinstance(parent, ast.withitem):
         return isinstance(ctx.parent(parent), ast.AsyncWith)
     if isinstance(parent, ast.AsyncFor):

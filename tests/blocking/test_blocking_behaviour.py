@@ -378,3 +378,24 @@ def test_a_sync_generator_handed_to_a_streaming_response_is_not_reported() -> No
         async def export(request):
             return StreamingHttpResponse(rows("/srv/export.csv"), content_type="text/csv")
     """) == []
+
+
+def test_calls_handed_to_gather_are_used_as_coroutines() -> None:
+    assert codes("""
+        import asyncio, httpx2, urllib3
+
+        async def view(request, paths):
+            async with httpx2.AsyncClient() as client:
+                responses = await asyncio.gather(client.request("GET", "https://a"), client.request("GET", "https://b"))
+            texts = await asyncio.gather(*(path.read_text() for path in paths))
+            return responses, texts
+    """) == []
+
+
+def test_a_sync_call_handed_to_gather_still_blocks() -> None:
+    assert codes("""
+        import asyncio, requests
+
+        async def view(request):
+            return await asyncio.gather(requests.get("https://a"))
+    """) == ["DJA301"]
