@@ -615,7 +615,7 @@ def _instance_attribute_class(ctx, attribute: str) -> str | None:
         typer = Typer(ctx.file, {})
         classes = {}
         for name, assigned in values.items():
-            found = typer.type_of(assigned[0]) if len(assigned) == 1 and isinstance(assigned[0], ast.Call) else None
+            found = typer.type_of(assigned[0]) if len(assigned) == 1 and isinstance(assigned[0], (ast.Call, ast.Subscript)) else None
             if found is not None and found.kind == "object" and found.cls in CLASSES:
                 classes[name] = found.cls
         if len(_INSTANCE_ATTRIBUTES) > 64:

@@ -399,3 +399,16 @@ def test_a_sync_call_handed_to_gather_still_blocks() -> None:
         async def view(request):
             return await asyncio.gather(requests.get("https://a"))
     """) == ["DJA301"]
+
+
+def test_a_cache_set_on_the_view_class_is_the_cache() -> None:
+    assert codes("""
+        from django.core.cache import caches
+        from django.views import View
+
+        class StatsView(View):
+            store = caches["stats"]
+
+            async def get(self, request):
+                return self.store.get("hits")
+    """) == ["DJA307"]
