@@ -94,7 +94,6 @@ def test_slow_api_table_matches_the_results(label, pool, metric, template, unit)
     assert cells(label) == expected
 
 
-def test_slow_api_runs_used_the_pool_sizes_the_readme_names():
-    # The pool-25 run predates the recorded setting; the script then used one connection per thread.
-    assert SLOW_APIS[40]["settings"]["postgres_pool_size_per_worker"] == 40
-    assert SLOW_APIS[25]["settings"].get("postgres_pool_size_per_worker", 25) == 25
+@pytest.mark.parametrize("pool", [25, 40])
+def test_slow_api_runs_used_the_pool_sizes_the_readme_names(pool):
+    assert SLOW_APIS[pool]["settings"]["postgres_pool_size_per_worker"] == pool
