@@ -55,10 +55,8 @@ def _is_enabled(config: pytest.Config) -> bool:
     )
 
 
-# trylast: pytest-django configures Django in its own pytest_configure. It still runs before
-# collection, so the patches are in place before test modules import the views (blockbuster
-# cannot see `from time import sleep` references taken before it is active).
-@pytest.hookimpl(trylast=True)
+# Installed here, before collection, so that the patches are in place before test modules import
+# the views: blockbuster cannot see `from time import sleep` references taken before it is active.
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", f"{SKIP_MARKER}: do not check this test with --async-verify (e.g. Playwright tests)"

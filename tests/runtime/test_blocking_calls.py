@@ -3,7 +3,7 @@
 
 def test_blocking_view_passes_without_the_plugin(demo):
     result = demo.run("demo_tests/test_blocking.py")
-    result.assert_outcomes(passed=5)
+    result.assert_outcomes(passed=6)
 
 
 def test_blocking_view_fails_with_a_report_naming_the_call_the_view_and_the_line(demo):
@@ -28,8 +28,9 @@ def test_blocking_is_caught_through_async_client_and_in_direct_calls(demo):
         "--async-verify",
         "demo_tests/test_blocking.py::test_sleepy_view_through_async_client",
         "demo_tests/test_blocking.py::test_sleepy_view_called_directly",
+        "demo_tests/test_blocking.py::test_view_that_imported_sleep_by_name",
     )
-    result.assert_outcomes(failed=2)
+    result.assert_outcomes(failed=3)
     result.stdout.fnmatch_lines(
         [
             "*test_sleepy_view_through_async_client*",
@@ -39,6 +40,9 @@ def test_blocking_is_caught_through_async_client_and_in_direct_calls(demo):
             "blocking call to time.sleep in demo.views.sleepy",
             "  request: none (a direct call from the test, or code outside a view)",
             f"  at:      {demo.where('time.sleep(0.001)  # blocks the event loop')} in demo.views.sleepy",
+            # `from time import sleep` ran after the plugin patched time.sleep: still caught.
+            "*test_view_that_imported_sleep_by_name*",
+            "blocking call to time.sleep in demo.views.naps",
         ]
     )
 

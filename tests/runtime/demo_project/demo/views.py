@@ -1,6 +1,7 @@
 """Async views with the bugs the plugin must catch, views it must leave alone, and twins."""
 
 import time
+from time import sleep as nap  # a reference taken at import: caught only if blockbuster came first
 
 from asgiref.sync import sync_to_async
 from django.http import HttpResponse, HttpResponseForbidden, JsonResponse
@@ -13,6 +14,11 @@ from demo.rates import fetch_rate
 
 async def sleepy(request):
     time.sleep(0.001)  # blocks the event loop
+    return HttpResponse("rested")
+
+
+async def naps(request):
+    nap(0.001)
     return HttpResponse("rested")
 
 

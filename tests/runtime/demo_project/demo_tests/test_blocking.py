@@ -20,6 +20,12 @@ async def test_sleepy_view_called_directly():
     assert response.status_code == 200
 
 
+@pytest.mark.asyncio
+async def test_view_that_imported_sleep_by_name():
+    response = await views.naps(AsyncRequestFactory().get("/naps/"))
+    assert response.status_code == 200
+
+
 def test_view_that_swallows_the_error(client):
     assert client.get("/swallows-blocking/").content == b"done"
 
