@@ -1,5 +1,6 @@
 """Which files count as the project's code: blocking calls are only blamed on those."""
 
+import sys
 from pathlib import Path
 
 import django
@@ -44,3 +45,10 @@ def test_a_project_installed_in_site_packages_is_project_code_when_configured():
     installed_django = Path(django.__file__).parent
     project = ProjectCode([installed_django], test_file_patterns=["test_*.py"])
     assert project.contains(str(installed_django / "shortcuts.py"))
+
+
+def test_a_project_under_pythons_prefix_is_project_code():
+    # Docker images put the project in /usr/src/app while Python's prefix is /usr.
+    root = Path(sys.base_prefix) / "src" / "app"
+    project = ProjectCode([root], test_file_patterns=["test_*.py"])
+    assert project.contains(str(root / "shop" / "views.py"))
