@@ -79,6 +79,17 @@ def bind_arguments(node, call: ast.Call, arg_types: tuple, self_type: ty.T | Non
     return frozenset(bound.items())
 
 
+def _is_generator(function: ast.FunctionDef) -> bool:
+    stack = list(function.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.Yield, ast.YieldFrom)):
+            return True
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            stack.extend(ast.iter_child_nodes(node))
+    return False
+
+
 def _decorator_names(node: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
     names = set()
     for decorator in node.decorator_list:
@@ -239,6 +250,8 @@ class Project:
             return summary
         if _decorator_names(node) - _SAFE_DECORATORS:
             return None  # an unknown decorator may change what calling it does
+        if _is_generator(node):
+            return None  # calling a generator runs none of its body; whoever iterates it does
         self._in_progress.add(key)
         outer, self.touched = self.touched, {module.path}
         try:

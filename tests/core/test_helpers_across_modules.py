@@ -221,3 +221,21 @@ def test_select_applies_to_the_underlying_code(project):
     """)
     assert [f.code for f in findings(select=["DJA102"])] == ["DJA102"]
     assert findings(select=["DJA3"]) == []
+
+
+def test_a_generator_helper_runs_nothing_when_called(project):
+    project("rows.py", """
+        from shop.models import Review
+
+        def stream_reviews():
+            for review in Review.objects.all():
+                yield review.pk
+    """)
+    project("views.py", """
+        from django.http import StreamingHttpResponse
+        from shop.rows import stream_reviews
+
+        async def export(request):
+            return StreamingHttpResponse(stream_reviews())
+    """)
+    assert findings() == []
