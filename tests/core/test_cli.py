@@ -158,6 +158,8 @@ def test_missing_path_and_bad_arguments_exit_2(project):
     assert run("--select", "E501", cwd=project).returncode == 2
     assert run("--target-version", "six", cwd=project).returncode == 2
     assert run("--format", "xml", cwd=project).returncode == 2
+    jobs = run("--jobs", "-2", cwd=project)
+    assert jobs.returncode == 2 and "--jobs must be 0" in jobs.stderr and "Traceback" not in jobs.stderr
 
 
 def test_unreadable_file_is_exit_2(project):

@@ -50,6 +50,8 @@ def run(args) -> int:
             raise UsageError(f"`{code}` is not a rule code or prefix (expected e.g. DJA1 or DJA102)")
     if args.target_version and parse_version(args.target_version) is None:
         raise UsageError(f"--target-version must look like 5.2, not {args.target_version!r}")
+    if args.jobs < 0:
+        raise UsageError(f"--jobs must be 0 (automatic) or more, not {args.jobs}")
     if args.config and not Path(args.config).is_file():
         raise UsageError(f"config file not found: {args.config}")
     try:
