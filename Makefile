@@ -26,10 +26,13 @@ $(STAMP): pyproject.toml
 venv: $(STAMP)
 
 demo: $(STAMP)
-	@echo "== 1/2  AI drafts (sample_project/ai_drafts): the tutorial's own conversions and other typical mistakes"
+	@echo "== 1/3  Which legacy views are worth converting (triage of sample_project/shop/views_legacy.py)"
+	$(VENV)/bin/django-async-kit triage sample_project/shop/views_legacy.py
+	@echo
+	@echo "== 2/3  AI drafts (sample_project/ai_drafts): the tutorial's own conversions and other typical mistakes"
 	$(PY) -m verify sample_project/ai_drafts --exit-zero
 	@echo
-	@echo "== 2/2  Reviewed conversions (sample_project/shop/views_async.py): the same views, done right"
+	@echo "== 3/3  Reviewed conversions (sample_project/shop/views_async.py): the same views, done right"
 	$(PY) -m verify sample_project/shop/views_async.py --exit-zero
 
 test: $(STAMP)
