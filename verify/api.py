@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 import fnmatch
 import os
+import symtable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -53,15 +54,32 @@ def _syntax_finding(path: str, error: SyntaxError) -> Finding:
                    "fix the syntax: nothing else in this file was checked")
 
 
+# Up to this many files, files without async code are still checked for syntax errors; above it
+# they are not parsed at all (parsing would dominate the run, and they cannot have other findings).
+SYNTAX_CHECK_ALL_MAX_FILES = 200
+
+
 def needs_analysis(source: str) -> bool:
-    """Only async code can have findings: a file without ``async def`` is not even parsed."""
+    """Only async code can have findings (besides a syntax error)."""
     return "async def" in source
+
+
+def syntax_findings(path: str, source: str) -> list[Finding]:
+    """A syntax error in a file without async code: compiled to a symbol table only, which is
+    cheaper than building its AST."""
+    try:
+        symtable.symtable(source, path, "exec")
+    except SyntaxError as error:
+        return [_syntax_finding(path, error)]
+    except ValueError as error:  # source with NUL bytes
+        return [_syntax_finding(path, SyntaxError(str(error)))]
+    return []
 
 
 def check_file_source(path: str, source: str, rules: list[Rule], version: Version, models: ModelIndex,
                       options: dict | None = None, project: Project | None = None) -> list[Finding]:
     if not needs_analysis(source):
-        return []
+        return syntax_findings(path, source)  # like a syntax error in async code: always reported
     try:
         tree = ast.parse(source, filename=path)
     except SyntaxError as error:
@@ -155,7 +173,7 @@ def check_paths(paths: list[str] | None = None, *, select: list[str] | None = No
             report.errors.append(str(error))
             continue
         report.files += 1
-        if not needs_analysis(text):
+        if not needs_analysis(text) and len(files) > SYNTAX_CHECK_ALL_MAX_FILES:
             continue
         extra_ignore = tuple(_ignored_for(path, cfg.per_file_ignores, config_root))
         if extra_ignore not in codes_cache:

@@ -203,3 +203,12 @@ def _cpu_seconds(command) -> float:
     subprocess.run(command, capture_output=True, check=True)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def test_syntax_error_in_a_file_without_async_code_is_reported(project):
+    (project / "shop" / "broken.py").write_text("def total(items:\n    return sum(items)\n")
+    (project / "shop" / "views.py").write_text(GOOD_VIEW)
+    result = run("--format", "json", cwd=project)
+    [finding] = json.loads(result.stdout)["findings"]
+    assert (finding["path"], finding["code"], finding["line"]) == ("shop/broken.py", "DJA000", 1)
+    assert result.returncode == 1
