@@ -186,6 +186,11 @@ def generate(out: Path, lines: int, seed: int = 7) -> tuple[int, int]:
         shutil.rmtree(out)
     out.mkdir(parents=True)
     (out / "manage.py").write_text("import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'config.settings')\n")
+    config = out / "config"
+    config.mkdir()
+    (config / "__init__.py").write_text("")
+    (config / "asgi.py").write_text("from django.core.asgi import get_asgi_application\n\napplication = get_asgi_application()\n")
+    (config / "settings.py").write_text('DATABASES = {"default": {"ENGINE": "django.db.backends.postgresql", "NAME": "shop", "CONN_MAX_AGE": 0}}\n')
     total, files, app_number = 0, 0, 0
     while total < lines:
         app_number += 1

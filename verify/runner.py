@@ -4,7 +4,6 @@ in parallel worker processes. Results are the same either way (tests prove it)."
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,6 +66,8 @@ def _parallel(jobs: list[Job], settings: RunSettings, workers: int) -> list[tupl
     # Largest files first, dealt round-robin, so the workers finish together.
     order = sorted(range(len(jobs)), key=lambda i: -len(jobs[i].text))
     batches = [order[w::workers] for w in range(workers)]
+    import multiprocessing  # only large runs pay for it
+
     context = multiprocessing.get_context("fork")
     with context.Pool(workers) as pool:
         results = pool.map(_worker, [([jobs[i] for i in batch], settings) for batch in batches])
@@ -78,7 +79,7 @@ def _parallel(jobs: list[Job], settings: RunSettings, workers: int) -> list[tupl
 
 
 def worker_count(settings: RunSettings, jobs: list[Job]) -> int:
-    if settings.jobs == 1 or "fork" not in multiprocessing.get_all_start_methods():
+    if settings.jobs == 1 or not hasattr(os, "fork"):  # worker processes are forked (POSIX)
         return 1
     wanted = settings.jobs or min(os.cpu_count() or 1, 4)
     big = len(jobs) >= PARALLEL_MIN_FILES or sum(len(job.text) for job in jobs) >= PARALLEL_MIN_BYTES
