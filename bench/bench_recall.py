@@ -257,6 +257,18 @@ def run(corpus: Path, target: str) -> dict:
     }
 
 
+def readme_table(result: dict) -> str:
+    """The README's table of a recorded run (a test keeps the README in step with recall.json)."""
+    rows = ["| bugs | found | recall |", "| --- | ---: | ---: |"]
+    for key, label in (("db", "DJA1xx + DJA2xx in the view"), ("blocking", "DJA3xx blocking calls"),
+                       ("helper", "hidden in sync helpers (any code)")):
+        part = result[key]
+        rows.append(f"| {label} | {part['found']} / {part['expected']} | {part['recall']:.0%} |")
+    rows.append("")
+    rows.append(f"Findings on the {result['correct_files']} files of correct code: {len(result['false_positives'])}.")
+    return "\n".join(rows) + "\n"
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)

@@ -145,6 +145,28 @@ def main() -> None:
     print_table(results)
 
 
+def readme_table(results: dict) -> str:
+    """The README's table of these results (a test keeps the README in step with the JSON)."""
+    rows = [f"Measured on {results['machine']}, Django {results['django_version']}'s source and a generated "
+            f"all-async code base, {results['ruff']}; median of runs, wall time.", "",
+            "| corpus | files | lines | verify, cold (no cache) | ruff `--select ASYNC` | verify / ruff | verify, warm | peak memory |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for name, label in (("django", "Django source"), ("corpus", "all-async corpus")):
+        row, size = results[name], results["sizes"][name]
+        peak = max(row["verify_cold"]["peak_mb"], row["verify_warm"]["peak_mb"])
+        rows.append(f"| {label} | {size['files']} | {size['lines']:,} | {row['verify_cold']['seconds']:.2f} s | "
+                    f"{row['ruff']['seconds']:.2f} s | {row['cold_over_ruff']:.1f}x | {row['verify_warm']['seconds']:.2f} s | {peak} MB |")
+    changed = results["changed"]
+    rows += ["", f"`verify --changed` with one edited view in the repository holding both: {changed['seconds']:.2f} s, "
+                 f"{changed['peak_mb']} MB."]
+    if "flake8_async_django" in results:
+        recorded = results["flake8_async_django"]
+        rows.append(f"flake8 with flake8-async on the Django source (measured once, {recorded['measured']}): "
+                    f"{recorded['seconds']:.0f} s wall, {recorded['cpu_seconds']:.0f} s CPU, "
+                    f"{results['django']['flake8_over_cold']:.0f}x the verifier's cold CPU time.")
+    return "\n".join(rows) + "\n"
+
+
 def print_table(results: dict) -> None:
     print(f"machine: {results['machine']}; Django {results['django_version']}; {results['ruff']}")
     print(f"{'corpus':<8} {'files':>6} {'lines':>8} {'verify cold':>12} {'ruff ASYNC':>11} {'ratio':>6} {'verify warm':>12} {'peak MB':>8}")

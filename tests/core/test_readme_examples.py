@@ -38,3 +38,34 @@ def test_configuration_example_is_valid():
     section = tomllib.loads(block)["tool"]["django-async-kit"]
     config = parse(section, ROOT / "pyproject.toml")
     assert config.select == ["DJA1", "DJA2", "DJA3"] and config.target_version == "5.2"
+
+
+def _block(name: str) -> str:
+    [block] = re.findall(rf"<!-- {name}:begin -->\n(.*?)<!-- {name}:end -->", README, re.DOTALL)
+    return block
+
+
+def test_measured_figures_are_the_recorded_results():
+    import json
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    import bench_recall
+    import bench_verify
+
+    speed = json.loads((ROOT / "bench" / "results" / "verify.json").read_text())
+    recall = json.loads((ROOT / "bench" / "results" / "recall.json").read_text())
+    assert _block("bench-verify") == bench_verify.readme_table(speed), "run `make bench-verify` and paste readme_table()"
+    assert _block("bench-recall") == bench_recall.readme_table(recall), "run `python bench/bench_recall.py --json`"
+
+
+def test_recorded_recall_is_the_current_verifiers():
+    import json
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    import bench_recall
+
+    recorded = json.loads((ROOT / "bench" / "results" / "recall.json").read_text())
+    current = bench_recall.run(ROOT / "tests" / "data" / "eval", "6.1")
+    for key in ("db", "blocking", "helper"):
+        assert current[key]["found"] == recorded[key]["found"], f"{key}: rerun `python bench/bench_recall.py --json`"
+    assert len(current["false_positives"]) == len(recorded["false_positives"])
