@@ -20,7 +20,7 @@ $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "error: Python 3.12+ not found (install it or pass PYTHON=...)" >&2; exit 2; }
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -e '.[test,bench]'
 	touch $(STAMP)
 
 venv: $(STAMP)
@@ -41,7 +41,6 @@ test: $(STAMP)
 # Load benchmark of the sample project, legacy views on gunicorn against async views on uvicorn,
 # SQLite and PostgreSQL, 127.0.0.1 only, a few minutes: bench/results/sample.json and sample.png.
 bench-sample: $(STAMP)
-	$(PY) -m pip install --quiet -e '.[test,bench]'
 	$(PY) bench/bench_sample.py
 
 # Verifier speed against ruff (and flake8-async, recorded once: `make bench-verify FLAKE8=1`),
