@@ -379,24 +379,43 @@ def _check_helper_call(node: ast.Call, ctx: RuleContext, enabled: dict[str, Rule
             return
         helper = nested[node.func.id]
         summary = project.summary(module, f"{ctx.function.name}.<locals>.{node.func.id}", helper,
-                                  bind_arguments(helper, node, arg_types, None, False))
+                                  bind_arguments(helper, arg_types, None, False))
     else:
         found = project.call_summary(ctx.file, node, ctx.class_name, receiver, arg_types)
         summary = found[1] if found else None
     if summary is None or summary.is_coroutine:
         return
+    name = ctx.source(node.func, 40)
+    _report_effects(node, summary, ctx, enabled, f"call it with `await sync_to_async({name})(...)`, or make it async and await it")
+
+
+def _check_property(node: ast.Attribute, ctx: RuleContext, enabled: dict[str, Rule]) -> None:
+    """``order.total`` where the model's ``total`` is a property that queries."""
+    if not isinstance(node.ctx, ast.Load):
+        return
+    parent = ctx.parent(node)
+    if isinstance(parent, ast.Call) and parent.func is node:
+        return  # a method call: _check_helper_call follows it
+    receiver = ctx.type_of(node.value)
+    if receiver is None or receiver.kind != ty.INSTANCE:
+        return
+    summary = ctx.file.project.property_summary(receiver, node.attr)
+    if summary is not None:
+        _report_effects(node, summary, ctx, enabled,
+                        f"read it in a sync function run with `sync_to_async`, or load what `{node.attr}` needs in the query")
+
+
+def _report_effects(node: ast.AST, summary, ctx: RuleContext, enabled: dict[str, Rule], hint: str) -> None:
     by_code: dict[str, list] = {}
     for effect in summary.effects:
         if effect.finding.code in enabled:
             by_code.setdefault(effect.finding.code, []).append(effect)
-    name = ctx.source(node.func, 40)
     for code, effects in sorted(by_code.items()):  # one finding per kind of problem the helper has
         effect = effects[0]
         where = f"{Path(effect.finding.path).name}:{effect.finding.line}"
         chain = " -> ".join(f"`{text}`" for text in (ctx.source(node, 50), *effect.chain))
         more = f" (and {len(effects) - 1} more)" if len(effects) > 1 else ""
-        ctx.report(node, f"{chain} -> {effect.finding.message} ({where}){more}",
-                   f"call it with `await sync_to_async({name})(...)`, or make it async and await it", rule=enabled[code])
+        ctx.report(node, f"{chain} -> {effect.finding.message} ({where}){more}", hint, rule=enabled[code])
 
 
 def call_types(node: ast.Call, ctx: RuleContext) -> tuple[T | None, tuple]:
@@ -451,9 +470,12 @@ def check_tree(file: FileContext, rules: list[Rule]) -> list[Finding]:
             if file.project is not None:
                 nested = _nested_functions(function)
                 hook = (None, lambda node, c, nested=nested: _check_helper_call(node, c, enabled, nested))
+                property_hook = (None, lambda node, c: _check_property(node, c, enabled))
                 dispatcher.async_visitors.setdefault(ast.Call, []).append(hook)
+                dispatcher.async_visitors.setdefault(ast.Attribute, []).append(property_hook)
                 walker.body(function.body)
                 dispatcher.async_visitors[ast.Call].remove(hook)
+                dispatcher.async_visitors[ast.Attribute].remove(property_hook)
             else:
                 walker.body(function.body)
     suppressed = noqa_lines(file.source)

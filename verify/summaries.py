@@ -30,6 +30,7 @@ from verify.registry import Rule
 # caller's query loaded.
 _EFFECT_PREFIXES = ("DJA102", "DJA103", "DJA106", "DJA107", "DJA108", "DJA109", "DJA11", "DJA2", "DJA3")
 _SAFE_DECORATORS = {"staticmethod", "classmethod", "lru_cache", "cache", "wraps"}
+_PROPERTY_DECORATORS = {"property", "cached_property"}
 _SKIP_DIRS = {".git", "node_modules", "__pycache__", ".tox", ".nox", ".venv", "venv", "site-packages", "migrations", "build", "dist"}
 
 
@@ -59,7 +60,7 @@ class Module:
 _USEFUL = {ty.INSTANCE, ty.QUERYSET, ty.MANAGER, ty.RELATED_MANAGER, ty.REQUEST, ty.LIST, ty.SESSION}
 
 
-def bind_arguments(node, call: ast.Call, arg_types: tuple, self_type: ty.T | None, is_method: bool) -> frozenset:
+def bind_arguments(node, arg_types: tuple, self_type: ty.T | None, is_method: bool) -> frozenset:
     """(parameter, type) pairs for the known types at a call: positional and keyword arguments,
     and the instance a model method is called on."""
     positional, keywords = arg_types
@@ -197,6 +198,15 @@ class Project:
                         return result
         return None
 
+    def property_summary(self, receiver: ty.T, attr: str) -> Summary | None:
+        """What reading ``instance.attr`` runs when the model defines it as a property."""
+        target = self._model_method(receiver.model, attr)
+        if target is None or not (_decorator_names(target[2]) & _PROPERTY_DECORATORS):
+            return None
+        module, qualname, node = target
+        return self.summary(module, qualname, node, bind_arguments(node, ((), ()), receiver, True),
+                            property_access=True)
+
     def _model_method(self, model: str | None, method: str):
         info = self.models.get(model)
         if info is None or info.path is None or info.class_name is None:
@@ -232,7 +242,7 @@ class Project:
             return found[2] if found else None
         return module.functions.get(qualname)
 
-    def summary(self, module: Module, qualname: str, node=None, args: frozenset = frozenset()) -> Summary | None:
+    def summary(self, module: Module, qualname: str, node=None, args: frozenset = frozenset(), property_access: bool = False) -> Summary | None:
         """What calling ``qualname`` does; ``args`` are the (parameter, type) pairs the call site
         knows, so that a helper sees which relations its caller's instances have loaded."""
         key = (module.name, qualname, args)
@@ -248,7 +258,7 @@ class Project:
             summary = Summary(is_coroutine=True, deps={module.path})
             self._summaries[key] = summary
             return summary
-        if _decorator_names(node) - _SAFE_DECORATORS:
+        if _decorator_names(node) - _SAFE_DECORATORS - (_PROPERTY_DECORATORS if property_access else set()):
             return None  # an unknown decorator may change what calling it does
         if _is_generator(node):
             return None  # calling a generator runs none of its body; whoever iterates it does
@@ -288,7 +298,7 @@ class Project:
             return None
         module, qualname, node = target
         self_type = receiver if receiver is not None and receiver.kind == ty.INSTANCE else None
-        summary = self.summary(module, qualname, node, bind_arguments(node, call, arg_types, self_type, "." in qualname))
+        summary = self.summary(module, qualname, node, bind_arguments(node, arg_types, self_type, "." in qualname))
         return (target, summary) if summary is not None else None
 
     def resolve_call(self, file: FileContext, call: ast.Call, class_name: str | None, receiver: ty.T | None = None):

@@ -1,6 +1,7 @@
 """Sync helpers followed across modules (per-function summaries linked through imports)."""
 
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -239,3 +240,29 @@ def test_a_generator_helper_runs_nothing_when_called(project):
             return StreamingHttpResponse(stream_reviews())
     """)
     assert findings() == []
+
+
+def test_a_querying_model_property_is_followed(project):
+    (Path.cwd() / "shop" / "models.py").write_text(MODELS + textwrap.dedent("""
+
+        class Basket(models.Model):
+            owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+
+            @property
+            def review_count(self):
+                return Review.objects.filter(user=self.owner_id).count()
+
+            @property
+            def label(self):
+                return f"basket {self.pk}"
+    """))
+    project("views.py", """
+        from django.http import JsonResponse
+        from shop.models import Basket
+
+        async def basket(request, pk):
+            basket = await Basket.objects.aget(pk=pk)
+            return JsonResponse({"n": basket.review_count, "label": basket.label})
+    """)
+    [finding] = findings()
+    assert (finding.line, finding.code) == (7, "DJA102") and finding.message.startswith("`basket.review_count` -> ")
