@@ -19,7 +19,7 @@ from verify.discovery import collect
 from verify.django_api import Version
 from verify.engine import check_tree
 from verify.finding import Finding
-from verify.models_index import ModelIndex, build_index, forget_files, index_for
+from verify.models_index import ModelIndex, build_index, forget_files, index_for, know_files
 from verify.project_checks import check_project, project_roots
 from verify.project import find_root, target_version
 from verify.registry import Rule, get_rule, select_rules
@@ -156,6 +156,8 @@ def check_paths(paths: list[str] | None = None, *, select: list[str] | None = No
     version, source = target_version(root, target or cfg.target_version)
     report = Report(version=version, version_source=source)
     files = collect(paths, cfg.exclude, config_root)
+    if len(paths) == 1 and first.is_dir() and first.resolve() == root:
+        know_files(root, files)  # the project's own walk: no second one for its model files
     if cache:
         configured = cfg.extra.get("cache-dir")
         cache_dir = cache_dir or (config_root / configured if configured else config_root / DEFAULT_CACHE_DIR)

@@ -328,6 +328,12 @@ def forget_files() -> None:
     _FILES.clear()
 
 
+def know_files(root: Path, files: list[Path]) -> None:
+    """The run already walked all of ``root``: take its model files from that walk."""
+    found = [Path(os.path.abspath(f)) for f in files if f.name == "models.py" or f.parent.name == "models"]
+    _FILES[root] = sorted(found)
+
+
 def index_for(root: Path) -> ModelIndex:
     """The index of the project's models, rebuilt when a model file changes (long-lived
     processes such as test suites run the verifier many times)."""
