@@ -7,15 +7,15 @@
 from __future__ import annotations
 
 import ast
-import fnmatch
 import os
 import symtable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from verify import config as config_module
+from verify.config import ignored_codes
 from verify.context import FileContext, module_name_of
-from verify.discovery import collect
+from verify.discovery import collect, display_path
 from verify.django_api import Version
 from verify.engine import check_tree
 from verify.finding import Finding
@@ -122,18 +122,6 @@ def read_source(path: Path) -> str:
         raise ValueError(f"cannot decode {path} as UTF-8 (byte {error.start})") from None
 
 
-def _ignored_for(path: Path, per_file: dict[str, list[str]], root: Path) -> list[str]:
-    try:
-        relative = Path(os.path.relpath(os.path.abspath(path), root)).as_posix()
-    except ValueError:
-        relative = path.as_posix()
-    codes: list[str] = []
-    for pattern, ignored in per_file.items():
-        if fnmatch.fnmatch(relative, pattern) or fnmatch.fnmatch(path.name, pattern):
-            codes.extend(ignored)
-    return codes
-
-
 def check_paths(paths: list[str] | None = None, *, select: list[str] | None = None, ignore: list[str] | None = None,
                 target: str | None = None, config_path: Path | None = None, use_config: bool = True,
                 cache: bool = True, cache_dir: Path | None = None, jobs: int = 0, with_dependents: bool = False) -> Report:
@@ -177,22 +165,14 @@ def check_paths(paths: list[str] | None = None, *, select: list[str] | None = No
         report.files += 1
         if not needs_analysis(text) and len(files) > SYNTAX_CHECK_ALL_MAX_FILES:
             continue
-        extra_ignore = tuple(_ignored_for(path, cfg.per_file_ignores, config_root))
+        extra_ignore = tuple(ignored_codes(path, cfg.per_file_ignores, config_root))
         if extra_ignore not in codes_cache:
             codes_cache[extra_ignore] = tuple(r.code for r in select_rules(base_select, base_ignore + list(extra_ignore), version))
-        jobs_to_run.append(Job(_display(path), text, codes_cache[extra_ignore]))
+        jobs_to_run.append(Job(display_path(path), text, codes_cache[extra_ignore]))
     settings = RunSettings(root, version, cfg.extra, cache_dir if cache else None, jobs)
     report.findings.extend(run_jobs(jobs_to_run, settings))
     for project_root in project_roots(paths):  # a project folder: its settings, requirements and deployment files
-        report.findings.extend(check_project(project_root, select_rules(base_select, base_ignore, version), version, _display,
-                                             lambda path: _ignored_for(path, cfg.per_file_ignores, config_root)))
+        report.findings.extend(check_project(project_root, select_rules(base_select, base_ignore, version), version, display_path,
+                                             lambda path: ignored_codes(path, cfg.per_file_ignores, config_root)))
     report.findings.sort()
     return report
-
-
-def _display(path: Path) -> str:
-    """The path as the user gave it (relative to the working directory when below it)."""
-    if not path.is_absolute():
-        return Path(os.path.normpath(path)).as_posix()
-    relative = os.path.relpath(path)
-    return path.as_posix() if relative.startswith("..") else Path(relative).as_posix()

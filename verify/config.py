@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import fnmatch
+import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -98,3 +100,16 @@ def parse(section: dict, path: Path) -> Config:
     _codes(section.get("allowed-calls", []), "allowed-calls", where)
     config.extra = {k: v for k, v in section.items() if k not in {"select", "ignore", "exclude", "extend-exclude", "per-file-ignores", "target-version"}}
     return config
+
+
+def ignored_codes(path: Path, per_file: dict[str, list[str]], root: Path) -> list[str]:
+    """Codes ``per-file-ignores`` turns off for ``path`` (globs relative to ``root``, or the file name)."""
+    try:
+        relative = Path(os.path.relpath(os.path.abspath(path), root)).as_posix()
+    except ValueError:
+        relative = path.as_posix()
+    codes: list[str] = []
+    for pattern, ignored in per_file.items():
+        if fnmatch.fnmatch(relative, pattern) or fnmatch.fnmatch(path.name, pattern):
+            codes.extend(ignored)
+    return codes

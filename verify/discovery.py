@@ -16,7 +16,8 @@ class PathError(Exception):
     pass
 
 
-def _excluded(path: Path, patterns: list[str], root: Path) -> bool:
+def excluded(path: Path, patterns: list[str], root: Path) -> bool:
+    """Whether a configured ``exclude`` glob matches the path (relative to ``root``) or its name."""
     if not patterns:
         return False
     relative = os.path.relpath(os.path.abspath(path), root)
@@ -61,7 +62,7 @@ def collect(paths: list[str], exclude: list[str], root: Path) -> list[Path]:
         if path.is_file():
             out.append(path)
             continue
-        files = [f for f in _walk(path) if not _excluded(f, exclude, root)]
+        files = [f for f in _walk(path) if not excluded(f, exclude, root)]
         ignored = _git_ignored(path, files)
         out.extend(f for f in files if os.path.abspath(f) not in ignored)
     seen: set[str] = set()
@@ -72,3 +73,11 @@ def collect(paths: list[str], exclude: list[str], root: Path) -> list[Path]:
             seen.add(key)
             unique.append(path)
     return unique
+
+
+def display_path(path: Path) -> str:
+    """A path as findings and messages show it: relative to the working directory when below it."""
+    if not path.is_absolute():
+        return Path(os.path.normpath(path)).as_posix()
+    relative = os.path.relpath(path)
+    return path.as_posix() if relative.startswith("..") else Path(relative).as_posix()

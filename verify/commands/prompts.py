@@ -6,6 +6,8 @@ import json
 import sys
 from pathlib import Path
 
+from verify.discovery import display_path
+
 HELP = "The prompt cheatsheet: list, show, render a prompt for one view, export prompt files and skills."
 DEFAULT_HTTP_CLIENT = "httpx2"  # maintained drop-in successor of httpx; used when the project has none
 VERIFY_COMMAND = "django-async-kit verify"
@@ -129,7 +131,7 @@ def _render(args, cheatsheet) -> int:
         raise UsageError(f"{file}: no view named {view_name!r}")
     context = _project_context(args, start=file)
     assessment = assess_view(view)
-    display = _display(view.file)
+    display = display_path(view.file)
     findings = _findings(view, display, context["django_version"])
     context.update(
         target="chat",
@@ -173,10 +175,10 @@ def _export(args, cheatsheet) -> int:
     changed = [plan for plan in plans if plan.changed]
     orphans = orphaned_files(args.dir, files)
     for orphan in orphans:
-        print(f"not in the cheatsheet any more: {_display(orphan)} (the kit leaves it alone; delete it if unused)")
+        print(f"not in the cheatsheet any more: {display_path(orphan)} (the kit leaves it alone; delete it if unused)")
     if args.check:
         for plan in changed:
-            print(f"out of date: {_display(plan.path)}")
+            print(f"out of date: {display_path(plan.path)}")
         if changed or orphans:
             print(f"{len(changed) + len(orphans)} files out of date; run: django-async-kit prompts export --dir {args.dir}")
             return 1
@@ -184,11 +186,11 @@ def _export(args, cheatsheet) -> int:
         return 0
     if args.dry_run:
         for plan in changed:
-            sys.stdout.write(plan.diff(_display(plan.path)))
+            sys.stdout.write(plan.diff(display_path(plan.path)))
         print(f"{len(changed)} of {len(plans)} files would change (dry run: nothing written)")
         return 0
     for plan in plans:
-        print(f"{plan.action:<9} {_display(plan.path)}")
+        print(f"{plan.action:<9} {display_path(plan.path)}")
     apply_writes(plans)
     return 0
 
@@ -232,8 +234,3 @@ def _project_http_client(root: Path) -> str:
     return client or DEFAULT_HTTP_CLIENT
 
 
-def _display(path: Path) -> str:
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()

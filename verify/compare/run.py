@@ -10,7 +10,8 @@ from verify import config as config_module
 from verify.changes import ChangedFile, changed_files, repository_root
 from verify.compare.functions import ParsedFile, converted_pairs
 from verify.compare.registry import FILE_CHECKS, PAIR_CHECKS, SCOPE, FileChange, Reporter
-from verify.discovery import SKIP_DIRS, _excluded
+from verify.config import ignored_codes
+from verify.discovery import SKIP_DIRS, display_path, excluded
 from verify.engine import noqa_lines
 from verify.finding import Finding
 from verify.project import find_root
@@ -25,7 +26,7 @@ def check_changed(base: str = "HEAD", *, start: Path | None = None, **options) -
     config_root = cfg.path.parent.resolve() if cfg.path else root
     # The files a folder walk would skip (migrations, virtualenvs, `exclude`) are skipped here too.
     changed = [item for item in changed_files(start, base)
-               if not set(item.path.relative_to(root).parts[:-1]) & SKIP_DIRS and not _excluded(item.path, cfg.exclude, config_root)]
+               if not set(item.path.relative_to(root).parts[:-1]) & SKIP_DIRS and not excluded(item.path, cfg.exclude, config_root)]
     return _check(changed, root, **options)
 
 
@@ -39,7 +40,7 @@ def check_compare(old_path: Path, new_path: Path, **options) -> api.Report:
 
 def _check(changed: list[ChangedFile], root: Path, *, select: list[str] | None = None, ignore: list[str] | None = None,
            target: str | None = None, config_path: Path | None = None, use_config: bool = True) -> api.Report:
-    present = [api._display(item.path) for item in changed if not item.deleted]
+    present = [display_path(item.path) for item in changed if not item.deleted]
     if present:
         # with_dependents: the callers of a changed helper are checked again too
         report = api.check_paths(present, select=select, ignore=ignore, target=target, config_path=config_path, use_config=use_config,
@@ -53,7 +54,7 @@ def _check(changed: list[ChangedFile], root: Path, *, select: list[str] | None =
     for item in changed:
         if item.old_source is None:
             continue  # a new file: nothing to compare with
-        extra_ignore = api._ignored_for(item.path, cfg.per_file_ignores, config_root)
+        extra_ignore = ignored_codes(item.path, cfg.per_file_ignores, config_root)
         # select_rules imports every rule module, which registers each DJA5xx comparison.
         rules = [rule for rule in select_rules(chosen, (ignore or []) + cfg.ignore + extra_ignore, report.version) if rule.scope == SCOPE]
         if rules:
@@ -68,7 +69,7 @@ def _config(root: Path, config_path: Path | None, use_config: bool) -> config_mo
 
 def compare_file(item: ChangedFile, root: Path, rules: list[Rule], version: tuple[int, int],
                  old_sources: dict[Path, str]) -> list[Finding]:
-    display = api._display(item.path)
+    display = display_path(item.path)
     new_source = "" if item.deleted else api.read_source(item.path)
     old = ParsedFile.parse(f"{item.old_path} (old)", item.old_source or "", version)
     new = ParsedFile.parse(display, new_source, version)

@@ -37,6 +37,7 @@ from pathlib import Path
 from verify.compare.functions import ParsedFile
 from verify.compare.registry import SCOPE, FileChange, Reporter, compares_files
 from verify.context import FileContext
+from verify.discovery import display_path
 from verify.discovery import SKIP_DIRS
 from verify.models_index import ModelIndex
 from verify.registry import Rule
@@ -131,11 +132,6 @@ def _read(path: Path) -> str:
         return ""
 
 
-def _display(path: Path) -> str:
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
 
 
 def _references(context: FileContext, module: tuple[str, ...], names: set[str]) -> Iterator[tuple[ast.AST, str]]:
@@ -190,7 +186,7 @@ def check(change: FileChange, reporter: Reporter) -> None:
             continue
         defined_url_names |= _url_names(current)
         for node, name in _references(current, module, names):
-            reporter.report(rule, _display(path), node,
+            reporter.report(rule, display_path(path), node,
                             _message(removed[name], change, f"`{ast.unparse(node)}` ({path.name} line {node.lineno})"), _hint(removed[name], change))
         old_source = change.old_sources.get(path.resolve())
         before = _parse(path, old_source) if old_source is not None else current
@@ -198,7 +194,7 @@ def check(change: FileChange, reporter: Reporter) -> None:
             lost_url_names.setdefault(url_name, removed[name])
     for url_name in sorted(set(lost_url_names) - defined_url_names):
         for path, line, column, text in _reversals(change.root, url_name):
-            reporter.report(rule, _display(path), _position(line, column, len(text)),
+            reporter.report(rule, display_path(path), _position(line, column, len(text)),
                             _message(lost_url_names[url_name], change, f"`{text}` ({path.name} line {line})"),
                             "route the URL name to the converted view again, or stop linking to it")
 
