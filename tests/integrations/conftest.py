@@ -1,75 +1,12 @@
-"""Helpers for the integration tests: the repository's paths, a small Django project in a real git
-repository, and the kit's CLI run the way users run it (a subprocess)."""
+"""Fixtures for the integration tests; the helpers they use live in integration_support.py."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import tomllib
 from pathlib import Path
 
 import pytest
-
-REPO = Path(__file__).resolve().parents[2]
-SNIPPETS = REPO / "docs" / "snippets"
-
-BAD_VIEW = '''\
-from django.http import JsonResponse
-
-from shop.models import Product
-
-
-async def product_detail(request, product_id):
-    in_stock = await Product.objects.filter(stock__gt=0).acount()
-    product = Product.objects.get(id=product_id)
-    return JsonResponse({"name": product.name, "in_stock": in_stock})
-'''
-BAD_LINE, BAD_COLUMN = 8, 15  # the sync `Product.objects.get(...)`: one DJA102 finding
-
-GOOD_VIEW = BAD_VIEW.replace("Product.objects.get(", "await Product.objects.aget(")
-
-
-# The developer's git configuration (commit signing, hooks, default branch) stays out of test repositories.
-_GIT_ENV = {"GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1", "GIT_AUTHOR_NAME": "test", "GIT_AUTHOR_EMAIL": "test@example.com",
-            "GIT_COMMITTER_NAME": "test", "GIT_COMMITTER_EMAIL": "test@example.com"}
-
-
-def git(cwd: Path, *args: str) -> str:
-    result = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True, env={**os.environ, **_GIT_ENV})
-    return result.stdout.strip()
-
-
-def init_repo(path: Path) -> Path:
-    path.mkdir(parents=True, exist_ok=True)
-    git(path, "init", "-q", "-b", "main")
-    return path
-
-
-def commit_all(path: Path, message: str = "snapshot") -> str:
-    git(path, "add", "-A")
-    git(path, "commit", "-q", "-m", message)
-    return git(path, "rev-parse", "HEAD")
-
-
-ASGI = """\
-from django.core.asgi import get_asgi_application
-
-application = get_asgi_application()
-"""
-
-
-def make_project(root: Path, view: str) -> Path:
-    """A Django project pinned to 5.2, served over ASGI, whose ``shop/views.py`` is ``view``; committed to git."""
-    init_repo(root)
-    (root / "requirements.txt").write_text("Django>=5.2,<6\n")
-    (root / "mysite").mkdir()
-    (root / "mysite" / "asgi.py").write_text(ASGI)
-    (root / "shop").mkdir()
-    (root / "shop" / "__init__.py").write_text("")
-    (root / "shop" / "views.py").write_text(view)
-    commit_all(root)
-    return root
+from integration_support import BAD_VIEW, GOOD_VIEW, NO_INDEX_ERRORS, REPO, make_project, run_pip
 
 
 @pytest.fixture
@@ -82,19 +19,6 @@ def good_project(tmp_path: Path) -> Path:
     return make_project(tmp_path / "good", GOOD_VIEW)
 
 
-def run_kit(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "verify", *args], cwd=cwd, capture_output=True, text=True, timeout=120)
-
-
-# pip's words for "no package index could be reached".
-_NO_INDEX = ("No matching distribution found", "Could not find a version that satisfies", "Failed to establish a new connection",
-             "Temporary failure in name resolution", "Network is unreachable")
-
-
-def _pip(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "pip", *args], capture_output=True, text=True, timeout=600)
-
-
 @pytest.fixture(scope="session")
 def wheelhouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A wheel of this kit and of everything needed to build and install it, so that the installs the
@@ -102,17 +26,12 @@ def wheelhouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     Fetching the dependencies needs an index once (then pip's cache): without one the tests skip."""
     path = tmp_path_factory.mktemp("wheelhouse")
     build_requires = tomllib.loads((REPO / "pyproject.toml").read_text())["build-system"]["requires"]
-    download = _pip("download", "--quiet", "--dest", str(path), *build_requires, str(REPO))
+    download = run_pip("download", "--quiet", "--dest", str(path), *build_requires, str(REPO))
     if download.returncode != 0:
         error = download.stderr.strip()[-400:]
-        if any(marker in download.stderr for marker in _NO_INDEX):
+        if any(marker in download.stderr for marker in NO_INDEX_ERRORS):
             pytest.skip(f"no package index reachable to fetch the kit's dependencies: {error}")
         pytest.fail(f"pip could not fetch the kit's dependencies: {error}")
-    build = _pip("wheel", "--quiet", "--no-deps", "--no-build-isolation", "--wheel-dir", str(path), str(REPO))
+    build = run_pip("wheel", "--quiet", "--no-deps", "--no-build-isolation", "--wheel-dir", str(path), str(REPO))
     assert build.returncode == 0, build.stderr
     return path
-
-
-def offline_pip_env(wheels: Path) -> dict[str, str]:
-    """Environment variables that make pip install from ``wheels`` only."""
-    return {"PIP_NO_INDEX": "1", "PIP_FIND_LINKS": str(wheels)}

@@ -7,7 +7,7 @@ import json
 import re
 
 import jsonschema
-from conftest import REPO
+from integration_support import REPO
 
 SARIF_SCHEMA = json.loads((REPO / "tests" / "data" / "sarif" / "sarif-schema-2.1.0.json").read_text())
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import BAD_LINE, BAD_VIEW, GOOD_VIEW, REPO, SNIPPETS, make_project, offline_pip_env
+from integration_support import BAD_LINE, BAD_VIEW, GOOD_VIEW, REPO, SNIPPETS, make_project, offline_pip_env
 from readers import parse_annotation, sarif_schema_errors
 
 from verify import __version__

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import REPO, SNIPPETS
+from integration_support import REPO, SNIPPETS
 
 from verify.output import RULES_DOC_URL
 from verify.registry import all_rules

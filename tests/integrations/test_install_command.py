@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import REPO
+from integration_support import REPO
 
 from verify import __version__
 from verify.install import INSTALL_COMMAND

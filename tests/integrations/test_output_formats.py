@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import BAD_COLUMN, BAD_LINE, BAD_VIEW, make_project, run_kit
+from integration_support import BAD_COLUMN, BAD_LINE, BAD_VIEW, make_project, run_kit
 from readers import parse_annotation
 
 def test_github_annotations_carry_each_finding_of_the_json_report(bad_project: Path) -> None:

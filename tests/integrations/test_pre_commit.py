@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import BAD_COLUMN, BAD_LINE, BAD_VIEW, GOOD_VIEW, REPO, SNIPPETS, commit_all, init_repo, make_project, offline_pip_env
+from integration_support import BAD_COLUMN, BAD_LINE, BAD_VIEW, GOOD_VIEW, REPO, SNIPPETS, commit_all, init_repo, make_project, offline_pip_env
 
 from verify import __version__
 

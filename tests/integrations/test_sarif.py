@@ -9,7 +9,7 @@ from pathlib import Path
 from urllib.parse import urldefrag
 
 import pytest
-from conftest import BAD_LINE, BAD_VIEW, REPO, make_project, run_kit
+from integration_support import BAD_LINE, BAD_VIEW, REPO, make_project, run_kit
 from readers import sarif_schema_errors
 
 from verify.registry import all_rules
