@@ -6,28 +6,28 @@
 
 from __future__ import annotations
 
-import ast
 import os
 import symtable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from verify import config as config_module
+from verify import file_tree
+from verify.cache import DEFAULT_DIR as DEFAULT_CACHE_DIR
+from verify.cache import Cache, digest
 from verify.config import ignored_codes
-from verify.context import FileContext, module_name_of
 from verify.discovery import collect, display_path
 from verify.django_api import Version
-from verify.engine import check_tree
 from verify.finding import Finding
-from verify.models_index import ModelIndex, build_index, forget_files, index_for, know_files
-from verify.project_checks import check_project, project_roots
-from verify.project import find_root, target_version
-from verify.registry import Rule, get_rule, select_rules
-from verify.cache import DEFAULT_DIR as DEFAULT_CACHE_DIR
-from verify.cache import Cache
-from verify.runner import Job, RunSettings
+from verify.project import find_root, project_roots, target_version
+from verify.runner import Job, RunSettings, Selection, open_cache
 from verify.runner import run as run_jobs
-from verify.summaries import Project
+
+if TYPE_CHECKING:  # the analysis is imported only when a file needs it: a cached run never does
+    from verify.models_index import ModelIndex
+    from verify.registry import Rule
+    from verify.summaries import Project
 
 
 @dataclass
@@ -47,6 +47,8 @@ class Report:
 
 
 def _syntax_finding(path: str, error: SyntaxError) -> Finding:
+    from verify.registry import get_rule
+
     rule = get_rule("DJA000")
     line = error.lineno or 1
     column = error.offset or 1
@@ -80,6 +82,11 @@ def check_file_source(path: str, source: str, rules: list[Rule], version: Versio
                       options: dict | None = None, project: Project | None = None) -> list[Finding]:
     if not needs_analysis(source):
         return syntax_findings(path, source)  # like a syntax error in async code: always reported
+    import ast
+
+    from verify.context import FileContext, module_name_of
+    from verify.engine import check_tree
+
     try:
         tree = ast.parse(source, filename=path)
     except SyntaxError as error:
@@ -96,6 +103,10 @@ def check_source(source: str, path: str = "views.py", *, target_version: Version
                  ignore: list[str] | None = None, project_root: str | Path | None = None, models_source: str | None = None) -> list[Finding]:
     """Findings for one source string. Models come from ``models_source``, else from the
     project at ``project_root``, else from model classes defined in ``source`` itself."""
+    from verify.models_index import build_index, index_for
+    from verify.registry import select_rules
+    from verify.summaries import Project
+
     if models_source is not None:
         models = build_index([models_source, source])
     elif project_root is not None:
@@ -135,7 +146,7 @@ def check_paths(paths: list[str] | None = None, *, select: list[str] | None = No
     Raises ``config.ConfigError`` for bad configuration and ``discovery.PathError`` for a missing path.
     """
     paths = paths or ["."]
-    forget_files()
+    file_tree.new_run()
     first = Path(paths[0])
     pyproject = config_path or (config_module.find_pyproject(first if first.exists() else Path.cwd()) if use_config else None)
     cfg = config_module.load(pyproject)
@@ -144,17 +155,17 @@ def check_paths(paths: list[str] | None = None, *, select: list[str] | None = No
     version, source = target_version(root, target or cfg.target_version)
     report = Report(version=version, version_source=source)
     files = collect(paths, cfg.exclude, config_root)
-    if len(paths) == 1 and first.is_dir() and first.resolve() == root:
-        know_files(root, files)  # the project's own walk: no second one for its model files
+    settings = RunSettings(root, version, cfg.extra, None, jobs)
+    results = None
     if cache:
         configured = cfg.extra.get("cache-dir")
-        cache_dir = cache_dir or (config_root / configured if configured else config_root / DEFAULT_CACHE_DIR)
+        settings.cache_dir = cache_dir or (config_root / configured if configured else config_root / DEFAULT_CACHE_DIR)
+        results = open_cache(settings)
         if with_dependents:
-            callers = Cache(cache_dir, "").dependents({os.path.abspath(path) for path in files})
+            callers = results.dependents({os.path.abspath(path) for path in files})
             files += [Path(os.path.relpath(path)) for path in sorted(callers) if os.path.isfile(path)]
-    base_select = select if select is not None else cfg.select
-    base_ignore = (ignore or []) + cfg.ignore
-    codes_cache: dict[tuple[str, ...], tuple[str, ...]] = {}
+    base_select = tuple(select if select is not None else cfg.select)
+    base_ignore = tuple((ignore or []) + cfg.ignore)
     jobs_to_run: list[Job] = []
     for path in files:
         try:
@@ -162,17 +173,36 @@ def check_paths(paths: list[str] | None = None, *, select: list[str] | None = No
         except ValueError as error:
             report.errors.append(str(error))
             continue
+        file_tree.remember_text(path, text)
         report.files += 1
         if not needs_analysis(text) and len(files) > SYNTAX_CHECK_ALL_MAX_FILES:
             continue
         extra_ignore = tuple(ignored_codes(path, cfg.per_file_ignores, config_root))
-        if extra_ignore not in codes_cache:
-            codes_cache[extra_ignore] = tuple(r.code for r in select_rules(base_select, base_ignore + list(extra_ignore), version))
-        jobs_to_run.append(Job(display_path(path), text, codes_cache[extra_ignore]))
-    settings = RunSettings(root, version, cfg.extra, cache_dir if cache else None, jobs)
-    report.findings.extend(run_jobs(jobs_to_run, settings))
+        jobs_to_run.append(Job(display_path(path), text, Selection(base_select, base_ignore + extra_ignore)))
+    report.findings.extend(run_jobs(jobs_to_run, settings, results))
     for project_root in project_roots(paths):  # a project folder: its settings, requirements and deployment files
-        report.findings.extend(check_project(project_root, select_rules(base_select, base_ignore, version), version, display_path,
-                                             lambda path: ignored_codes(path, cfg.per_file_ignores, config_root)))
+        report.findings.extend(_project_findings(project_root, Selection(base_select, base_ignore), version, cfg, config_root, results))
+    if results is not None:
+        results.save()
     report.findings.sort()
     return report
+
+
+def _project_findings(root: Path, selection: Selection, version: Version, cfg, config_root: Path, results: Cache | None) -> list[Finding]:
+    """The project pass, from the cache while the project's files are the same ones (by path) and
+    the ones it read are unchanged."""
+    listing = digest("\n".join(file_tree.relative_files_under(root)))
+    slot = f"project\0{root}\0{os.getcwd()}\0{selection}\0{cfg.per_file_ignores}" if results is not None else ""
+    cached = results.get(results.slot(slot), listing) if results is not None else None
+    if cached is not None:
+        return cached
+    from verify.project_checks import check_project
+    from verify.project_files import ProjectFiles
+    from verify.registry import select_rules
+
+    files = ProjectFiles(root)
+    findings = check_project(root, select_rules(list(selection.select), list(selection.ignore), version), version, display_path,
+                             lambda path: ignored_codes(path, cfg.per_file_ignores, config_root), files)
+    if results is not None:
+        results.put(results.slot(slot), listing, findings, {os.path.abspath(path) for path in files.read_paths}, str(root))
+    return findings

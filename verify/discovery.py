@@ -8,8 +8,8 @@ import os
 import subprocess
 from pathlib import Path
 
-SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", "migrations", "__pycache__", ".tox", ".nox", ".venv", "venv",
-             ".mypy_cache", ".pytest_cache", ".ruff_cache", "site-packages", ".django-async-kit-cache"}
+from verify.file_tree import SKIP_DIRS, files_under  # noqa: F401  (SKIP_DIRS: for callers that walk themselves)
+
 
 
 class PathError(Exception):
@@ -26,9 +26,15 @@ def excluded(path: Path, patterns: list[str], root: Path) -> bool:
     return any(fnmatch.fnmatch(relative, p) or fnmatch.fnmatch(path.name, p) or fnmatch.fnmatch(relative, p.rstrip("/") + "/*") for p in patterns)
 
 
+def _in_git_work_tree(folder: Path) -> bool:
+    """A ``.git`` here or above: only then can git ignore anything (saves starting git)."""
+    start = folder.resolve()
+    return any((parent / ".git").exists() for parent in (start, *start.parents))
+
+
 def _git_ignored(folder: Path, files: list[Path]) -> set[str]:
     """Files git ignores (empty set when git or a repository is not available)."""
-    if not files:
+    if not files or not _in_git_work_tree(folder):
         return set()
     try:
         result = subprocess.run(
@@ -42,17 +48,6 @@ def _git_ignored(folder: Path, files: list[Path]) -> set[str]:
     return {p for p in result.stdout.split("\0") if p}
 
 
-def _walk(folder: Path) -> list[Path]:
-    found = []
-    for current, dirs, files in os.walk(folder):
-        dirs[:] = sorted(
-            d for d in dirs
-            if d not in SKIP_DIRS and not d.endswith(".egg-info") and not os.path.exists(os.path.join(current, d, "pyvenv.cfg"))
-        )
-        found.extend(Path(current, f) for f in sorted(files) if f.endswith(".py"))
-    return found
-
-
 def collect(paths: list[str], exclude: list[str], root: Path) -> list[Path]:
     out: list[Path] = []
     for raw in paths:
@@ -62,7 +57,7 @@ def collect(paths: list[str], exclude: list[str], root: Path) -> list[Path]:
         if path.is_file():
             out.append(path)
             continue
-        files = [f for f in _walk(path) if not excluded(f, exclude, root)]
+        files = [f for f in files_under(path) if f.name.endswith(".py") and not excluded(f, exclude, root)]
         ignored = _git_ignored(path, files)
         out.extend(f for f in files if os.path.abspath(f) not in ignored)
     seen: set[str] = set()

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import ast
 import configparser
-import json
 import os
 import re
 import sys
@@ -32,13 +31,24 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
-Version = tuple[int, int]
+from verify.dependencies import (  # noqa: F401  (lowest_version: part of this module's API)
+    PROJECT_VENVS,
+    Dependency,
+    Version,
+    detect_dependencies,
+    load_toml,
+    lowest_version,
+    parse_python,
+    parse_version,
+    read_file,
+    relative_path,
+)
+
 
 SKIPPED_DIRS = frozenset(
     {".git", ".hg", ".venv", "venv", "env", ".env", ".tox", ".nox", "node_modules", "__pycache__",
      "site-packages", "build", "dist", "migrations", ".mypy_cache", ".pytest_cache", ".ruff_cache"}
 )
-PROJECT_VENVS = (".venv", "venv", "env")
 ASYNC_HTTP_CLIENTS = ("httpx2", "aiohttp", "httpx")  # preference order when several are present
 ASGI_SERVERS = ("uvicorn", "daphne", "hypercorn", "granian")
 PSYCOPG3 = ("psycopg", "psycopg-binary", "psycopg-c")
@@ -127,203 +137,13 @@ def parse_override(text: str) -> tuple[str, object]:
     return name, raw or None
 
 
-def parse_version(text: str) -> Version | None:
-    match = re.match(r"^\s*v?(\d+)(?:\.(\d+))?", text)
-    return (int(match.group(1)), int(match.group(2) or 0)) if match else None
-
-
-def lowest_version(spec: str) -> Version | None:
-    """The lowest version a requirement spec admits (``>=4.2,<5`` → 4.2; ``^5.2`` → 5.2; ``<5`` → None)."""
-    for clause in spec.split(","):
-        clause = clause.strip().strip("\"'")
-        match = re.match(r"^(===|==|~=|>=|\^|~|>)?\s*v?(\d+(?:\.\d+)*)", clause)
-        if match and (match.group(1) or re.match(r"^\d", clause)):
-            return parse_version(match.group(2))
-    return None
-
-
-# --- dependencies -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Dependency:
-    version: Version | None
-    source: str
-
-
-def normalize(name: str) -> str:
-    return re.sub(r"[-_.]+", "-", name).lower()
-
-
-_REQUIREMENT = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*(.*?)\s*(?:;.*)?$")
-
-
-def _requirement(line: str) -> tuple[str, str] | None:
-    line = line.split(" #", 1)[0].strip()
-    if not line or line.startswith(("#", "-", "git+", "http:", "https:", "file:")):
-        return None
-    match = _REQUIREMENT.match(line)
-    if not match:
-        return None
-    spec = match.group(2)
-    return normalize(match.group(1)), "" if spec.startswith("@") else spec
-
-
-def _read(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise OSError(f"{path}: cannot read: {getattr(error, 'strerror', None) or error}") from None
-
-
-def _load_toml(path: Path) -> dict:
-    try:
-        import tomllib
-    except ModuleNotFoundError:  # Python 3.10
-        import tomli as tomllib
-    try:
-        return tomllib.loads(_read(path))
-    except tomllib.TOMLDecodeError as error:
-        raise OSError(f"{path}: invalid TOML: {error}") from None
-
-
-def _requirements_files(root: Path) -> list[Path]:
-    return sorted(root.glob("requirements*.txt")) + sorted(root.glob("requirements/*.txt"))
-
-
-def _declared_in_requirements(path: Path, root: Path, seen: set[Path]) -> Iterator[tuple[str, str, str]]:
-    if path in seen or not path.is_file():
-        return
-    seen.add(path)
-    for line in _read(path).splitlines():
-        stripped = line.strip()
-        include = re.match(r"^(?:-r|-c|--requirement|--constraint)\s*=?\s*(\S+)", stripped)
-        if include:
-            yield from _declared_in_requirements((path.parent / include.group(1)).resolve(), root, seen)
-            continue
-        parsed = _requirement(stripped)
-        if parsed:
-            yield parsed[0], parsed[1], f"{_relative(path, root)}: {stripped}"
-
-
-def _declared_in_pyproject(data: dict) -> Iterator[tuple[str, str, str]]:
-    project = data.get("project", {})
-    strings = list(project.get("dependencies", []))
-    for extra in project.get("optional-dependencies", {}).values():
-        strings += extra
-    for group in data.get("dependency-groups", {}).values():
-        strings += [item for item in group if isinstance(item, str)]
-    for text in strings:
-        parsed = _requirement(text)
-        if parsed:
-            yield parsed[0], parsed[1], f"pyproject.toml: {text}"
-    poetry = data.get("tool", {}).get("poetry", {})
-    tables = [poetry.get("dependencies", {}), poetry.get("dev-dependencies", {})]
-    tables += [group.get("dependencies", {}) for group in poetry.get("group", {}).values()]
-    for table in tables:
-        for name, spec in table.items():
-            spec = spec.get("version", "") if isinstance(spec, dict) else str(spec)
-            if name.lower() != "python":
-                yield normalize(name), spec, f"pyproject.toml: {name} = {spec!r}"
-
-
-def _declared_in_setup_files(root: Path, base: Path) -> Iterator[tuple[str, str, str]]:
-    """``install_requires`` of setup.cfg, and the requirement strings of setup.py's
-    ``install_requires=[...]`` (read as literals, never run)."""
-    setup_cfg = root / "setup.cfg"
-    if setup_cfg.is_file():
-        parser = configparser.ConfigParser(interpolation=None)
-        try:
-            parser.read_string(_read(setup_cfg))
-        except configparser.Error as error:
-            raise OSError(f"{setup_cfg}: invalid INI: {error}".replace("\n", " ")) from None
-        for line in parser.get("options", "install_requires", fallback="").splitlines():
-            parsed = _requirement(line)
-            if parsed:
-                yield parsed[0], parsed[1], f"{_relative(setup_cfg, base)}: {line.strip()}"
-    tree = (root / "setup.py").is_file() and _parse_python(root / "setup.py")
-    for node in ast.walk(tree) if tree else ():
-        if isinstance(node, ast.keyword) and node.arg == "install_requires" and isinstance(node.value, ast.List):
-            for item in node.value.elts:
-                parsed = isinstance(item, ast.Constant) and isinstance(item.value, str) and _requirement(item.value)
-                if parsed:
-                    yield parsed[0], parsed[1], f"{_relative(root / 'setup.py', base)}: {item.value}"
-
-
-def _locked(root: Path) -> Iterator[tuple[str, str, str]]:
-    """(name, exact version, source) from every lock file in the project root."""
-    for name in ("uv.lock", "poetry.lock"):
-        path = root / name
-        if path.is_file():
-            for package in _load_toml(path).get("package", []):
-                yield normalize(package.get("name", "")), package.get("version", ""), name
-    for path in sorted(root.glob("pylock*.toml")):
-        for package in _load_toml(path).get("packages", []):
-            yield normalize(package.get("name", "")), package.get("version", ""), path.name
-    pipfile_lock = root / "Pipfile.lock"
-    if pipfile_lock.is_file():
-        try:
-            data = json.loads(_read(pipfile_lock))
-        except json.JSONDecodeError as error:
-            raise OSError(f"{pipfile_lock}: invalid JSON: {error}") from None
-        for section in ("default", "develop"):
-            for package, info in data.get(section, {}).items():
-                yield normalize(package), str(info.get("version", "")).lstrip("="), "Pipfile.lock"
-
-
-def _installed_in(site_packages: Path) -> Iterator[tuple[str, str]]:
-    for dist_info in site_packages.glob("*.dist-info"):
-        match = re.match(r"^(.+?)-(\d[^-]*)\.dist-info$", dist_info.name)
-        if match:
-            yield normalize(match.group(1)), match.group(2)
-
-
-def detect_dependencies(dirs: list[Path]) -> dict[str, Dependency]:
-    """Every package declared, locked or installed in a virtualenv in ``dirs`` (nearest first)."""
-    found: dict[str, Dependency] = {}
-
-    def add(name: str, version: Version | None, source: str) -> None:
-        current = found.get(name)
-        if current is None or (current.version is None and version is not None):
-            found[name] = Dependency(version, source)
-
-    base = dirs[-1]  # sources are named relative to the outermost folder, the repository root
-    for root in dirs:
-        for name, version, source in _locked(root):
-            add(name, parse_version(version), f"{_relative(root / source, base)}: {name} {version}")
-    for root in dirs:
-        seen: set[Path] = set()
-        for path in _requirements_files(root):
-            for name, spec, source in _declared_in_requirements(path.resolve(), base, seen):
-                add(name, lowest_version(spec), source)
-        if (root / "pyproject.toml").is_file():
-            where = _relative(root / "pyproject.toml", base)
-            for name, spec, source in _declared_in_pyproject(_load_toml(root / "pyproject.toml")):
-                add(name, lowest_version(spec), source.replace("pyproject.toml", where, 1))
-        for name, spec, source in _declared_in_setup_files(root, base):
-            add(name, lowest_version(spec), source)
-    for root in dirs:
-        for venv in PROJECT_VENVS:
-            for site_packages in (root / venv).glob("lib/python3*/site-packages"):
-                for name, version in _installed_in(site_packages):
-                    add(name, parse_version(version), f"installed in {_relative(root / venv, base)}/: {name} {version}")
-    return found
-
-
 # --- settings ----------------------------------------------------------------------------------
-
-
-def _parse_python(path: Path) -> ast.Module | None:
-    try:
-        return ast.parse(_read(path), filename=str(path))
-    except SyntaxError:
-        return None
 
 
 def _settings_from_manage_py(root: Path) -> str | None:
     """The module in ``os.environ.setdefault("DJANGO_SETTINGS_MODULE", ...)`` or
     ``os.environ["DJANGO_SETTINGS_MODULE"] = ...``."""
-    tree = (root / "manage.py").is_file() and _parse_python(root / "manage.py")
+    tree = (root / "manage.py").is_file() and parse_python(root / "manage.py")
     for node in ast.walk(tree) if tree else ():
         if (
             isinstance(node, ast.Assign)
@@ -357,14 +177,14 @@ def _pytest_config(dirs: list[Path]) -> tuple[dict[str, str], Path | None]:
             if path.is_file():
                 parser = configparser.ConfigParser(interpolation=None)
                 try:
-                    parser.read_string(_read(path))
+                    parser.read_string(read_file(path))
                 except configparser.Error as error:
                     raise OSError(f"{path}: invalid INI: {error}".replace("\n", " ")) from None
                 if parser.has_section(section):
                     return dict(parser.items(section)), path
         pyproject = root / "pyproject.toml"
         if pyproject.is_file():
-            options = _load_toml(pyproject).get("tool", {}).get("pytest", {}).get("ini_options")
+            options = load_toml(pyproject).get("tool", {}).get("pytest", {}).get("ini_options")
             if options is not None:
                 return {key.lower(): str(value) for key, value in options.items()}, pyproject
     return {}, None
@@ -384,7 +204,7 @@ def _settings_statements(root: Path, module: str, files: list[Path]) -> Iterator
     it star-imports (``from .base import *``) inlined where they are imported. ``files``
     collects every file read."""
     path = _module_file(root, module)
-    tree = path and path not in files and _parse_python(path)
+    tree = path and path not in files and parse_python(path)
     if not tree:
         return
     files.append(path)
@@ -475,7 +295,7 @@ def middleware_is_sync_only(dotted: str, search_paths: list[Path]) -> bool | Non
         return False  # every bundled middleware subclasses MiddlewareMixin (4.2 to 6.1)
     module, _, name = dotted.rpartition(".")
     path = _find_module_source(module, search_paths)
-    tree = path and _parse_python(path)
+    tree = path and parse_python(path)
     if not tree:
         return None
     for node in tree.body:
@@ -526,7 +346,7 @@ def _view_apps(root: Path) -> list[str]:
 def _imported_top_modules(root: Path, wanted: tuple[str, ...]) -> Iterator[tuple[str, Path]]:
     for path in _walk_python_files(root):
         try:
-            tree = _parse_python(path)
+            tree = parse_python(path)
         except OSError:  # a legacy file in another encoding says nothing about HTTP clients
             continue
         for node in ast.walk(tree) if tree else ():
@@ -539,13 +359,6 @@ def _imported_top_modules(root: Path, wanted: tuple[str, ...]) -> Iterator[tuple
                 top = name.split(".")[0]
                 if top in wanted:
                     yield top, path
-
-
-def _relative(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return str(path)
 
 
 # --- detection ---------------------------------------------------------------------------------
@@ -588,7 +401,7 @@ def detect_facts(project_dir: Path, repo_root: Path | None = None) -> ProjectFac
     if not settings_module and environment_module and _module_file(root, environment_module):
         settings_module, settings_source = environment_module, "$DJANGO_SETTINGS_MODULE"
     pytest_options, pytest_file = _pytest_config(dirs)
-    pytest_name = _relative(pytest_file, repo) if pytest_file else ""
+    pytest_name = relative_path(pytest_file, repo) if pytest_file else ""
     if not settings_module and pytest_options.get("django_settings_module"):
         settings_module, settings_source = pytest_options["django_settings_module"], pytest_name
     if not (root / "manage.py").is_file() and not settings_module and "django" not in deps:
@@ -603,7 +416,7 @@ def detect_facts(project_dir: Path, repo_root: Path | None = None) -> ProjectFac
 
     files: list[Path] = []
     statements = list(_settings_statements(root, settings_module, files)) if settings_module else []
-    settings_files = ", ".join(_relative(path, repo) for path in files) or "no settings file found"
+    settings_files = ", ".join(relative_path(path, repo) for path in files) or "no settings file found"
     engines = _database_engines(statements)
     put("database", Fact(engines, settings_files))
     put("db_driver", _db_driver(engines, deps))
@@ -614,7 +427,7 @@ def detect_facts(project_dir: Path, repo_root: Path | None = None) -> ProjectFac
     else:
         imported = dict(_imported_top_modules(root, ASYNC_HTTP_CLIENTS))
         client = next((name for name in ASYNC_HTTP_CLIENTS if name in imported), None)
-        source = f"imported in {_relative(imported[client], repo)}" if client else "no async HTTP client found"
+        source = f"imported in {relative_path(imported[client], repo)}" if client else "no async HTTP client found"
         put("http_client", Fact(client, source))
     requests = deps.get("requests")
     put("sync_http_clients", Fact(["requests"] if requests else [], requests.source if requests else "none declared"))
@@ -633,11 +446,11 @@ def detect_facts(project_dir: Path, repo_root: Path | None = None) -> ProjectFac
         put("test_runner", Fact("pytest", source))
         # pytest runs from the directory that holds its configuration.
         where = pytest_file.parent if pytest_file else root
-        prefix = f"cd {_relative(where, repo)} && " if where != repo else ""
+        prefix = f"cd {relative_path(where, repo)} && " if where != repo else ""
         put("test_command", Fact(f"{prefix}python -m pytest", pytest_name or "pytest-django"))
     else:
         put("test_runner", Fact("django", "no pytest-django dependency"))
-        prefix = f"cd {_relative(root, repo)} && " if root != repo else ""
+        prefix = f"cd {relative_path(root, repo)} && " if root != repo else ""
         put("test_command", Fact(f"{prefix}python manage.py test", "manage.py test"))
     asyncio_plugin = deps.get("pytest-asyncio")
     put("pytest_asyncio", Fact(bool(asyncio_plugin), asyncio_plugin.source if asyncio_plugin else "not declared"))
@@ -645,7 +458,7 @@ def detect_facts(project_dir: Path, repo_root: Path | None = None) -> ProjectFac
     mode_source = f"{pytest_name}: asyncio_mode" if "asyncio_mode" in pytest_options else "pytest-asyncio default"
     put("asyncio_mode", Fact(mode, mode_source))
 
-    put("view_apps", Fact([_relative(root / app, repo) for app in _view_apps(root)], "views*.py and views/ packages"))
+    put("view_apps", Fact([relative_path(root / app, repo) for app in _view_apps(root)], "views*.py and views/ packages"))
     search_paths = [root, root / "src"] + [p for venv in PROJECT_VENVS for p in (root / venv).glob("lib/python3*/site-packages")]
     search_paths += [Path(p) for p in sys.path if p and "site-packages" in p and Path(p).is_dir()]
     verdicts = {name: middleware_is_sync_only(name, search_paths) for name in _middleware(statements)}
@@ -670,15 +483,15 @@ def _python_version(dirs: list[Path], django: Version | None) -> Fact:
     found = Fact(sys.version_info[:2], f"running interpreter: Python {sys.version.split()[0]}")
     for root in dirs:
         for name in (".python-version", "runtime.txt"):
-            text = (root / name).is_file() and _read(root / name).strip().removeprefix("python-")
+            text = (root / name).is_file() and read_file(root / name).strip().removeprefix("python-")
             if text and parse_version(text):
-                return Fact(parse_version(text), f"{_relative(root / name, dirs[-1])}: {text.splitlines()[0]}")
+                return Fact(parse_version(text), f"{relative_path(root / name, dirs[-1])}: {text.splitlines()[0]}")
         if (root / "pyproject.toml").is_file():
-            data = _load_toml(root / "pyproject.toml")
+            data = load_toml(root / "pyproject.toml")
             poetry = data.get("tool", {}).get("poetry", {}).get("dependencies", {})
             spec = data.get("project", {}).get("requires-python") or poetry.get("python")
             if spec and lowest_version(str(spec)):
-                where = _relative(root / "pyproject.toml", dirs[-1])
+                where = relative_path(root / "pyproject.toml", dirs[-1])
                 found = Fact(lowest_version(str(spec)), f"{where}: requires-python {spec}")
                 break
     floor = max((python for series, python in DJANGO_MIN_PYTHON.items() if django and django >= series), default=None)
@@ -712,16 +525,16 @@ def _install_deps(dirs: list[Path], repo: Path) -> Fact:
     for root in dirs:
         for name in REQUIREMENTS_PREFERENCE:
             if (root / name).is_file():
-                where = _relative(root / name, repo)
+                where = relative_path(root / name, repo)
                 return Fact(f"pip install -r {where}", where)
-        prefix = f"cd {_relative(root, repo)} && " if root != repo else ""
+        prefix = f"cd {relative_path(root, repo)} && " if root != repo else ""
         if (root / "uv.lock").is_file():
             command = "uv export --frozen --no-hashes --format requirements-txt -o /tmp/requirements.txt"
             return Fact(f"pip install uv && {prefix}{command} && pip install -r /tmp/requirements.txt", "uv.lock")
         if (root / "poetry.lock").is_file():
             command = "poetry config virtualenvs.create false && poetry install --no-interaction --no-root"
             return Fact(f"pip install poetry && {prefix}{command}", "poetry.lock")
-        if (root / "pyproject.toml").is_file() and "project" in _load_toml(root / "pyproject.toml"):
-            target = _relative(root, repo) if root != repo else "."
-            return Fact(f"pip install -e {target}", _relative(root / "pyproject.toml", repo))
+        if (root / "pyproject.toml").is_file() and "project" in load_toml(root / "pyproject.toml"):
+            target = relative_path(root, repo) if root != repo else "."
+            return Fact(f"pip install -e {target}", relative_path(root / "pyproject.toml", repo))
     return Fact(None, "no requirements file or pyproject.toml")

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import ast
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from verify.file_tree import relative_files_under
 
 USER_MODEL = "User"  # the key used for settings.AUTH_USER_MODEL / get_user_model() / auth.User
 _RELATION_FIELDS = {"ForeignKey": "fk", "OneToOneField": "o2o", "ManyToManyField": "m2m", "ParentalKey": "fk"}
@@ -220,22 +223,18 @@ def _add_reverse(index: ModelIndex, target: str, source: str, source_class: str,
     reverse.relations.setdefault(name, Relation(name, reverse_kind, source))
 
 
-_FILES: dict[Path, list[Path]] = {}
-
-
 def model_files(root: Path) -> list[Path]:
-    """The project's model modules (``models.py`` and ``models/*.py``), found once per run."""
-    if root in _FILES:
-        return _FILES[root]
+    """The project's model modules (``models.py`` and ``models/*.py``)."""
     found = []
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = [d for d in dirs if d not in _SKIP_DIRS and not d.startswith(".") and not (Path(folder, d, "pyvenv.cfg")).exists()]
-        if os.path.basename(folder) == "models":
-            found.extend(Path(folder, name) for name in files if name.endswith(".py"))
-        elif "models.py" in files:
-            found.append(Path(folder, "models.py"))
-    _FILES[root] = sorted(found)
-    return _FILES[root]
+    for relative in relative_files_under(root):
+        if not relative.endswith(".py"):
+            continue
+        parts = relative.split(os.sep)
+        if not (parts[-1] == "models.py" or (len(parts) > 1 and parts[-2] == "models")):
+            continue
+        if not _SKIP_DIRS.intersection(parts[:-1]) and not any(folder.startswith(".") for folder in parts[:-1]):
+            found.append(root / relative)
+    return sorted(found)
 
 
 def build_index(sources: list[str], paths: list[str] | None = None) -> ModelIndex:
@@ -320,18 +319,31 @@ def _depth(node: ast.ClassDef, classes: dict[str, ast.ClassDef], seen: frozenset
     return 1 + max((_depth(p, classes, seen | {node.name}) for p in parents), default=0)
 
 
+_CLASS_NAME = re.compile(r"^[ \t]*class[ \t]+(\w+)", re.MULTILINE)
+
+
+class LazyModelIndex(ModelIndex):
+    """A :class:`ModelIndex` built on first use: a run whose async code never names a model class
+    (or whose files all come from the cache) never parses the model files."""
+
+    def __init__(self, sources: list[str], paths: list[str]):  # the dataclass fields come later
+        self._sources, self._paths = sources, paths
+        # Every key of the index is a class name of these files (or module.ClassName, or User).
+        self._class_names = {USER_MODEL, *(name for source in sources for name in _CLASS_NAME.findall(source))}
+
+    def __getattr__(self, name: str):  # only reached for attributes not set yet: the index's fields
+        if name.startswith("_"):
+            raise AttributeError(name)
+        self.__dict__.update(vars(build_index(self._sources, self._paths)))
+        return getattr(self, name)
+
+    def resolve(self, name: str, qualified: str = "") -> str | None:
+        if "models" not in self.__dict__ and name not in self._class_names and qualified.rpartition(".")[2] not in self._class_names:
+            return None  # not a model class name: no need to build the index to know
+        return super().resolve(name, qualified)
+
+
 _CACHE: dict[tuple, ModelIndex] = {}
-
-
-def forget_files() -> None:
-    """Start a new run: model files may have been added or removed since the last one."""
-    _FILES.clear()
-
-
-def know_files(root: Path, files: list[Path]) -> None:
-    """The run already walked all of ``root``: take its model files from that walk."""
-    found = [Path(os.path.abspath(f)) for f in files if f.name == "models.py" or f.parent.name == "models"]
-    _FILES[root] = sorted(found)
 
 
 def index_for(root: Path) -> ModelIndex:
@@ -348,5 +360,5 @@ def index_for(root: Path) -> ModelIndex:
             except (OSError, UnicodeDecodeError):
                 continue
         _CACHE.clear()
-        _CACHE[key] = build_index(sources, paths)
+        _CACHE[key] = LazyModelIndex(sources, paths)
     return _CACHE[key]

@@ -30,22 +30,38 @@ def detect_django_version(root: Path) -> tuple[Version | None, str]:
     """(version, where it came from): lock files first, then requirement specs (their lowest
     admitted version), then a project virtualenv, then the Django installed with the kit. The
     same detection as ``django-async-kit init`` (verify/facts.py)."""
-    from verify import facts
+    from verify import dependencies
 
     try:
-        dependency = facts.detect_dependencies([root]).get("django")
+        dependency = dependencies.detect_dependencies([root]).get("django")
     except (OSError, ValueError):  # an unreadable or invalid lock file: fall back to the installed Django
         dependency = None
     if dependency is not None and dependency.version:
         return dependency.version, dependency.source
+    return installed_django_version(), "installed Django"
+
+
+def installed_django_version() -> Version | None:
+    """The Django importable next to the kit, read from its ``VERSION`` without importing it
+    (importing Django, or even importlib.metadata, would cost more than a cached run)."""
+    from importlib.util import find_spec
+
+    spec = find_spec("django")
+    if spec is None or not spec.origin:
+        return None
     try:
-        from importlib.metadata import PackageNotFoundError, version
-    except ImportError:  # pragma: no cover
-        return None, "not found"
+        with open(spec.origin, encoding="utf-8") as stream:
+            match = re.search(r"^VERSION = \((\d+), (\d+)", stream.read(), re.MULTILINE)
+    except OSError:
+        match = None
+    if match:
+        return int(match.group(1)), int(match.group(2))
+    from importlib.metadata import PackageNotFoundError, version  # an install without the usual source
+
     try:
-        return parse_version(version("django")), "installed Django"
+        return parse_version(version("django"))
     except PackageNotFoundError:
-        return None, "not found"
+        return None
 
 
 def target_version(root: Path, configured: str | None = None) -> tuple[Version, str]:
@@ -63,3 +79,22 @@ def _clamp(version: Version) -> Version:
     if version < KNOWN_VERSIONS[0]:
         return KNOWN_VERSIONS[0]
     return min(version, NEWEST) if version[0] < 2000 else NEWEST
+
+
+# Besides ROOT_MARKERS: files that only sit at the top of a deployable project.
+_TOP_LEVEL = ("requirements*.txt", "Dockerfile*", "Procfile", "docker-compose*.y*ml", "compose*.y*ml", "*/manage.py")
+
+
+def project_roots(paths: list[str]) -> list[Path]:
+    """Checked folders that are project roots: they hold manage.py, pyproject.toml, .git..., or
+    requirements and deployment files, or a manage.py one folder down (``backend/manage.py``)."""
+    roots = []
+    for raw in paths:
+        path = Path(raw)
+        if not path.is_dir():
+            continue
+        folder = path.resolve()
+        is_root = find_root(folder) == folder or any(next(folder.glob(pattern), None) for pattern in _TOP_LEVEL)
+        if is_root and folder not in roots:
+            roots.append(folder)
+    return roots

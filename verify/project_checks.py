@@ -18,7 +18,6 @@ from pathlib import Path
 from verify.django_api import Version
 from verify.engine import noqa_lines
 from verify.finding import Finding, Severity
-from verify.project import find_root
 from verify.project_files import ProjectFiles
 from verify.registry import Rule
 from verify.settings_scan import Settings, SettingsFinder
@@ -45,11 +44,11 @@ def project_check(rule: Rule) -> Callable[[ProjectCheck], ProjectCheck]:
 class ProjectContext:
     """What a project check sees: the project's files, its settings, and ``report``."""
 
-    def __init__(self, root: Path, version: Version, display: Callable[[Path], str]):
+    def __init__(self, root: Path, version: Version, display: Callable[[Path], str], files: ProjectFiles | None = None):
         self.root = root
         self.version = version
         self.display = display
-        self.files = ProjectFiles(root)
+        self.files = files or ProjectFiles(root)
         self.findings: list[tuple[Path, Finding]] = []
         self.rule: Rule | None = None
 
@@ -152,32 +151,14 @@ def _comment(line: str) -> bool:
     return line.lstrip().startswith(("#", "//", ";"))
 
 
-# Besides verify.project's root markers: files that only sit at the top of a deployable project.
-_TOP_LEVEL = ("requirements*.txt", "Dockerfile*", "Procfile", "docker-compose*.y*ml", "compose*.y*ml", "*/manage.py")
-
-
-def project_roots(paths: list[str]) -> list[Path]:
-    """Checked folders that are project roots: they hold manage.py, pyproject.toml, .git..., or
-    requirements and deployment files, or a manage.py one folder down (``backend/manage.py``)."""
-    roots = []
-    for raw in paths:
-        path = Path(raw)
-        if not path.is_dir():
-            continue
-        folder = path.resolve()
-        is_root = find_root(folder) == folder or any(next(folder.glob(pattern), None) for pattern in _TOP_LEVEL)
-        if is_root and folder not in roots:
-            roots.append(folder)
-    return roots
-
-
 def check_project(root: Path, rules: list[Rule], version: Version, display: Callable[[Path], str],
-                  ignored_for: Callable[[Path], list[str]] = lambda path: []) -> list[Finding]:
-    """Findings of the enabled project rules on the project at ``root``."""
+                  ignored_for: Callable[[Path], list[str]] = lambda path: [], files: ProjectFiles | None = None) -> list[Finding]:
+    """Findings of the enabled project rules on the project at ``root`` (whose files are ``files``,
+    when the caller wants to know which of them the checks read)."""
     enabled = [rule for rule in rules if rule.scope == "project" and rule.code in _CHECKS]
     if not enabled:
         return []
-    ctx = ProjectContext(root, version, display)
+    ctx = ProjectContext(root, version, display, files)
     if not ctx.is_django_project:
         return []
     for rule in enabled:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from verify.discovery import SKIP_DIRS
+from verify.file_tree import SKIP_DIRS, read_text, relative_files_under
 from verify.view_shapes import HTTP_HANDLERS, takes_request
 
 MAX_DEPTH = 4
@@ -43,34 +43,28 @@ class ProjectFiles:
 
     def __init__(self, root: Path):
         self.root = root
-        self.text_files: list[Path] = []
-        self.python_files: list[Path] = []
+        # (path, its parts below root): the walk's relative paths, which pathlib is slow to recompute
+        self._python_entries: list[tuple[Path, tuple[str, ...]]] = []
+        self._text_entries: list[tuple[Path, tuple[str, ...]]] = []
+        self.read_paths: set[Path] = set()  # the files whose text a check used: what its result depends on
         self._walk()
-        self._texts: dict[Path, str] = {}
 
     def _walk(self) -> None:
         """Python files at any depth (views live deep in packages); other files near the top."""
-        root_depth = len(self.root.parts)
-        for current, dirs, files in os.walk(self.root):
-            depth = len(Path(current).parts) - root_depth
-            dirs[:] = sorted(
-                d for d in dirs
-                if d not in _SKIP and not d.endswith(".egg-info") and not os.path.exists(os.path.join(current, d, "pyvenv.cfg"))
-            )
-            for name in sorted(files):
-                path = Path(current, name)
-                if name.endswith(".py"):
-                    self.python_files.append(path)
-                elif depth <= MAX_DEPTH:
-                    self.text_files.append(path)
+        for relative in relative_files_under(self.root):
+            parts = tuple(relative.split(os.sep))
+            if _SKIP.intersection(parts[:-1]):
+                continue
+            if relative.endswith(".py"):
+                self._python_entries.append((self.root / relative, parts))
+            elif len(parts) <= MAX_DEPTH + 1:
+                self._text_entries.append((self.root / relative, parts))
+        self.python_files: list[Path] = [path for path, _parts in self._python_entries]
+        self.text_files: list[Path] = [path for path, _parts in self._text_entries]
 
     def text(self, path: Path) -> str:
-        if path not in self._texts:
-            try:
-                self._texts[path] = path.read_text(encoding="utf-8", errors="replace")
-            except OSError:
-                self._texts[path] = ""
-        return self._texts[path]
+        self.read_paths.add(path)
+        return read_text(path)
 
     # -- kinds of file -------------------------------------------------------------------------
     @cached_property
@@ -90,20 +84,19 @@ class ProjectFiles:
     def deployment_files(self) -> list[Path]:
         """Files that start the server in production; test scripts and fixtures are not deployments."""
         found = []
-        for path in self.text_files + self.python_files:
-            relative = path.relative_to(self.root)
+        for path, relative in self._text_entries + self._python_entries:
             if _is_test(relative) or "test" in path.name.lower():
                 continue
             if _DEPLOY_NAME.match(path.name):
                 found.append(path)
-            elif path.suffix in (".yml", ".yaml") and _K8S_DIRS & {part.lower() for part in relative.parts[:-1]}:
+            elif path.suffix in (".yml", ".yaml") and _K8S_DIRS & {part.lower() for part in relative[:-1]}:
                 found.append(path)
         return found
 
     @cached_property
     def source_files(self) -> list[Path]:
         """Python files that are not tests: where views and entry points live."""
-        return [p for p in self.python_files if not _is_test(p.relative_to(self.root))]
+        return [path for path, relative in self._python_entries if not _is_test(relative)]
 
     # -- facts from Python sources ---------------------------------------------------------------
     def tree(self, path: Path) -> ast.Module | None:
@@ -167,8 +160,9 @@ class ProjectFiles:
         return found
 
 
-def _is_test(relative: Path) -> bool:
-    name = relative.name
+def _is_test(relative: tuple[str, ...]) -> bool:
+    """``relative``: the parts of a path below the project root."""
+    name = relative[-1]
     if name == "conftest.py" or name.startswith("test_") or name.endswith("_test.py") or name == "tests.py":
         return True
-    return any(_TEST_DIR.match(part) for part in relative.parts[:-1])
+    return any(_TEST_DIR.match(part) for part in relative[:-1])

@@ -18,11 +18,23 @@ PARALLEL_MIN_FILES = 12
 PARALLEL_MIN_BYTES = 200_000
 
 
+@dataclass(frozen=True)
+class Selection:
+    """Which rules a file gets: ``--select``/``--ignore`` prefixes, with its per-file ignores. The
+    rules themselves are looked up only when the file is analysed (a cached run imports none)."""
+
+    select: tuple[str, ...]
+    ignore: tuple[str, ...]
+
+    def __str__(self) -> str:
+        return f"select={','.join(self.select)};ignore={','.join(self.ignore)}"
+
+
 @dataclass
 class Job:
     display: str
     text: str
-    codes: tuple[str, ...]  # the rules enabled for this file
+    selection: Selection
 
 
 @dataclass
@@ -37,16 +49,17 @@ class RunSettings:
 def _analyze(jobs: list[Job], settings: RunSettings) -> list[tuple[list[Finding], set[str]]]:
     """Findings and the files each analysis read, in the order of ``jobs``."""
     from verify.api import check_file_source
-    from verify.registry import get_rule
+    from verify.registry import select_rules
     from verify.summaries import Project
 
     models = index_for(settings.root)
-    all_codes = tuple(sorted({code for job in jobs for code in job.codes}))
-    project = Project(settings.root, settings.version, models, [get_rule(code) for code in all_codes])
+    rules_by_selection = {selection: select_rules(list(selection.select), list(selection.ignore), settings.version)
+                          for selection in {job.selection for job in jobs}}
+    all_rules = {rule.code: rule for rules in rules_by_selection.values() for rule in rules}
+    project = Project(settings.root, settings.version, models, sorted(all_rules.values(), key=lambda rule: rule.code))
     out = []
-    rules_by_codes: dict[tuple[str, ...], list] = {}
     for job in jobs:
-        rules = rules_by_codes.setdefault(job.codes, [get_rule(code) for code in job.codes])
+        rules = rules_by_selection[job.selection]
         project.touched = set()
         findings = check_file_source(job.display, job.text, rules, settings.version, models, {"extra": settings.extra}, project)
         deps = {os.path.abspath(path) for path in project.touched} - _model_paths(settings.root)  # model files are in the key
@@ -89,29 +102,30 @@ def worker_count(settings: RunSettings, jobs: list[Job]) -> int:
 def open_cache(settings: RunSettings) -> Cache | None:
     if settings.cache_dir is None:
         return None
-    cache = Cache(settings.cache_dir, "")
+    hashes = Cache(settings.cache_dir, "")
     # Every analysis reads the model index: the model files' contents are part of every key.
-    models = ",".join(f"{path}={cache.file_hash(path)}" for path in sorted(_model_paths(settings.root)))
+    models = ",".join(f"{path}={hashes.file_hash(path)}" for path in sorted(_model_paths(settings.root)))
     return Cache(settings.cache_dir, f"{settings.version}\0{json.dumps(settings.extra, sort_keys=True, default=str)}\0{models}")
 
 
-def run(jobs: list[Job], settings: RunSettings) -> list[Finding]:
-    cache = open_cache(settings)
+def run(jobs: list[Job], settings: RunSettings, cache: Cache | None = None) -> list[Finding]:
+    """Findings of ``jobs``: from ``cache`` where it has them, else analysed (and added to it)."""
     findings: list[Finding] = []
-    misses: list[tuple[Job, str | None]] = []
+    misses: list[tuple[Job, str, str]] = []
     for job in jobs:
-        key = cache.key(f"{job.display}\0{','.join(job.codes)}", digest(job.text)) if cache else None
-        cached = cache.get(key) if cache else None
+        slot = cache.slot(f"{job.display}\0{job.selection}") if cache else ""
+        content = digest(job.text) if cache else ""
+        cached = cache.get(slot, content) if cache else None
         if cached is None:
-            misses.append((job, key))
+            misses.append((job, slot, content))
         else:
             findings.extend(cached)
     if misses:
-        todo = [job for job, _ in misses]
+        todo = [job for job, _slot, _content in misses]
         workers = worker_count(settings, todo)
         results = _parallel(todo, settings, workers) if workers > 1 else _analyze(todo, settings)
-        for (job, key), (found, deps) in zip(misses, results):
+        for (job, slot, content), (found, deps) in zip(misses, results):
             findings.extend(found)
             if cache is not None:
-                cache.put(key, found, deps, os.path.abspath(job.display))
+                cache.put(slot, content, found, deps, os.path.abspath(job.display))
     return findings

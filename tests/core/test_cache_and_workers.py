@@ -116,3 +116,24 @@ def test_changed_rechecks_the_callers_of_a_changed_helper(project):
     # only helpers.py changed, yet each view that calls it is reported: the full run's cache knew the callers
     assert len(changed) == 30
     assert {f["path"] for f in changed} == {f"shop/views_{n}.py" for n in range(15)}
+
+
+def test_the_cache_is_one_manifest_with_one_entry_per_checked_file(project):
+    cache = project / ".django-async-kit-cache"
+    _run()
+    view = project / "shop" / "views_0.py"
+    for n in range(3):  # each edit replaces the file's entry instead of adding one
+        view.write_text(view.read_text() + f"\n# edit {n}\n")
+        _run()
+    assert sorted(p.name for p in cache.iterdir()) == [".gitignore", "results.json"]
+    entries = json.loads((cache / "results.json").read_text())["entries"]
+    assert len(entries) == 18  # the 18 files of shop (small runs syntax-check files without async code too)
+
+
+def test_a_run_served_by_the_cache_loads_no_rules_and_parses_nothing(project):
+    probe = ("import sys; from verify.api import check_paths; "
+             "check_paths(['shop'], select=['DJA1', 'DJA2', 'DJA3']); "
+             "print(sorted(m for m in sys.modules if m.startswith(('verify.rules', 'verify.engine', 'verify.inference'))))")
+    subprocess.run([sys.executable, "-c", probe], cwd=project, check=True, capture_output=True)
+    warm = subprocess.run([sys.executable, "-c", probe], cwd=project, check=True, capture_output=True, text=True)
+    assert warm.stdout.strip() == "[]"

@@ -79,3 +79,17 @@ def test_a_project_folder_inside_another_repository_is_still_a_project(tmp_path)
     (project / "Procfile").write_text("web: uvicorn config.asgi:application --app-dir backend\n")
     # `verify services/shop`: requirements and a Procfile on top, manage.py in backend/
     assert [f.code for f in project_findings(project, ["DJA6"])] == ["DJA601"]
+
+
+def test_the_cached_project_pass_follows_edits_to_the_files_it_read_and_new_files(tmp_path):
+    make_project(tmp_path, {"shop/middleware.py": SYNC_MIDDLEWARE})
+    first = project_findings(tmp_path)
+    assert [f.code for f in first] == ["DJA601"]
+    assert project_findings(tmp_path) == first  # from the cache
+    (tmp_path / "shop" / "middleware.py").write_text(SYNC_MIDDLEWARE + "\nTimingMiddleware.async_capable = True\n")
+    assert project_findings(tmp_path) == []  # a file the pass read changed
+    (tmp_path / "Procfile").unlink()
+    (tmp_path / "config" / "asgi.py").unlink()
+    (tmp_path / "Procfile.web").write_text("web: gunicorn config.wsgi --workers 4\n")  # a new deployment file
+    uncached = project_findings(tmp_path, cache=False)
+    assert project_findings(tmp_path) == uncached and {f.code for f in uncached} == {"DJA605"}

@@ -1,0 +1,82 @@
+"""One walk per folder and one read per file in a run.
+
+A run needs the same folder listing three times (the files to check, the model files, the
+project files that say how it is deployed) and the same file texts twice (the checks, the
+project pass). They are kept here for the length of one run: :func:`new_run` starts the next.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+# Never project code: virtualenvs, VCS data, caches, generated migrations.
+SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", "migrations", "__pycache__", ".tox", ".nox", ".venv", "venv",
+                       ".mypy_cache", ".pytest_cache", ".ruff_cache", "site-packages", ".django-async-kit-cache"})
+
+_LISTINGS: dict[str, list[str]] = {}  # absolute folder -> its files, relative to it
+_TEXTS: dict[str, str] = {}
+
+
+def new_run() -> None:
+    """Forget listings and texts: files may have been added, removed or edited since."""
+    _LISTINGS.clear()
+    _TEXTS.clear()
+
+
+def files_under(folder: Path) -> list[Path]:
+    """Every file below ``folder`` outside skipped folders, sorted by path and given in the form of
+    ``folder`` (relative or absolute); the folder is walked once per run."""
+    return [folder / relative for relative in relative_files_under(folder)]
+
+
+def relative_files_under(folder: Path) -> list[str]:
+    """:func:`files_under`, as paths relative to ``folder`` (``app/views.py``)."""
+    key = os.path.abspath(folder)
+    if key not in _LISTINGS:
+        found: list[str] = []
+        _scan(key, len(key.rstrip(os.sep)) + 1, found)
+        _LISTINGS[key] = found
+    return _LISTINGS[key]
+
+
+def _scan(folder: str, prefix: int, found: list[str], top: bool = True) -> None:
+    try:
+        with os.scandir(folder) as entries:
+            ordered = sorted(entries, key=lambda entry: entry.name)
+    except OSError:  # unreadable or vanished while walking: nothing to check there
+        return
+    files, subfolders = [], []
+    for entry in ordered:
+        name = entry.name
+        try:
+            is_dir = entry.is_dir()
+        except OSError:
+            continue
+        if not is_dir:
+            if name == "pyvenv.cfg" and not top:
+                return  # a virtualenv inside the project
+            files.append(entry.path[prefix:])
+        elif name not in SKIP_DIRS and not name.endswith(".egg-info"):
+            subfolders.append(entry.path)
+    found.extend(files)
+    for path in subfolders:  # files of a folder before those of its subfolders, as os.walk gives them
+        _scan(path, prefix, found, top=False)
+
+
+def read_text(path: Path) -> str:
+    """The file's text read once per run (undecodable bytes replaced; "" when unreadable)."""
+    key = os.path.abspath(path)
+    text = _TEXTS.get(key)
+    if text is None:
+        try:
+            text = Path(path).read_bytes().decode("utf-8-sig", errors="replace")
+        except OSError:
+            text = ""
+        _TEXTS[key] = text
+    return text
+
+
+def remember_text(path: Path, text: str) -> None:
+    """A text the run has already read (and decoded strictly): later readers share it."""
+    _TEXTS[os.path.abspath(path)] = text
