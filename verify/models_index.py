@@ -133,9 +133,50 @@ def _returns_queryset(func: ast.FunctionDef) -> bool:
     return False
 
 
+_MODEL_BASES = frozenset({"Model", "AbstractUser", "AbstractBaseUser", "PermissionsMixin"})
+
+
 def _is_model_base(base: ast.expr, known: set[str]) -> bool:
     name = base.attr if isinstance(base, ast.Attribute) else base.id if isinstance(base, ast.Name) else None
-    return name in known or name in {"Model", "AbstractUser", "AbstractBaseUser", "PermissionsMixin"}
+    return name in known or name in _MODEL_BASES
+
+
+# A module-level class header; ``after`` is what follows the first ")" of its bases: ":" unless a
+# base is itself a call or subscript with parentheses, which the text alone cannot tell about.
+_CLASS_HEADER = re.compile(r"^class[ \t]+(?P<name>\w+)[ \t]*(?:\((?P<bases>[^)]*)\)[ \t]*(?P<after>.))?", re.MULTILINE)
+_WORD = re.compile(r"\w+")
+
+
+def _headers(source: str) -> list[tuple[str, set[str], bool]]:
+    """(class name, the words of its bases, whether the bases are too complex to read as text)."""
+    return [(m["name"], set(_WORD.findall(m["bases"] or "")), m["after"] is not None and m["after"] != ":")
+            for m in _CLASS_HEADER.finditer(source)]
+
+
+def _model_like_names(sources: list[str]) -> set[str]:
+    """Class names that may be models: a fixed point over the module-level class headers of all
+    files, read as text. A superset of what the parsed files will show (any word of the bases counts)."""
+    headers = [header for source in sources for header in _headers(source)]
+    known = set(_MODEL_BASES)
+    changed = True
+    while changed:
+        changed = False
+        for name, words, complex_bases in headers:
+            if name not in known and (complex_bases or words & known):
+                known.add(name)
+                changed = True
+    return known
+
+
+def _may_define_models(source: str, model_like: set[str]) -> bool:
+    """Whether parsing ``source`` can add to the index: a model, or a custom Manager or QuerySet
+    class. Model files full of other classes (Django's own ``db/models/``) need no parse."""
+    for name, words, complex_bases in _headers(source):
+        if complex_bases or name in model_like or name.endswith(("Manager", "QuerySet")):
+            return True
+        if any(word.endswith(("Manager", "QuerySet")) for word in words):
+            return True
+    return False
 
 
 def _scan_file(tree: ast.Module, index: ModelIndex, pending: list[tuple[str, ast.ClassDef, str | None]], path: str | None) -> None:
@@ -243,7 +284,10 @@ def build_index(sources: list[str], paths: list[str] | None = None) -> ModelInde
     subclasses still count."""
     index = ModelIndex()
     pending: list[tuple[str, ast.ClassDef, str | None]] = []
+    model_like = _model_like_names(sources)
     for number, source in enumerate(sources):
+        if not _may_define_models(source, model_like):
+            continue
         try:
             _scan_file(ast.parse(source), index, pending, paths[number] if paths else None)
         except (SyntaxError, ValueError):
