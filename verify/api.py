@@ -167,18 +167,26 @@ def check_paths(paths: list[str] | None = None, *, select: list[str] | None = No
     base_select = tuple(select if select is not None else cfg.select)
     base_ignore = tuple((ignore or []) + cfg.ignore)
     jobs_to_run: list[Job] = []
+    large = len(files) > SYNTAX_CHECK_ALL_MAX_FILES
     for path in files:
         try:
-            text = read_source(path)
-        except ValueError as error:
-            report.errors.append(str(error))
+            known = _known_content(path, results)
+            if known is None:
+                text = read_source(path)
+                content, analysable = digest(text), needs_analysis(text)
+                file_tree.remember_text(path, text)
+                if results is not None:
+                    results.record_content(os.path.abspath(path), os.stat(path), content, analysable)
+            else:
+                text, (content, analysable) = None, known  # unchanged since the cache saw it: read only if it must be analysed
+        except (OSError, ValueError) as error:
+            report.errors.append(str(error) if isinstance(error, ValueError) else f"cannot read {path}: {error.strerror or error}")
             continue
-        file_tree.remember_text(path, text)
         report.files += 1
-        if not needs_analysis(text) and len(files) > SYNTAX_CHECK_ALL_MAX_FILES:
+        if not analysable and large:
             continue
         extra_ignore = tuple(ignored_codes(path, cfg.per_file_ignores, config_root))
-        jobs_to_run.append(Job(display_path(path), text, Selection(base_select, base_ignore + extra_ignore)))
+        jobs_to_run.append(Job(display_path(path), text, Selection(base_select, base_ignore + extra_ignore), content))
     report.findings.extend(run_jobs(jobs_to_run, settings, results))
     for project_root in project_roots(paths):  # a project folder: its settings, requirements and deployment files
         report.findings.extend(_project_findings(project_root, Selection(base_select, base_ignore), version, cfg, config_root, results))
@@ -186,6 +194,14 @@ def check_paths(paths: list[str] | None = None, *, select: list[str] | None = No
         results.save()
     report.findings.sort()
     return report
+
+
+def _known_content(path: Path, results: Cache | None) -> tuple[str, bool] | None:
+    """(content hash, has async code) of a file the cache has seen unchanged, without reading it."""
+    if results is None:
+        return None
+    known = results.known_content(os.path.abspath(path), os.stat(path))
+    return known if known is not None and known[1] is not None else None
 
 
 def _project_findings(root: Path, selection: Selection, version: Version, cfg, config_root: Path, results: Cache | None) -> list[Finding]:

@@ -7,6 +7,11 @@ the file's content is the same and the other files its analysis read (helpers in
 are unchanged. The project pass (settings, requirements, deployment files) has entries of the
 same form.
 
+Content hashes of the files a run read are kept too, with each file's size and modification
+time: while those are the same, the next run takes the hash without reading the file (as git's
+index does). Files modified less than two seconds before they were hashed are not kept, so that
+an edit within the clock's resolution is never mistaken for no edit.
+
 The manifest is replaced atomically (temporary file, then ``os.replace``): a concurrent run never
 reads half of it. Each run merges its entries into the manifest on disk as it is when it writes,
 so two runs at once lose at most each other's newest entries, which are then misses. An
@@ -18,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import time
 from pathlib import Path
 
 from verify import __version__
@@ -25,6 +31,7 @@ from verify.finding import Finding
 
 DEFAULT_DIR = ".django-async-kit-cache"
 MANIFEST = "results.json"
+_SETTLED_NS = 2_000_000_000  # a file untouched this long before it was hashed can be known by its stat
 
 
 def digest(data: bytes | str) -> str:
@@ -38,27 +45,49 @@ class Cache:
         self.directory = directory
         self.settings = digest(f"{__version__}\0{settings}")
         self._hashes: dict[str, str | None] = {}
-        self._entries: dict[str, dict] | None = None
+        self._manifest: dict | None = None
         self._written: dict[str, dict] = {}
+        self._stats_written: dict[str, list] = {}
 
     def slot(self, name: str) -> str:
         """The entry name for ``name`` (a file and its rules) under this cache's settings."""
         return digest(f"{self.settings}\0{name}")
 
     def file_hash(self, path: str) -> str | None:
-        """Content hash of a dependency, read once per run (None when it is gone)."""
+        """Content hash of a dependency, found once per run (None when it is gone)."""
         if path not in self._hashes:
             try:
-                self._hashes[path] = digest(Path(path).read_bytes())
+                stat = os.stat(path)
+                known = self.known_content(path, stat)
+                if known is not None:
+                    self._hashes[path] = known[0]
+                else:
+                    self._hashes[path] = digest(Path(path).read_bytes())
+                    self.record_content(path, stat, self._hashes[path], None)
             except OSError:
                 self._hashes[path] = None
         return self._hashes[path]
 
+    def known_content(self, path: str, stat: os.stat_result) -> tuple[str, bool | None] | None:
+        """(content hash, whether it has async code, when known) of an unchanged file, unread."""
+        record = self.manifest["files"].get(path)
+        if isinstance(record, list) and len(record) == 4 and record[0] == stat.st_mtime_ns and record[1] == stat.st_size:
+            return record[2], record[3]
+        return None
+
+    def record_content(self, path: str, stat: os.stat_result, content_hash: str, analysable: bool | None) -> None:
+        if time.time_ns() - stat.st_mtime_ns > _SETTLED_NS:
+            self._stats_written[path] = self.manifest["files"][path] = [stat.st_mtime_ns, stat.st_size, content_hash, analysable]
+
+    @property
+    def manifest(self) -> dict:
+        if self._manifest is None:
+            self._manifest = _load(self.directory / MANIFEST)
+        return self._manifest
+
     @property
     def entries(self) -> dict[str, dict]:
-        if self._entries is None:
-            self._entries = _load(self.directory / MANIFEST)
-        return self._entries
+        return self.manifest["entries"]
 
     def dependents(self, changed: set[str]) -> set[str]:
         """Files whose last analysis read one of ``changed`` (absolute paths): the callers of a
@@ -91,12 +120,15 @@ class Cache:
 
     def save(self) -> None:
         """Merge this run's new entries into the manifest on disk (a no-op when there are none)."""
-        if not self._written:
+        if not self._written and not self._stats_written:
             return
         manifest = self.directory / MANIFEST
-        entries = {slot: entry for slot, entry in _load(manifest).items()
+        on_disk = _load(manifest)
+        entries = {slot: entry for slot, entry in on_disk["entries"].items()
                    if isinstance(entry, dict) and entry.get("kit") == __version__}  # an upgrade starts afresh
         entries.update(self._written)
+        files = {path: record for path, record in on_disk["files"].items() if os.path.exists(path)}
+        files.update(self._stats_written)
         import tempfile  # only runs that write pay for it
 
         temporary = None
@@ -106,17 +138,21 @@ class Cache:
                 (self.directory / ".gitignore").write_text("*\n")
             handle, temporary = tempfile.mkstemp(dir=self.directory, prefix=".tmp-")
             with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                json.dump({"entries": entries}, stream, separators=(",", ":"))
+                json.dump({"entries": entries, "files": files}, stream, separators=(",", ":"))
             os.replace(temporary, manifest)
         except OSError:  # a read-only checkout still gets its findings, just no cache
             if temporary is not None and os.path.exists(temporary):
                 os.unlink(temporary)
         self._written.clear()
+        self._stats_written.clear()
 
 
-def _load(manifest: Path) -> dict[str, dict]:
+def _load(manifest: Path) -> dict:
+    """``{"entries": {slot: entry}, "files": {path: [mtime_ns, size, hash, has async code]}}``."""
     try:
-        entries = json.loads(manifest.read_bytes())["entries"]
-    except (OSError, ValueError, KeyError, TypeError):
-        return {}
-    return entries if isinstance(entries, dict) else {}
+        data = json.loads(manifest.read_bytes())
+    except (OSError, ValueError):
+        data = None
+    if not isinstance(data, dict):
+        data = {}
+    return {name: data[name] if isinstance(data.get(name), dict) else {} for name in ("entries", "files")}

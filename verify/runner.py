@@ -8,7 +8,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from verify.cache import Cache, digest
+from verify.cache import Cache
 from verify.django_api import Version
 from verify.finding import Finding
 from verify.models_index import index_for, model_files
@@ -33,8 +33,15 @@ class Selection:
 @dataclass
 class Job:
     display: str
-    text: str
+    text: str | None  # None: not read yet (the cache knows its content hash); read if analysed
     selection: Selection
+    content: str  # the text's hash
+
+    def load(self) -> None:
+        if self.text is None:
+            from verify.file_tree import read_text
+
+            self.text = read_text(Path(self.display))
 
 
 @dataclass
@@ -114,10 +121,10 @@ def run(jobs: list[Job], settings: RunSettings, cache: Cache | None = None) -> l
     misses: list[tuple[Job, str, str]] = []
     for job in jobs:
         slot = cache.slot(f"{job.display}\0{job.selection}") if cache else ""
-        content = digest(job.text) if cache else ""
-        cached = cache.get(slot, content) if cache else None
+        cached = cache.get(slot, job.content) if cache else None
         if cached is None:
-            misses.append((job, slot, content))
+            job.load()
+            misses.append((job, slot, job.content))
         else:
             findings.extend(cached)
     if misses:

@@ -1,9 +1,11 @@
 """The result cache and parallel workers change how fast results come, never which results."""
 
 import json
+import os
 import subprocess
 import sys
 import textwrap
+import time
 
 import pytest
 
@@ -137,3 +139,18 @@ def test_a_run_served_by_the_cache_loads_no_rules_and_parses_nothing(project):
     subprocess.run([sys.executable, "-c", probe], cwd=project, check=True, capture_output=True)
     warm = subprocess.run([sys.executable, "-c", probe], cwd=project, check=True, capture_output=True, text=True)
     assert warm.stdout.strip() == "[]"
+
+
+def test_files_known_by_size_and_time_are_still_rechecked_when_edited(project):
+    settled = time.time() - 60  # older than the two seconds the cache waits before trusting a file's stat
+    for path in project.rglob("*.py"):
+        os.utime(path, (settled, settled))
+    before = _run()
+    assert len(json.loads((project / ".django-async-kit-cache" / "results.json").read_text())["files"]) == 18
+    assert _run() == before
+    view = project / "shop" / "views_3.py"
+    view.write_text(view.read_text().replace(".count()", ".first()"))  # same size
+    os.utime(view, (settled + 1, settled + 1))
+    after = _run()
+    assert after != before and after == _run(cache=False)
+    assert any("first" in finding["message"] and finding["path"] == "shop/views_3.py" for finding in after)
