@@ -65,11 +65,12 @@ def _analyze(jobs: list[Job], settings: RunSettings) -> list[tuple[list[Finding]
     all_rules = {rule.code: rule for rules in rules_by_selection.values() for rule in rules}
     project = Project(settings.root, settings.version, models, sorted(all_rules.values(), key=lambda rule: rule.code))
     out = []
+    model_paths = _model_paths(settings.root)  # part of every cache key already: not a dependency
     for job in jobs:
         rules = rules_by_selection[job.selection]
         project.touched = set()
         findings = check_file_source(job.display, job.text, rules, settings.version, models, {"extra": settings.extra}, project)
-        deps = {os.path.abspath(path) for path in project.touched} - _model_paths(settings.root)  # model files are in the key
+        deps = {os.path.abspath(path) for path in project.touched} - model_paths
         out.append((findings, deps - {os.path.abspath(job.display)}))
     return out
 
@@ -83,9 +84,16 @@ def _worker(args: tuple[list[Job], RunSettings]):
 
 
 def _parallel(jobs: list[Job], settings: RunSettings, workers: int) -> list[tuple[list[Finding], set[str]]]:
-    # Largest files first, dealt round-robin, so the workers finish together.
-    order = sorted(range(len(jobs)), key=lambda i: -len(jobs[i].text))
-    batches = [order[w::workers] for w in range(workers)]
+    # Files of one package share helpers, whose summaries a worker computes once: each worker gets
+    # a run of neighbouring files, about the same amount of text as the others.
+    order = sorted(range(len(jobs)), key=lambda i: jobs[i].display)
+    share = sum(len(job.text) for job in jobs) / workers
+    batches: list[list[int]] = [[] for _ in range(workers)]
+    done = 0
+    for index in order:
+        batch = min(int(done / share), workers - 1)
+        batches[batch].append(index)
+        done += len(jobs[index].text)
     import multiprocessing  # only large runs pay for it
 
     context = multiprocessing.get_context("fork")
