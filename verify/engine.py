@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from verify import types as ty
+from verify.ast_walk import children, walk
 from verify.context import FileContext
 from verify.finding import Finding, Severity
 from verify.inference import Typer, parameter_types
@@ -21,6 +22,9 @@ from verify.registry import Rule, iter_visitors
 from verify.summaries import bind_arguments
 from verify.types import T
 
+_COMPREHENSIONS = frozenset({ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp})
+# Statement parts whose own children are linked to them, not to the statement.
+_HOLDERS = frozenset({ast.ExceptHandler, ast.match_case, ast.withitem, ast.keyword})
 _NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z]+\d+(?:[\s,]+[A-Z]+\d+)*))?", re.IGNORECASE)
 
 
@@ -96,6 +100,7 @@ class AsyncWalker:
 
     def __init__(self, dispatcher: _Dispatcher, ctx: RuleContext):
         self.dispatcher = dispatcher
+        self.visitors = dispatcher.async_visitors
         self.ctx = ctx
 
     @property
@@ -106,27 +111,36 @@ class AsyncWalker:
     def expr(self, node: ast.AST | None) -> None:
         if node is None:
             return
-        if isinstance(node, ast.Lambda):  # a lambda body is sync context
+        node_type = type(node)
+        if node_type is ast.Lambda:  # a lambda body is sync context
             for default in node.args.defaults + [d for d in node.args.kw_defaults if d]:
                 self.expr(default)
             return
-        if isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
-            self.dispatcher.dispatch(self.dispatcher.async_visitors, node, self.ctx)
+        visitors = self.visitors.get(node_type)
+        if visitors:  # the dispatch loop, inlined: this runs for every expression
+            ctx = self.ctx
+            for rule, func in visitors:
+                ctx.rule = rule
+                func(node, ctx)
+        if node_type in _COMPREHENSIONS:
             self.comprehension(node)
             return
-        self.dispatcher.dispatch(self.dispatcher.async_visitors, node, self.ctx)
-        if isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Name):
+        if node_type is ast.Call and node.args and type(node.args[0]) is ast.Name:
             self._prefetch_into(node)
         parents = self.ctx.parents
-        children = list(ast.iter_child_nodes(node))
-        for child in children:
+        kids = children(node)
+        for child in kids:
             parents[child] = node
-        if isinstance(node, ast.NamedExpr):
+        if node_type is ast.NamedExpr:
             self.expr(node.value)
             self.bind(node.target, self.ctx.type_of(node.value))
             return
-        for child in children:
-            if isinstance(child, ast.keyword):
+        for child in kids:
+            child_type = type(child)
+            if child_type is ast.Name or child_type is ast.Constant:
+                if child_type in self.visitors:  # else nothing to do: no children, no visitor
+                    self.expr(child)
+            elif child_type is ast.keyword:
                 parents[child.value] = child
                 self.expr(child.value)
             elif isinstance(child, ast.expr):
@@ -135,12 +149,12 @@ class AsyncWalker:
     def comprehension(self, node: ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp) -> None:
         saved = dict(self.env)
         parents = self.ctx.parents
-        for child in ast.iter_child_nodes(node):
+        for child in children(node):
             parents[child] = node
         for generator in node.generators:
-            for child in ast.iter_child_nodes(generator):
+            for child in children(generator):
                 parents[child] = generator
-            self.dispatcher.dispatch(self.dispatcher.async_visitors, generator, self.ctx)
+            self.dispatcher.dispatch(self.visitors, generator, self.ctx)
             self.expr(generator.iter)
             iterated = self.ctx.type_of(generator.iter)
             self.bind(generator.target, iterated.element() if iterated else None)
@@ -191,12 +205,13 @@ class AsyncWalker:
 
     def stmt(self, node: ast.stmt) -> None:
         parents = self.ctx.parents
-        for child in ast.iter_child_nodes(node):
+        kids = children(node)
+        for child in kids:
             parents[child] = node
-            if isinstance(child, (ast.ExceptHandler, ast.match_case, ast.withitem, ast.keyword)):
-                for grandchild in ast.iter_child_nodes(child):
+            if type(child) in _HOLDERS:
+                for grandchild in children(child):
                     parents[grandchild] = child
-        self.dispatcher.dispatch(self.dispatcher.async_visitors, node, self.ctx)
+        self.dispatcher.dispatch(self.visitors, node, self.ctx)
         if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
             for decorator in node.decorator_list:
                 self.expr(decorator)
@@ -256,7 +271,7 @@ class AsyncWalker:
                 self.expr(target)
                 self.bind(target, None)
         else:
-            for child in ast.iter_child_nodes(node):
+            for child in kids:
                 if isinstance(child, ast.expr):
                     self.expr(child)
                 elif isinstance(child, ast.stmt):
@@ -310,9 +325,12 @@ def _linked_statements(parent: ast.AST, parents: dict[ast.AST, ast.AST]):
 
 def _parents(root: ast.AST) -> dict[ast.AST, ast.AST]:
     parents = {}
-    for node in ast.walk(root):
-        for child in ast.iter_child_nodes(node):
+    todo = [root]
+    while todo:
+        node = todo.pop()
+        for child in children(node):
             parents[child] = node
+            todo.append(child)
     return parents
 
 
@@ -455,7 +473,7 @@ def check_tree(file: FileContext, rules: list[Rule]) -> list[Finding]:
     if dispatcher.module_visitors and has_async:
         # Statement-only visitors need no walk over expressions (most of a file's nodes).
         statements_only = all(issubclass(t, ast.stmt) for t in dispatcher.module_visitors)
-        nodes = _linked_statements(file.tree, ctx.parents) if statements_only else ast.walk(file.tree)
+        nodes = _linked_statements(file.tree, ctx.parents) if statements_only else walk(file.tree)
         for node in nodes:
             dispatcher.dispatch(dispatcher.module_visitors, node, ctx)
         ctx.function = None
