@@ -23,9 +23,12 @@ from __future__ import annotations
 import ast
 import fnmatch
 import re
+from collections import deque
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+
+from verify.ast_walk import children, walk
 
 HTTP = "DJA301"
 SLEEP = "DJA302"
@@ -462,6 +465,9 @@ class _FunctionFacts:
     declared: dict[str, str]  # name -> blocking class, from annotations (``client: httpx.Client``)
 
 
+_DEFINITIONS = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef})
+
+
 def _facts(ctx) -> _FunctionFacts:
     function = ctx.function
     if function in _FACTS:
@@ -470,28 +476,34 @@ def _facts(ctx) -> _FunctionFacts:
     declared: dict[str, str] = {}
     rebound: set[str] = set()
     if function is not None:
-        for arg in ast.walk(function.args):
-            if isinstance(arg, ast.arg):
+        for arg in walk(function.args):
+            if type(arg) is ast.arg:
                 local.add(arg.arg)
                 cls = _annotation_class(arg.annotation, ctx)
                 if cls:
                     declared[arg.arg] = cls
-        annotated = set()
-        stores: list[ast.Name] = []
-        for node in ast.walk(function):  # one walk: functions are large, and this runs for each
-            if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
-                annotated.add(node.target)
+        # One breadth-first walk (the first annotation of a name wins), written out because it
+        # runs for every function: names and constants, most of the nodes, have no children.
+        todo = deque([function])
+        while todo:
+            node = todo.popleft()
+            node_type = type(node)
+            if node_type is ast.Name:
+                if type(node.ctx) is ast.Store:
+                    local.add(node.id)
+                    rebound.add(node.id)
+            elif node_type is ast.AnnAssign and type(node.target) is ast.Name:
+                local.add(node.target.id)  # annotated, not rebound
                 cls = _annotation_class(node.annotation, ctx)
                 if cls:
                     declared.setdefault(node.target.id, cls)
-            elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-                stores.append(node)
-            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node is not function:
-                local.add(node.name)  # `def open(): ...` shadows the builtin
-        for node in stores:
-            local.add(node.id)
-            if node not in annotated:
-                rebound.add(node.id)
+                todo.append(node.annotation)
+                if node.value is not None:
+                    todo.append(node.value)
+            elif node_type is not ast.Constant:
+                if node_type in _DEFINITIONS and node is not function:
+                    local.add(node.name)  # `def open(): ...` shadows the builtin
+                todo.extend(children(node))
     facts = _FunctionFacts(frozenset(local), {k: v for k, v in declared.items() if k not in rebound})
     if len(_FACTS) > 256:  # keep memory flat over large code bases
         _FACTS.clear()
