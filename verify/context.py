@@ -12,6 +12,7 @@ from verify.django_api import Version
 
 _RELATED_CALL = re.compile(r"(?:select|prefetch)_related\(([^)]*)\)")
 _QUOTED = re.compile(r"""["']([\w]+)["']""")
+_UNKNOWN = object()
 from verify.models_index import ModelIndex
 
 
@@ -33,6 +34,8 @@ class FileContext:
     related_names: frozenset[str] = frozenset()  # names in select_related()/prefetch_related() calls
     project: object | None = None  # verify.summaries.Project, when cross-function analysis runs
     module_name: str | None = None
+    # node -> qualified(node): every rule asks about each call's function in turn.
+    _qualified: dict[ast.expr, str | None] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def build(cls, path: str, source: str, tree: ast.Module, version: Version, models: ModelIndex, options: dict | None = None) -> FileContext:
@@ -73,6 +76,12 @@ class FileContext:
 
     def qualified(self, expr: ast.expr) -> str | None:
         """Dotted name of a Name/Attribute chain with imports resolved: ``r.get`` -> ``requests.get``."""
+        found = self._qualified.get(expr, _UNKNOWN)
+        if found is _UNKNOWN:
+            found = self._qualified[expr] = self._resolve(expr)
+        return found
+
+    def _resolve(self, expr: ast.expr) -> str | None:
         parts = []
         while isinstance(expr, ast.Attribute):
             parts.append(expr.attr)
