@@ -8,7 +8,7 @@ import os
 import subprocess
 from pathlib import Path
 
-from verify.file_tree import SKIP_DIRS, files_under  # noqa: F401  (SKIP_DIRS: for callers that walk themselves)
+from verify.file_tree import SKIP_DIRS, relative_files_under  # noqa: F401  (SKIP_DIRS: for callers that walk themselves)
 
 
 
@@ -57,7 +57,8 @@ def collect(paths: list[str], exclude: list[str], root: Path) -> list[Path]:
         if path.is_file():
             out.append(path)
             continue
-        files = [f for f in files_under(path) if f.name.endswith(".py") and not excluded(f, exclude, root)]
+        python = [path / relative for relative in relative_files_under(path) if relative.endswith(".py")]
+        files = [f for f in python if not excluded(f, exclude, root)]
         ignored = _git_ignored(path, files)
         out.extend(f for f in files if os.path.abspath(f) not in ignored)
     seen: set[str] = set()

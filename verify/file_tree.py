@@ -24,14 +24,9 @@ def new_run() -> None:
     _TEXTS.clear()
 
 
-def files_under(folder: Path) -> list[Path]:
-    """Every file below ``folder`` outside skipped folders, sorted by path and given in the form of
-    ``folder`` (relative or absolute); the folder is walked once per run."""
-    return [folder / relative for relative in relative_files_under(folder)]
-
-
 def relative_files_under(folder: Path) -> list[str]:
-    """:func:`files_under`, as paths relative to ``folder`` (``app/views.py``)."""
+    """Every file below ``folder`` outside skipped folders, relative to it (``app/views.py``) and
+    sorted as os.walk would give them; the folder is walked once per run."""
     key = os.path.abspath(folder)
     if key not in _LISTINGS:
         found: list[str] = []
