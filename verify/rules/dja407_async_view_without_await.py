@@ -25,6 +25,7 @@ def health(request):
 
 import ast
 
+from verify.ast_walk import children
 from verify.finding import Severity
 from verify.registry import Rule
 from verify.view_shapes import HTTP_HANDLERS, class_views, takes_request
@@ -66,26 +67,30 @@ def _owner(node: ast.AsyncFunctionDef, ctx) -> ast.Module | ast.ClassDef | None:
     return cls if cls is not None and node in cls.body else None
 
 
+_NESTED = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef})
+_ASYNC_WORK = frozenset({ast.Await, ast.AsyncFor, ast.AsyncWith, ast.Yield, ast.YieldFrom})
+
+
 def _body_nodes(function: ast.AsyncFunctionDef):
     """Nodes of the function body, without nested function, lambda or class bodies."""
     stack = list(function.body)
     while stack:
         node = stack.pop()
         yield node
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-            continue
-        stack.extend(ast.iter_child_nodes(node))
+        if type(node) not in _NESTED:
+            stack.extend(children(node))
 
 
 def _does_async_work(function: ast.AsyncFunctionDef, ctx) -> bool:
     for node in _body_nodes(function):
-        if isinstance(node, (ast.Await, ast.AsyncFor, ast.AsyncWith, ast.Yield, ast.YieldFrom)):
+        node_type = type(node)
+        if node_type in _ASYNC_WORK:
             return True
-        if isinstance(node, ast.comprehension) and node.is_async:
+        if node_type is ast.comprehension and node.is_async:
             return True
-        if isinstance(node, ast.Call) and (ctx.qualified(node.func) or "").startswith("asyncio."):
+        if node_type is ast.Call and (ctx.qualified(node.func) or "").startswith("asyncio."):
             return True
-        if isinstance(node, ast.Name) and node.id in ctx.file.async_functions:  # e.g. an async generator streamed
+        if node_type is ast.Name and node.id in ctx.file.async_functions:  # e.g. an async generator streamed
             return True
     return False
 
