@@ -36,6 +36,10 @@ class FileContext:
     module_name: str | None = None
     # node -> qualified(node): every rule asks about each call's function in turn.
     _qualified: dict[ast.expr, str | None] = field(default_factory=dict, repr=False, compare=False)
+    # (node, limit) -> source_of(node, limit): messages and type origins quote the same nodes.
+    _sources: dict[tuple[ast.AST, int], str] = field(default_factory=dict, repr=False, compare=False)
+    # name -> its model class type or None (verify.inference.Typer.model_class), per file.
+    model_classes: dict = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def build(cls, path: str, source: str, tree: ast.Module, version: Version, models: ModelIndex, options: dict | None = None) -> FileContext:
@@ -93,9 +97,13 @@ class FileContext:
 
     def source_of(self, node: ast.AST, limit: int = 60) -> str:
         """The node's source text on one line, shortened to ``limit`` characters."""
-        text = self._segment(node) or ast.unparse(node)
-        text = " ".join(text.split())
-        return text if len(text) <= limit else text[: limit - 3] + "..."
+        key = (node, limit)
+        found = self._sources.get(key)
+        if found is None:
+            text = self._segment(node) or ast.unparse(node)
+            text = " ".join(text.split())
+            found = self._sources[key] = text if len(text) <= limit else text[: limit - 3] + "..."
+        return found
 
     def _segment(self, node: ast.AST) -> str | None:
         # ast.get_source_segment splits the whole source on every call; the lines are kept here.
@@ -108,7 +116,10 @@ class FileContext:
         if end is None or last >= len(self.lines):
             return None
         if first == last:
-            return self.lines[first].encode()[start:end].decode(errors="replace")
+            line = self.lines[first]
+            if line.isascii():  # byte offsets are character offsets
+                return line[start:end]
+            return line.encode()[start:end].decode(errors="replace")
         parts = [self.lines[first].encode()[start:].decode(errors="replace"), *self.lines[first + 1:last],
                  self.lines[last].encode()[:end].decode(errors="replace")]
         return "\n".join(parts)

@@ -103,8 +103,8 @@ class Typer:
             self._memo_version = self.env.version
         if node in self._memo:
             return self._memo[node]
-        method = getattr(self, "_" + type(node).__name__, None)
-        value = method(node) if method else None
+        method = _TYPERS.get(type(node))
+        value = method(self, node) if method else None
         if self._memo_version == self.env.version:  # typing a call may walk a helper and bind nothing here
             self._memo[node] = value
         return value
@@ -128,7 +128,12 @@ class Typer:
         """A name that refers to a model class, by the project's model index or by its import."""
         if not isinstance(node, ast.Name):
             return None
-        name = node.id
+        known = self.file.model_classes
+        if node.id not in known:  # the answer depends on the file only
+            known[node.id] = self._model_class(node.id)
+        return known[node.id]
+
+    def _model_class(self, name: str) -> T | None:
         qualified = self.file.imports.get(name, "")
         if qualified == "django.contrib.auth.models.User":
             return T(ty.MODEL, USER_MODEL)
@@ -495,6 +500,11 @@ class Typer:
 
     def _NamedExpr(self, node: ast.NamedExpr) -> T | None:
         return self.type_of(node.value)
+
+
+# node type -> the Typer method for it (``_Call`` for ast.Call), looked up once.
+_TYPERS = {getattr(ast, name[1:]): method for name, method in vars(Typer).items()
+           if name[1:2].isupper() and isinstance(getattr(ast, name[1:], None), type)}
 
 
 def parameter_types(function: ast.AsyncFunctionDef | ast.FunctionDef, is_method: bool) -> dict[str, T]:
