@@ -772,13 +772,13 @@ def _found(blocking: Blocking, written: str, ctx, *, qualified: str = "", method
 
 
 def report(node: ast.Call, ctx) -> None:
-    """The visitor body of every DJA3xx rule: report ``node`` if it blocks, under the rule that owns it."""
+    """The visitor of every DJA3xx rule: report ``node`` if it blocks, under the rule that owns it."""
     if isinstance(ctx.function, ast.FunctionDef) and _is_generator(ctx.function):
         # A sync helper's body is checked for the async code that calls it. Calling a generator
         # function runs none of its body; Django iterates a sync generator handed to
         # StreamingHttpResponse in a thread.
         return
-    found = match(node, ctx)
+    found = _LAST[1] if _LAST[0] is node else match(node, ctx)  # the rules before this one asked
     if found is not None and found.code == ctx.rule.code:
         ctx.report(node, found.message, found.hint)
 
