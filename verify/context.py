@@ -130,7 +130,9 @@ def statements(body: list[ast.stmt]):
     for node in body:
         yield node
         for name in ("body", "orelse", "finalbody"):
-            yield from statements(getattr(node, name, None) or [])
+            block = getattr(node, name, None)
+            if block:  # most statements have no block: no generator for them
+                yield from statements(block)
         for handler in getattr(node, "handlers", None) or []:
             yield from statements(handler.body)
         for case in getattr(node, "cases", None) or []:
