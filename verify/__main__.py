@@ -3,7 +3,8 @@
 
 import sys
 
-from verify.cli import COMMANDS, main
+from verify.cli import COMMANDS, run
 
-_args = sys.argv[1:]
-sys.exit(main(_args if _args and _args[0] in COMMANDS else ["verify", *_args]))
+if not (sys.argv[1:] and sys.argv[1] in COMMANDS):
+    sys.argv.insert(1, "verify")
+run()

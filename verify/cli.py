@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 from verify import __version__
@@ -73,3 +74,18 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into `head`: not an error worth a traceback
         sys.stderr.close()
         return 0
+
+
+def run() -> None:
+    """The console entry point: :func:`main`, then exit without tearing the interpreter down.
+
+    A large run leaves millions of syntax-tree objects behind; freeing them one by one at exit
+    took as long as a third of the run. Output is flushed first; nothing else needs a clean exit.
+    """
+    code = main()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (BrokenPipeError, ValueError):  # the reader went away, or the stream was closed
+        pass
+    os._exit(code)

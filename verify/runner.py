@@ -3,8 +3,10 @@ in parallel worker processes. Results are the same either way (tests prove it)."
 
 from __future__ import annotations
 
+import gc
 import json
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -53,8 +55,27 @@ class RunSettings:
     jobs: int = 0  # 0: one per core (at most 4); 1: serial
 
 
+@contextmanager
+def _without_cycle_collection():
+    """The analysis keeps every checked module's tree alive for the helpers later files call, and
+    its garbage has almost no reference cycles: the collector's passes over millions of live nodes
+    took about 40% of a large run. Reference counting still frees everything else."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _analyze(jobs: list[Job], settings: RunSettings) -> list[tuple[list[Finding], set[str]]]:
     """Findings and the files each analysis read, in the order of ``jobs``."""
+    with _without_cycle_collection():
+        return _analyze_all(jobs, settings)
+
+
+def _analyze_all(jobs: list[Job], settings: RunSettings) -> list[tuple[list[Finding], set[str]]]:
     from verify.api import check_file_source
     from verify.registry import select_rules
     from verify.summaries import Project
@@ -72,6 +93,7 @@ def _analyze(jobs: list[Job], settings: RunSettings) -> list[tuple[list[Finding]
         findings = check_file_source(job.display, job.text, rules, settings.version, models, {"extra": settings.extra}, project)
         deps = {os.path.abspath(path) for path in project.touched} - model_paths
         out.append((findings, deps - {os.path.abspath(job.display)}))
+        project.trim()
     return out
 
 

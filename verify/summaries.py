@@ -20,6 +20,7 @@ from pathlib import Path
 
 from verify import types as ty
 from verify.context import FileContext
+from verify.file_tree import relative_files_under
 from verify.finding import Finding
 from verify.models_index import ModelIndex
 from verify.registry import Rule
@@ -31,6 +32,7 @@ from verify.registry import Rule
 _EFFECT_PREFIXES = ("DJA102", "DJA103", "DJA106", "DJA107", "DJA108", "DJA109", "DJA11", "DJA2", "DJA3")
 _SAFE_DECORATORS = {"staticmethod", "classmethod", "lru_cache", "cache", "wraps"}
 _PROPERTY_DECORATORS = {"property", "cached_property"}
+MAX_MODULES = 96  # parsed modules kept between files (about 0.4 MB each)
 _SKIP_DIRS = {".git", "node_modules", "__pycache__", ".tox", ".nox", ".venv", "venv", "site-packages", "migrations", "build", "dist"}
 
 
@@ -120,21 +122,28 @@ class Project:
             from verify.context import _package_of
 
             paths: dict[str, Path] = {}
-            for folder, dirs, files in os.walk(self.root) if self.root else ():
-                dirs[:] = [d for d in dirs if d not in _SKIP_DIRS and not d.startswith(".")]
-                for name in files:
-                    if name.endswith(".py"):
-                        path = Path(folder, name)
-                        package = _package_of(str(path))
-                        stem = name[:-3]
-                        dotted = package if stem == "__init__" else (f"{package}.{stem}" if package else stem)
-                        paths.setdefault(dotted, path)
+            for relative in relative_files_under(self.root) if self.root else ():
+                *folders, name = relative.split(os.sep)
+                if not name.endswith(".py") or any(folder in _SKIP_DIRS or folder.startswith(".") for folder in folders):
+                    continue
+                path = self.root / relative
+                package = _package_of(str(path))
+                stem = name[:-3]
+                dotted = package if stem == "__init__" else (f"{package}.{stem}" if package else stem)
+                paths.setdefault(dotted, path)
             self._module_paths = paths
         return self._module_paths
 
+    def trim(self) -> None:
+        """Between two files: keep the trees of the most recently used modules only, so that
+        memory stays flat over a large code base. A module dropped here is parsed again if
+        a later file reaches it; the summaries computed from it are kept."""
+        while len(self._modules) > MAX_MODULES:
+            del self._modules[next(iter(self._modules))]
+
     def module(self, dotted: str) -> Module | None:
         if dotted in self._modules:
-            module = self._modules[dotted]
+            module = self._modules[dotted] = self._modules.pop(dotted)  # now the most recently used
             if module is not None:
                 self.touched.add(module.path)
             return module
@@ -157,6 +166,7 @@ class Project:
                 module.functions[node.name] = node
             elif isinstance(node, ast.ClassDef):
                 module.classes[node.name] = node
+        self._modules.pop(dotted, None)  # (re)added: the most recently used
         self._modules[dotted] = module
         file.project = self
         file.module_name = dotted

@@ -9,6 +9,7 @@ define (imported from elsewhere) are left out rather than guessed.
 from __future__ import annotations
 
 import ast
+import weakref
 from dataclasses import dataclass
 
 from verify.context import FileContext
@@ -69,7 +70,9 @@ class ClassViews:
     """Class-based views of one file, with their HTTP handlers resolved through known bases."""
 
     def __init__(self, file: FileContext):
-        self.file = file
+        # The file keeps this object in its options: a plain reference back would be a cycle that
+        # only the garbage collector frees, and the analysis runs with the collector off.
+        self.file = weakref.proxy(file)
         self.classes = {node.name: node for node in file.tree.body if isinstance(node, ast.ClassDef)}
 
     def django_base(self, base: ast.expr) -> str | None:

@@ -154,3 +154,18 @@ def test_files_known_by_size_and_time_are_still_rechecked_when_edited(project):
     after = _run()
     assert after != before and after == _run(cache=False)
     assert any("first" in finding["message"] and finding["path"] == "shop/views_3.py" for finding in after)
+
+
+def test_modules_dropped_between_files_give_the_same_results(project, monkeypatch):
+    """The analysis keeps a bounded number of parsed modules: one dropped is parsed again when a
+    later file reaches it, with the same summaries."""
+    import gc
+
+    from verify import summaries
+
+    (project / "shop" / "helpers.py").write_text("from shop.models import Order\n\ndef total(order):\n    return Order.objects.count()\n")
+    expected = _run(cache=False, jobs=1)
+    assert len(expected) == 45
+    monkeypatch.setattr(summaries, "MAX_MODULES", 1)
+    assert _run(cache=False, jobs=1) == expected
+    assert gc.isenabled()  # switched off for the analysis only
