@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ast
 import os
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -110,7 +111,7 @@ class Project:
         self.models = models
         self.effect_rules = [r for r in rules if r.scope == "async" and r.code.startswith(_EFFECT_PREFIXES)]
         self._module_paths: dict[str, Path] | None = None
-        self._modules: dict[str, Module | None] = {}
+        self._modules: OrderedDict[str, Module | None] = OrderedDict()  # least recently used first
         self._summaries: dict[tuple[str, str], Summary] = {}
         self._in_progress: set[tuple[str, str]] = set()
         # Files read while checking the current file: its cache entry is valid while they are unchanged.
@@ -139,11 +140,12 @@ class Project:
         memory stays flat over a large code base. A module dropped here is parsed again if
         a later file reaches it; the summaries computed from it are kept."""
         while len(self._modules) > MAX_MODULES:
-            del self._modules[next(iter(self._modules))]
+            self._modules.popitem(last=False)
 
     def module(self, dotted: str) -> Module | None:
         if dotted in self._modules:
-            module = self._modules[dotted] = self._modules.pop(dotted)  # now the most recently used
+            self._modules.move_to_end(dotted)
+            module = self._modules[dotted]
             if module is not None:
                 self.touched.add(module.path)
             return module
@@ -166,8 +168,8 @@ class Project:
                 module.functions[node.name] = node
             elif isinstance(node, ast.ClassDef):
                 module.classes[node.name] = node
-        self._modules.pop(dotted, None)  # (re)added: the most recently used
         self._modules[dotted] = module
+        self._modules.move_to_end(dotted)  # (re)added: the most recently used
         file.project = self
         file.module_name = dotted
         return module
