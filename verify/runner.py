@@ -118,9 +118,11 @@ def _parallel(jobs: list[Job], settings: RunSettings, workers: int) -> list[tupl
         done += len(jobs[index].text)
     import multiprocessing  # only large runs pay for it
 
+    # This process analyses the first batch itself while forked workers take the others.
     context = multiprocessing.get_context("fork")
-    with context.Pool(workers) as pool:
-        results = pool.map(_worker, [([jobs[i] for i in batch], settings) for batch in batches])
+    with context.Pool(workers - 1) as pool:
+        others = pool.map_async(_worker, [([jobs[i] for i in batch], settings) for batch in batches[1:]])
+        results = [_analyze([jobs[i] for i in batches[0]], settings), *others.get()]
     out: list = [None] * len(jobs)
     for batch, result in zip(batches, results):
         for index, item in zip(batch, result):
