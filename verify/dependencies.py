@@ -68,6 +68,15 @@ def read_file(path: Path) -> str:
         raise OSError(f"{path}: cannot read: {getattr(error, 'strerror', None) or error}") from None
 
 
+def load_ini(path: Path) -> configparser.ConfigParser:
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        parser.read_string(read_file(path))
+    except configparser.Error as error:
+        raise OSError(f"{path}: invalid INI: {error}".replace("\n", " ")) from None
+    return parser
+
+
 def load_toml(path: Path) -> dict:
     try:
         import tomllib
@@ -124,11 +133,7 @@ def _declared_in_setup_files(root: Path, base: Path) -> Iterator[tuple[str, str,
     ``install_requires=[...]`` (read as literals, never run)."""
     setup_cfg = root / "setup.cfg"
     if setup_cfg.is_file():
-        parser = configparser.ConfigParser(interpolation=None)
-        try:
-            parser.read_string(read_file(setup_cfg))
-        except configparser.Error as error:
-            raise OSError(f"{setup_cfg}: invalid INI: {error}".replace("\n", " ")) from None
+        parser = load_ini(setup_cfg)
         for line in parser.get("options", "install_requires", fallback="").splitlines():
             parsed = _requirement(line)
             if parsed:

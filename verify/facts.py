@@ -22,7 +22,6 @@ fact of the right type. Sources, by fact:
 from __future__ import annotations
 
 import ast
-import configparser
 import os
 import re
 import sys
@@ -36,6 +35,7 @@ from verify.dependencies import (  # noqa: F401  (lowest_version: part of this m
     Dependency,
     Version,
     detect_dependencies,
+    load_ini,
     load_toml,
     lowest_version,
     parse_python,
@@ -175,11 +175,7 @@ def _pytest_config(dirs: list[Path]) -> tuple[dict[str, str], Path | None]:
         for name, section in (("pytest.ini", "pytest"), ("tox.ini", "pytest"), ("setup.cfg", "tool:pytest")):
             path = root / name
             if path.is_file():
-                parser = configparser.ConfigParser(interpolation=None)
-                try:
-                    parser.read_string(read_file(path))
-                except configparser.Error as error:
-                    raise OSError(f"{path}: invalid INI: {error}".replace("\n", " ")) from None
+                parser = load_ini(path)
                 if parser.has_section(section):
                     return dict(parser.items(section)), path
         pyproject = root / "pyproject.toml"
