@@ -29,6 +29,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from verify.ast_walk import children, walk
+from verify.registry import Rule
 
 HTTP = "DJA301"
 SLEEP = "DJA302"
@@ -652,19 +653,8 @@ def _matches_any(names: list[str], patterns) -> str | None:
     return None
 
 
-_LAST: list = [None, None]  # (call node, match): every DJA3xx visitor asks about the same node in turn
-
-
 def match(node: ast.Call, ctx) -> Match | None:
     """The blocking call ``node`` makes in async code, or None. Directly awaited calls never match."""
-    if _LAST[0] is node:
-        return _LAST[1]
-    found = _match(node, ctx)
-    _LAST[0], _LAST[1] = node, found
-    return found
-
-
-def _match(node: ast.Call, ctx) -> Match | None:
     if isinstance(ctx.parent(node), ast.Await):
         return None
     func = node.func
@@ -771,16 +761,17 @@ def _found(blocking: Blocking, written: str, ctx, *, qualified: str = "", method
     return Match(blocking.code, message, _format(fix, ctx, **values))
 
 
-def report(node: ast.Call, ctx) -> None:
-    """The visitor of every DJA3xx rule: report ``node`` if it blocks, under the rule that owns it."""
+def report(node: ast.Call, ctx, rules: dict[str, Rule]) -> None:
+    """The visitor every DJA3xx rule registers. The engine runs it once per call for all of them
+    (``rules``: the enabled ones, by code): the call's match says which rule owns the finding."""
     if isinstance(ctx.function, ast.FunctionDef) and _is_generator(ctx.function):
         # A sync helper's body is checked for the async code that calls it. Calling a generator
         # function runs none of its body; Django iterates a sync generator handed to
         # StreamingHttpResponse in a thread.
         return
-    found = _LAST[1] if _LAST[0] is node else match(node, ctx)  # the rules before this one asked
-    if found is not None and found.code == ctx.rule.code:
-        ctx.report(node, found.message, found.hint)
+    found = match(node, ctx)
+    if found is not None and found.code in rules:
+        ctx.report(node, found.message, found.hint, rule=rules[found.code])
 
 
 _GENERATOR: list = [None, False]  # (function, whether it is a generator function)

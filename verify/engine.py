@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
+from verify import blocking
 from verify import types as ty
 from verify.ast_walk import children, walk
 from verify.context import FileContext
@@ -83,10 +84,16 @@ class _Dispatcher:
     def __init__(self, rules: list[Rule]):
         self.async_visitors: dict[type, list] = {}
         self.module_visitors: dict[type, list] = {}
+        blocking_rules: dict[str, Rule] = {}
         for node_type, rule, func in iter_visitors(rules):
             if rule.scope == "compare":  # DJA5xx need two versions of a file: verify.compare runs them
                 continue
             table = self.async_visitors if rule.scope == "async" else self.module_visitors
+            if func is blocking.report:  # the DJA3xx rules share it: one run per call reports for all of them
+                if not blocking_rules:
+                    table.setdefault(node_type, []).append((None, lambda node, ctx: blocking.report(node, ctx, blocking_rules)))
+                blocking_rules[rule.code] = rule
+                continue
             table.setdefault(node_type, []).append((rule, func))
 
     def dispatch(self, table: dict, node: ast.AST, ctx: RuleContext) -> None:

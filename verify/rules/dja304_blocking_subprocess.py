@@ -37,5 +37,5 @@ from verify.registry import Rule
 rule = Rule("DJA304", "blocking-subprocess", __doc__, severity=Severity.WARNING)
 
 
-# The visitor every DJA3xx rule shares: blocking.match finds the call's rule once.
+# The visitor every DJA3xx rule shares: the engine runs it once per call for all of them.
 rule.visits(ast.Call)(blocking.report)
