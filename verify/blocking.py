@@ -467,6 +467,8 @@ class _FunctionFacts:
 
 
 _DEFINITIONS = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef})
+# Assignment targets that hold the names they bind.
+_TARGETS = frozenset({ast.Tuple, ast.List, ast.Starred})
 
 
 def _facts(ctx) -> _FunctionFacts:
@@ -485,6 +487,12 @@ def _facts(ctx) -> _FunctionFacts:
                     declared[arg.arg] = cls
         # One breadth-first walk (the first annotation of a name wins), written out because it
         # runs for every function: names and constants, most of the nodes, have no children.
+        # Inside an expression only a comprehension or `:=` binds a name, and either puts its
+        # `for` or `:=` on one of the expression's lines: other expressions are not entered.
+        lines = ctx.file.lines
+        first = min([function.lineno, *(decorator.lineno for decorator in function.decorator_list)])
+        binding_lines = {number for number in range(first, min(function.end_lineno, len(lines)) + 1)
+                         if "for" in lines[number - 1] or ":=" in lines[number - 1]}
         todo = deque([function])
         while todo:
             node = todo.popleft()
@@ -502,6 +510,10 @@ def _facts(ctx) -> _FunctionFacts:
                 if node.value is not None:
                     todo.append(node.value)
             elif node_type is not ast.Constant:
+                if node_type not in _TARGETS and isinstance(node, ast.expr) and not (
+                        node.lineno in binding_lines if node.lineno == node.end_lineno
+                        else any(number in binding_lines for number in range(node.lineno, node.end_lineno + 1))):
+                    continue
                 if node_type in _DEFINITIONS and node is not function:
                     local.add(node.name)  # `def open(): ...` shadows the builtin
                 todo.extend(children(node))
