@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from verify import blocking
@@ -42,11 +42,21 @@ class RuleContext:
         self.typer = Typer(file, {})
         self.parents: dict[ast.AST, ast.AST] = {}
         self._all_parents = False
+        # The rules' most frequent questions go straight to the answering methods, with no
+        # call in between.
+        self.qualified: Callable[[ast.expr], str | None] = file.qualified
+        self.source: Callable[[ast.AST, int], str] = file.source_of
+
+    @property
+    def typer(self) -> Typer:
+        return self._typer
+
+    @typer.setter
+    def typer(self, typer: Typer) -> None:
+        self._typer = typer
+        self.type_of: Callable[[ast.AST | None], T | None] = typer.type_of
 
     # -- queries for rules ---------------------------------------------------------------------
-    def type_of(self, node: ast.AST) -> T | None:
-        return self.typer.type_of(node)
-
     def parent(self, node: ast.AST) -> ast.AST | None:
         # The async walk records parents as it goes. Module-scope visitors that walk every
         # expression get the file's map, computed once when first asked.
@@ -54,12 +64,6 @@ class RuleContext:
             self._all_parents = True
             self.parents.update(_parents(self.file.tree))
         return self.parents.get(node)
-
-    def qualified(self, node: ast.expr) -> str | None:
-        return self.file.qualified(node)
-
-    def source(self, node: ast.AST, limit: int = 60) -> str:
-        return self.file.source_of(node, limit)
 
     def report(self, node: ast.AST, message: str, hint: str = "", *, severity: Severity | None = None, rule: Rule | None = None) -> None:
         rule = rule or self.rule

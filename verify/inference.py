@@ -33,6 +33,7 @@ _ASYNC_HTTP_CLIENTS = {"httpx.AsyncClient", "httpx2.AsyncClient", "aiohttp.Clien
 _ASYNC_CLIENT_METHODS = {"get", "post", "put", "patch", "delete", "head", "options", "request", "send"}
 _REQUEST_ANNOTATIONS = {"HttpRequest", "ASGIRequest", "WSGIRequest", "Request"}
 _SYNC_TO_ASYNC = {"asgiref.sync.sync_to_async", "channels.db.database_sync_to_async", "sync_to_async", "database_sync_to_async"}
+_UNTYPED = object()  # not in Typer._memo (None is a type answer: unknown)
 _COROUTINE_FACTORIES = {"asyncio.sleep", "asyncio.to_thread", "asyncio.wait_for", "asyncio.wait"}
 
 
@@ -98,15 +99,17 @@ class Typer:
     def type_of(self, node: ast.AST | None) -> T | None:
         if node is None:
             return None
+        memo = self._memo
         if self._memo_version != self.env.version:
-            self._memo.clear()
+            memo.clear()
             self._memo_version = self.env.version
-        if node in self._memo:
-            return self._memo[node]
+        value = memo.get(node, _UNTYPED)
+        if value is not _UNTYPED:
+            return value
         method = _TYPERS.get(type(node))
         value = method(self, node) if method else None
         if self._memo_version == self.env.version:  # typing a call may walk a helper and bind nothing here
-            self._memo[node] = value
+            memo[node] = value
         return value
 
     # -- names and attributes ----------------------------------------------------------------
