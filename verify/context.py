@@ -6,6 +6,7 @@ import ast
 import os
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from verify.django_api import Version
@@ -147,6 +148,7 @@ def _decorator_name(node: ast.expr) -> str:
     return node.id if isinstance(node, ast.Name) else ""
 
 
+@lru_cache(maxsize=4096)  # asked again for each call to a model's method (verify.summaries)
 def module_name_of(path: str) -> str:
     """Dotted module name of a file, from the folders that hold an __init__.py."""
     file = Path(path)
