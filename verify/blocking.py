@@ -649,13 +649,18 @@ def _instance_attribute_class(ctx, attribute: str) -> str | None:
     return cached[1].get(attribute)
 
 
+_CONFIGURED: list = [None, None]  # (file, its configured calls): asked for each call of the file
+
+
 def _configured(ctx) -> tuple[dict[str, str], list[str]]:
     """``blocking-calls`` (pattern -> hint) and ``allowed-calls`` from the config and the file's pragmas."""
-    extra = ctx.file.options.get("extra") or {}
-    blocking = extra.get("blocking-calls") or {}
-    allowed = extra.get("allowed-calls") or []
-    blocking = {**(blocking if isinstance(blocking, dict) else {}), **_pragmas(ctx.file.source)}
-    return blocking, (allowed if isinstance(allowed, list) else [])
+    if _CONFIGURED[0] is not ctx.file:
+        extra = ctx.file.options.get("extra") or {}
+        blocking = extra.get("blocking-calls") or {}
+        allowed = extra.get("allowed-calls") or []
+        blocking = {**(blocking if isinstance(blocking, dict) else {}), **_pragmas(ctx.file.source)}
+        _CONFIGURED[0], _CONFIGURED[1] = ctx.file, (blocking, (allowed if isinstance(allowed, list) else []))
+    return _CONFIGURED[1]
 
 
 def _matches_any(names: list[str], patterns) -> str | None:
@@ -671,23 +676,26 @@ def match(node: ast.Call, ctx) -> Match | None:
         return None
     func = node.func
     qualified = _qualified(func, ctx) if isinstance(func, (ast.Name, ast.Attribute)) else None
-    written = ctx.source(func, 40)
-    names = [qualified or "", written]
     cls = receiver_class(func.value, ctx) if isinstance(func, ast.Attribute) else None
-    if cls is not None:
-        names.append(f"{cls}.{func.attr}")
     blocking_calls, allowed = _configured(ctx)
-    if _matches_any(names, allowed):
-        return None
-    pattern = _matches_any(names, blocking_calls)
-    if pattern is not None:
-        return Match(CONFIGURED, f"`{written}()` is configured as blocking (`{pattern}`)", str(blocking_calls[pattern]))
+    if blocking_calls or allowed:
+        names = [qualified or "", ctx.source(func, 40)]
+        if cls is not None:
+            names.append(f"{cls}.{func.attr}")
+        if _matches_any(names, allowed):
+            return None
+        pattern = _matches_any(names, blocking_calls)
+        if pattern is not None:
+            return Match(CONFIGURED, f"`{names[1]}()` is configured as blocking (`{pattern}`)", str(blocking_calls[pattern]))
+    # The call's text (for the messages) is read only once it matches.
     if qualified in FUNCTIONS:
-        return _found(FUNCTIONS[qualified], written, ctx, qualified=qualified)
+        return _found(FUNCTIONS[qualified], func, ctx, qualified=qualified)
     if qualified in CONNECTING_CONSTRUCTORS and (node.args or any(k.arg == "host" for k in node.keywords)):
+        written = ctx.source(func, 40)
         return Match(NETWORK, f"`{written}(host)` connects to the server, blocking the event loop",
                      CONNECTING_CONSTRUCTORS[qualified].format(name=written))
     if qualified and _is_stripe_call(qualified):
+        written = ctx.source(func, 40)
         return Match(CLIENT, f"`{written}()` makes a Stripe API call, blocking the event loop", _STRIPE_FIX.format(name=written))
     if not isinstance(func, ast.Attribute):
         return None
@@ -695,13 +703,13 @@ def match(node: ast.Call, ctx) -> Match | None:
     if cls is not None and CLASSES[cls].blocks(method) and not _non_blocking_socket(node, cls, ctx):
         spec = CLASSES[cls]
         blocking = Blocking(spec.code, spec.what, spec.fix)
-        return _found(blocking, written, ctx, method=method, receiver=ctx.source(func.value, 30))
+        return _found(blocking, func, ctx, method=method, receiver=ctx.source(func.value, 30))
     if _async_protocol(node, ctx):  # only a name to go on, and the code treats the result as async
         return None
     if method in ANY_RECEIVER_METHODS and cls is None:
-        return _found(ANY_RECEIVER_METHODS[method], written, ctx, method=method, receiver=ctx.source(func.value, 30))
+        return _found(ANY_RECEIVER_METHODS[method], func, ctx, method=method, receiver=ctx.source(func.value, 30))
     if method == "request" and cls is None and ctx.type_of(func.value) is None and _urllib3_request(node, ctx):
-        return _found(Blocking(HTTP, "makes a sync HTTP request", _HTTP_FIX), written, ctx, method=node.args[0].value.lower())
+        return _found(Blocking(HTTP, "makes a sync HTTP request", _HTTP_FIX), func, ctx, method=node.args[0].value.lower())
     return None
 
 
@@ -757,7 +765,8 @@ def _urllib3_request(node: ast.Call, ctx) -> bool:
             and any(q == "urllib3" or q.startswith("urllib3.") for q in ctx.file.imports.values()))
 
 
-def _found(blocking: Blocking, written: str, ctx, *, qualified: str = "", method: str = "", receiver: str = "") -> Match:
+def _found(blocking: Blocking, func: ast.expr, ctx, *, qualified: str = "", method: str = "", receiver: str = "") -> Match:
+    written = ctx.source(func, 40)
     message = f"`{written}()` {blocking.what}, blocking the event loop"
     fix = blocking.fix
     values = {"name": written, "method": method or (qualified.rsplit(".", 1)[-1] if qualified else "get"),
