@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Callable, Iterable
+from functools import partial
 from pathlib import Path
 
 from verify import blocking
@@ -95,7 +96,7 @@ class _Dispatcher:
             table = self.async_visitors if rule.scope == "async" else self.module_visitors
             if func is blocking.report:  # the DJA3xx rules share it: one run per call reports for all of them
                 if not blocking_rules:
-                    table.setdefault(node_type, []).append((None, lambda node, ctx: blocking.report(node, ctx, blocking_rules)))
+                    table.setdefault(node_type, []).append((None, partial(blocking.report, rules=blocking_rules)))
                 blocking_rules[rule.code] = rule
                 continue
             table.setdefault(node_type, []).append((rule, func))
@@ -498,8 +499,8 @@ def check_tree(file: FileContext, rules: list[Rule]) -> list[Finding]:
             dispatcher.dispatch(dispatcher.async_visitors, function, ctx)
             if file.project is not None:
                 nested = _nested_functions(function)
-                hook = (None, lambda node, c, nested=nested: _check_helper_call(node, c, enabled, nested))
-                property_hook = (None, lambda node, c: _check_property(node, c, enabled))
+                hook = (None, partial(_check_helper_call, enabled=enabled, nested=nested))
+                property_hook = (None, partial(_check_property, enabled=enabled))
                 dispatcher.async_visitors.setdefault(ast.Call, []).append(hook)
                 dispatcher.async_visitors.setdefault(ast.Attribute, []).append(property_hook)
                 walker.body(function.body)
