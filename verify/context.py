@@ -10,6 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from verify.django_api import Version
+from verify.lines import source_lines
 
 _RELATED_CALL = re.compile(r"(?:select|prefetch)_related\(([^)]*)\)")
 _QUOTED = re.compile(r"""["']([\w]+)["']""")
@@ -44,7 +45,7 @@ class FileContext:
 
     @classmethod
     def build(cls, path: str, source: str, tree: ast.Module, version: Version, models: ModelIndex, options: dict | None = None) -> FileContext:
-        ctx = cls(path, source, tree, version, models, options or {}, lines=source.splitlines())
+        ctx = cls(path, source, tree, version, models, options or {}, lines=source_lines(source))
         if "_related(" in source:
             ctx.related_names = frozenset(
                 part for match in _RELATED_CALL.finditer(source) for name in _QUOTED.findall(match.group(1))

@@ -20,6 +20,7 @@ from verify.ast_walk import children, walk
 from verify.context import FileContext
 from verify.finding import Finding, Severity
 from verify.inference import Typer, parameter_types
+from verify.lines import source_lines
 from verify.registry import Rule, iter_visitors
 from verify.summaries import bind_arguments
 from verify.types import T
@@ -371,7 +372,7 @@ def noqa_lines(source: str) -> dict[int, set[str] | None]:
     out: dict[int, set[str] | None] = {}
     if "noqa" not in source:
         return out
-    for number, line in enumerate(source.splitlines(), 1):
+    for number, line in enumerate(source_lines(source), 1):
         if "#" in line:
             match = _NOQA.search(line)
             if match:

@@ -8,6 +8,7 @@ from urllib.parse import quote
 
 from verify import __version__
 from verify.finding import Finding, Severity
+from verify.lines import source_lines
 from verify.registry import all_rules
 from verify.rules_doc import anchor
 
@@ -19,7 +20,7 @@ _GITHUB_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.
 def _source_line(path: str, line: int, cache: dict[str, list[str]]) -> str | None:
     if path not in cache:
         try:
-            cache[path] = Path(path).read_text(encoding="utf-8-sig").splitlines()
+            cache[path] = source_lines(Path(path).read_text(encoding="utf-8-sig"))
         except (OSError, UnicodeDecodeError):
             cache[path] = []
     lines = cache[path]

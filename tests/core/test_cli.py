@@ -98,6 +98,17 @@ def test_noqa_suppresses_one_code_or_all(project):
     assert run(cwd=project).returncode == 0
 
 
+def test_a_page_break_does_not_shift_lines_for_messages_snippets_or_noqa(project):
+    """A form feed (^L) ends a line for str.splitlines() but not for Python's parser."""
+    page_break = BAD_VIEW.replace("\n\n\nasync def", "\n\f\n\nasync def")
+    (project / "shop" / "views.py").write_text(page_break)
+    result = run("--select", "DJA102", cwd=project)
+    assert "shop/views.py:6:15: DJA102 `Product.objects.get(id=pk)` runs a database query" in result.stdout
+    assert "6 |     product = Product.objects.get(id=pk)" in result.stdout
+    (project / "shop" / "views.py").write_text(page_break.replace("get(id=pk)", "get(id=pk)  # noqa: DJA102"))
+    assert run("--select", "DJA102", cwd=project).returncode == 0
+
+
 def test_pyproject_configuration(project):
     (project / "shop" / "views.py").write_text(BAD_VIEW)
     (project / "shop" / "legacy.py").write_text(BAD_VIEW)

@@ -31,6 +31,7 @@ CMD ["uvicorn", "config.asgi:application"]
 import ast
 import re
 
+from verify.lines import source_lines
 from verify.project_checks import project_check
 from verify.registry import Rule
 
@@ -52,7 +53,7 @@ def check(ctx) -> None:
         for line, column in _python_assignments(ctx.files.tree(path)) if _NAME in ctx.files.text(path) else ():
             _report(ctx, path, line, column, seen)
     for path in ctx.files.env_files + ctx.files.deployment_files:  # gunicorn.conf.py's raw_env too
-        lines = ctx.files.text(path).splitlines()
+        lines = source_lines(ctx.files.text(path))
         for number, text in enumerate(lines, 1):
             if _NAME not in text or text.lstrip().startswith("#"):
                 continue

@@ -27,6 +27,7 @@ web: gunicorn config.asgi:application -k uvicorn_worker.UvicornWorker --workers 
 """
 
 from verify.finding import Severity
+from verify.lines import source_lines
 from verify.project_checks import project_check
 from verify.registry import Rule
 
@@ -50,7 +51,7 @@ def check(ctx) -> None:
     if ctx.asgi_server_lines:
         return
     for path, line, server in ctx.wsgi_server_lines:
-        text = ctx.files.text(path).splitlines()[line - 1]
+        text = source_lines(ctx.files.text(path))[line - 1]
         column = len(text) - len(text.lstrip()) + 1
         what = "only `manage.py runserver`, a WSGI server," if server == "runserver" else f"{server}, a WSGI server,"
         ctx.report(path, line, column,

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from verify.lines import source_lines
+
 HTTP_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "trace"})
 # Generic views whose handlers Django implements (sync only): a subclass that defines no handler
 # of its own is still a view, reported as the class.
@@ -120,7 +122,7 @@ class View:
     def source(self) -> str:
         """The view's code as written, decorators included, dedented."""
         first = min([self.node.lineno, *(d.lineno for d in self.node.decorator_list)])
-        lines = self.module.text.splitlines()[first - 1 : self.end_line]
+        lines = source_lines(self.module.text)[first - 1 : self.end_line]
         return textwrap.dedent("\n".join(lines)) + "\n"
 
 
