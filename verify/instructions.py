@@ -26,6 +26,9 @@ REPOSITORY_TEMPLATES = Path(__file__).parent.parent / ".github" / "templates"
 MIN_DJANGO: django_api.Version = (4, 2)  # the first version with asave()/adelete() and related-manager writes
 MAX_COPILOT_INSTRUCTIONS = 4000  # code review reads only the first 4,000 characters of an instruction file
 VERIFY_CHANGED = "django-async-kit verify --changed"
+# The agent hook's command: its output is the agentStop decision, which keeps the agent working
+# until the files it changed have no findings.
+VERIFY_HOOK = f"{VERIFY_CHANGED} --format agent-stop"
 VIEW_GLOBS = "**/views*.py,**/views/**/*.py,**/urls.py,**/middleware*.py,**/middleware/**/*.py"
 TEST_GLOBS = "**/tests/**/*.py,**/test_*.py,**/*_tests.py,**/tests.py,**/conftest.py"
 CLIENT_USAGE = {
@@ -150,11 +153,11 @@ def build_context(facts: ProjectFacts) -> dict:
         "install_command": INSTALL_COMMAND,
         "install_deps": facts["install_deps"],
         "hook_bash": (
-            f"command -v django-async-kit >/dev/null 2>&1 || {{ echo '{not_installed}' >&2; exit 1; }}; {VERIFY_CHANGED}"
+            f"command -v django-async-kit >/dev/null 2>&1 || {{ echo '{not_installed}' >&2; exit 1; }}; {VERIFY_HOOK}"
         ),
         "hook_powershell": (
             "if (-not (Get-Command django-async-kit -ErrorAction SilentlyContinue)) "
-            f"{{ Write-Error '{not_installed}'; exit 1 }}; {VERIFY_CHANGED}"
+            f"{{ Write-Error '{not_installed}'; exit 1 }}; {VERIFY_HOOK}"
         ),
         "md_begin": CommentStyle.HTML.begin,
         "md_end": CommentStyle.HTML.end,

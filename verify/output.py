@@ -1,4 +1,5 @@
-"""Report formats: ruff-style text, JSON, SARIF 2.1.0 and GitHub workflow annotations."""
+"""Report formats: ruff-style text, JSON, SARIF 2.1.0, GitHub workflow annotations, and the
+decision of a Copilot ``agentStop`` hook."""
 
 from __future__ import annotations
 
@@ -59,6 +60,24 @@ def text(findings: list[Finding], summary: dict, quiet: bool = False) -> str:
 
 def as_json(findings: list[Finding], summary: dict) -> str:
     return json.dumps({"findings": [f.as_dict() for f in findings], "summary": summary}, indent=2)
+
+
+AGENT_STOP_MAX_FINDINGS = 30  # the reason becomes the agent's next prompt: keep it readable
+
+
+def agent_stop(findings: list[Finding], command: str) -> str:
+    """A Copilot ``agentStop`` hook's answer: ``{}`` lets the agent stop; with findings,
+    ``{"decision": "block", "reason": ...}`` keeps it working, with the reason as its next prompt."""
+    if not findings:
+        return "{}"
+    lines = [f"`{command}` found {len(findings)} problem{'s' if len(findings) != 1 else ''} in the async code you changed. "
+             "Fix each one as its hint says (or, if a finding is wrong, add `# noqa: CODE` with the reason), "
+             f"then run `{command}` again before you stop:"]
+    for f in findings[:AGENT_STOP_MAX_FINDINGS]:
+        lines.append(f"- {f.path}:{f.line}:{f.column}: {f.code} {f.message}" + (f" (fix: {f.hint})" if f.hint else ""))
+    if len(findings) > AGENT_STOP_MAX_FINDINGS:
+        lines.append(f"- and {len(findings) - AGENT_STOP_MAX_FINDINGS} more")
+    return json.dumps({"decision": "block", "reason": "\n".join(lines)})
 
 
 def github(findings: list[Finding]) -> str:

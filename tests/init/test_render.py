@@ -208,7 +208,7 @@ def test_hook_runs_the_verifier_when_the_agent_stops(render_all):
     [entry] = hook["hooks"]["agentStop"]
     assert entry["type"] == "command"
     for shell in ("bash", "powershell"):
-        assert entry[shell].endswith("django-async-kit verify --changed")
+        assert entry[shell].endswith("django-async-kit verify --changed --format agent-stop")
         assert INSTALL_COMMAND in entry[shell]
 
 

@@ -1,10 +1,13 @@
 """``verify --changed`` and ``verify --compare`` as a user runs them: which files, which base, which errors."""
 
+import json
 import os
+import subprocess
+import sys
 
 from verify.compare.run import check_changed
 
-from .gitrepo import run_verify
+from .gitrepo import MAIN, run_verify
 from .test_order_view_conversions import CARELESS, SYNC
 
 BLOCKING = '''
@@ -172,3 +175,26 @@ def test_changed_files_skipped_by_a_folder_walk_are_skipped(repo):
     assert check_changed(start=repo.path).findings == []
     repo.write("shop/stats.py", BLOCKING)
     assert "DJA102" in [finding.code for finding in check_changed(start=repo.path).findings]
+
+
+def _agent_stop(repo, stdin: str = "") -> tuple[int, dict]:
+    """The agent hook's command, fed what Copilot writes on its stdin."""
+    result = subprocess.run([sys.executable, "-m", "verify", "--changed", "--format", "agent-stop", "--no-config"],
+                            cwd=repo.path, input=stdin, capture_output=True, text=True, timeout=60,
+                            env={**os.environ, "PYTHONPATH": str(MAIN)})
+    return result.returncode, json.loads(result.stdout)
+
+
+def test_the_agent_hook_keeps_the_agent_working_until_its_changes_have_no_findings(repo):
+    repo.write("shop/views.py", SYNC)
+    repo.commit()
+    hook_input = json.dumps({"timestamp": 1704614750000, "cwd": str(repo.path), "sessionId": "s1", "stopReason": "end_turn"})
+    assert _agent_stop(repo, hook_input) == (0, {})  # nothing changed: the agent may stop
+    repo.write("shop/stats.py", BLOCKING)
+    code, decision = _agent_stop(repo, hook_input)
+    assert code == 0 and decision["decision"] == "block"
+    assert "`django-async-kit verify --changed` found 2 problems in the async code you changed" in decision["reason"]
+    assert "- shop/stats.py:5:12: DJA102 `Order.objects.count()`" in decision["reason"]
+    assert "(fix: " in decision["reason"]
+    # VS Code marks an agent already kept running by a stop hook: let it stop rather than loop
+    assert _agent_stop(repo, json.dumps({"stop_hook_active": True})) == (0, {})

@@ -20,7 +20,8 @@ def add_arguments(parser, name: str) -> None:
     parser.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: .)")
     parser.add_argument("--select", type=_codes, help="only these codes or prefixes, e.g. DJA1,DJA301")
     parser.add_argument("--ignore", type=_codes, default=[], help="skip these codes or prefixes")
-    parser.add_argument("--format", choices=["text", "json", "sarif", "github"], default="text")
+    parser.add_argument("--format", choices=["text", "json", "sarif", "github", "agent-stop"], default="text",
+                        help="agent-stop: the decision of a Copilot agentStop hook (keep the agent working while there are findings)")
     parser.add_argument("--target-version", metavar="X.Y", help="Django version (default: detected from the project)")
     parser.add_argument("--config", metavar="PYPROJECT", help="read [tool.django-async-kit] from this file")
     parser.add_argument("--no-config", action="store_true", help="ignore pyproject.toml configuration")
@@ -74,6 +75,11 @@ def run(args) -> int:
         text = output.sarif(report.findings)
     elif args.format == "github":
         text = output.github(report.findings)
+    elif args.format == "agent-stop":
+        # An agent already kept running by a stop hook is let go (VS Code's hook input says so):
+        # the findings are in its transcript, and blocking again could loop.
+        findings = [] if _stop_hook_active() else report.findings
+        text = output.agent_stop(findings, "django-async-kit verify" + (" --changed" if args.changed else ""))
     else:
         text = output.text(report.findings, summary, quiet=args.quiet)
     if args.output:
@@ -84,4 +90,26 @@ def run(args) -> int:
         print(f"django-async-kit: error: {error}", file=sys.stderr)
     if report.errors:
         return 2
+    if args.format == "agent-stop":
+        return 0  # the hook's decision carries the result; a failing hook would be ignored
     return 1 if report.findings and not args.exit_zero else 0
+
+
+def _stop_hook_active() -> bool:
+    """``"stop_hook_active": true`` in the JSON a hook gets on stdin. Read only when stdin is a pipe
+    with data ready within a second, so that a terminal or an idle CI stdin never makes it wait."""
+    import json
+    import os
+    import select
+
+    if sys.stdin is None or sys.stdin.isatty() or not hasattr(select, "poll"):
+        return False
+    poller = select.poll()
+    poller.register(sys.stdin, select.POLLIN)
+    try:
+        if not poller.poll(1000):
+            return False
+        data = json.loads(os.read(sys.stdin.fileno(), 1 << 20) or b"{}")  # what is there: never wait for EOF
+    except (ValueError, OSError):
+        return False
+    return isinstance(data, dict) and data.get("stop_hook_active") is True
