@@ -189,9 +189,10 @@ class AsyncWalker:
             else:
                 self.env[target.id] = value
         elif isinstance(target, (ast.Tuple, ast.List)):
-            pair = value is not None and value.kind == ty.LIST and value.extra.get("pair")
+            # A pair with a known element: (instance, created) from aget_or_create(), (pk, instance) from in_bulk().items()
+            known_index = value.extra.get("pair") if value is not None and value.kind == ty.LIST else None
             for index, element in enumerate(target.elts):
-                self.bind(element, value.elem if pair and index == 0 else None)
+                self.bind(element, value.elem if index == known_index else None)
         elif isinstance(target, ast.Starred):
             self.bind(target.value, None)
 

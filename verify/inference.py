@@ -407,7 +407,9 @@ class Typer:
                     result = T(ty.INSTANCE, receiver.model, loaded=loaded, only=receiver.only, deferred=receiver.deferred, origin=origin)
                 elif method in ("aget_or_create", "aupdate_or_create"):
                     loaded = receiver.loaded | frozenset(k.arg for k in node.keywords if k.arg)
-                    result = T(ty.LIST, elem=T(ty.INSTANCE, receiver.model, loaded=loaded, origin=origin), extra={"pair": True})
+                    result = T(ty.LIST, elem=T(ty.INSTANCE, receiver.model, loaded=loaded, origin=origin), extra={"pair": 0})
+                elif method == "ain_bulk":
+                    result = self._in_bulk(receiver, origin)
                 else:
                     result = None
                 return T(ty.COROUTINE, result=result, origin=origin, extra={"django": method})
@@ -417,10 +419,20 @@ class Typer:
                 return T(ty.COROUTINE, origin=origin, extra={"django": method})
             if method in ("get", "first", "last", "latest", "earliest", "create"):
                 return T(ty.INSTANCE, receiver.model, loaded=receiver.loaded, only=receiver.only, deferred=receiver.deferred, origin=origin)
+            if method == "in_bulk":
+                return self._in_bulk(receiver, origin)
             if receiver.model == USER_MODEL and method in api.USER_MANAGER_ASYNC:
                 return T(ty.COROUTINE, origin=origin, extra={"django": method})
             if method not in api.SYNC_QUERY_METHODS and not method.startswith("_") and self.file.models.custom_method_returns_queryset(receiver.model, method):
                 return T(ty.QUERYSET, receiver.model, loaded=receiver.loaded, origin=origin)
+            return None
+        if kind == ty.DICT and receiver.elem is not None:  # in_bulk()'s {pk: instance}
+            if method == "values":
+                return T(ty.LIST, elem=receiver.elem, origin=origin)
+            if method == "items":
+                return T(ty.LIST, elem=T(ty.LIST, elem=receiver.elem, extra={"pair": 1}), origin=origin)
+            if method == "get":
+                return receiver.elem
             return None
         if kind == ty.FORM and method == "save":
             return T(ty.INSTANCE, receiver.model, origin=origin)  # saved, or built with commit=False
@@ -438,6 +450,13 @@ class Typer:
             cls = blocking.result_class(receiver.cls, method)
             return T(ty.OBJECT, cls=cls, origin=origin) if cls else None
         return None
+
+    @staticmethod
+    def _in_bulk(receiver: T, origin: str) -> T | None:
+        """``in_bulk()``: a dict from primary key to instance (of dicts, after ``values()``)."""
+        if receiver.extra.get("values"):
+            return None
+        return T(ty.DICT, receiver.model, elem=receiver.element(), origin=origin)
 
     # -- other expressions -------------------------------------------------------------------
     def _Await(self, node: ast.Await) -> T | None:
@@ -460,6 +479,8 @@ class Typer:
             return base.element()
         if base.kind == ty.LIST and base.elem is not None:
             return None if isinstance(node.slice, ast.Slice) else base.elem
+        if base.kind == ty.DICT and base.elem is not None:  # in_bulk()[pk]
+            return base.elem
         if base.kind == ty.DICT and isinstance(node.slice, ast.Constant):
             return dict(base.items).get(node.slice.value)
         return None

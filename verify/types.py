@@ -13,7 +13,7 @@ INSTANCE = "instance"  # a model instance
 COROUTINE = "coroutine"  # an un-awaited coroutine
 ASYNC_GEN = "async_gen"  # qs.aiterator()
 LIST = "list"  # an evaluated sequence (elements in ``elem``)
-DICT = "dict"  # a dict literal (values in ``items``)
+DICT = "dict"  # a dict literal (values in ``items``), or in_bulk()'s {pk: instance} (``elem``)
 REQUEST = "request"
 SESSION = "session"
 PAGINATOR = "paginator"  # django.core.paginator.Paginator
@@ -34,7 +34,7 @@ class T:
     deferred: frozenset[str] = frozenset()  # fields left out by defer()
     result: T | None = None  # COROUTINE: the type after ``await``
     elem: T | None = None  # LIST / ASYNC_GEN / QUERYSET iteration: element type
-    items: tuple[tuple[str, T], ...] = ()  # DICT
+    items: tuple[tuple[str, T], ...] = ()  # DICT literal
     cls: str = ""  # OBJECT: qualified constructor name
     origin: str = ""  # source text that produced it, for messages
     extra: dict = field(default_factory=dict, compare=False, hash=False)

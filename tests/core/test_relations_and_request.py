@@ -14,6 +14,9 @@ import pytest
         "async def v(request):\n    reviews = [r async for r in Review.objects.filter(rating=5)]\n    for review in reviews:\n        print(review.user.username)\n",
         "async def v(request, pk):\n    p = await Product.objects.only('name').aget(id=pk)\n    text = p.description\n",
         "async def v(request, pk):\n    item = await OrderItem.objects.select_related('order').aget(id=pk)\n    owner = item.order.user\n",
+        "async def v(request):\n    orders = await Order.objects.ain_bulk([1, 2])\n    emails = {pk: o.user.email for pk, o in orders.items()}\n",
+        "async def v(request):\n    orders = await Order.objects.ain_bulk([1, 2])\n    emails = [o.user.email for o in orders.values()]\n",
+        "async def v(request, pk):\n    orders = await Order.objects.ain_bulk([pk])\n    email = orders[pk].user.email\n",
     ],
 )
 def test_lazy_relation_access_is_flagged(check, code):
@@ -34,6 +37,9 @@ def test_lazy_relation_access_is_flagged(check, code):
         "async def v(request, pk):\n    order = await Order.objects.select_related().aget(id=pk)\n    email = order.user.email\n",
         "async def v(request):\n    user = await request.auser()\n    profile = await Profile.objects.aget(user=user)\n    stripe = profile.stripe_id\n",
         "async def v(request, data):\n    value = data.user.email\n",
+        "async def v(request):\n    orders = await Order.objects.select_related('user').ain_bulk([1, 2])\n    emails = {pk: o.user.email for pk, o in orders.items()}\n",
+        "async def v(request):\n    rows = await Order.objects.values('user').ain_bulk([1, 2])\n    users = {pk: row['user'] for pk, row in rows.items()}\n",
+        "async def v(request):\n    order, created = await Order.objects.aget_or_create(id=1)\n    flag, user = created, order.user_id\n",
     ],
 )
 def test_loaded_relations_are_not_flagged(check, code):
