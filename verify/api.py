@@ -187,9 +187,12 @@ def check_paths(paths: list[str] | None = None, *, select: list[str] | None = No
             continue
         extra_ignore = tuple(ignored_codes(path, cfg.per_file_ignores, config_root))
         jobs_to_run.append(Job(display_path(path), text, Selection(base_select, base_ignore + extra_ignore), content))
-    report.findings.extend(run_jobs(jobs_to_run, settings, results))
-    for project_root in project_roots(paths):  # a project folder: its settings, requirements and deployment files
-        report.findings.extend(_project_findings(project_root, Selection(base_select, base_ignore), version, cfg, config_root, results))
+
+    def project_pass() -> list[Finding]:  # a project folder: its settings, requirements and deployment files
+        return [finding for project_root in project_roots(paths)
+                for finding in _project_findings(project_root, Selection(base_select, base_ignore), version, cfg, config_root, results)]
+
+    report.findings.extend(run_jobs(jobs_to_run, settings, results, meanwhile=project_pass))
     if results is not None:
         results.save()
     report.findings.sort()

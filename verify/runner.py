@@ -6,6 +6,7 @@ from __future__ import annotations
 import gc
 import json
 import os
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -69,65 +70,90 @@ def _without_cycle_collection():
             gc.enable()
 
 
+class _Analyzer:
+    """One process's analysis state, shared by every file it checks: the model index, the rules,
+    and the project's parsed modules and helper summaries."""
+
+    def __init__(self, settings: RunSettings, selections: set[Selection]):
+        from verify.registry import select_rules
+        from verify.summaries import Project
+
+        self.settings = settings
+        self.models = index_for(settings.root)
+        self.rules = {selection: select_rules(list(selection.select), list(selection.ignore), settings.version) for selection in selections}
+        every_rule = {rule.code: rule for rules in self.rules.values() for rule in rules}
+        self.project = Project(settings.root, settings.version, self.models, sorted(every_rule.values(), key=lambda rule: rule.code))
+        self.model_paths = _model_paths(settings.root)  # part of every cache key already: not a dependency
+
+    def analyze(self, job: Job) -> tuple[list[Finding], set[str]]:
+        """The file's findings and the other files its analysis read."""
+        from verify.api import check_file_source
+
+        project = self.project
+        project.touched = set()
+        findings = check_file_source(job.display, job.text, self.rules[job.selection], self.settings.version, self.models,
+                                     {"extra": self.settings.extra}, project)
+        deps = {os.path.abspath(path) for path in project.touched} - self.model_paths
+        project.trim()
+        return findings, deps - {os.path.abspath(job.display)}
+
+
 def _analyze(jobs: list[Job], settings: RunSettings) -> list[tuple[list[Finding], set[str]]]:
     """Findings and the files each analysis read, in the order of ``jobs``."""
     with _without_cycle_collection():
-        return _analyze_all(jobs, settings)
-
-
-def _analyze_all(jobs: list[Job], settings: RunSettings) -> list[tuple[list[Finding], set[str]]]:
-    from verify.api import check_file_source
-    from verify.registry import select_rules
-    from verify.summaries import Project
-
-    models = index_for(settings.root)
-    rules_by_selection = {selection: select_rules(list(selection.select), list(selection.ignore), settings.version)
-                          for selection in {job.selection for job in jobs}}
-    all_rules = {rule.code: rule for rules in rules_by_selection.values() for rule in rules}
-    project = Project(settings.root, settings.version, models, sorted(all_rules.values(), key=lambda rule: rule.code))
-    out = []
-    model_paths = _model_paths(settings.root)  # part of every cache key already: not a dependency
-    for job in jobs:
-        rules = rules_by_selection[job.selection]
-        project.touched = set()
-        findings = check_file_source(job.display, job.text, rules, settings.version, models, {"extra": settings.extra}, project)
-        deps = {os.path.abspath(path) for path in project.touched} - model_paths
-        out.append((findings, deps - {os.path.abspath(job.display)}))
-        project.trim()
-    return out
+        analyzer = _Analyzer(settings, {job.selection for job in jobs})
+        return [analyzer.analyze(job) for job in jobs]
 
 
 def _model_paths(root: Path) -> set[str]:
     return {os.path.abspath(path) for path in model_files(root)}
 
 
-def _worker(args: tuple[list[Job], RunSettings]):
-    return _analyze(*args)
+# What a parallel run shares with the worker processes it forks (set before the fork): the chunks
+# of jobs, the counter of the next chunk to take, the settings and the rule selections.
+_SHARED: tuple | None = None
 
 
-def _parallel(jobs: list[Job], settings: RunSettings, workers: int) -> list[tuple[list[Finding], set[str]]]:
-    # Files of one package share helpers, whose summaries a worker computes once: each worker gets
-    # a run of neighbouring files, about the same amount of text as the others.
+def _take_chunks() -> list[tuple[int, list[tuple[list[Finding], set[str]]]]]:
+    """Analyse chunks, taking the next one left until there is none: (chunk index, results)."""
+    chunks, counter, settings, selections = _SHARED
+    done = []
+    with _without_cycle_collection():
+        analyzer = _Analyzer(settings, selections)
+        while True:
+            with counter.get_lock():
+                index = counter.value
+                counter.value += 1
+            if index >= len(chunks):
+                return done
+            done.append((index, [analyzer.analyze(job) for job in chunks[index]]))
+
+
+def _parallel(jobs: list[Job], settings: RunSettings, workers: int, meanwhile: Callable[[], list[Finding]]):
+    """Results of ``jobs`` (in their order) from this process and forked workers, and what
+    ``meanwhile`` returns, run here while the workers start."""
+    global _SHARED
+    # Chunks of neighbouring files (one package shares helpers, whose summaries a process computes
+    # once), small enough that whoever is free takes the next: the processes finish together.
     order = sorted(range(len(jobs)), key=lambda i: jobs[i].display)
-    share = sum(len(job.text) for job in jobs) / workers
-    batches: list[list[int]] = [[] for _ in range(workers)]
-    done = 0
-    for index in order:
-        batch = min(int(done / share), workers - 1)
-        batches[batch].append(index)
-        done += len(jobs[index].text)
+    size = max(1, len(order) // (workers * 4))
+    chunks = [order[start:start + size] for start in range(0, len(order), size)]
     import multiprocessing  # only large runs pay for it
 
-    # This process analyses the first batch itself while forked workers take the others.
     context = multiprocessing.get_context("fork")
-    with context.Pool(workers - 1) as pool:
-        others = pool.map_async(_worker, [([jobs[i] for i in batch], settings) for batch in batches[1:]])
-        results = [_analyze([jobs[i] for i in batches[0]], settings), *others.get()]
+    _SHARED = ([[jobs[i] for i in chunk] for chunk in chunks], context.Value("i", 0), settings, {job.selection for job in jobs})
+    try:
+        with context.Pool(workers - 1) as pool:
+            others = [pool.apply_async(_take_chunks) for _ in range(workers - 1)]
+            extra = meanwhile()
+            taken = _take_chunks() + [item for other in others for item in other.get()]
+    finally:
+        _SHARED = None
     out: list = [None] * len(jobs)
-    for batch, result in zip(batches, results):
-        for index, item in zip(batch, result):
-            out[index] = item
-    return out
+    for index, results in taken:
+        for position, item in zip(chunks[index], results):
+            out[position] = item
+    return out, extra
 
 
 def worker_count(settings: RunSettings, jobs: list[Job]) -> int:
@@ -147,8 +173,10 @@ def open_cache(settings: RunSettings) -> Cache | None:
     return Cache(settings.cache_dir, f"{settings.version}\0{json.dumps(settings.extra, sort_keys=True, default=str)}\0{models}")
 
 
-def run(jobs: list[Job], settings: RunSettings, cache: Cache | None = None) -> list[Finding]:
-    """Findings of ``jobs``: from ``cache`` where it has them, else analysed (and added to it)."""
+def run(jobs: list[Job], settings: RunSettings, cache: Cache | None = None,
+        meanwhile: Callable[[], list[Finding]] = list) -> list[Finding]:
+    """Findings of ``jobs``: from ``cache`` where it has them, else analysed (and added to it);
+    with those of ``meanwhile``, which a parallel run does while its workers start."""
     findings: list[Finding] = []
     misses: list[tuple[Job, str, str]] = []
     for job in jobs:
@@ -159,12 +187,15 @@ def run(jobs: list[Job], settings: RunSettings, cache: Cache | None = None) -> l
             misses.append((job, slot, job.content))
         else:
             findings.extend(cached)
-    if misses:
-        todo = [job for job, _slot, _content in misses]
-        workers = worker_count(settings, todo)
-        results = _parallel(todo, settings, workers) if workers > 1 else _analyze(todo, settings)
-        for (job, slot, content), (found, deps) in zip(misses, results):
-            findings.extend(found)
-            if cache is not None:
-                cache.put(slot, content, found, deps, os.path.abspath(job.display))
-    return findings
+    todo = [job for job, _slot, _content in misses]
+    workers = worker_count(settings, todo)
+    if workers > 1:
+        results, extra = _parallel(todo, settings, workers, meanwhile)
+    else:
+        results = _analyze(todo, settings) if todo else []
+        extra = meanwhile()
+    for (job, slot, content), (found, deps) in zip(misses, results):
+        findings.extend(found)
+        if cache is not None:
+            cache.put(slot, content, found, deps, os.path.abspath(job.display))
+    return findings + extra

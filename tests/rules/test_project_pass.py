@@ -93,3 +93,12 @@ def test_the_cached_project_pass_follows_edits_to_the_files_it_read_and_new_file
     (tmp_path / "Procfile.web").write_text("web: gunicorn config.wsgi --workers 4\n")  # a new deployment file
     uncached = project_findings(tmp_path, cache=False)
     assert project_findings(tmp_path) == uncached and {f.code for f in uncached} == {"DJA605"}
+
+
+def test_a_parallel_run_reports_the_project_pass_with_the_files(tmp_path):
+    """The project pass runs in the main process while the workers start: same findings."""
+    views = {f"shop/views_{n}.py": TASK_VIEW for n in range(14)}  # enough files for worker processes
+    make_project(tmp_path, {"shop/middleware.py": SYNC_MIDDLEWARE, **views})
+    serial = project_findings(tmp_path, ["DJA4", "DJA6"], cache=False, jobs=1)
+    assert [f.code for f in serial].count("DJA401") == 14 and [f.code for f in serial].count("DJA601") == 1
+    assert project_findings(tmp_path, ["DJA4", "DJA6"], cache=False, jobs=2) == serial
