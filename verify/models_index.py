@@ -378,8 +378,18 @@ class LazyModelIndex(ModelIndex):
     def __getattr__(self, name: str):  # only reached for attributes not set yet: the index's fields
         if name.startswith("_"):
             raise AttributeError(name)
-        self.__dict__.update(vars(build_index(self._sources, self._paths)))
+        self.load()
         return getattr(self, name)
+
+    def load(self) -> None:
+        """Build the index now (worker processes forked after this share it)."""
+        if "models" not in self.__dict__:
+            self.__dict__.update(vars(build_index(self._sources, self._paths)))
+
+    @property
+    def defines_models(self) -> bool:
+        """Whether the model files hold any class that may be a model (read as text)."""
+        return len(self._class_names) > 1  # besides the built-in User
 
     def resolve(self, name: str, qualified: str = "") -> str | None:
         if "models" not in self.__dict__ and name not in self._class_names and qualified.rpartition(".")[2] not in self._class_names:

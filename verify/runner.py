@@ -141,6 +141,9 @@ def _parallel(jobs: list[Job], settings: RunSettings, workers: int, meanwhile: C
     import multiprocessing  # only large runs pay for it
 
     context = multiprocessing.get_context("fork")
+    models = index_for(settings.root)
+    if models.defines_models:  # almost every run of a project with models reads them: build once, before the fork
+        models.load()
     _SHARED = ([[jobs[i] for i in chunk] for chunk in chunks], context.Value("i", 0), settings, {job.selection for job in jobs})
     try:
         with context.Pool(workers - 1) as pool:
