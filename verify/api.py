@@ -82,13 +82,11 @@ def check_file_source(path: str, source: str, rules: list[Rule], version: Versio
                       options: dict | None = None, project: Project | None = None) -> list[Finding]:
     if not needs_analysis(source):
         return syntax_findings(path, source)  # like a syntax error in async code: always reported
-    import ast
-
     from verify.context import FileContext, module_name_of
     from verify.engine import check_tree
 
     try:
-        tree = ast.parse(source, filename=path)
+        tree = file_tree.parse(path, source)
     except SyntaxError as error:
         return [_syntax_finding(path, error)]
     except ValueError as error:  # source with NUL bytes

@@ -1,13 +1,17 @@
-"""One walk per folder and one read per file in a run.
+"""One walk per folder, one read and (mostly) one parse per file in a run.
 
 A run needs the same folder listing three times (the files to check, the model files, the
-project files that say how it is deployed) and the same file texts twice (the checks, the
-project pass). They are kept here for the length of one run: :func:`new_run` starts the next.
+project files that say how it is deployed), the same file texts twice (the checks, the project
+pass), and some syntax trees twice (a model file with async code is indexed and checked; a helper
+module is followed and checked). They are kept here for the length of one run (the trees, the
+most recently parsed few): :func:`new_run` starts the next.
 """
 
 from __future__ import annotations
 
+import ast
 import os
+from collections import OrderedDict
 from pathlib import Path
 
 # Never project code: virtualenvs, VCS data, caches, generated migrations.
@@ -16,12 +20,15 @@ SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", "migrations", "__p
 
 _LISTINGS: dict[str, list[str]] = {}  # absolute folder -> its files, relative to it
 _TEXTS: dict[str, str] = {}
+_TREES: OrderedDict[str, tuple[str, ast.Module]] = OrderedDict()  # path -> (text, tree), least recent first
+MAX_TREES = 64
 
 
 def new_run() -> None:
     """Forget listings and texts: files may have been added, removed or edited since."""
     _LISTINGS.clear()
     _TEXTS.clear()
+    _TREES.clear()
 
 
 def relative_files_under(folder: Path) -> list[str]:
@@ -75,3 +82,19 @@ def read_text(path: Path) -> str:
 def remember_text(path: Path, text: str) -> None:
     """A text the run has already read (and decoded strictly): later readers share it."""
     _TEXTS[os.path.abspath(path)] = text
+
+
+def parse(path: str | Path, text: str) -> ast.Module:
+    """``ast.parse(text)``, or the tree this run already made of the same text at ``path``.
+    Raises SyntaxError or ValueError as ``ast.parse`` does. Callers must not change the tree."""
+    key = os.path.abspath(path)
+    known = _TREES.get(key)
+    if known is not None and known[0] == text:
+        _TREES.move_to_end(key)
+        return known[1]
+    tree = ast.parse(text, filename=str(path))
+    _TREES[key] = (text, tree)
+    _TREES.move_to_end(key)
+    if len(_TREES) > MAX_TREES:
+        _TREES.popitem(last=False)
+    return tree

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from verify import file_tree
 from verify.file_tree import relative_files_under
 
 USER_MODEL = "User"  # the key used for settings.AUTH_USER_MODEL / get_user_model() / auth.User
@@ -289,7 +290,8 @@ def build_index(sources: list[str], paths: list[str] | None = None) -> ModelInde
         if not _may_define_models(source, model_like):
             continue
         try:
-            _scan_file(ast.parse(source), index, pending, paths[number] if paths else None)
+            tree = file_tree.parse(paths[number], source) if paths else ast.parse(source)
+            _scan_file(tree, index, pending, paths[number] if paths else None)
         except (SyntaxError, ValueError):
             continue
     model_names: set[str] = set()

@@ -19,6 +19,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from verify import file_tree
 from verify import types as ty
 from verify.context import FileContext
 from verify.file_tree import relative_files_under
@@ -155,7 +156,7 @@ class Project:
             return None
         try:
             source = path.read_text(encoding="utf-8")
-            tree = ast.parse(source)
+            tree = file_tree.parse(path, source)
         except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
             return None
         self.touched.add(str(path))
@@ -236,7 +237,7 @@ class Project:
         if key not in self._modules:
             try:
                 source = Path(path).read_text(encoding="utf-8")
-                tree = ast.parse(source)
+                tree = file_tree.parse(path, source)
             except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
                 self._modules[key] = None
                 return None
