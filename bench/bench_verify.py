@@ -1,6 +1,6 @@
 """Verifier speed, side by side with ruff and flake8-async, on this machine.
 
-    python bench/bench_verify.py [--tools-venv bench/.tools-venv] [--flake8] [--repeat 3]
+    python bench/bench_verify.py [--tools-venv bench/.tools-venv] [--flake8] [--repeat 5]
 
 Corpora: Django's own source (the installed Django package, copied out of the virtualenv so
 that no .gitignore hides it) and a generated all-async code base of 100k lines
@@ -97,7 +97,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--tools-venv", type=Path, default=HERE / ".tools-venv")
     parser.add_argument("--flake8", action="store_true", help="also run flake8 + flake8-async (about 10 minutes)")
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--measure", help=argparse.SUPPRESS)  # internal: one measured run
     parser.add_argument("--parse-only", help=argparse.SUPPRESS)  # internal: the ast.parse floor of a folder
     args = parser.parse_args()
