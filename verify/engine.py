@@ -422,14 +422,15 @@ def _check_helper_call(node: ast.Call, ctx: RuleContext, enabled: dict[str, Rule
 
 
 def _check_property(node: ast.Attribute, ctx: RuleContext, enabled: dict[str, Rule]) -> None:
-    """``order.total`` where the model's ``total`` is a property that queries."""
+    """``order.total`` where the model's ``total`` (or a project class's property, as in
+    ``OrderSerializer(order).data``) is a property that queries."""
     if not isinstance(node.ctx, ast.Load):
         return
     parent = ctx.parent(node)
     if isinstance(parent, ast.Call) and parent.func is node:
         return  # a method call: _check_helper_call follows it
     receiver = ctx.type_of(node.value)
-    if receiver is None or receiver.kind != ty.INSTANCE:
+    if receiver is None or not (receiver.kind == ty.INSTANCE or receiver.kind == ty.OBJECT and "." in receiver.cls):
         return
     summary = ctx.file.project.property_summary(receiver, node.attr)
     if summary is not None:

@@ -155,6 +155,9 @@ class Typer:
     def _Attribute(self, node: ast.Attribute) -> T | None:
         base = self.type_of(node.value)
         if base is not None and base.kind == ty.OBJECT:  # Path(x).parent, openai_client.chat
+            known = dict(base.items).get(node.attr)  # OrderSerializer(order).order
+            if known is not None:
+                return known.with_(origin=self.file.source_of(node))
             cls = blocking.attribute_class(base.cls, node.attr)
             return T(ty.OBJECT, cls=cls, origin=self.file.source_of(node)) if cls else None
         if base is None:
@@ -271,6 +274,9 @@ class Typer:
             form = self._model_form(func.id)
             if form is not None:
                 return form
+        project_object = self._project_object(node)
+        if project_object is not None:
+            return project_object
         if isinstance(func, ast.Name) and qualified == "open":  # the builtin: a file object (DJA303)
             return T(ty.OBJECT, cls="builtins.open", origin=self.file.source_of(node))
         if qualified and "." in qualified:
@@ -347,6 +353,21 @@ class Typer:
         if summary.returns_queryset is not None:
             return summary.returns_queryset.with_(origin=self.file.source_of(node))
         return None
+
+    def _project_object(self, node: ast.Call) -> T | None:
+        """``OrderSerializer(order)`` of a project class: an object whose attributes set from the
+        arguments keep their types, so that its methods and properties see the caller's instance."""
+        project = self.file.project
+        if project is None or self.file.module_name is None or not isinstance(node.func, ast.Name) or node.func.id in self.env:
+            return None
+        found = project.resolve_name(self.file, node.func.id)
+        if found is None or found[1] not in found[0].classes:
+            return None
+        module, class_name = found
+        positional = tuple(self.type_of(arg) for arg in node.args if not isinstance(arg, ast.Starred))
+        keywords = tuple((k.arg, self.type_of(k.value)) for k in node.keywords if k.arg)
+        return T(ty.OBJECT, cls=f"{module.name}.{class_name}", items=project.instance_attributes(module, class_name, (positional, keywords)),
+                 origin=self.file.source_of(node))
 
     def _shortcut_result(self, node: ast.Call, name: str) -> T | None:
         if name not in ("aget_object_or_404", "get_object_or_404", "aget_list_or_404", "get_list_or_404") or not node.args:

@@ -211,9 +211,35 @@ class Project:
                         return result
         return None
 
+    def instance_attributes(self, module: Module, class_name: str, arg_types: tuple) -> tuple[tuple[str, ty.T], ...]:
+        """The attributes ``Class(...)`` sets from its arguments, with the types the call knows:
+        ``self.order = order`` at the top level of ``__init__``."""
+        found = self.resolve_method(module, class_name, "__init__")
+        if found is None or not found[2].args.args:
+            return ()
+        init = found[2]
+        bound = dict(bind_arguments(init, arg_types, None, True))
+        own = init.args.args[0].arg
+        attributes = {}
+        for statement in init.body:
+            if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
+                target, value = statement.targets[0], statement.value
+                if (isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id == own
+                        and isinstance(value, ast.Name) and value.id in bound):
+                    attributes[target.attr] = bound[value.id]
+        return tuple(sorted(attributes.items()))
+
+    def _object_method(self, receiver: ty.T, method: str):
+        """(module, "Class.method", node) for an instance of a project class: ``Service(uid).award()``."""
+        module_name, _, class_name = receiver.cls.rpartition(".")
+        target = self.module(module_name) if module_name else None
+        if target is None or class_name not in target.classes:
+            return None
+        return self.resolve_method(target, class_name, method)
+
     def property_summary(self, receiver: ty.T, attr: str) -> Summary | None:
-        """What reading ``instance.attr`` runs when the model defines it as a property."""
-        target = self._model_method(receiver.model, attr)
+        """What reading ``instance.attr`` runs when the model (or project class) defines it as a property."""
+        target = self._model_method(receiver.model, attr) if receiver.kind == ty.INSTANCE else self._object_method(receiver, attr)
         if target is None or not (_decorator_names(target[2]) & _PROPERTY_DECORATORS):
             return None
         module, qualname, node = target
@@ -310,7 +336,8 @@ class Project:
         if target is None:
             return None
         module, qualname, node = target
-        self_type = receiver if receiver is not None and receiver.kind == ty.INSTANCE else None
+        # The instance a method runs on: a model instance, or a project object with known attributes.
+        self_type = receiver if receiver is not None and (receiver.kind == ty.INSTANCE or receiver.items) else None
         summary = self.summary(module, qualname, node, bind_arguments(node, arg_types, self_type, "." in qualname))
         return (target, summary) if summary is not None else None
 
@@ -331,11 +358,7 @@ class Project:
         if receiver is not None and receiver.kind == ty.INSTANCE:
             return self._model_method(receiver.model, func.attr)
         if receiver is not None and receiver.kind == ty.OBJECT and "." in receiver.cls:
-            module_name, _, class_name = receiver.cls.rpartition(".")  # ReputationService(uid).award(2)
-            target = self.module(module_name)
-            if target is not None and class_name in target.classes:
-                return self.resolve_method(target, class_name, func.attr)
-            return None
+            return self._object_method(receiver, func.attr)  # ReputationService(uid).award(2)
         if isinstance(owner, ast.Name) and owner.id in file.imports and owner.id != "self":
             target = self.module(file.imports[owner.id])  # from shop import services; services.total()
             function = target.functions.get(func.attr) if target is not None else None

@@ -266,3 +266,47 @@ def test_a_querying_model_property_is_followed(project):
     """)
     [finding] = findings()
     assert (finding.line, finding.code) == (7, "DJA102") and finding.message.startswith("`basket.review_count` -> ")
+
+
+SERIALIZERS = """
+class ReviewSerializer:
+    def __init__(self, review, strict=False):
+        self.review = review
+        self.strict = strict
+
+    @property
+    def data(self):
+        return {"product": self.review.product.name}
+
+    def to_dict(self):
+        return {"user": self.review.user_id}
+
+    def reviewer(self):
+        return self.review.user.email
+"""
+
+
+def test_objects_of_project_classes_carry_the_instances_they_were_given(project):
+    """``ReviewSerializer(review).data``: the property (or method) reads the instance the caller
+    passed, with what the caller's query loaded."""
+    project("serializers.py", SERIALIZERS)
+    project("views.py", """
+        from django.http import JsonResponse
+        from shop.models import Review
+        from shop.serializers import ReviewSerializer
+
+        async def lazy(request, pk):
+            review = await Review.objects.aget(pk=pk)
+            return JsonResponse({**ReviewSerializer(review).data, "by": ReviewSerializer(review).reviewer()})
+
+        async def loaded(request, pk):
+            review = await Review.objects.select_related("product", "user").aget(pk=pk)
+            return JsonResponse({**ReviewSerializer(review).data, "by": ReviewSerializer(review).reviewer()})
+
+        async def plain_fields(request, pk):
+            review = await Review.objects.aget(pk=pk)
+            return JsonResponse(ReviewSerializer(review, strict=True).to_dict())
+    """)
+    found = [(f.line, f.code, f.message.split(" -> ")[-1][:40]) for f in findings()]
+    assert found == [(8, "DJA106", "`self.review.product` loads a relation l"),
+                     (8, "DJA106", "`self.review.user` loads a relation lazi")]

@@ -115,7 +115,7 @@ async def order_detail(request, pk):
 async def order_json(request, pk):
     user = await request.auser()
     order = await Order.objects.aget(pk=pk, customer=user)
-    return JsonResponse(OrderSerializer(order).data)  # expect: DJA103 helper
+    return JsonResponse(OrderSerializer(order).data)  # expect: DJA103 helper, DJA106 helper
 
 
 async def order_summary_json(request, pk):
