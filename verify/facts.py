@@ -43,7 +43,7 @@ from verify.dependencies import (  # noqa: F401  (lowest_version: part of this m
     read_file,
     relative_path,
 )
-
+from verify.middleware import readiness
 
 SKIPPED_DIRS = frozenset(
     {".git", ".hg", ".venv", "venv", "env", ".env", ".tox", ".nox", "node_modules", "__pycache__",
@@ -56,7 +56,6 @@ PSYCOPG2 = ("psycopg2", "psycopg2-binary")
 ENGINE_NAMES = {"postgresql": "PostgreSQL", "sqlite3": "SQLite", "mysql": "MySQL", "oracle": "Oracle"}
 URL_SCHEMES = {"postgres": "postgresql", "postgresql": "postgresql", "pgsql": "postgresql", "postgis": "postgresql",
                "sqlite": "sqlite3", "mysql": "mysql", "mariadb": "mysql", "oracle": "oracle"}
-ASYNC_CAPABLE_DECORATORS = {"sync_and_async_middleware", "async_only_middleware"}
 
 # Fact name -> kind of value; the order is the order of --show-facts.
 FACT_NAMES: dict[str, str] = {
@@ -282,37 +281,18 @@ def _find_module_source(module: str, search_paths: list[Path]) -> Path | None:
 
 
 def middleware_is_sync_only(dotted: str, search_paths: list[Path]) -> bool | None:
-    """True if the middleware has no async support, False if it has, None if its source is not found.
-
-    Django treats a middleware without ``async_capable = True`` (or an async decorator) as sync
-    only; ``MiddlewareMixin`` subclasses are both.
-    """
+    """True if the middleware has no async support, False if it has, None if its source (or that
+    of a base it depends on) is not found in ``search_paths``."""
     if dotted.startswith("django."):
         return False  # every bundled middleware subclasses MiddlewareMixin (4.2 to 6.1)
-    module, _, name = dotted.rpartition(".")
-    path = _find_module_source(module, search_paths)
-    tree = path and parse_python(path)
-    if not tree:
-        return None
-    for node in tree.body:
-        if getattr(node, "name", None) != name:
-            continue
-        decorators = {getattr(d, "id", None) or getattr(d, "attr", None) for d in node.decorator_list}
-        if decorators & ASYNC_CAPABLE_DECORATORS:
-            return False
-        if isinstance(node, ast.ClassDef):
-            bases = {getattr(b, "id", None) or getattr(b, "attr", None) for b in node.bases}
-            if "MiddlewareMixin" in bases:
-                return False
-            for statement in node.body:
-                if (
-                    isinstance(statement, ast.Assign)
-                    and any(getattr(t, "id", None) == "async_capable" for t in statement.targets)
-                    and isinstance(statement.value, ast.Constant)
-                ):
-                    return not statement.value.value
-        return True
-    return None
+
+    def load(module: str):
+        path = _find_module_source(module, search_paths)
+        tree = path and parse_python(path)
+        return (tree, path) if tree else None
+
+    ready = readiness(dotted, load)
+    return None if ready is None else not ready
 
 
 # --- project layout ----------------------------------------------------------------------------
@@ -459,7 +439,7 @@ def detect_facts(project_dir: Path, repo_root: Path | None = None) -> ProjectFac
     search_paths += [Path(p) for p in sys.path if p and "site-packages" in p and Path(p).is_dir()]
     verdicts = {name: middleware_is_sync_only(name, search_paths) for name in _middleware(statements)}
     unresolved = [name for name, verdict in verdicts.items() if verdict is None]
-    source = f"MIDDLEWARE in {settings_files}" + (f"; source not found: {', '.join(unresolved)}" if unresolved else "")
+    source = f"MIDDLEWARE in {settings_files}" + (f"; source not found (its own or a base's): {', '.join(unresolved)}" if unresolved else "")
     put("sync_middleware", Fact([name for name, verdict in verdicts.items() if verdict], source))
     put("install_deps", _install_deps(dirs, repo))
     return facts

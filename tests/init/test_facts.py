@@ -205,7 +205,7 @@ def test_middleware_capability_is_read_from_source(make_project):
         """
     facts = detect_facts(make_project(files={"mysite/settings.py": settings, "shop/middleware.py": middleware}))
     assert facts["sync_middleware"] == ["shop.middleware.Legacy"]
-    assert "source not found: vendor_pkg.middleware.Missing" in facts.facts["sync_middleware"].source
+    assert "source not found (its own or a base's): vendor_pkg.middleware.Missing" in facts.facts["sync_middleware"].source
 
 
 def test_a_file_in_another_encoding_does_not_stop_the_client_scan(make_project):
@@ -265,3 +265,36 @@ def test_parse_override(text, expected):
 def test_parse_override_rejects_bad_input(text):
     with pytest.raises(ValueError, match="--set"):
         parse_override(text)
+
+
+def test_init_and_dja601_agree_on_which_middleware_is_sync_only(make_project):
+    """One reading of middleware sources serves both: a flag set after the class, a re-export and
+    a base from a library the project does not hold (unknown, so not called sync-only)."""
+    settings = (
+        'DATABASES = {}\nMIDDLEWARE = [\n    "shop.middleware.Late",\n    "shop.middleware.Exported",\n'
+        '    "shop.middleware.FromLibrary",\n    "shop.middleware.Plain",\n]\n'
+    )
+    middleware = """\
+        from shop.timing import Exported
+        from vendor_lib import VendorBase
+
+
+        class Late:
+            def __init__(self, get_response):
+                self.get_response = get_response
+
+
+        Late.async_capable = True
+
+
+        class FromLibrary(VendorBase):
+            pass
+
+
+        class Plain:
+            pass
+    """
+    timing = "class Exported:\n    async_capable = True\n"
+    facts = detect_facts(make_project(files={"mysite/settings.py": settings, "shop/middleware.py": middleware, "shop/timing.py": timing}))
+    assert facts["sync_middleware"] == ["shop.middleware.Plain"]
+    assert "source not found (its own or a base's): shop.middleware.FromLibrary" in facts.facts["sync_middleware"].source

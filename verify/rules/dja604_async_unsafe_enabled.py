@@ -113,5 +113,5 @@ def _report(ctx, path, line: int, column: int, seen: set) -> None:
     ctx.report(path, line, column,
                f"`{_NAME}` is set: Django's SynchronousOnlyOperation check is off, so sync ORM calls in async views "
                "block the event loop instead of failing",
-               hint=f"remove it and fix the sync calls it hides (`django-async-kit verify` lists them); any non-empty value, even \"false\", enables it",
+               hint="remove it and fix the sync calls it hides (`django-async-kit verify` lists them); any non-empty value, even \"false\", enables it",
                end_column=column + len(_NAME))
