@@ -23,7 +23,7 @@ OBJECT = "object"  # anything else built by a known constructor (``cls`` is its 
 LAZY = frozenset({MANAGER, QUERYSET, RELATED_MANAGER})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class T:
     kind: str
     model: str | None = None
@@ -38,6 +38,14 @@ class T:
     cls: str = ""  # OBJECT: qualified constructor name
     origin: str = ""  # source text that produced it, for messages
     extra: dict = field(default_factory=dict, compare=False, hash=False)
+
+    def __init__(self, kind: str, model: str | None = None, loaded: frozenset[str] = frozenset(),
+                 only: frozenset[str] | None = None, deferred: frozenset[str] = frozenset(), result: T | None = None,
+                 elem: T | None = None, items: tuple = (), cls: str = "", origin: str = "", extra: dict | None = None):
+        # Written out: the generated __init__ of a frozen dataclass sets each field through
+        # object.__setattr__, twice as slow, and the typing builds a T for most calls.
+        self.__dict__.update(kind=kind, model=model, loaded=loaded, only=only, deferred=deferred, result=result,
+                             elem=elem, items=items, cls=cls, origin=origin, extra={} if extra is None else extra)
 
     def with_(self, **changes) -> T:
         return replace(self, **changes)
