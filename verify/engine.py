@@ -323,18 +323,24 @@ class AsyncWalker:
                 self.env[target.value.id] = current.with_(items=tuple(items.items()))
 
 
-def _linked_statements(parent: ast.AST, parents: dict[ast.AST, ast.AST]):
-    """Every statement below ``parent`` (no expressions), recording each one's parent on the way."""
-    blocks = [getattr(parent, name, None) or [] for name in ("body", "orelse", "finalbody")]
-    for holder in (getattr(parent, "handlers", None) or []) + (getattr(parent, "cases", None) or []):
-        parents[holder] = parent
-        yield from _linked_statements(holder, parents)
-    for block in blocks:
-        for node in block:
-            if isinstance(node, ast.stmt):
-                parents[node] = parent
-                yield node
-                yield from _linked_statements(node, parents)
+def _linked_statements(root: ast.AST, parents: dict[ast.AST, ast.AST]) -> list[ast.stmt]:
+    """Every statement below ``root`` (no expressions), recording each one's parent on the way.
+    Plain recursion into a list: a chain of generators costs a frame per level for each node."""
+    found: list[ast.stmt] = []
+
+    def visit(parent: ast.AST) -> None:
+        for holder in (getattr(parent, "handlers", None) or []) + (getattr(parent, "cases", None) or []):
+            parents[holder] = parent
+            visit(holder)
+        for name in ("body", "orelse", "finalbody"):
+            for node in getattr(parent, name, None) or ():
+                if isinstance(node, ast.stmt):
+                    parents[node] = parent
+                    found.append(node)
+                    visit(node)
+
+    visit(root)
+    return found
 
 
 def _parents(root: ast.AST) -> dict[ast.AST, ast.AST]:
@@ -348,24 +354,28 @@ def _parents(root: ast.AST) -> dict[ast.AST, ast.AST]:
     return parents
 
 
-def _async_functions(tree: ast.Module) -> Iterable[tuple[ast.AsyncFunctionDef, str | None, ast.AST]]:
+def _async_functions(tree: ast.Module) -> list[tuple[ast.AsyncFunctionDef, str | None, ast.AST]]:
     """Every async def in the file, with the class it is a method of (if directly in one) and
     its parent node. Functions only live in statements, so expressions are never visited."""
-    def visit(parent: ast.AST, owner: str | None):
+    found: list[tuple[ast.AsyncFunctionDef, str | None, ast.AST]] = []
+
+    def visit(parent: ast.AST, owner: str | None) -> None:
         blocks = [getattr(parent, name, None) or [] for name in ("body", "orelse", "finalbody")]
         blocks += [holder.body for holder in (getattr(parent, "handlers", None) or []) + (getattr(parent, "cases", None) or [])]
         for block in blocks:
             for node in block:
                 if isinstance(node, ast.AsyncFunctionDef):
-                    yield node, owner, parent
-                    yield from visit(node, None)
+                    found.append((node, owner, parent))
+                    visit(node, None)
                 elif isinstance(node, ast.ClassDef):
-                    yield from visit(node, node.name)
+                    visit(node, node.name)
                 elif isinstance(node, ast.FunctionDef):
-                    yield from visit(node, None)
+                    visit(node, None)
                 elif isinstance(node, ast.stmt):
-                    yield from visit(node, owner)
-    yield from visit(tree, None)
+                    visit(node, owner)
+
+    visit(tree, None)
+    return found
 
 
 def noqa_lines(source: str) -> dict[int, set[str] | None]:
