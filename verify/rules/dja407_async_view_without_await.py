@@ -71,18 +71,13 @@ _NESTED = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.Clas
 _ASYNC_WORK = frozenset({ast.Await, ast.AsyncFor, ast.AsyncWith, ast.Yield, ast.YieldFrom})
 
 
-def _body_nodes(function: ast.AsyncFunctionDef):
-    """Nodes of the function body, without nested function, lambda or class bodies."""
+def _does_async_work(function: ast.AsyncFunctionDef, ctx) -> bool:
+    """Whether the body, without nested function, lambda or class bodies, awaits or otherwise
+    works asynchronously. One loop over a stack: it runs for every async function."""
+    async_functions = ctx.file.async_functions
     stack = list(function.body)
     while stack:
         node = stack.pop()
-        yield node
-        if type(node) not in _NESTED:
-            stack.extend(children(node))
-
-
-def _does_async_work(function: ast.AsyncFunctionDef, ctx) -> bool:
-    for node in _body_nodes(function):
         node_type = type(node)
         if node_type in _ASYNC_WORK:
             return True
@@ -90,8 +85,11 @@ def _does_async_work(function: ast.AsyncFunctionDef, ctx) -> bool:
             return True
         if node_type is ast.Call and (ctx.qualified(node.func) or "").startswith("asyncio."):
             return True
-        if node_type is ast.Name and node.id in ctx.file.async_functions:  # e.g. an async generator streamed
-            return True
+        if node_type is ast.Name:
+            if node.id in async_functions:  # e.g. an async generator streamed
+                return True
+        elif node_type not in _NESTED:
+            stack.extend(children(node))
     return False
 
 
