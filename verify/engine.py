@@ -19,7 +19,7 @@ from verify import types as ty
 from verify.ast_walk import children, walk
 from verify.context import FileContext
 from verify.finding import Finding, Severity
-from verify.inference import Typer, parameter_types
+from verify.inference import Typer, argument_types, parameter_types
 from verify.lines import source_lines
 from verify.registry import Rule, iter_visitors
 from verify.summaries import bind_arguments
@@ -464,9 +464,7 @@ def _report_effects(node: ast.AST, summary, ctx: RuleContext, enabled: dict[str,
 def call_types(node: ast.Call, ctx: RuleContext) -> tuple[T | None, tuple]:
     """The receiver's type and the argument types of a call, as a helper summary needs them."""
     receiver = ctx.type_of(node.func.value) if isinstance(node.func, ast.Attribute) else None
-    positional = tuple(ctx.type_of(arg) for arg in node.args if not isinstance(arg, ast.Starred))
-    keywords = tuple((k.arg, ctx.type_of(k.value)) for k in node.keywords if k.arg)
-    return receiver, (positional, keywords)
+    return receiver, argument_types(node, ctx.type_of)
 
 
 def summarize_sync_body(file: FileContext, function: ast.FunctionDef, class_name: str | None, rules: list[Rule], env: dict | None = None):

@@ -8,6 +8,7 @@ type here, so no rule can fire on them.
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 
 from verify import blocking
 from verify import django_api as api
@@ -342,9 +343,7 @@ class Typer:
         receiver = self.type_of(node.func.value) if isinstance(node.func, ast.Attribute) else None
         if receiver is not None and receiver.kind != ty.INSTANCE:
             return None  # a method of a manager, a request, a client...: not the project's function
-        positional = tuple(self.type_of(arg) for arg in node.args if not isinstance(arg, ast.Starred))
-        keywords = tuple((k.arg, self.type_of(k.value)) for k in node.keywords if k.arg)
-        found = project.call_summary(self.file, node, self.class_name, receiver, (positional, keywords))
+        found = project.call_summary(self.file, node, self.class_name, receiver, argument_types(node, self.type_of))
         if found is None:
             return None
         (_, qualname, _), summary = found
@@ -364,9 +363,7 @@ class Typer:
         if found is None or found[1] not in found[0].classes:
             return None
         module, class_name = found
-        positional = tuple(self.type_of(arg) for arg in node.args if not isinstance(arg, ast.Starred))
-        keywords = tuple((k.arg, self.type_of(k.value)) for k in node.keywords if k.arg)
-        return T(ty.OBJECT, cls=f"{module.name}.{class_name}", items=project.instance_attributes(module, class_name, (positional, keywords)),
+        return T(ty.OBJECT, cls=f"{module.name}.{class_name}", items=project.instance_attributes(module, class_name, argument_types(node, self.type_of)),
                  origin=self.file.source_of(node))
 
     def _shortcut_result(self, node: ast.Call, name: str) -> T | None:
@@ -550,6 +547,16 @@ class Typer:
 # node type -> the Typer method for it (``_Call`` for ast.Call), looked up once.
 _TYPERS = {getattr(ast, name[1:]): method for name, method in vars(Typer).items()
            if name[1:2].isupper() and isinstance(getattr(ast, name[1:], None), type)}
+
+
+def argument_types(call: ast.Call, type_of: Callable[[ast.AST], T | None]) -> tuple[tuple, tuple]:
+    """The (positional, keyword) argument types of a call, as helper summaries are keyed on them.
+    List comprehensions, not generators: they run inline, without a frame of their own."""
+    if not call.args and not call.keywords:
+        return (), ()
+    positional = tuple([type_of(arg) for arg in call.args if type(arg) is not ast.Starred])
+    keywords = tuple([(k.arg, type_of(k.value)) for k in call.keywords if k.arg])
+    return positional, keywords
 
 
 def parameter_types(function: ast.AsyncFunctionDef | ast.FunctionDef, is_method: bool) -> dict[str, T]:
