@@ -62,10 +62,12 @@ class RuleContext:
     def parent(self, node: ast.AST) -> ast.AST | None:
         # The async walk records parents as it goes. Module-scope visitors that walk every
         # expression get the file's map, computed once when first asked.
-        if node not in self.parents and self.function is None and not self._all_parents:
+        parent = self.parents.get(node)
+        if parent is None and self.function is None and not self._all_parents:
             self._all_parents = True
             self.parents.update(_parents(self.file.tree))
-        return self.parents.get(node)
+            parent = self.parents.get(node)
+        return parent
 
     def report(self, node: ast.AST, message: str, hint: str = "", *, severity: Severity | None = None, rule: Rule | None = None) -> None:
         rule = rule or self.rule
@@ -141,6 +143,13 @@ class AsyncWalker:
         if node_type is ast.Call and node.args and type(node.args[0]) is ast.Name:
             self._prefetch_into(node)
         parents = self.ctx.parents
+        if node_type is ast.Attribute:  # a third of the expressions, with a single child
+            value = node.value
+            parents[value] = node
+            value_type = type(value)
+            if value_type is not ast.Name and value_type is not ast.Constant or value_type in self.visitors:
+                self.expr(value)
+            return
         kids = children(node)
         for child in kids:
             parents[child] = node
