@@ -84,6 +84,7 @@ class _Analyzer:
         every_rule = {rule.code: rule for rules in self.rules.values() for rule in rules}
         self.project = Project(settings.root, settings.version, self.models, sorted(every_rule.values(), key=lambda rule: rule.code))
         self.model_paths = _model_paths(settings.root)  # part of every cache key already: not a dependency
+        self._absolute_paths: dict[str, str] = {}
 
     def analyze(self, job: Job) -> tuple[list[Finding], set[str]]:
         """The file's findings and the other files its analysis read."""
@@ -93,9 +94,16 @@ class _Analyzer:
         project.touched = set()
         findings = check_file_source(job.display, job.text, self.rules[job.selection], self.settings.version, self.models,
                                      {"extra": self.settings.extra}, project)
-        deps = {os.path.abspath(path) for path in project.touched} - self.model_paths
+        deps = {self._absolute(path) for path in project.touched} - self.model_paths
         project.trim()
-        return findings, deps - {os.path.abspath(job.display)}
+        return findings, deps - {self._absolute(job.display)}
+
+    def _absolute(self, path: str) -> str:
+        """os.path.abspath, remembered: each file's analysis reads many of the same helper modules."""
+        absolute = self._absolute_paths.get(path)
+        if absolute is None:
+            absolute = self._absolute_paths[path] = os.path.abspath(path)
+        return absolute
 
 
 def _analyze(jobs: list[Job], settings: RunSettings) -> list[tuple[list[Finding], set[str]]]:
