@@ -336,20 +336,23 @@ def _linked_statements(root: ast.AST, parents: dict[ast.AST, ast.AST]) -> list[a
     """Every statement below ``root`` (no expressions), recording each one's parent on the way.
     Plain recursion into a list: a chain of generators costs a frame per level for each node."""
     found: list[ast.stmt] = []
-
-    def visit(parent: ast.AST) -> None:
-        for holder in (getattr(parent, "handlers", None) or []) + (getattr(parent, "cases", None) or []):
-            parents[holder] = parent
-            visit(holder)
-        for name in ("body", "orelse", "finalbody"):
-            for node in getattr(parent, name, None) or ():
-                if isinstance(node, ast.stmt):
-                    parents[node] = parent
-                    found.append(node)
-                    visit(node)
-
-    visit(root)
+    _link_statements(root, parents, found)
     return found
+
+
+# Module-level recursion, not a nested function: a nested function that calls itself is a
+# reference cycle (the function and its closure cell), which would keep the whole file's tree
+# alive while the analysis runs without the cycle collector.
+def _link_statements(parent: ast.AST, parents: dict[ast.AST, ast.AST], found: list[ast.stmt]) -> None:
+    for holder in (getattr(parent, "handlers", None) or []) + (getattr(parent, "cases", None) or []):
+        parents[holder] = parent
+        _link_statements(holder, parents, found)
+    for name in ("body", "orelse", "finalbody"):
+        for node in getattr(parent, name, None) or ():
+            if isinstance(node, ast.stmt):
+                parents[node] = parent
+                found.append(node)
+                _link_statements(node, parents, found)
 
 
 def _parents(root: ast.AST) -> dict[ast.AST, ast.AST]:
@@ -367,24 +370,24 @@ def _async_functions(tree: ast.Module) -> list[tuple[ast.AsyncFunctionDef, str |
     """Every async def in the file, with the class it is a method of (if directly in one) and
     its parent node. Functions only live in statements, so expressions are never visited."""
     found: list[tuple[ast.AsyncFunctionDef, str | None, ast.AST]] = []
-
-    def visit(parent: ast.AST, owner: str | None) -> None:
-        blocks = [getattr(parent, name, None) or [] for name in ("body", "orelse", "finalbody")]
-        blocks += [holder.body for holder in (getattr(parent, "handlers", None) or []) + (getattr(parent, "cases", None) or [])]
-        for block in blocks:
-            for node in block:
-                if isinstance(node, ast.AsyncFunctionDef):
-                    found.append((node, owner, parent))
-                    visit(node, None)
-                elif isinstance(node, ast.ClassDef):
-                    visit(node, node.name)
-                elif isinstance(node, ast.FunctionDef):
-                    visit(node, None)
-                elif isinstance(node, ast.stmt):
-                    visit(node, owner)
-
-    visit(tree, None)
+    _collect_async_functions(tree, None, found)
     return found
+
+
+def _collect_async_functions(parent: ast.AST, owner: str | None, found: list) -> None:
+    blocks = [getattr(parent, name, None) or [] for name in ("body", "orelse", "finalbody")]
+    blocks += [holder.body for holder in (getattr(parent, "handlers", None) or []) + (getattr(parent, "cases", None) or [])]
+    for block in blocks:
+        for node in block:
+            if isinstance(node, ast.AsyncFunctionDef):
+                found.append((node, owner, parent))
+                _collect_async_functions(node, None, found)
+            elif isinstance(node, ast.ClassDef):
+                _collect_async_functions(node, node.name, found)
+            elif isinstance(node, ast.FunctionDef):
+                _collect_async_functions(node, None, found)
+            elif isinstance(node, ast.stmt):
+                _collect_async_functions(node, owner, found)
 
 
 def noqa_lines(source: str) -> dict[int, set[str] | None]:
@@ -405,19 +408,19 @@ def _nested_functions(function: ast.AST) -> dict[str, ast.FunctionDef]:
     """Sync functions defined directly in an async function's body (at any block depth).
     Definitions are statements, so expressions are not visited."""
     found: dict[str, ast.FunctionDef] = {}
-
-    def visit(block: list[ast.stmt]) -> None:
-        for node in block:
-            if isinstance(node, ast.FunctionDef):
-                found[node.name] = node
-            elif not isinstance(node, (ast.AsyncFunctionDef, ast.ClassDef)):
-                for name in ("body", "orelse", "finalbody"):
-                    visit(getattr(node, name, None) or [])
-                for holder in (getattr(node, "handlers", None) or []) + (getattr(node, "cases", None) or []):
-                    visit(holder.body)
-
-    visit(function.body)
+    _collect_nested_functions(function.body, found)
     return found
+
+
+def _collect_nested_functions(block: list[ast.stmt], found: dict[str, ast.FunctionDef]) -> None:
+    for node in block:
+        if isinstance(node, ast.FunctionDef):
+            found[node.name] = node
+        elif not isinstance(node, (ast.AsyncFunctionDef, ast.ClassDef)):
+            for name in ("body", "orelse", "finalbody"):
+                _collect_nested_functions(getattr(node, name, None) or [], found)
+            for holder in (getattr(node, "handlers", None) or []) + (getattr(node, "cases", None) or []):
+                _collect_nested_functions(holder.body, found)
 
 
 def _check_helper_call(node: ast.Call, ctx: RuleContext, enabled: dict[str, Rule], nested: dict[str, ast.FunctionDef]) -> None:

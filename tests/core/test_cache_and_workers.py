@@ -169,3 +169,28 @@ def test_modules_dropped_between_files_give_the_same_results(project, monkeypatc
     monkeypatch.setattr(summaries, "MAX_MODULES", 1)
     assert _run(cache=False, jobs=1) == expected
     assert gc.isenabled()  # switched off for the analysis only
+
+
+def test_memory_stays_flat_without_the_cycle_collector(tmp_path, monkeypatch):
+    """The analysis runs with the cycle collector off: nothing it builds may hold a file's tree
+    in a reference cycle (a nested function that calls itself did), or memory grows with the
+    number of files instead of staying at the modules and trees kept between files."""
+    import ast
+    import gc
+
+    from verify import file_tree, summaries
+
+    app = tmp_path / "app"
+    app.mkdir()
+    for n in range(250):
+        (app / f"views_{n}.py").write_text(f"def helper_{n}():\n    return {n}\n\n\nasync def view_{n}(request):\n    return helper_{n}()\n")
+    monkeypatch.chdir(tmp_path)
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        check_paths(["app"], cache=False, jobs=1)
+        trees = sum(1 for item in gc.get_objects() if type(item) is ast.Module)
+    finally:
+        if enabled:
+            gc.enable()
+    assert trees <= summaries.MAX_MODULES + file_tree.MAX_TREES + 10
