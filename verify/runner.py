@@ -1,5 +1,6 @@
-"""Running the file checks: cached results first, then the rest serially or, for large sets,
-in parallel worker processes. Results are the same either way (tests prove it)."""
+"""Running the file checks: cached results first, then the rest serially or, for large sets, in
+this process and forked workers that take chunks of neighbouring files from one queue. Results
+are the same either way (tests prove it)."""
 
 from __future__ import annotations
 
