@@ -168,13 +168,15 @@ def check_paths(paths: list[str] | None = None, *, select: list[str] | None = No
     large = len(files) > SYNTAX_CHECK_ALL_MAX_FILES
     for path in files:
         try:
-            known = _known_content(path, results)
-            if known is None:
+            key = os.path.abspath(path)
+            stat = os.stat(path) if results is not None else None
+            known = results.known_content(key, stat) if results is not None else None
+            if known is None or known[1] is None:  # (a dependency's record does not say whether it has async code)
                 text = read_source(path)
                 content, analysable = digest(text), needs_analysis(text)
                 file_tree.remember_text(path, text)
                 if results is not None:
-                    results.record_content(os.path.abspath(path), os.stat(path), content, analysable)
+                    results.record_content(key, stat, content, analysable)
             else:
                 text, (content, analysable) = None, known  # unchanged since the cache saw it: read only if it must be analysed
         except (OSError, ValueError) as error:
@@ -195,14 +197,6 @@ def check_paths(paths: list[str] | None = None, *, select: list[str] | None = No
         results.save()
     report.findings.sort()
     return report
-
-
-def _known_content(path: Path, results: Cache | None) -> tuple[str, bool] | None:
-    """(content hash, has async code) of a file the cache has seen unchanged, without reading it."""
-    if results is None:
-        return None
-    known = results.known_content(os.path.abspath(path), os.stat(path))
-    return known if known is not None and known[1] is not None else None
 
 
 def _project_findings(root: Path, selection: Selection, version: Version, cfg, config_root: Path, results: Cache | None) -> list[Finding]:

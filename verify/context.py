@@ -11,11 +11,11 @@ from pathlib import Path
 
 from verify.django_api import Version
 from verify.lines import source_lines
+from verify.models_index import ModelIndex
 
 _RELATED_CALL = re.compile(r"(?:select|prefetch)_related\(([^)]*)\)")
 _QUOTED = re.compile(r"""["']([\w]+)["']""")
-_UNKNOWN = object()
-from verify.models_index import ModelIndex
+_UNKNOWN = object()  # not in FileContext._qualified (None is an answer: not a dotted name)
 
 
 @dataclass

@@ -154,10 +154,10 @@ def _headers(source: str) -> list[tuple[str, set[str], bool]]:
             for m in _CLASS_HEADER.finditer(source)]
 
 
-def _model_like_names(sources: list[str]) -> set[str]:
+def _model_like_names(headers_by_file: list[list[tuple[str, set[str], bool]]]) -> set[str]:
     """Class names that may be models: a fixed point over the module-level class headers of all
     files, read as text. A superset of what the parsed files will show (any word of the bases counts)."""
-    headers = [header for source in sources for header in _headers(source)]
+    headers = [header for file_headers in headers_by_file for header in file_headers]
     known = set(_MODEL_BASES)
     changed = True
     while changed:
@@ -169,10 +169,11 @@ def _model_like_names(sources: list[str]) -> set[str]:
     return known
 
 
-def _may_define_models(source: str, model_like: set[str]) -> bool:
-    """Whether parsing ``source`` can add to the index: a model, or a custom Manager or QuerySet
-    class. Model files full of other classes (Django's own ``db/models/``) need no parse."""
-    for name, words, complex_bases in _headers(source):
+def _may_define_models(headers: list[tuple[str, set[str], bool]], model_like: set[str]) -> bool:
+    """Whether parsing a file with these class ``headers`` can add to the index: a model, or a
+    custom Manager or QuerySet class. Model files full of other classes (Django's own
+    ``db/models/``) need no parse."""
+    for name, words, complex_bases in headers:
         if complex_bases or name in model_like or name.endswith(("Manager", "QuerySet")):
             return True
         if any(word.endswith(("Manager", "QuerySet")) for word in words):
@@ -285,9 +286,10 @@ def build_index(sources: list[str], paths: list[str] | None = None) -> ModelInde
     subclasses still count."""
     index = ModelIndex()
     pending: list[tuple[str, ast.ClassDef, str | None]] = []
-    model_like = _model_like_names(sources)
+    headers_by_file = [_headers(source) for source in sources]
+    model_like = _model_like_names(headers_by_file)
     for number, source in enumerate(sources):
-        if not _may_define_models(source, model_like):
+        if not _may_define_models(headers_by_file[number], model_like):
             continue
         try:
             tree = file_tree.parse(paths[number], source) if paths else ast.parse(source)
@@ -406,7 +408,14 @@ def index_for(root: Path) -> ModelIndex:
     """The index of the project's models, rebuilt when a model file changes (long-lived
     processes such as test suites run the verifier many times)."""
     files = model_files(root)
-    key = (root, *((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files if p.exists()))
+    stats = []
+    for path in files:
+        try:
+            stat = path.stat()
+        except OSError:  # gone since the walk
+            continue
+        stats.append((str(path), stat.st_mtime_ns, stat.st_size))
+    key = (root, *stats)
     if key not in _CACHE:
         sources, paths = [], []
         for path in files:

@@ -34,7 +34,7 @@ class T:
     deferred: frozenset[str] = frozenset()  # fields left out by defer()
     result: T | None = None  # COROUTINE: the type after ``await``
     elem: T | None = None  # LIST / ASYNC_GEN / QUERYSET iteration: element type
-    items: tuple[tuple[str, T], ...] = ()  # DICT literal
+    items: tuple[tuple[str, T], ...] = ()  # DICT literal: its values; OBJECT of a project class: its attributes
     cls: str = ""  # OBJECT: qualified constructor name
     origin: str = ""  # source text that produced it, for messages
     extra: dict = field(default_factory=dict, compare=False, hash=False)
