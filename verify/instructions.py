@@ -100,16 +100,11 @@ def _yaml_scalar(value: str) -> str:
 def _environment():
     import jinja2
 
-    environment = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(templates_dir())),
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        autoescape=False,
+    from verify import templating
+
+    return templating.environment(
+        jinja2.FileSystemLoader(str(templates_dir())), code=_code, json=json.dumps, yaml_scalar=_yaml_scalar
     )
-    environment.filters.update(code=_code, json=json.dumps, yaml_scalar=_yaml_scalar)
-    return environment
 
 
 def build_context(facts: ProjectFacts) -> dict:
@@ -173,7 +168,12 @@ def render_targets(facts: ProjectFacts, targets: list[str], output_dir: Path) ->
     files = []
     for target in targets:
         for output in TARGETS[target]:
-            text = environment.get_template(output.template).render(context)
+            try:
+                text = environment.get_template(output.template).render(context)
+            except Exception as error:  # one line, whatever a template raises
+                from verify import templating
+
+                raise RenderError(f"{output.template}: {templating.failure(error)[0]}") from None
             path = Path(output_dir) / output.path
             if output.style is CommentStyle.HTML:
                 files.append(ManagedFile.markdown(path, text))

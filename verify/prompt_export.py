@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from verify.cheatsheet import Cheatsheet, Prompt
+from verify.cheatsheet import Cheatsheet, CheatsheetError, Prompt
 from verify.safe_write import CommentStyle, ManagedFile, PlannedWrite, plan_write
 
 _TOP_LEVEL_KEY = re.compile(r"^([A-Za-z0-9_-]+)\s*:")
@@ -29,7 +29,7 @@ def prompt_file(prompt: Prompt, cheatsheet: Cheatsheet, context: dict) -> Export
     """VS Code / Visual Studio prompt file: run with /<id> in Copilot Chat."""
     body = cheatsheet.render(prompt.id, {**context, "target": "prompt-file", "file": "${file}"})
     front = {"name": prompt.id, "description": prompt.description, "argument-hint": prompt.argument_hint, "agent": prompt.agent}
-    return ExportedFile(Path("prompts") / f"{prompt.id}.prompt.md", front, body)
+    return ExportedFile(_prompt_file_path(prompt), front, body)
 
 
 def skill_file(prompt: Prompt, cheatsheet: Cheatsheet, context: dict) -> ExportedFile:
@@ -41,22 +41,42 @@ def skill_file(prompt: Prompt, cheatsheet: Cheatsheet, context: dict) -> Exporte
         "argument-hint": prompt.argument_hint,
         "disable-model-invocation": True,
     }
-    return ExportedFile(Path("skills") / prompt.id / "SKILL.md", front, f"# {prompt.title}\n\n{body}")
+    return ExportedFile(_skill_path(prompt), front, f"# {prompt.title}\n\n{body}")
 
 
-def exported_files(cheatsheet: Cheatsheet, context: dict) -> list[ExportedFile]:
-    files = []
+def _prompt_file_path(prompt: Prompt) -> Path:
+    return Path("prompts") / f"{prompt.id}.prompt.md"
+
+
+def _skill_path(prompt: Prompt) -> Path:
+    return Path("skills") / prompt.id / "SKILL.md"
+
+
+@dataclass(frozen=True)
+class Export:
+    files: list[ExportedFile]
+    problems: list[CheatsheetError]  # prompts that could not be rendered; their files are left as they are
+    kept: list[Path]  # those prompts' files, relative to the export directory
+
+
+def exported_files(cheatsheet: Cheatsheet, context: dict) -> Export:
+    """The files of every prompt that renders; a prompt that does not is reported and skipped."""
+    export = Export([], [], [])
     for prompt in cheatsheet.prompts.values():
-        files += [prompt_file(prompt, cheatsheet, context), skill_file(prompt, cheatsheet, context)]
-    return files
+        try:
+            export.files.extend([prompt_file(prompt, cheatsheet, context), skill_file(prompt, cheatsheet, context)])
+        except CheatsheetError as problem:
+            export.problems.append(problem)
+            export.kept.extend([_prompt_file_path(prompt), _skill_path(prompt)])
+    return export
 
 
-def orphaned_files(directory: Path, exported: list[ExportedFile]) -> list[Path]:
+def orphaned_files(directory: Path, export: Export) -> list[Path]:
     """Files an earlier export wrote (they hold the kit's block) for prompts no longer in the cheatsheet.
 
     They are reported, never deleted: the user may have added to them.
     """
-    current = {directory / file.relative for file in exported}
+    current = {directory / relative for relative in [*(file.relative for file in export.files), *export.kept]}
     candidates = [*directory.glob("prompts/*.prompt.md"), *directory.glob("skills/*/SKILL.md")]
     marker = CommentStyle.HTML.begin
     return sorted(
