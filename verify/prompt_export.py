@@ -8,14 +8,12 @@ managed block, and the front matter keys the kit writes are updated in place: ke
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from verify.cheatsheet import Cheatsheet, CheatsheetError, Prompt
+from verify.lines import lines_of
 from verify.safe_write import CommentStyle, ManagedFile, PlannedWrite, plan_write
-
-_TOP_LEVEL_KEY = re.compile(r"^([A-Za-z0-9_-]+)\s*:")
 
 
 @dataclass(frozen=True)
@@ -81,7 +79,7 @@ def orphaned_files(directory: Path, export: Export) -> list[Path]:
     marker = CommentStyle.HTML.begin
     return sorted(
         path for path in candidates
-        if path not in current and any(line.strip() == marker for line in path.read_text(encoding="utf-8", errors="replace").splitlines())
+        if path not in current and any(line.strip() == marker for line in lines_of(path.read_text(encoding="utf-8", errors="replace")))
     )  # fmt: skip
 
 
@@ -96,46 +94,8 @@ def generated_text(exported: ExportedFile) -> str:
     return "---\n" + "".join(front_matter_lines(exported.front_matter)) + f"---\n{style.begin}\n{exported.body}{style.end}\n"
 
 
-def plan_export(exported: ExportedFile, directory: Path) -> PlannedWrite:
-    """What writing ``exported`` under ``directory`` would change; raises safe_write.SafeWriteError."""
+def plan_export(exported: ExportedFile, directory: Path, inside: Path | None = None) -> PlannedWrite:
+    """What writing ``exported`` under ``directory`` would change; raises safe_write.SafeWriteError
+    (OutsideFolderError when the path leads out of ``inside``)."""
     path = directory / exported.relative
-    plan = plan_write(ManagedFile.markdown(path, generated_text(exported)))
-    if plan.old_text is None:
-        return plan
-    return PlannedWrite(path, plan.old_text, _merge_front_matter(plan.new_text, exported.front_matter))
-
-
-def _merge_front_matter(text: str, front: dict[str, object]) -> str:
-    """``text`` with the kit's front matter keys set to ``front``'s values, other keys untouched."""
-    newline = "\r\n" if "\r\n" in text else "\n"
-    ours = {key: line.rstrip("\n") for key, line in zip(front, front_matter_lines(front))}
-    lines = text.splitlines(keepends=True)
-    if not lines or lines[0].strip() != "---":
-        return "---" + newline + "".join(line + newline for line in ours.values()) + "---" + newline + text
-    try:
-        close = next(i for i in range(1, len(lines)) if lines[i].strip() == "---")
-    except StopIteration:  # an opening --- without a closing one: not front matter we can edit
-        return text
-    header, seen = lines[1:close], set()
-    merged: list[str] = []
-    index = 0
-    while index < len(header):
-        match = _TOP_LEVEL_KEY.match(header[index])
-        end = index + 1
-        while end < len(header) and _continues_value(header[end]):
-            end += 1
-        if match and match.group(1) in ours:
-            key = match.group(1)
-            if key not in seen:
-                merged.append(ours[key] + newline)
-            seen.add(key)
-        else:
-            merged.extend(header[index:end])
-        index = end
-    merged.extend(ours[key] + newline for key in ours if key not in seen)
-    return lines[0] + "".join(merged) + "".join(lines[close:])
-
-
-def _continues_value(line: str) -> bool:
-    """An indented line or a block-sequence item belongs to the key above it; comments do not."""
-    return line[:1] in (" ", "\t") and line.strip() != "" or line.startswith("- ")
+    return plan_write(ManagedFile.markdown(path, generated_text(exported), front_matter_keys=tuple(exported.front_matter)), inside)

@@ -171,7 +171,9 @@ def _export(args, cheatsheet) -> int:
     context = _project_context(args)
     export = exported_files(cheatsheet, context)
     try:
-        plans = [plan_export(exported, args.dir) for exported in export.files]
+        # The default .github must stay in the project: a link in it may not lead elsewhere.
+        inside = Path.cwd() if _is_under(args.dir, Path.cwd()) else args.dir
+        plans = [plan_export(exported, args.dir, inside) for exported in export.files]
     except SafeWriteError as error:
         raise UsageError(str(error)) from None
     changed = [plan for plan in plans if plan.changed]
@@ -191,10 +193,19 @@ def _export(args, cheatsheet) -> int:
             sys.stdout.write(plan.diff(display_path(plan.path)))
         print(f"{len(changed)} of {len(plans)} files would change (dry run: nothing written)")
         return _report(export.problems, 0)
+    try:
+        apply_writes(plans)
+    except SafeWriteError as error:
+        raise UsageError(str(error)) from None
     for plan in plans:
         print(f"{plan.action:<9} {display_path(plan.path)}")
-    apply_writes(plans)
     return _report(export.problems, 0)
+
+
+def _is_under(path: Path, folder: Path) -> bool:
+    import os
+
+    return os.path.commonpath([os.path.abspath(path), os.path.abspath(folder)]) == os.path.abspath(folder)
 
 
 def _report(problems: list, exit_code: int) -> int:
