@@ -356,26 +356,11 @@ def _find_block(lines: list[str], style: CommentStyle, where: str) -> tuple[int 
     in YAML, inside a block scalar (``run: |``). Inside the block itself, the kit's own text, only
     the end marker counts.
     """
-    begins, ends = [], []
-    in_block = False
-    code = _CodeTracker(style)
-    for index, line in enumerate(lines):
-        stripped = line.strip()
-        if in_block:
-            if stripped == style.end:
-                ends.append(index)
-                in_block = False
-                code = _CodeTracker(style)
-            elif stripped == style.begin:
-                begins.append(index)
-            continue
-        if code.is_code(line):
-            continue
-        if stripped == style.begin:
-            begins.append(index)
-            in_block = True
-        elif stripped == style.end:
-            ends.append(index)
+    begins, ends, hiding = _block_markers(lines, style, not_fences=set())
+    if ends and not begins and hiding is not None:
+        # A fence the user left open before the block is closed by the first fence inside the kit's
+        # block: the begin marker looks like code, the end marker does not. That fence is text.
+        begins, ends, _ = _block_markers(lines, style, not_fences={hiding})
     if not begins and not ends:
         return None, None
     if len(begins) > 1 or len(ends) > 1:
@@ -393,36 +378,89 @@ def _find_block(lines: list[str], style: CommentStyle, where: str) -> tuple[int 
     return begins[0], ends[0]
 
 
+def _block_markers(lines: list[str], style: CommentStyle, not_fences: set[int]) -> tuple[list[int], list[int], int | None]:
+    """Begin and end marker lines outside code, and the line of the first fence holding a begin marker."""
+    begins, ends = [], []
+    in_block = False
+    hiding = None
+    code = _CodeTracker(style, lines, not_fences)
+    for index, line in enumerate(lines):
+        stripped = line.strip()
+        if in_block:
+            if stripped == style.end:
+                ends.append(index)
+                in_block = False
+                code.reset()
+            elif stripped == style.begin:
+                begins.append(index)
+            continue
+        if code.is_code(index, line):
+            if stripped == style.begin and hiding is None:
+                hiding = code.open_fence
+            continue
+        if stripped == style.begin:
+            begins.append(index)
+            in_block = True
+        elif stripped == style.end:
+            ends.append(index)
+    return begins, ends, hiding
+
+
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 # A YAML line whose value is a block scalar: ``key: |``, ``- run: >-``, ``- |`` (a comment may follow).
 _BLOCK_SCALAR = re.compile(r"^(?P<lead>[ ]*(?:-[ ]+)*)(?:(?P<key>[^\s#][^#]*?):[ ]+)?[|>][0-9+-]*[ ]*(?:#.*)?$")
 
 
+def _longest_closing_fences(lines: list[str]) -> dict[str, list[int]]:
+    """For each fence character, the length of the longest bare fence line (one that can close a
+    code block) at or after each line index."""
+    longest = {"`": [0] * (len(lines) + 1), "~": [0] * (len(lines) + 1)}
+    for index in range(len(lines) - 1, -1, -1):
+        text = lines[index].rstrip("\r\n")
+        fence = _FENCE.match(text)
+        bare = fence and not text.strip().strip(fence.group(1)[0])
+        for character, lengths in longest.items():
+            here = len(fence.group(1)) if bare and fence.group(1)[0] == character else 0
+            lengths[index] = max(here, lengths[index + 1])
+    return longest
+
+
 class _CodeTracker:
     """Fed the lines of a file in order, tells which are code (or literal text) rather than markup."""
 
-    def __init__(self, style: CommentStyle):
+    def __init__(self, style: CommentStyle, lines: list[str], not_fences: set[int]):
         self.style = style
+        self.not_fences = not_fences  # Markdown: fence-like lines to take for text
+        if style is CommentStyle.HTML:
+            self.longest_close_after = _longest_closing_fences(lines)
+        self.reset()
+
+    def reset(self) -> None:
         self.fence: str | None = None  # Markdown: the open fence's characters
+        self.open_fence: int | None = None  # and its line
         self.scalar_parent: int | None = None  # YAML: the column of the open block scalar's key
 
-    def is_code(self, line: str) -> bool:
+    def is_code(self, index: int, line: str) -> bool:
         text = line.rstrip("\r\n")
         if self.style is CommentStyle.HTML:
-            return self._markdown(text)
+            return self._markdown(index, text)
         if self.style is CommentStyle.HASH:
             return self._yaml(text)
         return False
 
-    def _markdown(self, text: str) -> bool:
+    def _markdown(self, index: int, text: str) -> bool:
         fence = _FENCE.match(text)
         if self.fence is None:
-            if fence:
-                self.fence = fence.group(1)
-            return bool(fence)
+            # A fence that nothing after it closes would hide the rest of the file, the kit's block
+            # too, and every run would append another block: it is taken for text.
+            characters = fence.group(1) if fence else ""
+            opens = bool(fence) and index not in self.not_fences and self.longest_close_after[characters[0]][index + 1] >= len(characters)
+            if opens:
+                self.fence, self.open_fence = characters, index
+            return opens
         closing = fence and fence.group(1)[0] == self.fence[0] and len(fence.group(1)) >= len(self.fence)
         if closing and not text.strip().strip(self.fence[0]):
-            self.fence = None
+            self.fence = self.open_fence = None
         return True
 
     def _yaml(self, text: str) -> bool:

@@ -208,3 +208,13 @@ def test_set_django_version_updates_the_front_matter_description(make_project):
         front = path.read_text().split("---")[1]
         assert "(Django 6.0)" in front and "5.2" not in front, path
     assert init(root, "--set", "django_version=6.0", "--check") == 0
+
+
+def test_a_fence_left_open_before_the_block_does_not_hide_it(make_project):
+    root = make_project()
+    (root / "AGENTS.md").write_text("# Notes\n\n```python\nprint('never closed')\n")
+    assert init(root) == 0
+    first = (root / "AGENTS.md").read_text()
+    assert init(root) == 0
+    assert (root / "AGENTS.md").read_text() == first  # found again, not appended a second time
+    assert first.count(BEGIN) == 1

@@ -125,3 +125,15 @@ def test_the_kits_own_instruction_templates_render_in_the_sandbox_too():
 
     with pytest.raises(SecurityError):
         _environment().from_string(ESCAPE).render()
+
+
+def test_export_writes_nothing_through_a_link_out_of_the_project(tmp_path, monkeypatch, capsys):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    project = tmp_path / "project"
+    (project / ".github").mkdir(parents=True)
+    (project / ".github" / "prompts").symlink_to(outside, target_is_directory=True)
+    monkeypatch.chdir(project)
+    assert main(["prompts", "export", "--django-version", "5.2", "--http-client", "httpx2"]) == 2
+    assert "outside" in one_error_line(capsys)
+    assert list(outside.iterdir()) == [] and not (project / ".github" / "skills").exists()
