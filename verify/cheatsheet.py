@@ -8,6 +8,7 @@ partials, and replaces built-in ones with the same id or name. Every problem is 
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from dataclasses import dataclass, field
@@ -15,15 +16,16 @@ from pathlib import Path
 
 CHEATSHEET_FILE = "cheatsheet.yaml"
 SCHEMA_FILE = "cheatsheet.schema.json"
+MAX_REPORTED_PROBLEMS = 100  # a file of 200,000 wrong items is not worth listing them all
 _FENCE = re.compile(r"^\s*```")
 
 
 class CheatsheetError(Exception):
     """A cheatsheet that cannot be used; the message is ``file:line: field: problem``."""
 
-    def __init__(self, file: Path, line: int, field_path: str, problem: str, more: int = 0):
+    def __init__(self, file: Path, line: int, field_path: str, problem: str, more: int = 0, at_least: bool = False):
         self.file, self.line, self.field, self.problem = file, line, field_path, problem
-        suffix = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
+        suffix = f" (and {'at least ' if at_least else ''}{more} more problem{'s' if more > 1 else ''})" if more else ""
         super().__init__(f"{file}:{line}: {field_path}: {problem}{suffix}")
 
 
@@ -241,7 +243,8 @@ def _validate(path: Path, data, root) -> None:
 
     validator = jsonschema.Draft202012Validator(schema())
     problems = []
-    for error in validator.iter_errors(data):
+    errors = list(itertools.islice(validator.iter_errors(data), MAX_REPORTED_PROBLEMS + 1))
+    for error in errors[:MAX_REPORTED_PROBLEMS]:
         location = list(error.absolute_path)
         problem = error.message
         if error.validator == "required":
@@ -261,7 +264,7 @@ def _validate(path: Path, data, root) -> None:
     if problems:
         problems.sort()
         line, field_path, problem = problems[0]
-        raise CheatsheetError(path, line, field_path, problem, more=len(problems) - 1)
+        raise CheatsheetError(path, line, field_path, problem, more=len(problems) - 1, at_least=len(errors) > len(problems))
 
 
 def _check_templates(cheatsheet: Cheatsheet) -> None:

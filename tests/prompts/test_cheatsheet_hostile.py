@@ -137,3 +137,12 @@ def test_export_writes_nothing_through_a_link_out_of_the_project(tmp_path, monke
     assert main(["prompts", "export", "--django-version", "5.2", "--http-client", "httpx2"]) == 2
     assert "outside" in one_error_line(capsys)
     assert list(outside.iterdir()) == [] and not (project / ".github" / "skills").exists()
+
+
+def test_a_cheatsheet_of_many_wrong_items_is_one_line_at_once(tmp_path, monkeypatch, capsys):
+    project_with_cheatsheet(tmp_path, monkeypatch)
+    (tmp_path / "p.yaml").write_text("version: 1\nprompts: [" + ", ".join(["x"] * 200_000) + "]\n")
+    started = time.process_time()
+    assert main(["prompts", "list"]) == 2
+    assert time.process_time() - started < 3
+    assert one_error_line(capsys).endswith("prompts[0]: 'x' is not of type 'object' (and at least 99 more problems)")
