@@ -121,7 +121,7 @@ def test_control_characters_are_one_line(tmp_path, monkeypatch, capsys, text, li
 def test_the_kits_own_instruction_templates_render_in_the_sandbox_too():
     from jinja2.sandbox import SecurityError
 
-    from verify.instructions import _environment
+    from verify.assist.instructions import _environment
 
     with pytest.raises(SecurityError):
         _environment().from_string(ESCAPE).render()
