@@ -146,3 +146,11 @@ def test_a_cheatsheet_of_many_wrong_items_is_one_line_at_once(tmp_path, monkeypa
     assert main(["prompts", "list"]) == 2
     assert time.process_time() - started < 3
     assert one_error_line(capsys).endswith("prompts[0]: 'x' is not of type 'object' (and at least 99 more problems)")
+
+
+def test_a_prompt_whose_text_holds_a_marker_line_is_refused_and_the_others_exported(tmp_path, monkeypatch, capsys):
+    project_with_cheatsheet(tmp_path, monkeypatch, body="Before.\n{{ '<!-- django-async-kit:' ~ 'end -->' }}\nAfter.")
+    assert main(["prompts", "export", "--django-version", "5.2", "--http-client", "httpx2"]) == 2
+    assert "my-prompt.body: a line of its text is the kit's marker" in one_error_line(capsys)
+    assert not (tmp_path / ".github" / "prompts" / "my-prompt.prompt.md").exists()
+    assert len(list((tmp_path / ".github" / "prompts").iterdir())) == 10

@@ -62,11 +62,22 @@ def exported_files(cheatsheet: Cheatsheet, context: dict) -> Export:
     export = Export([], [], [])
     for prompt in cheatsheet.prompts.values():
         try:
-            export.files.extend([prompt_file(prompt, cheatsheet, context), skill_file(prompt, cheatsheet, context)])
+            files = [prompt_file(prompt, cheatsheet, context), skill_file(prompt, cheatsheet, context)]
+            _refuse_marker_lines(prompt, files)
+            export.files.extend(files)
         except CheatsheetError as problem:
             export.problems.append(problem)
             export.kept.extend([_prompt_file_path(prompt), _skill_path(prompt)])
     return export
+
+
+def _refuse_marker_lines(prompt: Prompt, files: list[ExportedFile]) -> None:
+    """A line of the prompt's text that reads as one of the kit's markers would end its block early."""
+    markers = {CommentStyle.HTML.begin, CommentStyle.HTML.end}
+    for file in files:
+        if any(line.strip() in markers for line in lines_of(file.body)):
+            raise CheatsheetError(prompt.source, prompt.body_line, f"{prompt.id}.body",
+                                  f"a line of its text is the kit's marker ({' or '.join(sorted(markers))})")
 
 
 def orphaned_files(directory: Path, export: Export) -> list[Path]:

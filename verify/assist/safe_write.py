@@ -225,13 +225,20 @@ def _with_front_matter(managed: ManagedFile, text: str) -> str:
 
 def refuse_outside(path: Path, folder: Path) -> None:
     """Raise OutsideFolderError unless ``path``, with every link resolved, is inside ``folder``."""
-    real_folder = os.path.realpath(folder)
     real = os.path.realpath(path)  # follows dangling links too, as far as they lead
-    if os.path.commonpath([real, real_folder]) != real_folder:
+    if not is_within(real, os.path.realpath(folder)):
         raise OutsideFolderError(
             f"{path}: leads to {real}, outside {folder}; the kit writes only inside it "
             "(replace the link with a file, or leave this file out with --targets)"
         )
+
+
+def is_within(path: str | Path, folder: str | Path) -> bool:
+    """Whether ``path`` is ``folder`` or below it, comparing the paths as written."""
+    try:
+        return os.path.commonpath([os.path.abspath(path), os.path.abspath(folder)]) == os.path.abspath(folder)
+    except ValueError:  # Windows: on another drive
+        return False
 
 
 def reindent(text: str, shift: int) -> str:

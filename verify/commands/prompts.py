@@ -166,14 +166,14 @@ def _findings(view, display: str, version) -> list:
 
 def _export(args, cheatsheet) -> int:
     from verify.assist.prompt_export import exported_files, orphaned_files, plan_export
-    from verify.assist.safe_write import SafeWriteError, apply_writes
+    from verify.assist.safe_write import SafeWriteError, apply_writes, is_within
     from verify.cli import UsageError
 
     context = _project_context(args)
     export = exported_files(cheatsheet, context)
     try:
         # The default .github must stay in the project: a link in it may not lead elsewhere.
-        inside = Path.cwd() if _is_under(args.dir, Path.cwd()) else args.dir
+        inside = Path.cwd() if is_within(args.dir, Path.cwd()) else args.dir
         plans = [plan_export(exported, args.dir, inside) for exported in export.files]
     except SafeWriteError as error:
         raise UsageError(str(error)) from None
@@ -202,11 +202,6 @@ def _export(args, cheatsheet) -> int:
         print(f"{plan.action:<9} {display_path(plan.path)}")
     return _report(export.problems, 0)
 
-
-def _is_under(path: Path, folder: Path) -> bool:
-    import os
-
-    return os.path.commonpath([os.path.abspath(path), os.path.abspath(folder)]) == os.path.abspath(folder)
 
 
 def _report(problems: list, exit_code: int) -> int:
@@ -253,5 +248,3 @@ def _project_http_client(root: Path) -> str:
     except (NotADjangoProject, OSError):
         return DEFAULT_HTTP_CLIENT
     return client or DEFAULT_HTTP_CLIENT
-
-
