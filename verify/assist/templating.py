@@ -9,27 +9,30 @@ environment, so nothing renders outside the sandbox.
 
 from __future__ import annotations
 
+import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+
 MAX_PRODUCT_ITEMS = 100_000  # ``"x" * n`` and ``[...] * n`` beyond this are refused
 MAX_EXPONENT = 1_000
 
 
-def environment(loader, **filters):
+class BoundedSandbox(ImmutableSandboxedEnvironment):
+    """Jinja2's immutable sandbox, with ``*`` and ``**`` bounded as ``range()`` already is."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context, operator, left, right):
+        if operator == "**" and isinstance(right, (int, float)) and abs(right) > MAX_EXPONENT:
+            raise SecurityError(f"exponent {right} is larger than {MAX_EXPONENT}")
+        if operator == "*":
+            for sequence, count in ((left, right), (right, left)):
+                if hasattr(sequence, "__len__") and isinstance(count, int) and len(sequence) * count > MAX_PRODUCT_ITEMS:
+                    raise SecurityError(f"repeating a sequence to more than {MAX_PRODUCT_ITEMS:,} items")
+        return super().call_binop(context, operator, left, right)
+
+
+def environment(loader, **filters) -> BoundedSandbox:
     """A sandboxed environment for Markdown and YAML text: strict about undefined names, no escaping."""
-    import jinja2
-    from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
-
-    class BoundedSandbox(ImmutableSandboxedEnvironment):
-        intercepted_binops = frozenset({"*", "**"})
-
-        def call_binop(self, context, operator, left, right):
-            if operator == "**" and isinstance(right, (int, float)) and abs(right) > MAX_EXPONENT:
-                raise SecurityError(f"exponent {right} is larger than {MAX_EXPONENT}")
-            if operator == "*":
-                for sequence, count in ((left, right), (right, left)):
-                    if hasattr(sequence, "__len__") and isinstance(count, int) and len(sequence) * count > MAX_PRODUCT_ITEMS:
-                        raise SecurityError(f"repeating a sequence to more than {MAX_PRODUCT_ITEMS:,} items")
-            return super().call_binop(context, operator, left, right)
-
     sandbox = BoundedSandbox(
         loader=loader,
         undefined=jinja2.StrictUndefined,
@@ -45,8 +48,6 @@ def environment(loader, **filters):
 def failure(error: BaseException) -> tuple[str, int | None]:
     """What went wrong while rendering, in one line, and the line of the outermost template (one
     made with ``from_string``) where it happened, when the traceback tells."""
-    import jinja2
-
     if isinstance(error, RecursionError):
         problem = "a partial includes itself, directly or through another (recursion too deep)"
     elif isinstance(error, jinja2.TemplateSyntaxError):
