@@ -5,7 +5,9 @@ The kit owns only a *managed block* inside each file, between two marker lines::
     <!-- django-async-kit:begin -->        (Markdown)
     # django-async-kit:begin              (YAML; the marker line may be indented)
 
-Everything outside the markers belongs to the user and is kept byte for byte. A file that
+Everything outside the markers belongs to the user and is kept byte for byte. Marker lines
+inside a Markdown code fence or a YAML block scalar are text, not markers, and lines end at
+``\n`` only. A file that
 does not exist yet is created from the full generated text. A file that exists without
 markers gets the marked block through the file's ``merge_unmarked`` function (Markdown:
 appended at the end); without one, planning fails. Files whose whole name is the kit's (a
@@ -13,12 +15,14 @@ JSON hook file, which cannot hold comments) are owned whole.
 
 Use it in two phases, so that one bad file stops the run before anything is written::
 
-    plans = [plan_write(ManagedFile.markdown(path, generated_text)) for path, ... in outputs]
-    # raises SafeWriteError (MalformedBlockError, UnreadableFileError, UnmergeableFileError)
+    plans = [plan_write(ManagedFile.markdown(path, generated_text), inside=root) for path, ... in outputs]
+    # raises SafeWriteError (MalformedBlockError, UnreadableFileError, UnmergeableFileError,
+    # OutsideFolderError for a link that leads out of ``root``)
     for plan in plans:
         print(plan.diff(relative_name))     # --dry-run
     stale = [plan for plan in plans if plan.changed]   # --check: exit 1 when not empty
-    apply_writes(plans)                      # atomic: temp file + os.replace, mode kept
+    apply_writes(plans)                      # atomic: temp file + os.replace, mode kept;
+                                             # ReadOnlyFileError before any write
 
 Planning twice on an up-to-date tree gives plans with ``changed == False``.
 """
@@ -306,7 +310,7 @@ def atomic_write(path: Path, data: bytes) -> None:
         raise
 
 
-# Temporary files are ``.<name>.django-async-kit-<pid>-<random>.tmp`` next to the file they replace.
+# Temporary files are ``.<name>.django-async-kit-tmp-<pid>-<random>.tmp`` next to the file they replace.
 # A run killed between creating one and renaming it leaves it behind; the next write to the same
 # file removes it once its process is gone (where that cannot be asked, once it is an hour old).
 TEMP_TAG = f"{MARKER_NAME}-tmp"
@@ -331,8 +335,8 @@ def _writer_gone(pid: int, temp_file: Path) -> bool:
             os.kill(pid, 0)
         except ProcessLookupError:
             return True
-        except OSError:  # it exists, under another user
-            return False
+        except PermissionError:  # alive, under another user
+            pass
         return False
     try:
         return time.time() - temp_file.stat().st_mtime > STALE_TEMP_SECONDS
