@@ -201,7 +201,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--projects", type=Path, default=HERE / "projects.toml", help=argparse.SUPPRESS)
     parser.add_argument("--expected", type=Path, default=HERE / "expected.json", help=argparse.SUPPRESS)
     parser.add_argument("--cache-dir", type=Path, help="where sdists are kept (default: the user cache, see above)")
-    parser.add_argument("--results", type=Path, default=RESULTS, help="results file (default: bench/results/ecosystem.json)")
+    parser.add_argument("--results", type=Path, default=RESULTS,
+                        help="where a run of every project records its figures (default: bench/results/ecosystem.json)")
     parser.add_argument("--write-docs", action="store_true", help="refresh the tables in README.md and docs/ecosystem.md")
     parser.add_argument("--pin", metavar="NAME==VERSION", help="print the project-list entry of a PyPI sdist and stop")
     args = parser.parse_args(argv)
@@ -234,27 +235,24 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.update:
         verdicts.save(args.expected, expected)
-    results = _merge_results(args.results, rows, [project.name for project in projects])
-    print()
-    print(markdown_table(results), end="")
-    if args.write_docs and set(results["projects"]) == known:
-        write_block(README, "ecosystem", summary_table(results))
-        write_block(DOCS, "ecosystem", markdown_table(results))
-        write_block(DOCS, "ecosystem-rules", rule_table(results))
-    return 1 if failing else 0
-
-
-def _merge_results(path: Path, rows: dict[str, dict], order: list[str]) -> dict:
-    """This run's rows over the recorded ones (a --project run refreshes its own), in list order."""
     from verify import __version__
 
-    previous = json.loads(path.read_text())["projects"] if path.exists() else {}
-    merged = {**previous, **rows}
     results = {"machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
-               "kit_version": __version__, "projects": {name: merged[name] for name in order if name in merged}}
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(results, indent=2) + "\n")
-    return results
+               "kit_version": __version__, "projects": rows}
+    print()
+    print(markdown_table(results), end="")
+    if failing:
+        total = totals(rows)["findings"]
+        print(f"\nfailed: {total['unclassified']} unclassified (new or not yet read) and {total['wrong']} wrong findings; "
+              "see docs/ecosystem.md, Classifying a new finding")
+    if set(rows) == known:  # only a run of every project is recorded, so the tables stay one run's figures
+        args.results.parent.mkdir(parents=True, exist_ok=True)
+        args.results.write_text(json.dumps(results, indent=2) + "\n")
+        if args.write_docs:
+            write_block(README, "ecosystem", summary_table(results))
+            write_block(DOCS, "ecosystem", markdown_table(results))
+            write_block(DOCS, "ecosystem-rules", rule_table(results))
+    return 1 if failing else 0
 
 
 if __name__ == "__main__":
