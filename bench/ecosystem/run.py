@@ -40,8 +40,8 @@ SHOWN_VERDICTS = ("true", "accepted", "wrong", "unclassified")
 
 def checked_files(root: Path, paths: tuple[str, ...]) -> list[Path]:
     """The files the verifier checks there, found as it finds them (same configuration, same walk)."""
-    from verify import config
-    from verify.discovery import collect
+    from verify.pipeline import config
+    from verify.pipeline.discovery import collect
 
     cfg = config.load(config.find_pyproject(root))
     cwd = os.getcwd()
