@@ -6,7 +6,8 @@ disabled it only declares its options, marker and fixtures; Django, blockbuster 
 
 When on, each test's call phase runs with ``DJANGO_ALLOW_ASYNC_UNSAFE`` unset and with every
 blocking call or ``SynchronousOnlyOperation`` made by the project's code on an event loop recorded;
-a test that recorded any fails with a report (see :mod:`verify.runtime.report`).
+a test that recorded any fails with a report (see :mod:`verify.runtime.report`). What is exempt
+and what the options change is in ``docs/runtime.md``.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ _DETECTOR = pytest.StashKey["Detector"]()
 _UNINSTALLERS = pytest.StashKey[list]()
 _VIOLATIONS = pytest.StashKey[list]()
 SKIP_MARKER = "no_async_verify"
+MODES = ("report", "raise")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -40,7 +42,21 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="also request every URL routed to an async view, anonymously and logged in "
         "(implies --async-verify)",
     )
+    group.addoption(
+        "--async-verify-mode",
+        choices=MODES,
+        default=None,
+        help="report (default): let each blocking call and query go ahead and fail the test once, "
+        "listing them all; raise: raise BlockingError / SynchronousOnlyOperation where they happen",
+    )
     parser.addini("async_verify", type="bool", default=False, help="turn on --async-verify")
+    parser.addini("async_verify_mode", default="report", help="report or raise (see --async-verify-mode)")
+    parser.addini(
+        "async_verify_report_logging",
+        type="bool",
+        default=False,
+        help="also report blocking writes made by logging handlers (exempt by default)",
+    )
     parser.addini(
         "async_verify_paths",
         type="paths",
@@ -74,8 +90,13 @@ def pytest_configure(config: pytest.Config) -> None:
     from verify.runtime.django_hooks import ViewHook
     from verify.runtime.project_code import ProjectCode
 
+    mode = config.getoption("async_verify_mode") or config.getini("async_verify_mode")
+    if mode not in MODES:
+        raise pytest.UsageError(f"async_verify_mode must be one of {', '.join(MODES)}, not {mode!r}")
     project = ProjectCode(config.getini("async_verify_paths") or [config.rootpath], config.getini("python_files"))
-    detector = Detector(project)
+    detector = Detector(
+        project, raise_errors=mode == "raise", report_logging=config.getini("async_verify_report_logging")
+    )
     view_hook = ViewHook()
     detector.install()
     view_hook.install()

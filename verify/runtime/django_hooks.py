@@ -16,10 +16,42 @@ from collections.abc import Callable
 from verify.runtime.detector import CURRENT_REQUEST, RequestInfo
 
 
-def view_path(view: Callable) -> str:
-    """Dotted path of a view, class-based views named by their class."""
-    target = getattr(view, "view_class", view)
+def _dotted(target: object) -> str:
     return f"{target.__module__}.{getattr(target, '__qualname__', type(target).__qualname__)}"
+
+
+def _framework_operations(view: Callable) -> list[Callable]:
+    """The endpoint functions behind a django-ninja path view (its wrapper closes over a PathView)."""
+    for cell in getattr(view, "__closure__", None) or ():
+        try:
+            operations = getattr(cell.cell_contents, "operations", None)
+        except ValueError:  # an empty cell
+            continue
+        functions = [getattr(operation, "view_func", None) for operation in operations or ()]
+        if functions and all(callable(function) for function in functions):
+            return functions
+    return []
+
+
+def view_path(view: Callable) -> str:
+    """Dotted path of the user's view behind the wrappers frameworks put around it.
+
+    Class-based views (Django's ``as_view``, DRF's and adrf's) are named by their class,
+    decorated functions by the function ``functools.wraps`` recorded, django-ninja operations by
+    their endpoint functions.
+    """
+    for _ in range(20):  # a decorator chain, not a cycle
+        view_class = getattr(view, "view_class", None) or getattr(view, "cls", None)
+        if isinstance(view_class, type):
+            return _dotted(view_class)
+        operations = _framework_operations(view)
+        if operations:
+            return " | ".join(dict.fromkeys(_dotted(function) for function in operations))
+        wrapped = getattr(view, "__wrapped__", None)
+        if wrapped is None:
+            break
+        view = wrapped
+    return _dotted(view)
 
 
 def _describing_request(view: Callable, path: str) -> Callable:
