@@ -39,15 +39,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--async-verify-urls",
         action="store_true",
         default=False,
-        help="also request every URL routed to an async view, anonymously and logged in "
-        "(implies --async-verify)",
+        help="also request every URL routed to an async view, anonymously, logged in and as "
+        "async_verify_other_user if defined; list each status (implies --async-verify)",
     )
     group.addoption(
         "--async-verify-mode",
         choices=MODES,
         default=None,
-        help="report (default): let each blocking call and query go ahead and fail the test once, "
-        "listing them all; raise: raise BlockingError / SynchronousOnlyOperation where they happen",
+        help="report (default): let each blocking call go ahead, as in production, and fail the test "
+        "once, listing every violation; raise: raise BlockingError where the call happens",
     )
     parser.addini("async_verify", type="bool", default=False, help="turn on --async-verify")
     parser.addini("async_verify_mode", default="report", help="report or raise (see --async-verify-mode)")
@@ -147,6 +147,18 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
         from verify.runtime.url_checks import collect_url_checks
 
         items.extend(collect_url_checks(session, items))
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
+    if not config.getoption("async_verify_urls"):
+        return
+    from verify.runtime.url_checks import status_summary
+
+    lines = status_summary(config)
+    if lines:
+        terminalreporter.section("async-verify URL checks: status per identity")
+        for line in lines:
+            terminalreporter.line(line)
 
 
 @pytest.fixture

@@ -8,16 +8,16 @@ Two detectors feed one list of :class:`Violation`:
   lets through what is not the project's blocking call: module imports and other work done
   once per process (:data:`ONCE_PER_PROCESS`), and writes made by ``logging`` handlers
   (unless ``report_logging``).
-- Django decides to raise ``SynchronousOnlyOperation`` in ``django.utils.asyncio.async_unsafe``
-  by calling that module's ``get_running_loop``; the hook replaces that name and records the
-  caller whenever it finds a loop.
+- Django raises ``SynchronousOnlyOperation`` itself (``django.utils.asyncio.async_unsafe``);
+  its ``__init__`` is wrapped to record where it was raised.
 
-In report mode (the default) the call then goes ahead, so that one blocking call or query does
-not hide the next: the test fails once, listing every violation, and the page answers as it
-would without the plugin. In raise mode the blocking call raises ``BlockingError`` and the
-query ``SynchronousOnlyOperation`` where they happen. Recording at the call, rather than
-trusting an exception to reach the test, matters because legacy views love
-``except Exception:``.
+In report mode (the default) a blocking call then goes ahead, as it would in production, so that
+it does not hide what comes after it: the test fails once, listing every violation. Django's
+own ``SynchronousOnlyOperation`` is raised as in production: letting the query run on the
+loop's thread would use another connection than the test's, outside its transaction, and fail
+in ways no production run does. In raise mode a blocking call raises ``BlockingError`` where it
+happens. Recording at the call, rather than trusting an exception to reach the test, matters
+because legacy views love ``except Exception:``.
 
 Both checks only fire on a thread that runs an event loop, so sync views and the code Django
 sends to worker threads (``sync_to_async``, ``TemplateResponse.render``) are never flagged.
@@ -63,11 +63,10 @@ ONCE_PER_PROCESS = (
     ),
     ("django/utils/formats.py", {"get_format_modules"}),
     ("mimetypes.py", {"init"}),  # the system's MIME table, read at the first guess_type()
-    ("zoneinfo/_common.py", {"load_tzdata"}),  # a time zone's file, cached by ZoneInfo
+    # A time zone's file, found and read at its first ZoneInfo(key); ZoneInfo caches it per key.
+    ("zoneinfo/_tzpath.py", {"find_tzfile"}),
+    ("zoneinfo/_common.py", {"load_tzdata", "load_data"}),
 )
-# Django's ORM reaches the database driver only through `connection.cursor()`, which is
-# async_unsafe: in report mode the driver's socket or file I/O is a query already recorded.
-_DJANGO_DB = "/django/db/"
 # A logging handler writes the record (stream, file, socket) inside Handler.handle.
 _LOGGING_HANDLE = ("logging/__init__.py", {"handle"})
 
@@ -149,14 +148,6 @@ def _exempted(innermost: FrameType, exemptions: list[tuple[str, object]]) -> boo
     return False
 
 
-def _in_django_db(frame: FrameType | None) -> bool:
-    while frame is not None:
-        if _DJANGO_DB in frame.f_code.co_filename.replace("\\", "/"):
-            return True
-        frame = frame.f_back
-    return False
-
-
 def in_logging_handler(innermost: FrameType | None) -> bool:
     return _on_stack(innermost, *_LOGGING_HANDLE)
 
@@ -212,7 +203,7 @@ class Detector:
         # The list of the test being watched; None between tests, when nothing is recorded.
         self._violations: list[Violation] | None = None
         self._blockbuster = None
-        self._django_asyncio = None  # django.utils.asyncio while its get_running_loop is replaced
+        self._sync_only_error: type[Exception] | None = None
 
     # -- installation (once per session) -------------------------------------------------------
 
@@ -232,26 +223,24 @@ class Detector:
         if self._blockbuster is not None:
             self._blockbuster.deactivate()
             self._blockbuster = None
-        if self._django_asyncio is not None:
-            self._django_asyncio.get_running_loop = asyncio.get_running_loop
-            self._django_asyncio = None
+        if self._sync_only_error is not None:
+            del self._sync_only_error.__init__
+            self._sync_only_error = None
 
     def _install_sync_only_hook(self) -> None:
-        import django.utils.asyncio as django_asyncio
+        from django.core.exceptions import SynchronousOnlyOperation
 
-        if django_asyncio.get_running_loop is not asyncio.get_running_loop:  # another tool got there first
+        if "__init__" in vars(SynchronousOnlyOperation):  # another tool got there first; leave it
             return
         detector = self
 
-        def get_running_loop() -> asyncio.AbstractEventLoop:
-            loop = asyncio.get_running_loop()  # no loop: RuntimeError, and Django lets the call through
-            # Frame 1 is async_unsafe's wrapper, about to raise SynchronousOnlyOperation.
-            if detector._record(SYNC_ONLY, None, sys._getframe(1)) and not detector._raise_errors:
-                raise RuntimeError("async-verify: recorded; let the call through")
-            return loop
+        def recording_init(error: Exception, *args: object) -> None:
+            Exception.__init__(error, *args)
+            # Django raises it only when the current thread runs an event loop.
+            detector._record(SYNC_ONLY, None, sys._getframe(1))
 
-        django_asyncio.get_running_loop = get_running_loop
-        self._django_asyncio = django_asyncio
+        SynchronousOnlyOperation.__init__ = recording_init
+        self._sync_only_error = SynchronousOnlyOperation
 
     def _predicate(
         self,
@@ -268,8 +257,6 @@ class Detector:
                 return True
             if not self._report_logging and in_logging_handler(caller):
                 return True
-            if not self._raise_errors and _in_django_db(caller):
-                return True  # a query let through after its SynchronousOnlyOperation was recorded
             return not (self._record(BLOCKING, name, caller) and self._raise_errors)
 
         return may_block
