@@ -52,6 +52,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addini("async_verify", type="bool", default=False, help="turn on --async-verify")
     parser.addini("async_verify_mode", default="report", help="report or raise (see --async-verify-mode)")
     parser.addini(
+        "async_verify_fetch_raise",
+        type="bool",
+        default=False,
+        help="QuerySets made by async views load with FETCH_RAISE (Django 6.1+): any lazy load raises",
+    )
+    parser.addini(
         "async_verify_report_logging",
         type="bool",
         default=False,
@@ -93,6 +99,15 @@ def pytest_configure(config: pytest.Config) -> None:
     mode = config.getoption("async_verify_mode") or config.getini("async_verify_mode")
     if mode not in MODES:
         raise pytest.UsageError(f"async_verify_mode must be one of {', '.join(MODES)}, not {mode!r}")
+    uninstallers = []
+    if config.getini("async_verify_fetch_raise"):
+        from verify.runtime.fetch_mode import FetchRaiseHook, fetch_modes_available
+
+        if not fetch_modes_available():
+            raise pytest.UsageError("async_verify_fetch_raise needs Django 6.1 or later (fetch modes)")
+        fetch_hook = FetchRaiseHook()
+        fetch_hook.install()
+        uninstallers.append(fetch_hook.uninstall)
     project = ProjectCode(config.getini("async_verify_paths") or [config.rootpath], config.getini("python_files"))
     detector = Detector(
         project, raise_errors=mode == "raise", report_logging=config.getini("async_verify_report_logging")
@@ -101,7 +116,7 @@ def pytest_configure(config: pytest.Config) -> None:
     detector.install()
     view_hook.install()
     config.stash[_DETECTOR] = detector
-    config.stash[_UNINSTALLERS] = [view_hook.uninstall, detector.uninstall]
+    config.stash[_UNINSTALLERS] = [*uninstallers, view_hook.uninstall, detector.uninstall]
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

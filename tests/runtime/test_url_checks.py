@@ -20,13 +20,13 @@ def test_one_test_per_async_url_and_identity_with_kwargs_from_the_fixture_or_pla
         f"{GENERATED}[[]demo:report-other_user[]] PASSED*",
     ):
         result.stdout.fnmatch_lines([line])
-    result.stdout.fnmatch_lines(["*collected 35 items / 2 deselected / 33 selected"])
+    result.stdout.fnmatch_lines(["*collected 38 items / 2 deselected / 36 selected"])
     # Sync views get no generated test.
     assert "legacy_sleepy" not in result.stdout.str()
     assert "legacy_report" not in result.stdout.str()
-    # 11 async URL patterns x 3 identities. Failing: sleepy, swallows_blocking, exchange_rate,
+    # 12 async URL patterns x 3 identities. Failing: sleepy, swallows_blocking, exchange_rate,
     # order_count and order_customer for everyone, whoami for the two logged-in identities.
-    result.assert_outcomes(passed=16, failed=17, deselected=2)
+    result.assert_outcomes(passed=19, failed=17, deselected=2)
     # The logged-in request is the one that fails, and the report says which request it was.
     result.stdout.fnmatch_lines(
         [
@@ -53,5 +53,5 @@ def test_without_an_other_user_fixture_two_identities(demo):
     source = conftest.read_text()
     conftest.write_text(source[: source.index("@pytest.fixture\ndef async_verify_other_user")])
     result = demo.run("--async-verify-urls", "demo_tests/test_request_user.py", "-k", "ping")
-    result.assert_outcomes(passed=2, deselected=22)  # the other URLs, and the file's own 2 tests
+    result.assert_outcomes(passed=2, deselected=24)  # the other URLs, and the file's own 2 tests
     result.stdout.fnmatch_lines(["/ping.json  GET /ping.json  anonymous 200  logged_in 200"])

@@ -138,3 +138,12 @@ async def broken_alike(request):
 
 async def broken_otherwise(request):
     raise LookupError("no such order")
+
+
+def _customer_name(order):
+    return order.customer.username  # a lazy load: legal in a worker thread, one more query
+
+
+async def order_customer_offloaded(request, pk):
+    order = await Order.objects.aget(pk=pk)
+    return JsonResponse({"customer": await sync_to_async(_customer_name)(order)})
