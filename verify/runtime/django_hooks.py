@@ -17,7 +17,12 @@ from verify.runtime.detector import CURRENT_REQUEST, RequestInfo
 
 
 def _dotted(target: object) -> str:
-    return f"{target.__module__}.{getattr(target, '__qualname__', type(target).__qualname__)}"
+    qualname = getattr(target, "__qualname__", type(target).__qualname__)
+    name = getattr(target, "__name__", None)
+    if isinstance(target, type) and name and qualname.rpartition(".")[2] != name:
+        # A class a decorator built and renamed after the function (DRF's and adrf's api_view).
+        qualname = name
+    return f"{target.__module__}.{qualname}"
 
 
 def _framework_operations(view: Callable) -> list[Callable]:
@@ -37,8 +42,8 @@ def view_path(view: Callable) -> str:
     """Dotted path of the user's view behind the wrappers frameworks put around it.
 
     Class-based views (Django's ``as_view``, DRF's and adrf's) are named by their class,
-    decorated functions by the function ``functools.wraps`` recorded, django-ninja operations by
-    their endpoint functions.
+    decorated functions by the function ``functools.wraps`` recorded, partials by their function,
+    django-ninja operations by their endpoint functions.
     """
     for _ in range(20):  # a decorator chain, not a cycle
         view_class = getattr(view, "view_class", None) or getattr(view, "cls", None)
@@ -47,7 +52,7 @@ def view_path(view: Callable) -> str:
         operations = _framework_operations(view)
         if operations:
             return " | ".join(dict.fromkeys(_dotted(function) for function in operations))
-        wrapped = getattr(view, "__wrapped__", None)
+        wrapped = view.func if isinstance(view, functools.partial) else getattr(view, "__wrapped__", None)
         if wrapped is None:
             break
         view = wrapped
