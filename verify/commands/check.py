@@ -43,11 +43,12 @@ def add_arguments(parser, name: str) -> None:
 def run(args) -> int:
     from pathlib import Path
 
-    from verify import api, output
-    from verify.config import ConfigError
-    from verify.discovery import PathError
-    from verify.project import version_problem
-    from verify.registry import unknown_code
+    from verify import api
+    from verify.analysis.registry import unknown_code
+    from verify.pipeline import output
+    from verify.pipeline.config import ConfigError
+    from verify.pipeline.discovery import PathError
+    from verify.project.target import version_problem
 
     for option, codes in (("--select", args.select or []), ("--ignore", args.ignore), ("--extend-select", args.extend_select)):
         for code in codes:
