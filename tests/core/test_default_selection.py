@@ -142,3 +142,11 @@ def test_dja407_follows_a_deployment_change_through_the_cache(shop, cli):
     assert "DJA407" not in cli("shop/views.py", "--select", "DJA407", cwd=shop).stdout
     served_by_wsgi(shop)
     assert "DJA407" in cli("shop/views.py", "--select", "DJA407", cwd=shop).stdout
+
+
+def test_the_rules_listing_says_which_rules_are_advice_and_off_by_default(tmp_path, cli):
+    listing = cli("rules", cwd=tmp_path).stdout.splitlines()
+    advice = [line.split()[0] for line in listing if "(advice: off by default" in line]
+    assert advice == ["DJA406", "DJA407"]
+    rules = json.loads(cli("rules", "--format", "json", cwd=tmp_path).stdout)
+    assert [rule["code"] for rule in rules if not rule["default"]] == ["DJA406", "DJA407"]
