@@ -64,6 +64,8 @@ def test_codes_and_prefixes_that_match_rules_stay_valid(shop, cli, codes):
 
 def test_a_prefix_that_matches_no_rule_is_an_error_too(shop, cli):
     assert "unknown rule code `DJA9`" in one_line_error(cli("--select", "DJA9", "--no-cache", cwd=shop))
+    configure(shop, 'ignore = [""]')  # would match every rule
+    assert "`ignore`: an empty rule code" in one_line_error(cli("--no-cache", cwd=shop))
 
 
 @pytest.mark.parametrize("section, message", [

@@ -115,6 +115,8 @@ _KNOWN_CODES: frozenset[str] | None = None
 
 def unknown_code(code: str) -> str | None:
     """Why ``code`` selects no rule, naming the closest known code; None for a code or a prefix of one."""
+    if not code:
+        return "an empty rule code (rule codes look like DJA1 or DJA102)"
     known = known_codes()
     if any(rule_code.startswith(code) for rule_code in known):
         return None

@@ -89,7 +89,7 @@ def _strings(value, key: str, where: str) -> list[str]:
     return value
 
 
-def check_codes(codes: list[str], where: str) -> list[str]:
+def _check_codes(codes: list[str], where: str) -> list[str]:
     """Upper-cased rule codes or prefixes; ``ConfigError`` for one that names no rule."""
     from verify.analysis.registry import unknown_code
 
@@ -102,7 +102,7 @@ def check_codes(codes: list[str], where: str) -> list[str]:
 
 
 def _codes(value, key: str, where: str) -> list[str]:
-    return check_codes(_strings(value, key, where), f"{where}: `{key}`")
+    return _check_codes(_strings(value, key, where), f"{where}: `{key}`")
 
 
 def _string(value, key: str, where: str) -> str:
