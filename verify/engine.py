@@ -19,7 +19,7 @@ from verify import types as ty
 from verify.ast_walk import children, walk
 from verify.context import FileContext
 from verify.finding import Finding, Severity
-from verify.inference import Typer, argument_types, parameter_types
+from verify.inference import Typer, argument_types, none_default_parameters, parameter_types
 from verify.lines import source_lines
 from verify.registry import Rule, iter_visitors
 from verify.summaries import bind_arguments
@@ -200,8 +200,11 @@ class AsyncWalker:
         elif isinstance(target, (ast.Tuple, ast.List)):
             # A pair with a known element: (instance, created) from aget_or_create(), (pk, instance) from in_bulk().items()
             known_index = value.extra.get("pair") if value is not None and value.kind == ty.LIST else None
+            by_position = dict(value.items) if value is not None and value.kind == ty.LIST and value.items else {}
+            if any(type(element) is ast.Starred for element in target.elts):
+                by_position = {}  # `first, *rest = ...`: positions after the star are not known
             for index, element in enumerate(target.elts):
-                self.bind(element, value.elem if index == known_index else None)
+                self.bind(element, value.elem if index == known_index else by_position.get(str(index)))
         elif isinstance(target, ast.Starred):
             self.bind(target.value, None)
 
@@ -211,20 +214,29 @@ class AsyncWalker:
             self.stmt(statement)
 
     def branches(self, *bodies: list[ast.stmt]) -> None:
-        """Run each branch from the same environment; keep only what all of them agree on."""
+        """Run each branch from the same environment; keep only what all of the branches that
+        reach the next statement agree on (a branch ending in ``raise``, ``return`` or
+        ``continue`` does not: after ``except DoesNotExist: raise Http404`` the instance loaded
+        in the ``try`` is still known)."""
         start = dict(self.env)
         results = []
         for statements in bodies:
             self.env.clear()
             self.env.update(start)
             self.body(statements)
-            results.append(dict(self.env))
+            if falls_through(statements):
+                results.append(dict(self.env))
         self.env.clear()
-        names = set().union(*results) if results else set()
-        for name in names:
-            values = [result.get(name) for result in results]
-            if all(value == values[0] for value in values) and values[0] is not None:
-                self.env[name] = values[0]
+        if not results:
+            return  # no branch goes on: whatever follows is unreachable
+        for name in results[0]:
+            value = results[0][name]
+            for result in results[1:]:
+                value = ty.join(value, result.get(name))
+                if value is None:
+                    break
+            if value is not None:
+                self.env[name] = value
 
     def stmt(self, node: ast.stmt) -> None:
         parents = self.ctx.parents
@@ -330,6 +342,28 @@ class AsyncWalker:
                 items = dict(current.items)
                 items[target.slice.value] = value_type
                 self.env[target.value.id] = current.with_(items=tuple(items.items()))
+
+
+_EXITS = (ast.Raise, ast.Return, ast.Continue)
+
+
+def falls_through(statements: list[ast.stmt]) -> bool:
+    """Whether running ``statements`` can reach the statement after them: False when they end in
+    ``raise``/``return``/``continue``, or in an ``if``/``try`` all of whose ways out do.
+    (``break`` goes on after the loop, with what the loop body had, and a ``with`` block's
+    context manager may swallow the exception: both count as falling through.)"""
+    if not statements:
+        return True
+    last = statements[-1]
+    if isinstance(last, _EXITS):
+        return False
+    if isinstance(last, ast.If):
+        return falls_through(last.body) or falls_through(last.orelse)
+    if isinstance(last, (ast.Try, getattr(ast, "TryStar", ast.Try))):
+        if last.finalbody and not falls_through(last.finalbody):
+            return False
+        return falls_through(last.body + last.orelse) or any(falls_through(h.body) for h in last.handlers)
+    return True
 
 
 def _linked_statements(root: ast.AST, parents: dict[ast.AST, ast.AST]) -> list[ast.stmt]:
@@ -479,6 +513,22 @@ def call_types(node: ast.Call, ctx: RuleContext) -> tuple[T | None, tuple]:
     return receiver, argument_types(node, ctx.type_of)
 
 
+def _typer_for(file: FileContext, function: ast.AsyncFunctionDef | ast.FunctionDef, class_name: str | None, env: dict | None = None) -> Typer:
+    """The typing of one function's body: its request parameter, parameters annotated with a
+    model type, and the argument types its caller knows (``env``), which win."""
+    is_method = class_name is not None
+    typer = Typer(file, parameter_types(function, is_method), class_name, none_default_parameters(function))
+    annotated = typer.annotated_parameters(function, is_method) if _has_annotations(function) else {}
+    if annotated or env:
+        typer.env.update({**annotated, **typer.env, **(env or {})})
+    return typer
+
+
+def _has_annotations(function: ast.AsyncFunctionDef | ast.FunctionDef) -> bool:
+    args = function.args
+    return any(arg.annotation is not None for arg in args.posonlyargs + args.args + args.kwonlyargs)
+
+
 def summarize_sync_body(file: FileContext, function: ast.FunctionDef, class_name: str | None, rules: list[Rule], env: dict | None = None):
     """What ``rules`` would report if ``function``'s body ran in async context (with ``env``, the
     argument types its caller knows), the types it returns, and the calls it makes."""
@@ -486,7 +536,7 @@ def summarize_sync_body(file: FileContext, function: ast.FunctionDef, class_name
     ctx = RuleContext(file)
     ctx.function = function
     ctx.class_name = class_name
-    ctx.typer = Typer(file, {**parameter_types(function, is_method=class_name is not None), **(env or {})}, class_name)
+    ctx.typer = _typer_for(file, function, class_name, env)
     returns: list[T | None] = []
     calls: list[tuple] = []
 
@@ -517,7 +567,7 @@ def check_tree(file: FileContext, rules: list[Rule]) -> list[Finding]:
             ctx.parents[function] = parent
             ctx.function = function
             ctx.class_name = owner
-            ctx.typer = Typer(file, parameter_types(function, is_method=owner is not None), owner)
+            ctx.typer = _typer_for(file, function, owner)
             walker = AsyncWalker(dispatcher, ctx)
             dispatcher.dispatch(dispatcher.async_visitors, function, ctx)
             if file.project is not None:

@@ -87,10 +87,12 @@ class Env(dict):
 
 
 class Typer:
-    def __init__(self, file: FileContext, env: dict[str, T], class_name: str | None = None):
+    def __init__(self, file: FileContext, env: dict[str, T], class_name: str | None = None,
+                 none_defaults: frozenset[str] = frozenset()):
         self.file = file
         self.env = env if isinstance(env, Env) else Env(env)
         self.class_name = class_name  # the class whose method is being analysed
+        self.none_defaults = none_defaults  # parameters that default to None (`qs=None`)
         # Every rule asks for the types of the same nodes: remember them while the environment
         # is unchanged.
         self._memo: dict[ast.AST, T | None] = {}
@@ -187,7 +189,8 @@ class Typer:
                 if "*" in base.loaded and relation.kind != "reverse_o2o" and not relation.null:
                     loaded |= {"*"}  # select_related() follows non-null foreign keys all the way down
                 return T(ty.INSTANCE, relation.target, loaded=loaded, origin=self.file.source_of(node))
-            return T(ty.RELATED_MANAGER, relation.target, loaded=ty.instance_loaded(base.loaded, attr) if attr in base.loaded else frozenset(), origin=self.file.source_of(node), extra={"prefetched": attr in base.loaded})
+            prefetched = attr in base.loaded or ty.UNKNOWN_LOADS in base.loaded
+            return T(ty.RELATED_MANAGER, relation.target, loaded=ty.instance_loaded(base.loaded, attr) if prefetched else frozenset(), origin=self.file.source_of(node), extra={"prefetched": prefetched})
         if base.kind == ty.REQUEST:
             if attr == "user":
                 return T(ty.INSTANCE, USER_MODEL, origin="request.user", extra={"request_user": True})
@@ -212,6 +215,52 @@ class Typer:
             return Relation(attr, "fk", attr.capitalize() if attr not in _FOREIGN_KEY_TARGETS else _FOREIGN_KEY_TARGETS[attr])
         return None
 
+    # -- annotations -------------------------------------------------------------------------
+    def annotation(self, node: ast.expr | None) -> T | None:
+        """The type an annotation promises: a model instance (``u: User``, ``-> "Order"``), a
+        tuple of them (``-> tuple[Order, dict]``), a list or a QuerySet of one model. What such
+        an instance has loaded is not known. ``Order | None`` and anything else: unknown."""
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            try:
+                node = ast.parse(node.value, mode="eval").body
+            except SyntaxError:
+                return None
+        if isinstance(node, ast.Name):
+            model = self.model_class(node)
+            if model is None or not model.model or model.model != USER_MODEL and self.file.imports.get(node.id, "").startswith("django."):
+                return None  # `QuerySet`, `HttpRequest`: Django's own classes are not models
+            return T(ty.INSTANCE, model.model, loaded=frozenset({ty.UNKNOWN_LOADS}))
+        if not isinstance(node, ast.Subscript):
+            return None
+        container = node.value.attr if isinstance(node.value, ast.Attribute) else getattr(node.value, "id", "")
+        parts = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+        if container in ("tuple", "Tuple"):
+            if any(isinstance(part, ast.Constant) and part.value is Ellipsis for part in parts):
+                return None
+            items = tuple((str(index), value) for index, value in enumerate(map(self.annotation, parts)) if value is not None)
+            return T(ty.LIST, items=items) if items else None
+        inner = self.annotation(parts[0]) if len(parts) == 1 else None
+        if inner is None or inner.kind != ty.INSTANCE:
+            return None
+        if container in ("list", "List", "Sequence"):
+            return T(ty.LIST, elem=inner)
+        if container == "QuerySet":
+            return T(ty.QUERYSET, inner.model, loaded=inner.loaded)
+        return None
+
+    def annotated_parameters(self, function: ast.AsyncFunctionDef | ast.FunctionDef, is_method: bool) -> dict[str, T]:
+        """Parameters annotated with a model type: ``async def notify(user: User)``."""
+        args = function.args.posonlyargs + function.args.args + function.args.kwonlyargs
+        if is_method and function.args.posonlyargs + function.args.args:
+            args = args[1:]
+        found = {}
+        for arg in args:
+            if arg.annotation is not None:
+                value = self.annotation(arg.annotation)
+                if value is not None:
+                    found[arg.arg] = value
+        return found
+
     # -- calls -------------------------------------------------------------------------------
     def _call_qualified(self, call: ast.Call) -> str:
         return self.file.qualified(call.func) or ""
@@ -233,7 +282,7 @@ class Typer:
             if model is not None:  # Product(name=...) builds an instance whose given relations are set
                 return T(ty.INSTANCE, model.model, loaded=frozenset(k.arg for k in node.keywords if k.arg), origin=self.file.source_of(node))
             if func.id in self.file.async_functions:
-                return T(ty.COROUTINE, origin=self.file.source_of(node), extra={"local": func.id})
+                return T(ty.COROUTINE, result=self._coroutine_result(node), origin=self.file.source_of(node), extra={"local": func.id})
             if func.id in _LIST_BUILDERS and node.args:
                 inner = self.type_of(node.args[0])
                 return T(ty.LIST, elem=inner.element() if inner else None)
@@ -267,7 +316,7 @@ class Typer:
             return T(ty.COROUTINE, origin=self.file.source_of(node), extra={"asyncio": name})
         if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == "self":
             if self.class_name and func.attr in self.file.async_methods.get(self.class_name, ()):
-                return T(ty.COROUTINE, origin=self.file.source_of(node), extra={"local": f"self.{func.attr}"})
+                return T(ty.COROUTINE, result=self._coroutine_result(node), origin=self.file.source_of(node), extra={"local": f"self.{func.attr}"})
         project_type = self._project_call(node)
         if project_type is not None:
             return project_type
@@ -346,12 +395,20 @@ class Typer:
         found = project.call_summary(self.file, node, self.class_name, receiver, argument_types(node, self.type_of))
         if found is None:
             return None
-        (_, qualname, _), summary = found
+        (module, qualname, function), summary = found
         if summary.is_coroutine:
-            return T(ty.COROUTINE, origin=self.file.source_of(node), extra={"local": qualname})
+            return T(ty.COROUTINE, result=project.coroutine_result(module, qualname, function), origin=self.file.source_of(node), extra={"local": qualname})
         if summary.returns_queryset is not None:
             return summary.returns_queryset.with_(origin=self.file.source_of(node))
         return None
+
+    def _coroutine_result(self, node: ast.Call) -> T | None:
+        """What awaiting a call of a coroutine function of this module (or ``self.method()``) gives."""
+        project = self.file.project
+        if project is None or self.file.module_name is None:
+            return None
+        target = project.resolve_call(self.file, node, self.class_name)
+        return project.coroutine_result(*target) if target is not None and target[2] is not None else None
 
     def _project_object(self, node: ast.Call) -> T | None:
         """``OrderSerializer(order)`` of a project class: an object whose attributes set from the
@@ -424,8 +481,7 @@ class Typer:
                     loaded = receiver.loaded | (frozenset(k.arg for k in node.keywords if k.arg) if method == "acreate" else frozenset())
                     result = T(ty.INSTANCE, receiver.model, loaded=loaded, only=receiver.only, deferred=receiver.deferred, origin=origin)
                 elif method in ("aget_or_create", "aupdate_or_create"):
-                    loaded = receiver.loaded | frozenset(k.arg for k in node.keywords if k.arg)
-                    result = T(ty.LIST, elem=T(ty.INSTANCE, receiver.model, loaded=loaded, origin=origin), extra={"pair": 0})
+                    result = self._created_pair(receiver, method, node, origin)
                 elif method == "ain_bulk":
                     result = self._in_bulk(receiver, origin)
                 else:
@@ -437,6 +493,8 @@ class Typer:
                 return T(ty.COROUTINE, origin=origin, extra={"django": method})
             if method in ("get", "first", "last", "latest", "earliest", "create"):
                 return T(ty.INSTANCE, receiver.model, loaded=receiver.loaded, only=receiver.only, deferred=receiver.deferred, origin=origin)
+            if method in ("get_or_create", "update_or_create"):
+                return self._created_pair(receiver, method, node, origin)
             if method == "in_bulk":
                 return self._in_bulk(receiver, origin)
             if receiver.model == USER_MODEL and method in api.USER_MANAGER_ASYNC:
@@ -470,6 +528,13 @@ class Typer:
         return None
 
     @staticmethod
+    def _created_pair(receiver: T, method: str, node: ast.Call, origin: str) -> T:
+        """``(obj, created)`` from ``get_or_create()`` / ``update_or_create()`` and their a-twins."""
+        loaded = receiver.loaded | frozenset(k.arg for k in node.keywords if k.arg)
+        return T(ty.LIST, elem=T(ty.INSTANCE, receiver.model, loaded=loaded, origin=origin), origin=origin,
+                 extra={"pair": 0, "created_pair": method})
+
+    @staticmethod
     def _in_bulk(receiver: T, origin: str) -> T | None:
         """``in_bulk()``: a dict from primary key to instance (of dicts, after ``values()``)."""
         if receiver.extra.get("values"):
@@ -495,6 +560,8 @@ class Typer:
             if isinstance(node.slice, ast.Slice):
                 return base.with_(origin=self.file.source_of(node))
             return base.element()
+        if base.kind == ty.LIST and base.items and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, int):
+            return dict(base.items).get(str(node.slice.value))
         if base.kind == ty.LIST and base.elem is not None:
             return None if isinstance(node.slice, ast.Slice) else base.elem
         if base.kind == ty.DICT and base.elem is not None:  # in_bulk()[pk]
@@ -512,8 +579,16 @@ class Typer:
 
     _ListComp = _SetComp = _comprehension
 
-    def _List(self, node: ast.List) -> T | None:
-        return T(ty.LIST)
+    def _List(self, node: ast.List | ast.Tuple) -> T | None:
+        """A sequence literal, with the types of its elements by position (``return order, {...}``)."""
+        items = []
+        for index, element in enumerate(node.elts):
+            if type(element) is ast.Starred:
+                break
+            value = self.type_of(element)
+            if value is not None:
+                items.append((str(index), value))
+        return T(ty.LIST, items=tuple(items))
 
     _Tuple = _List
 
@@ -543,6 +618,15 @@ class Typer:
     def _NamedExpr(self, node: ast.NamedExpr) -> T | None:
         return self.type_of(node.value)
 
+    def _BoolOp(self, node: ast.BoolOp) -> T | None:
+        """``qs or Product.objects.all()`` where ``qs`` is a parameter that defaults to None: the
+        caller's QuerySet or the default one, both lazy."""
+        *given, fallback = node.values
+        if not isinstance(node.op, ast.Or) or not all(isinstance(v, ast.Name) and v.id in self.none_defaults and v.id not in self.env for v in given):
+            return None
+        value = self.type_of(fallback)
+        return value if value is not None and value.is_lazy else None
+
 
 # node type -> the Typer method for it (``_Call`` for ast.Call), looked up once.
 _TYPERS = {getattr(ast, name[1:]): method for name, method in vars(Typer).items()
@@ -557,6 +641,14 @@ def argument_types(call: ast.Call, type_of: Callable[[ast.AST], T | None]) -> tu
     positional = tuple([type_of(arg) for arg in call.args if type(arg) is not ast.Starred])
     keywords = tuple([(k.arg, type_of(k.value)) for k in call.keywords if k.arg])
     return positional, keywords
+
+
+def none_default_parameters(function: ast.AsyncFunctionDef | ast.FunctionDef) -> frozenset[str]:
+    """Parameters written ``name=None``."""
+    args = function.args
+    positional = args.posonlyargs + args.args
+    pairs = list(zip(positional[len(positional) - len(args.defaults):], args.defaults)) + list(zip(args.kwonlyargs, args.kw_defaults))
+    return frozenset(arg.arg for arg, default in pairs if isinstance(default, ast.Constant) and default.value is None)
 
 
 def parameter_types(function: ast.AsyncFunctionDef | ast.FunctionDef, is_method: bool) -> dict[str, T]:

@@ -32,6 +32,8 @@ from verify.registry import Rule
 # instances the helper loads itself and for those its caller passes in, typed with what the
 # caller's query loaded.
 _EFFECT_PREFIXES = ("DJA102", "DJA103", "DJA106", "DJA107", "DJA108", "DJA109", "DJA11", "DJA2", "DJA3")
+# Bugs of sync code as much as async code: a helper that has one is not wrong *for its async caller*.
+_NOT_EFFECTS = {"DJA119"}
 _SAFE_DECORATORS = {"staticmethod", "classmethod", "lru_cache", "cache", "wraps"}
 _PROPERTY_DECORATORS = {"property", "cached_property"}
 MAX_MODULES = 96  # parsed modules kept between files (about 0.4 MB each)
@@ -110,11 +112,12 @@ class Project:
         self.root = root
         self.version = version
         self.models = models
-        self.effect_rules = [r for r in rules if r.scope == "async" and r.code.startswith(_EFFECT_PREFIXES)]
+        self.effect_rules = [r for r in rules if r.scope == "async" and r.code.startswith(_EFFECT_PREFIXES) and r.code not in _NOT_EFFECTS]
         self._module_paths: dict[str, Path] | None = None
         self._modules: OrderedDict[str, Module | None] = OrderedDict()  # least recently used first
         self._summaries: dict[tuple[str, str], Summary] = {}
         self._in_progress: set[tuple[str, str]] = set()
+        self._results: dict[tuple[str, str], ty.T | None] = {}  # coroutine functions: the type after await
         # Files read while checking the current file: its cache entry is valid while they are unchanged.
         self.touched: set[str] = set()
 
@@ -328,6 +331,27 @@ class Project:
                 continue
             summary.effects.extend(Effect(e.finding, (text, *e.chain)) for e in found[1].effects)
         return summary
+
+    def coroutine_result(self, module: Module, qualname: str, node: ast.AsyncFunctionDef | ast.FunctionDef) -> ty.T | None:
+        """The type ``await qualname(...)`` gives: what every ``return`` of its body agrees on
+        (``return order, {...}`` keeps the instance with what its query loaded), else its
+        return annotation (``-> tuple[Order, dict]``). Computed once per function."""
+        key = (module.name, qualname)
+        if key in self._results:
+            return self._results[key]
+        self._results[key] = None  # recursion: unknown
+        from verify.engine import summarize_sync_body
+        from verify.inference import Typer
+
+        class_name = qualname.split(".")[0] if "." in qualname and "<locals>" not in qualname else None
+        _, returns, _ = summarize_sync_body(module.file, node, class_name, [])
+        result = returns[0] if returns and all(r is not None for r in returns) else None
+        for value in returns[1:]:
+            result = ty.join(result, value)
+        if result is None and node.returns is not None:
+            result = Typer(module.file, {}).annotation(node.returns)
+        self._results[key] = result
+        return result
 
     def call_summary(self, file: FileContext, call: ast.Call, class_name: str | None, receiver: ty.T | None,
                      arg_types: tuple) -> tuple[tuple, Summary] | None:
