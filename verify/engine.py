@@ -213,16 +213,18 @@ class AsyncWalker:
         for statement in statements:
             self.stmt(statement)
 
-    def branches(self, *bodies: list[ast.stmt]) -> None:
+    def branches(self, *bodies: list[ast.stmt], narrowed: tuple[dict[str, T], ...] = ()) -> None:
         """Run each branch from the same environment; keep only what all of the branches that
         reach the next statement agree on (a branch ending in ``raise``, ``return`` or
         ``continue`` does not: after ``except DoesNotExist: raise Http404`` the instance loaded
         in the ``try`` is still known)."""
         start = dict(self.env)
         results = []
-        for statements in bodies:
+        for index, statements in enumerate(bodies):
             self.env.clear()
             self.env.update(start)
+            if index < len(narrowed):
+                self.env.update(narrowed[index])
             self.body(statements)
             if falls_through(statements):
                 results.append(dict(self.env))
@@ -288,7 +290,7 @@ class AsyncWalker:
             self.branches(node.body + node.orelse, [])
         elif isinstance(node, ast.If):
             self.expr(node.test)
-            self.branches(node.body, node.orelse)
+            self.branches(node.body, node.orelse, narrowed=_narrowed_by_test(node.test, self.ctx.qualified))
         elif isinstance(node, (ast.With, ast.AsyncWith)):
             for item in node.items:
                 self.expr(item.context_expr)
@@ -342,6 +344,38 @@ class AsyncWalker:
                 items = dict(current.items)
                 items[target.slice.value] = value_type
                 self.env[target.value.id] = current.with_(items=tuple(items.items()))
+
+
+# `iscoroutinefunction(handler)` from asyncio, inspect, asgiref, Django, and Starlette-style helpers.
+_COROUTINE_FUNCTION_TESTS = {"iscoroutinefunction", "is_async_callable", "is_coroutine_function"}
+_ASYNC_FLAGS = {"is_async", "view_is_async"}
+
+
+def _narrowed_by_test(test: ast.expr, qualified: Callable[[ast.expr], str | None]) -> tuple[dict[str, T], ...]:
+    """What an ``if`` test tells about each branch: after ``if iscoroutinefunction(handler):``
+    (or ``getattr(handler, "is_async", False)``) ``handler`` is a coroutine function in the
+    body; after ``if not ...`` it is one in the ``else`` branch. ``handler`` is a name or
+    ``self.attribute``."""
+    negated = isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not)
+    call = test.operand if negated else test
+    if not isinstance(call, ast.Call) or not call.args:
+        return ()
+    name = (qualified(call.func) or "").rsplit(".", 1)[-1]
+    if name == "getattr" and len(call.args) >= 2:
+        flag = call.args[1]
+        if not (isinstance(flag, ast.Constant) and flag.value in _ASYNC_FLAGS):
+            return ()
+    elif name not in _COROUTINE_FUNCTION_TESTS:
+        return ()
+    subject = call.args[0]
+    if isinstance(subject, ast.Name):
+        key = subject.id
+    elif isinstance(subject, ast.Attribute) and isinstance(subject.value, ast.Name) and subject.value.id == "self":
+        key = f"self.{subject.attr}"
+    else:
+        return ()
+    known = {key: T(ty.COROUTINE_FUNCTION, origin=key)}
+    return ({}, known) if negated else (known,)
 
 
 _EXITS = (ast.Raise, ast.Return, ast.Continue)

@@ -32,6 +32,10 @@ _USER_REVERSE_ONE_TO_ONE = frozenset({"profile", "userprofile", "customer_profil
 # Async HTTP clients whose request methods return coroutines.
 _ASYNC_HTTP_CLIENTS = {"httpx.AsyncClient", "httpx2.AsyncClient", "aiohttp.ClientSession"}
 _ASYNC_CLIENT_METHODS = {"get", "post", "put", "patch", "delete", "head", "options", "request", "send"}
+# Django's test AsyncClient (`self.async_client` in a TestCase, pytest-django's `async_client`).
+_TEST_ASYNC_CLIENTS = {"django.test.AsyncClient", "django.test.client.AsyncClient"}
+_TEST_ASYNC_CLIENT_METHODS = {"get", "post", "put", "patch", "delete", "head", "options", "trace", "generic",
+                              "request", "aforce_login", "alogin", "alogout"}
 _REQUEST_ANNOTATIONS = {"HttpRequest", "ASGIRequest", "WSGIRequest", "Request"}
 _SYNC_TO_ASYNC = {"asgiref.sync.sync_to_async", "channels.db.database_sync_to_async", "sync_to_async", "database_sync_to_async"}
 _UNTYPED = object()  # not in Typer._memo (None is a type answer: unknown)
@@ -166,6 +170,8 @@ class Typer:
         if base is None:
             if isinstance(node.value, ast.Name) and node.value.id == "self" and node.attr == "request":
                 return T(ty.REQUEST)
+            if isinstance(node.value, ast.Name) and node.value.id == "self" and node.attr == "async_client":
+                return T(ty.OBJECT, cls="django.test.AsyncClient", origin="self.async_client")
             if node.attr == "objects" and isinstance(node.value, ast.Name) and node.value.id[:1].isupper():
                 # Model.objects on a model the index does not know (views checked without their models)
                 if node.value.id not in self.env and not self.file.imports.get(node.value.id, "").startswith(("django.", "rest_framework")) or self.file.imports.get(node.value.id, "").endswith(".User"):
@@ -277,7 +283,8 @@ class Typer:
         name = qualified.rsplit(".", 1)[-1]
         if isinstance(func, ast.Name):
             if func.id in self.env:
-                return None
+                known = self.env[func.id]
+                return T(ty.COROUTINE, origin=self.file.source_of(node), extra={"local": func.id}) if known.kind == ty.COROUTINE_FUNCTION else None
             model = self.model_class(func)
             if model is not None:  # Product(name=...) builds an instance whose given relations are set
                 return T(ty.INSTANCE, model.model, loaded=frozenset(k.arg for k in node.keywords if k.arg), origin=self.file.source_of(node))
@@ -315,6 +322,9 @@ class Typer:
         if qualified in _COROUTINE_FACTORIES:
             return T(ty.COROUTINE, origin=self.file.source_of(node), extra={"asyncio": name})
         if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == "self":
+            narrowed = self.env.get(f"self.{func.attr}")
+            if narrowed is not None and narrowed.kind == ty.COROUTINE_FUNCTION:
+                return T(ty.COROUTINE, origin=self.file.source_of(node), extra={"local": f"self.{func.attr}"})
             if self.class_name and func.attr in self.file.async_methods.get(self.class_name, ()):
                 return T(ty.COROUTINE, result=self._coroutine_result(node), origin=self.file.source_of(node), extra={"local": f"self.{func.attr}"})
         project_type = self._project_call(node)
@@ -348,6 +358,8 @@ class Typer:
             return False
         if name in api.ASYNC_PAGINATOR_METHODS and receiver.cls.endswith("AsyncPaginator"):
             return True
+        if receiver.cls in _TEST_ASYNC_CLIENTS:
+            return name in _TEST_ASYNC_CLIENT_METHODS
         return name in _ASYNC_CLIENT_METHODS and receiver.cls in _ASYNC_HTTP_CLIENTS
 
     def _model_form(self, name: str) -> T | None:
@@ -665,4 +677,6 @@ def parameter_types(function: ast.AsyncFunctionDef | ast.FunctionDef, is_method:
         )
         if annotated or (arg.arg == "request" and index == 0):
             env[arg.arg] = T(ty.REQUEST)
+        elif arg.arg == "async_client" and function.name.startswith("test"):  # pytest-django's fixture
+            env[arg.arg] = T(ty.OBJECT, cls="django.test.AsyncClient", origin="async_client")
     return env

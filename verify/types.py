@@ -11,6 +11,7 @@ QUERYSET = "queryset"  # Product.objects.filter(...)
 RELATED_MANAGER = "related_manager"  # user.orders, product.tags
 INSTANCE = "instance"  # a model instance
 COROUTINE = "coroutine"  # an un-awaited coroutine
+COROUTINE_FUNCTION = "coroutine_function"  # a callable known to be async: `if iscoroutinefunction(handler):`
 ASYNC_GEN = "async_gen"  # qs.aiterator()
 LIST = "list"  # an evaluated sequence (elements in ``elem``)
 DICT = "dict"  # a dict literal (values in ``items``), or in_bulk()'s {pk: instance} (``elem``)

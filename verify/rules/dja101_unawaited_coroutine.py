@@ -1,8 +1,13 @@
 """## What it does
 Checks for coroutines that are never awaited: Django async APIs (`aget`, `acount`, `asave`,
-`request.auser()`, `aget_object_or_404`...), coroutine functions of the same module, and
-`sync_to_async(...)(...)` calls whose result is not awaited, gathered, returned or stored and
-awaited later.
+`request.auser()`, `aget_object_or_404`...), coroutine functions of the project,
+`sync_to_async(...)(...)` calls, the test client's requests in async tests
+(`self.async_client.get(...)`, pytest-django's `async_client`), and a callable known to be
+async because the code tested it (`if iscoroutinefunction(handler): handler(request)`, also
+`is_async_callable` and `getattr(handler, "is_async", False)`), whose result is not awaited,
+gathered, returned or stored and awaited later. An async view (or middleware `__call__`) that
+returns another view's coroutine, `return other_view(request)`, is flagged too: Django expects
+a response.
 
 ## Why is this bad?
 Calling a coroutine function only creates a coroutine object: the query never runs, Python
@@ -28,6 +33,7 @@ import ast
 
 from verify import types as ty
 from verify.registry import Rule
+from verify.view_shapes import HTTP_HANDLERS, takes_request
 
 rule = Rule("DJA101", "unawaited-coroutine", __doc__, min_version=(4, 1))
 
@@ -48,15 +54,19 @@ def _callee(call: ast.Call) -> str:
     return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
 
 
-def _misuse(node: ast.AST, ctx, parent_of=None) -> str | None:
-    """How the coroutine value at ``node`` is used wrongly, or None if the use is fine."""
+def _misuse(node: ast.AST, ctx, parent_of=None, call: ast.AST | None = None) -> str | None:
+    """How the coroutine value at ``node`` (made by ``call``) is used wrongly, or None if the use is fine."""
     parent_of = parent_of or ctx.parent
     parent = parent_of(node)
     if isinstance(parent, ast.keyword):
         node, parent = parent, parent_of(parent)
     if isinstance(parent, ast.Starred):
         node, parent = parent, parent_of(parent)
-    if isinstance(parent, (ast.Await, ast.Return, ast.Yield, ast.YieldFrom, ast.List, ast.Tuple, ast.Set,
+    if isinstance(parent, ast.Return):
+        if _delegates_request(call or node, ctx) and _is_view(ctx):
+            return f"returned from async view `{ctx.function.name}`: Django gets a coroutine instead of a response (ValueError)"
+        return None  # a coroutine function may hand a coroutine to its caller
+    if isinstance(parent, (ast.Await, ast.Yield, ast.YieldFrom, ast.List, ast.Tuple, ast.Set,
                            ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.Lambda, ast.NamedExpr)):
         return None
     if isinstance(parent, ast.Call):
@@ -88,6 +98,23 @@ def _misuse(node: ast.AST, ctx, parent_of=None) -> str | None:
     if isinstance(parent, ast.Expr):
         return "never awaited"
     return None
+
+
+def _delegates_request(node: ast.AST, ctx) -> bool:
+    """``other_view(request, ...)``, ``self.get_response(request)``: a call handing the view's
+    request on, so its coroutine is meant to become the response."""
+    params = ctx.function.args.posonlyargs + ctx.function.args.args
+    request = params[1 if ctx.class_name else 0].arg if len(params) > (1 if ctx.class_name else 0) else None
+    return isinstance(node, ast.Call) and bool(node.args) and isinstance(node.args[0], ast.Name) and node.args[0].id == request
+
+
+def _is_view(ctx) -> bool:
+    """The async function is a view Django calls: a function taking ``request``, or an HTTP
+    handler (``dispatch``, a middleware's ``__call__``) of a class, whose return value must be a response."""
+    function = ctx.function
+    if ctx.class_name is None:
+        return takes_request(function)
+    return function.name in (*HTTP_HANDLERS, "dispatch", "__call__") and takes_request(function, is_method=True)
 
 
 _NAMES: dict[int, tuple[ast.AST, dict[str, list[ast.Name]], dict[ast.AST, ast.AST]]] = {}
@@ -142,9 +169,9 @@ def check(node: ast.Call, ctx) -> None:
         if not uses:
             _report(node, ctx, f"stored in `{targets[0].id}` and never awaited")
             return
-        misuse = _misuse(uses[0], ctx, _names_in(ctx.function)[1].get)
+        misuse = _misuse(uses[0], ctx, _names_in(ctx.function)[1].get, call=node)
         if misuse and misuse != "never awaited":
-            _report(uses[0], ctx, f"stored in `{targets[0].id}`, then {misuse} without `await`", origin=node)
+            _report(uses[0], ctx, f"stored in `{targets[0].id}` without `await`, then {misuse}", origin=node)
         return
     misuse = _misuse(node, ctx)
     if misuse:
