@@ -69,7 +69,9 @@ class RuleContext:
             parent = self.parents.get(node)
         return parent
 
-    def report(self, node: ast.AST, message: str, hint: str = "", *, severity: Severity | None = None, rule: Rule | None = None) -> None:
+    def report(self, node: ast.AST, message: str, hint: str = "", *, severity: Severity | None = None, rule: Rule | None = None,
+               related: tuple[tuple[ast.AST, str], ...] = ()) -> None:
+        """``related``: other nodes the finding involves, each with what happens there."""
         rule = rule or self.rule
         assert rule is not None
         self.findings.append(
@@ -84,6 +86,7 @@ class RuleContext:
                 message=message,
                 hint=hint,
                 severity=severity or rule.severity,
+                related=tuple((place.lineno, place.col_offset + 1, note) for place, note in related),
             )
         )
 

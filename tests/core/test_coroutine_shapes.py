@@ -202,3 +202,60 @@ def test_coroutines_known_from_the_code_around_them_are_flagged(check, code):
 )
 def test_handed_on_or_awaited_coroutines_pass(check, code):
     assert check(code) == []
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        """
+        async def dashboard(request):
+            context = {"orders": Order.objects.acount(), "title": "Dashboard"}
+            return render(request, "dashboard.html", context)
+        """,
+        """
+        async def dashboard(request):
+            context = {"title": "Dashboard"}
+            context["orders"] = Order.objects.acount()
+            return TemplateResponse(request, "dashboard.html", context=context)
+        """,
+        """
+        async def dashboard(request):
+            counts = [Order.objects.acount(), 0]
+            return JsonResponse(counts, safe=False)
+        """,
+    ],
+)
+def test_coroutines_put_in_a_context_are_flagged_where_they_are_made(findings, code):
+    [finding] = findings(code)
+    assert finding.code == "DJA101" and "acount()" in finding.message
+    assert finding.hint.startswith("write `await ")
+    [(line, _, note)] = finding.related
+    assert line > finding.line and "passed to" in note
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        # gathered: the dict holds coroutines on purpose
+        """
+        async def dashboard(request):
+            jobs = {"orders": Order.objects.acount(), "products": Product.objects.acount()}
+            counts = await asyncio.gather(*jobs.values())
+            return render(request, "dashboard.html", dict(zip(jobs, counts)))
+        """,
+        """
+        async def dashboard(request):
+            jobs = [Order.objects.acount(), Product.objects.acount()]
+            orders, products = await asyncio.gather(*jobs)
+            return JsonResponse({"orders": orders, "products": products})
+        """,
+        """
+        async def dashboard(request):
+            context = {"title": "Dashboard"}
+            context["orders"] = await Order.objects.acount()
+            return render(request, "dashboard.html", context)
+        """,
+    ],
+)
+def test_gathered_or_awaited_context_values_pass(check, code):
+    assert check(code) == []

@@ -134,7 +134,9 @@ def test_coroutine_of_another_module_called_without_await(project):
             product = await load_product(pk)
             return JsonResponse({"name": product.name})
     """)
-    assert [(f.line, f.code) for f in findings()] == [(8, "DJA101")]  # reported where it is used
+    # reported at the call, where `await` belongs, with the use as a second location
+    assert [(f.line, f.code, f.related) for f in findings()] == [
+        (7, "DJA101", ((8, 34, "the coroutine is used as an object (`.name`) here"),))]
 
 
 def test_methods_through_self_and_super_in_class_based_views(project):

@@ -5,7 +5,10 @@ Checks for coroutines that are never awaited: Django async APIs (`aget`, `acount
 (`self.async_client.get(...)`, pytest-django's `async_client`), and a callable known to be
 async because the code tested it (`if iscoroutinefunction(handler): handler(request)`, also
 `is_async_callable` and `getattr(handler, "is_async", False)`), whose result is not awaited,
-gathered, returned or stored and awaited later. An async view (or middleware `__call__`) that
+gathered, returned or stored and awaited later. A coroutine put in a dict or list that is then
+handed to `render()`, `JsonResponse()` and the like (a template context) is reported too. Each
+finding points at the call that made the coroutine, where `await` belongs; when the mistake
+shows later, that place is a second location (SARIF `relatedLocations`). An async view (or middleware `__call__`) that
 returns another view's coroutine, `return other_view(request)`, is flagged too: Django expects
 a response.
 
@@ -163,7 +166,12 @@ def check(node: ast.Call, ctx) -> None:
         if any(isinstance(t, (ast.Tuple, ast.List)) for t in targets):
             _report(node, ctx, "unpacked without `await` (TypeError: cannot unpack non-iterable coroutine)")
             return
-        if len(targets) != 1 or not isinstance(targets[0], ast.Name):
+        if len(targets) != 1:
+            return
+        if isinstance(targets[0], ast.Subscript):  # context["count"] = Product.objects.acount()
+            _check_container(node, targets[0].value, parent, ctx)
+            return
+        if not isinstance(targets[0], ast.Name):
             return
         uses = _later_uses(targets[0].id, parent, ctx.function)
         if not uses:
@@ -171,17 +179,46 @@ def check(node: ast.Call, ctx) -> None:
             return
         misuse = _misuse(uses[0], ctx, _names_in(ctx.function)[1].get, call=node)
         if misuse and misuse != "never awaited":
-            _report(uses[0], ctx, f"stored in `{targets[0].id}` without `await`, then {misuse}", origin=node)
+            _report(node, ctx, f"stored in `{targets[0].id}` without `await`, then {misuse}", used=(uses[0], misuse))
         return
+    if isinstance(parent, (ast.Dict, ast.List, ast.Tuple)):
+        holder = ctx.parent(parent)
+        if isinstance(holder, ast.Assign) and len(holder.targets) == 1 and (node is not getattr(parent, "keys", ())):
+            _check_container(node, holder.targets[0], holder, ctx)
+            return
     misuse = _misuse(node, ctx)
     if misuse:
         _report(node, ctx, misuse)
 
 
-def _report(node: ast.AST, ctx, how: str, origin: ast.AST | None = None) -> None:
-    call = ctx.source(origin or node)
+def _check_container(node: ast.Call, container: ast.expr, assign: ast.stmt, ctx) -> None:
+    """A coroutine put in a dict or list (a template context) that is then handed, whole, to
+    a call that uses its values as plain data: ``render(request, "t.html", context)``."""
+    if not isinstance(container, ast.Name):
+        return
+    uses = _later_uses(container.id, assign, ctx.function)
+    parents = _names_in(ctx.function)[1]
+    for use in uses:
+        holder = parents.get(use)
+        if isinstance(holder, ast.keyword):
+            holder = parents.get(holder)
+        if isinstance(holder, ast.Call) and use is not holder.func:
+            name = _callee(holder)
+            if name in _PLAIN_CONSUMERS:
+                how = f"passed to `{name}()`"
+                _report(node, ctx, f"put in `{container.id}` without `await`, then {how} as a value", used=(use, how))
+            return  # handed to any other call first: that call may await it (asyncio.gather(*tasks))
+        if isinstance(holder, ast.Attribute) and holder.attr not in ("update", "setdefault"):
+            return  # read some other way first (`tasks.values()`)
+
+
+def _report(node: ast.AST, ctx, how: str, used: tuple[ast.AST, str] | None = None) -> None:
+    """Reported at the call that made the coroutine (where `await` belongs); ``used``: the
+    place it is used, and how."""
+    call = ctx.source(node)
     ctx.report(
         node,
         f"coroutine `{call}` is {how}: it never runs" if how == "never awaited" else f"coroutine `{call}` is {how}",
-        hint=f"write `await {ctx.source(origin or node)}`",
+        hint=f"write `await {call}`",
+        related=((used[0], f"the coroutine is {used[1]} here"),) if used else (),
     )
