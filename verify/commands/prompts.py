@@ -6,7 +6,7 @@ import json
 import sys
 from pathlib import Path
 
-from verify.discovery import display_path
+from verify.pipeline.discovery import display_path
 
 HELP = "The prompt cheatsheet: list, show, render a prompt for one view, export prompt files and skills."
 DEFAULT_HTTP_CLIENT = "httpx2"  # maintained drop-in successor of httpx; used when the project has none
@@ -47,7 +47,7 @@ def _project_options(parser) -> None:
 
 
 def run(args) -> int:
-    from verify.cheatsheet import CheatsheetError
+    from verify.assist.cheatsheet import CheatsheetError
 
     try:
         cheatsheet = _load_cheatsheet(args)
@@ -59,8 +59,9 @@ def run(args) -> int:
 
 
 def _load_cheatsheet(args):
-    from verify import cheatsheet, config
+    from verify.assist import cheatsheet
     from verify.cli import UsageError
+    from verify.pipeline import config
 
     extra = args.cheatsheet
     if extra is None:
@@ -154,7 +155,7 @@ def _render(args, cheatsheet) -> int:
 def _findings(view, display: str, version) -> list:
     """The verifier's findings inside the view's lines."""
     from verify.api import check_source
-    from verify.project import find_root
+    from verify.project.target import find_root
 
     source = view.file.read_text(encoding="utf-8")
     findings = check_source(source, display, target_version=version, project_root=find_root(view.file))
@@ -162,9 +163,9 @@ def _findings(view, display: str, version) -> list:
 
 
 def _export(args, cheatsheet) -> int:
+    from verify.assist.prompt_export import exported_files, orphaned_files, plan_export
+    from verify.assist.safe_write import SafeWriteError, apply_writes
     from verify.cli import UsageError
-    from verify.prompt_export import exported_files, orphaned_files, plan_export
-    from verify.safe_write import SafeWriteError, apply_writes
 
     context = _project_context(args)
     files = exported_files(cheatsheet, context)
@@ -197,9 +198,9 @@ def _export(args, cheatsheet) -> int:
 
 def _project_context(args, start: Path | None = None) -> dict:
     """Django version and HTTP client: from the options, else the project's configuration and files."""
-    from verify import config
     from verify.cli import UsageError
-    from verify.project import find_root, parse_version, target_version
+    from verify.pipeline import config
+    from verify.project.target import find_root, parse_version, target_version
 
     root = find_root(start or Path.cwd())
     if args.django_version:
@@ -225,7 +226,7 @@ def _project_context(args, start: Path | None = None) -> dict:
 
 
 def _project_http_client(root: Path) -> str:
-    from verify.facts import NotADjangoProject, detect_facts
+    from verify.project.facts import NotADjangoProject, detect_facts
 
     try:
         client = detect_facts(root)["http_client"]

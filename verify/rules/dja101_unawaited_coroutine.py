@@ -34,9 +34,9 @@ async def product_detail(request, product_id):
 
 import ast
 
-from verify import types as ty
-from verify.registry import Rule
-from verify.view_shapes import HTTP_HANDLERS, takes_request
+from verify.analysis import types as ty
+from verify.analysis.registry import Rule
+from verify.analysis.view_shapes import HTTP_HANDLERS, takes_request
 
 rule = Rule("DJA101", "unawaited-coroutine", __doc__, min_version=(4, 1))
 

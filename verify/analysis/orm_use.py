@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import ast
 
-from verify import types as ty
-from verify.context import FileContext
-from verify.inference import Typer, parameter_types
+from verify.analysis import types as ty
+from verify.analysis.context import FileContext
+from verify.analysis.inference import Typer, parameter_types
 
 _DB_CALL_PREFIXES = ("django.db.transaction.", "django.db.connection.", "django.db.connections")
 

@@ -28,8 +28,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from verify.ast_walk import children, walk
-from verify.registry import Rule
+from verify.analysis.ast_walk import children, walk
+from verify.analysis.registry import Rule
 
 HTTP = "DJA301"
 SLEEP = "DJA302"
@@ -429,7 +429,7 @@ def async_http_client(root: Path) -> str:
 
 @lru_cache(maxsize=256)
 def _project_root(folder: str) -> Path:
-    from verify.project import find_root
+    from verify.project.target import find_root
 
     return find_root(Path(folder or "."))
 
@@ -579,8 +579,6 @@ def receiver_class(expr: ast.expr, ctx) -> str | None:
 def _closure_class(name: str, ctx) -> str | None:
     """A client an enclosing function binds once: ``client = httpx2.Client()`` in the view, used by
     a nested ``async def fetch(url): client.get(url)``."""
-    from verify.inference import Typer  # inference imports this module
-
     node = ctx.parent(ctx.function) if ctx.function is not None else None
     while node is not None and not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Module)):
         node = ctx.parent(node)
@@ -596,7 +594,7 @@ def _closure_class(name: str, ctx) -> str | None:
     values += [item.context_expr for item in ast.walk(node) if isinstance(item, ast.withitem) and item.optional_vars in bound]
     if len(bound) != 1 or len(values) != 1 or not isinstance(values[0], ast.Call):
         return None
-    value = Typer(ctx.file, {}).type_of(values[0])
+    value = ctx.typer.module_scope().type_of(values[0])
     return value.cls if value is not None and value.kind == "object" and value.cls in CLASSES else None
 
 
@@ -625,8 +623,6 @@ def _instance_attribute_class(ctx, attribute: str) -> str | None:
     key = (id(ctx.file), ctx.class_name)
     cached = _INSTANCE_ATTRIBUTES.get(key)
     if cached is None or cached[0] is not ctx.file:
-        from verify.inference import Typer  # inference imports this module
-
         values: dict[str, list[ast.expr]] = {}
         for owner in (n for n in ctx.file.tree.body if isinstance(n, ast.ClassDef) and n.name == ctx.class_name):
             for node in owner.body:
@@ -637,7 +633,7 @@ def _instance_attribute_class(ctx, attribute: str) -> str | None:
                     for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
                         if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id == "self":
                             values.setdefault(target.attr, []).append(getattr(node, "value", None))
-        typer = Typer(ctx.file, {})
+        typer = ctx.typer.module_scope()
         classes = {}
         for name, assigned in values.items():
             found = typer.type_of(assigned[0]) if len(assigned) == 1 and isinstance(assigned[0], (ast.Call, ast.Subscript)) else None

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
-from verify.dependencies import (  # noqa: F401  (lowest_version: part of this module's API)
+from verify.project.dependencies import (  # noqa: F401  (lowest_version: part of this module's API)
     PROJECT_VENVS,
     Dependency,
     Version,
@@ -43,7 +43,7 @@ from verify.dependencies import (  # noqa: F401  (lowest_version: part of this m
     read_file,
     relative_path,
 )
-from verify.middleware import readiness
+from verify.project.middleware import readiness
 
 SKIPPED_DIRS = frozenset(
     {".git", ".hg", ".venv", "venv", "env", ".env", ".tox", ".nox", "node_modules", "__pycache__",

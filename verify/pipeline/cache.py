@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 
 from verify import __version__
-from verify.finding import Finding
+from verify.analysis.finding import Finding
 
 DEFAULT_DIR = ".django-async-kit-cache"
 MANIFEST = "results.json"

@@ -12,7 +12,7 @@ import ast
 import weakref
 from dataclasses import dataclass
 
-from verify.context import FileContext
+from verify.analysis.context import FileContext
 
 HTTP_HANDLERS = ("get", "post", "put", "patch", "delete", "head", "options", "trace")
 _REQUEST_ANNOTATIONS = {"HttpRequest", "ASGIRequest", "WSGIRequest"}

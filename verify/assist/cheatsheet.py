@@ -100,7 +100,7 @@ def _squeeze_blank_lines(text: str) -> str:
 
 def builtin_dir() -> Path:
     """Where the built-in cheatsheet lives: inside the installed package, else the source checkout."""
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parent.parent  # verify/
     packaged = package / "prompts"
     return packaged if (packaged / CHEATSHEET_FILE).is_file() else package.parent / "prompts"
 

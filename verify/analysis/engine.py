@@ -14,16 +14,16 @@ from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
 
-from verify import blocking
-from verify import types as ty
-from verify.ast_walk import children, walk
-from verify.context import FileContext
-from verify.finding import Finding, Severity
-from verify.inference import Typer, argument_types, none_default_parameters, parameter_types
-from verify.lines import source_lines
-from verify.registry import Rule, iter_visitors
-from verify.summaries import bind_arguments
-from verify.types import T
+from verify.analysis import blocking
+from verify.analysis import types as ty
+from verify.analysis.arguments import bind_arguments
+from verify.analysis.ast_walk import children, walk
+from verify.analysis.context import FileContext
+from verify.analysis.finding import Finding, Severity
+from verify.analysis.inference import Typer, argument_types, none_default_parameters, parameter_types
+from verify.analysis.lines import source_lines
+from verify.analysis.registry import Rule, iter_visitors
+from verify.analysis.types import T
 
 _COMPREHENSIONS = frozenset({ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp})
 # Statement parts whose own children are linked to them, not to the statement.

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import ast
-import os
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
-from pathlib import Path
 
-from verify.django_api import Version
-from verify.lines import source_lines
-from verify.models_index import ModelIndex
+from verify.analysis.django_api import Version
+from verify.analysis.lines import source_lines
+from verify.analysis.models_index import ModelIndex
+from verify.analysis.module_names import package_of
 
 _RELATED_CALL = re.compile(r"(?:select|prefetch)_related\(([^)]*)\)")
 _QUOTED = re.compile(r"""["']([\w]+)["']""")
@@ -34,13 +32,13 @@ class FileContext:
     module_values: dict[str, ast.expr] = field(default_factory=dict)  # module-level NAME = expr
     lines: list[str] = field(default_factory=list)
     related_names: frozenset[str] = frozenset()  # names in select_related()/prefetch_related() calls
-    project: object | None = None  # verify.summaries.Project, when cross-function analysis runs
+    project: object | None = None  # verify.analysis.summaries.Project, when cross-function analysis runs
     module_name: str | None = None
     # node -> qualified(node): every rule asks about each call's function in turn.
     _qualified: dict[ast.expr, str | None] = field(default_factory=dict, repr=False, compare=False)
     # (node, limit) -> source_of(node, limit): messages and type origins quote the same nodes.
     _sources: dict[tuple[ast.AST, int], str] = field(default_factory=dict, repr=False, compare=False)
-    # name -> its model class type or None (verify.inference.Typer.model_class), per file.
+    # name -> its model class type or None (verify.analysis.inference.Typer.model_class), per file.
     model_classes: dict = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
@@ -51,7 +49,7 @@ class FileContext:
                 part for match in _RELATED_CALL.finditer(source) for name in _QUOTED.findall(match.group(1))
                 for part in name.split("__")
             )
-        package = _package_of(path)
+        package = package_of(path)
         for node in statements(tree.body):
             if isinstance(node, ast.Import):
                 for alias in node.names:
@@ -147,33 +145,6 @@ def _decorator_name(node: ast.expr) -> str:
     if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
         return f"{node.value.id}.{node.attr}"
     return node.id if isinstance(node, ast.Name) else ""
-
-
-@lru_cache(maxsize=4096)  # asked again for each call to a model's method (verify.summaries)
-def module_name_of(path: str) -> str:
-    """Dotted module name of a file, from the folders that hold an __init__.py."""
-    file = Path(path)
-    package = _package_of(path)
-    if file.stem == "__init__":
-        return package
-    return f"{package}.{file.stem}" if package else file.stem
-
-
-_PACKAGES: dict[str, str] = {}
-
-
-def _package_of(path: str) -> str:
-    """Best-effort dotted package of a file, from the folders that hold an __init__.py
-    (remembered per folder: a run asks for the same folders many times)."""
-    folder = os.path.dirname(os.path.abspath(path))
-    if folder not in _PACKAGES:
-        parts = []
-        current = folder
-        while os.path.exists(os.path.join(current, "__init__.py")) and current != os.path.dirname(current):
-            parts.append(os.path.basename(current))
-            current = os.path.dirname(current)
-        _PACKAGES[folder] = ".".join(reversed(parts))
-    return _PACKAGES[folder]
 
 
 def _absolute(module: str, level: int, package: str) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from verify.registry import Rule, all_rules
+from verify.analysis.registry import Rule, all_rules
 
 RULES_DOC_PATH = "docs/rules.md"
 GENERATED_NOTE = "<!-- Generated from the rule registry by `make docs`; edit the rule's docstring instead. -->"

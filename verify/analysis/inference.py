@@ -10,12 +10,12 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable
 
-from verify import blocking
-from verify import django_api as api
-from verify import types as ty
-from verify.context import FileContext
-from verify.models_index import USER_MODEL, Relation
-from verify.types import T
+from verify.analysis import blocking
+from verify.analysis import django_api as api
+from verify.analysis import types as ty
+from verify.analysis.context import FileContext
+from verify.analysis.models_index import USER_MODEL, Relation
+from verify.analysis.types import T
 
 _LIST_BUILDERS = {"list", "tuple", "sorted", "set"}
 # Fallbacks for models the index does not know: names that are foreign keys in practice.
@@ -101,6 +101,11 @@ class Typer:
         # is unchanged.
         self._memo: dict[ast.AST, T | None] = {}
         self._memo_version = -1
+
+    def module_scope(self) -> Typer:
+        """A typer of the same file that knows no local variable: for expressions read outside
+        the function being analysed (an enclosing function's or a class's assignments)."""
+        return Typer(self.file, {})
 
     # -- entry point -------------------------------------------------------------------------
     def type_of(self, node: ast.AST | None) -> T | None:

@@ -89,7 +89,7 @@ def parse(section: dict, path: Path) -> Config:
     config.per_file_ignores = {glob: [c.upper() for c in codes] for glob, codes in config.per_file_ignores.items()}
     version = section.get("target-version")
     if version is not None:
-        from verify.project import parse_version
+        from verify.project.target import parse_version
 
         if not isinstance(version, str) or parse_version(version) is None:
             raise ConfigError(f"{where}: `target-version` must be a string like \"5.2\"")

@@ -1,7 +1,7 @@
 """The project-level pass: rules with ``scope="project"`` look at a whole Django project (its
 settings, requirements and deployment files) instead of one Python file.
 
-A project rule module creates its :class:`~verify.registry.Rule` with ``scope="project"`` and
+A project rule module creates its :class:`~verify.analysis.registry.Rule` with ``scope="project"`` and
 registers one check with :func:`project_check`; the check gets a :class:`ProjectContext` and
 reports findings at a file and line (a ``MIDDLEWARE`` entry, a requirement line). The file walk
 never sees these rules: they have no AST visitors. ``# noqa`` comments on the reported line
@@ -15,12 +15,12 @@ from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
 
-from verify.django_api import Version
-from verify.engine import noqa_lines
-from verify.finding import Finding, Severity
-from verify.project_files import ProjectFiles
-from verify.registry import Rule
-from verify.settings_scan import Settings, SettingsFinder
+from verify.analysis.django_api import Version
+from verify.analysis.engine import noqa_lines
+from verify.analysis.finding import Finding, Severity
+from verify.analysis.registry import Rule
+from verify.project.deployment_files import ProjectFiles
+from verify.project.settings_scan import Settings, SettingsFinder
 
 ProjectCheck = Callable[["ProjectContext"], None]
 _CHECKS: dict[str, ProjectCheck] = {}

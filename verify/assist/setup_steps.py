@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from verify.safe_write import UnmergeableFileError, reindent
+from verify.assist.safe_write import UnmergeableFileError, reindent
 
 _JOB = re.compile(r"^(?P<indent>[ ]*)copilot-setup-steps:[ ]*(#.*)?$")
 _STEPS = re.compile(r"^(?P<indent>[ ]*)steps:[ ]*(#.*)?$")

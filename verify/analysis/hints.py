@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from verify.django_api import Version
+from verify.analysis.django_api import Version
 
 
 def offload(what: str) -> str:

@@ -14,8 +14,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from verify import file_tree
-from verify.file_tree import relative_files_under
+from verify.analysis.module_names import module_name_of
+from verify.pipeline import file_tree
+from verify.pipeline.file_tree import relative_files_under
 
 USER_MODEL = "User"  # the key used for settings.AUTH_USER_MODEL / get_user_model() / auth.User
 _RELATION_FIELDS = {"ForeignKey": "fk", "OneToOneField": "o2o", "ManyToManyField": "m2m", "ParentalKey": "fk"}
@@ -115,7 +116,7 @@ def _call_name(node: ast.expr) -> str | None:
 
 
 def _returns_queryset(func: ast.FunctionDef) -> bool:
-    from verify.django_api import QUERYSET_CHAIN_METHODS
+    from verify.analysis.django_api import QUERYSET_CHAIN_METHODS
 
     for node in ast.walk(func):
         if isinstance(node, ast.Return) and node.value is not None:
@@ -319,8 +320,6 @@ def build_index(sources: list[str], paths: list[str] | None = None) -> ModelInde
             return USER_MODEL
         if counts[name] == 1 or path is None:
             return name
-        from verify.context import module_name_of
-
         return f"{module_name_of(path)}.{name}"
 
     keys = {(name, path): key_of(name, node, path) for name, node, path in found}

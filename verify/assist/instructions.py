@@ -2,7 +2,7 @@
 
 The templates live in ``.github/templates/`` of the kit's repository and ship inside the wheel
 as ``verify/templates/`` (see ``force-include`` in pyproject.toml). :func:`render_targets` turns
-:class:`verify.facts.ProjectFacts` into :class:`verify.safe_write.ManagedFile` objects, ready for
+:class:`verify.project.facts.ProjectFacts` into :class:`verify.assist.safe_write.ManagedFile` objects, ready for
 planning; nothing here touches the user's files.
 """
 
@@ -14,14 +14,14 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from verify import django_api
-from verify.facts import ENGINE_NAMES, ProjectFacts
-from verify.install import INSTALL_COMMAND
-from verify.safe_write import CommentStyle, ManagedFile, Merge
-from verify.setup_steps import insert_setup_steps
+from verify.analysis import django_api
+from verify.assist.install import INSTALL_COMMAND
+from verify.assist.safe_write import CommentStyle, ManagedFile, Merge
+from verify.assist.setup_steps import insert_setup_steps
+from verify.project.facts import ENGINE_NAMES, ProjectFacts
 
-PACKAGED_TEMPLATES = Path(__file__).parent / "templates"
-REPOSITORY_TEMPLATES = Path(__file__).parent.parent / ".github" / "templates"
+PACKAGED_TEMPLATES = Path(__file__).parent.parent / "templates"  # verify/templates in the wheel
+REPOSITORY_TEMPLATES = Path(__file__).parent.parent.parent / ".github" / "templates"
 
 MIN_DJANGO: django_api.Version = (4, 2)  # the first version with asave()/adelete() and related-manager writes
 MAX_COPILOT_INSTRUCTIONS = 4000  # code review reads only the first 4,000 characters of an instruction file
@@ -113,7 +113,7 @@ def _environment():
 
 
 def build_context(facts: ProjectFacts) -> dict:
-    """Template variables, derived from the facts (version gates use :mod:`verify.django_api`)."""
+    """Template variables, derived from the facts (version gates use :mod:`verify.analysis.django_api`)."""
     dj = facts["django_version"]
     if dj is None:
         raise RenderError("cannot tell the project's Django version; pass --set django_version=5.2 (for example)")

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from verify.project_files import ProjectFiles
+from verify.project.deployment_files import ProjectFiles
 
 # DJANGO_SETTINGS_MODULE in code, env and pytest files; django_settings_module in django-stubs' mypy config.
 _SETTINGS_NAME = re.compile(r"""DJANGO_SETTINGS_MODULE["']?\s*[\]]?\s*[,:=]\s*["']?(?P<module>[A-Za-z_][\w.]*)""", re.IGNORECASE)

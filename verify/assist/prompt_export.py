@@ -1,7 +1,7 @@
 """Cheatsheet prompts as assistant files: ``prompts/<id>.prompt.md`` and ``skills/<id>/SKILL.md``.
 
 Both files start with YAML front matter (it must be the first thing in the file), followed by the
-prompt text inside the kit's managed block. On refresh, :mod:`verify.safe_write` replaces only the
+prompt text inside the kit's managed block. On refresh, :mod:`verify.assist.safe_write` replaces only the
 managed block, and the front matter keys the kit writes are updated in place: keys the user added
 (``model``, ``tools``...) and everything outside the block stay as they are.
 """
@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from verify.cheatsheet import Cheatsheet, Prompt
-from verify.safe_write import CommentStyle, ManagedFile, PlannedWrite, plan_write
+from verify.assist.cheatsheet import Cheatsheet, Prompt
+from verify.assist.safe_write import CommentStyle, ManagedFile, PlannedWrite, plan_write
 
 _TOP_LEVEL_KEY = re.compile(r"^([A-Za-z0-9_-]+)\s*:")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from verify.django_api import KNOWN_VERSIONS, NEWEST, Version
+from verify.analysis.django_api import KNOWN_VERSIONS, NEWEST, Version
 
 ROOT_MARKERS = ("manage.py", "pyproject.toml", "setup.cfg", "setup.py", ".git")
 
@@ -30,7 +30,7 @@ def detect_django_version(root: Path) -> tuple[Version | None, str]:
     """(version, where it came from): lock files first, then requirement specs (their lowest
     admitted version), then a project virtualenv, then the Django installed with the kit. The
     same detection as ``django-async-kit init`` (verify/facts.py)."""
-    from verify import dependencies
+    from verify.project import dependencies
 
     try:
         dependency = dependencies.detect_dependencies([root]).get("django")
@@ -56,7 +56,10 @@ def installed_django_version() -> Version | None:
         match = None
     if match:
         return int(match.group(1)), int(match.group(2))
-    from importlib.metadata import PackageNotFoundError, version  # an install without the usual source
+    from importlib.metadata import (  # an install without the usual source
+        PackageNotFoundError,
+        version,
+    )
 
     try:
         return parse_version(version("django"))

@@ -12,10 +12,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from verify.cache import Cache
-from verify.django_api import Version
-from verify.finding import Finding
-from verify.models_index import index_for, model_files
+from verify.analysis.django_api import Version
+from verify.analysis.finding import Finding
+from verify.analysis.models_index import index_for, model_files
+from verify.pipeline.cache import Cache
 
 # Below these, starting worker processes costs more than it saves.
 PARALLEL_MIN_FILES = 12
@@ -43,7 +43,7 @@ class Job:
 
     def load(self) -> None:
         if self.text is None:
-            from verify.file_tree import read_text
+            from verify.pipeline.file_tree import read_text
 
             self.text = read_text(Path(self.display))
 
@@ -76,8 +76,8 @@ class _Analyzer:
     and the project's parsed modules and helper summaries."""
 
     def __init__(self, settings: RunSettings, selections: set[Selection]):
-        from verify.registry import select_rules
-        from verify.summaries import Project
+        from verify.analysis.registry import select_rules
+        from verify.analysis.summaries import Project
 
         self.settings = settings
         self.models = index_for(settings.root)
@@ -89,7 +89,7 @@ class _Analyzer:
 
     def analyze(self, job: Job) -> tuple[list[Finding], set[str]]:
         """The file's findings and the other files its analysis read."""
-        from verify.api import check_file_source
+        from verify.analysis.check_file import check_file_source
 
         project = self.project
         project.touched = set()

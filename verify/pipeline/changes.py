@@ -15,7 +15,6 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-
 PYTHON_FILES = ":(glob)**/*.py"  # git pathspec: every .py file at any depth; nothing else is hashed
 
 

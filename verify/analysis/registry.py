@@ -20,7 +20,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from verify.finding import Severity
+from verify.analysis.finding import Severity
 
 Version = tuple[int, int]
 Visitor = Callable[[ast.AST, "object"], None]

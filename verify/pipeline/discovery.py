@@ -8,8 +8,7 @@ import os
 import subprocess
 from pathlib import Path
 
-from verify.file_tree import SKIP_DIRS, relative_files_under  # noqa: F401  (SKIP_DIRS: for callers that walk themselves)
-
+from verify.pipeline.file_tree import SKIP_DIRS, relative_files_under  # noqa: F401  (SKIP_DIRS: for callers that walk themselves)
 
 
 class PathError(Exception):

@@ -8,10 +8,10 @@ from pathlib import Path
 from urllib.parse import quote
 
 from verify import __version__
-from verify.finding import Finding, Severity
-from verify.lines import source_lines
-from verify.registry import all_rules
-from verify.rules_doc import anchor
+from verify.analysis.finding import Finding, Severity
+from verify.analysis.lines import source_lines
+from verify.analysis.registry import all_rules
+from verify.analysis.rules_doc import anchor
 
 RULES_DOC_URL = "https://github.com/django-async-kit/django-async-kit/blob/main/docs/rules.md"
 _SARIF_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}

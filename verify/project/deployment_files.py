@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from verify.file_tree import SKIP_DIRS, read_text, relative_files_under
-from verify.view_shapes import HTTP_HANDLERS, takes_request
+from verify.analysis.view_shapes import HTTP_HANDLERS, takes_request
+from verify.pipeline.file_tree import SKIP_DIRS, read_text, relative_files_under
 
 MAX_DEPTH = 4
 _SKIP = SKIP_DIRS | {".github", ".gitlab", ".circleci", "docs", "static", "staticfiles", "media", "htmlcov", "dist", "build", ".idea", ".vscode"}

@@ -19,13 +19,15 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from verify import file_tree
-from verify import types as ty
-from verify.context import FileContext
-from verify.file_tree import relative_files_under
-from verify.finding import Finding
-from verify.models_index import ModelIndex
-from verify.registry import Rule
+from verify.analysis import types as ty
+from verify.analysis.arguments import bind_arguments, decorator_names
+from verify.analysis.context import FileContext
+from verify.analysis.finding import Finding
+from verify.analysis.models_index import ModelIndex
+from verify.analysis.module_names import module_name_of, package_of
+from verify.analysis.registry import Rule
+from verify.pipeline import file_tree
+from verify.pipeline.file_tree import relative_files_under
 
 # Codes whose findings in a helper body are real problems for an async caller. Coroutine misuse
 # (DJA101, DJA104, DJA105) cannot happen in sync code. Lazy relations (DJA106) count for the
@@ -63,29 +65,6 @@ class Module:
     classes: dict[str, ast.ClassDef] = field(default_factory=dict)
 
 
-_USEFUL = {ty.INSTANCE, ty.QUERYSET, ty.MANAGER, ty.RELATED_MANAGER, ty.REQUEST, ty.LIST, ty.SESSION}
-
-
-def bind_arguments(node, arg_types: tuple, self_type: ty.T | None, is_method: bool) -> frozenset:
-    """(parameter, type) pairs for the known types at a call: positional and keyword arguments,
-    and the instance a model method is called on."""
-    positional, keywords = arg_types
-    params = [a.arg for a in node.args.posonlyargs + node.args.args]
-    bound: dict[str, ty.T] = {}
-    if is_method and params and "staticmethod" not in _decorator_names(node):
-        if self_type is not None:
-            bound[params[0]] = self_type
-        params = params[1:]
-    for name, value in zip(params, positional):
-        if value is not None and value.kind in _USEFUL:
-            bound[name] = value
-    known = set(params) | {a.arg for a in node.args.kwonlyargs}
-    for name, value in keywords:
-        if name in known and value is not None and value.kind in _USEFUL:
-            bound[name] = value
-    return frozenset(bound.items())
-
-
 def _is_generator(function: ast.FunctionDef) -> bool:
     stack = list(function.body)
     while stack:
@@ -95,14 +74,6 @@ def _is_generator(function: ast.FunctionDef) -> bool:
         if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
             stack.extend(ast.iter_child_nodes(node))
     return False
-
-
-def _decorator_names(node: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
-    names = set()
-    for decorator in node.decorator_list:
-        target = decorator.func if isinstance(decorator, ast.Call) else decorator
-        names.add(target.attr if isinstance(target, ast.Attribute) else getattr(target, "id", "?"))
-    return names
 
 
 class Project:
@@ -124,15 +95,13 @@ class Project:
     # -- modules ---------------------------------------------------------------------------
     def _index_paths(self) -> dict[str, Path]:
         if self._module_paths is None:
-            from verify.context import _package_of
-
             paths: dict[str, Path] = {}
             for relative in relative_files_under(self.root) if self.root else ():
                 *folders, name = relative.split(os.sep)
                 if not name.endswith(".py") or any(folder in _SKIP_DIRS or folder.startswith(".") for folder in folders):
                     continue
                 path = self.root / relative
-                package = _package_of(str(path))
+                package = package_of(str(path))
                 stem = name[:-3]
                 dotted = package if stem == "__init__" else (f"{package}.{stem}" if package else stem)
                 paths.setdefault(dotted, path)
@@ -243,7 +212,7 @@ class Project:
     def property_summary(self, receiver: ty.T, attr: str) -> Summary | None:
         """What reading ``instance.attr`` runs when the model (or project class) defines it as a property."""
         target = self._model_method(receiver.model, attr) if receiver.kind == ty.INSTANCE else self._object_method(receiver, attr)
-        if target is None or not (_decorator_names(target[2]) & _PROPERTY_DECORATORS):
+        if target is None or not (decorator_names(target[2]) & _PROPERTY_DECORATORS):
             return None
         module, qualname, node = target
         return self.summary(module, qualname, node, bind_arguments(node, ((), ()), receiver, True),
@@ -253,8 +222,6 @@ class Project:
         info = self.models.get(model)
         if info is None or info.path is None or info.class_name is None:
             return None
-        from verify.context import module_name_of
-
         module = self.module(module_name_of(info.path)) or self._module_at(info.path)
         if module is None:
             return None
@@ -296,11 +263,11 @@ class Project:
         node = node or self.function_node(module, qualname)
         if node is None:
             return None
-        if isinstance(node, ast.AsyncFunctionDef) or _decorator_names(node) & {"sync_to_async", "database_sync_to_async"}:
+        if isinstance(node, ast.AsyncFunctionDef) or decorator_names(node) & {"sync_to_async", "database_sync_to_async"}:
             summary = Summary(is_coroutine=True, deps={module.path})
             self._summaries[key] = summary
             return summary
-        if _decorator_names(node) - _SAFE_DECORATORS - (_PROPERTY_DECORATORS if property_access else set()):
+        if decorator_names(node) - _SAFE_DECORATORS - (_PROPERTY_DECORATORS if property_access else set()):
             return None  # an unknown decorator may change what calling it does
         if _is_generator(node):
             return None  # calling a generator runs none of its body; whoever iterates it does
@@ -316,7 +283,7 @@ class Project:
         return summary
 
     def _summarize(self, module: Module, qualname: str, node: ast.FunctionDef, env: dict) -> Summary:
-        from verify.engine import summarize_sync_body
+        from verify.analysis.engine import summarize_sync_body
 
         class_name = qualname.split(".")[0] if "." in qualname and "<locals>" not in qualname else None
         findings, return_types, calls = summarize_sync_body(module.file, node, class_name, self.effect_rules, env)
@@ -340,8 +307,8 @@ class Project:
         if key in self._results:
             return self._results[key]
         self._results[key] = None  # recursion: unknown
-        from verify.engine import summarize_sync_body
-        from verify.inference import Typer
+        from verify.analysis.engine import summarize_sync_body
+        from verify.analysis.inference import Typer
 
         class_name = qualname.split(".")[0] if "." in qualname and "<locals>" not in qualname else None
         _, returns, _ = summarize_sync_body(module.file, node, class_name, [])
