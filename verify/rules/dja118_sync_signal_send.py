@@ -12,7 +12,9 @@ await async ones. Before 5.0, call `send()` through `sync_to_async`.
 
 ## Example
 ```python
-from shop.signals import order_paid
+from django.dispatch import Signal
+
+order_paid = Signal()
 
 
 async def pay(request, order_id):
@@ -23,7 +25,9 @@ async def pay(request, order_id):
 
 ## Use instead
 ```python
-from shop.signals import order_paid
+from django.dispatch import Signal
+
+order_paid = Signal()
 
 
 async def pay(request, order_id):

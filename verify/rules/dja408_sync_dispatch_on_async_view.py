@@ -46,7 +46,7 @@ class OrderListView(View):
 import ast
 
 from verify.analysis.registry import Rule
-from verify.analysis.view_shapes import class_views
+from verify.analysis.view_shapes import class_views, project_bases
 
 rule = Rule("DJA408", "sync-dispatch-on-async-view", __doc__, min_version=(4, 1), scope="module")
 
@@ -93,28 +93,6 @@ def _wraps_dispatch(decorator: ast.expr, ctx) -> bool:
     return any(name not in _PASS_THROUGH for name in names)
 
 
-def _bases(cls: ast.ClassDef, file):
-    """(file, class) for each base the project defines: in the same file, imported by name, or
-    written ``module.Class`` (the project's own base views in other modules)."""
-    local = {node.name: node for node in file.tree.body if isinstance(node, ast.ClassDef)}
-    project = file.project
-    for base in cls.bases:
-        if isinstance(base, ast.Name) and base.id in local:
-            yield file, local[base.id]
-            continue
-        if project is None or getattr(file, "module_name", None) is None:
-            continue
-        if isinstance(base, ast.Name):
-            found = project.resolve_name(file, base.id)
-        elif isinstance(base, ast.Attribute) and isinstance(base.value, ast.Name) and base.value.id in file.imports:
-            module = project.module(file.imports[base.value.id])
-            found = (module, base.attr) if module is not None else None
-        else:
-            found = None
-        if found is not None and found[1] in found[0].classes:
-            yield found[0].file, found[0].classes[found[1]]
-
-
 def _async_dispatch(cls: ast.ClassDef, file, seen: set) -> bool:
     """The class or a base of the project defines ``async def dispatch``."""
     if (file.path, cls.name) in seen:
@@ -122,7 +100,7 @@ def _async_dispatch(cls: ast.ClassDef, file, seen: set) -> bool:
     seen.add((file.path, cls.name))
     if any(isinstance(item, ast.AsyncFunctionDef) and item.name == "dispatch" for item in cls.body):
         return True
-    return any(_async_dispatch(base, base_file, seen) for base_file, base in _bases(cls, file))
+    return any(_async_dispatch(base, base_file, seen) for base_file, base in project_bases(cls, file))
 
 
 def _auth_mixins(cls: ast.ClassDef, file, seen: set) -> list[str]:
@@ -131,6 +109,6 @@ def _auth_mixins(cls: ast.ClassDef, file, seen: set) -> list[str]:
         return []
     seen.add((file.path, cls.name))
     found = [qualified for qualified in (file.qualified(base) or "" for base in cls.bases) if qualified in _AUTH_MIXINS]
-    for base_file, base in _bases(cls, file):
+    for base_file, base in project_bases(cls, file):
         found += _auth_mixins(base, base_file, seen)
     return found
