@@ -492,7 +492,10 @@ class Typer:
                     return T(ty.QUERYSET, receiver.model, origin=origin, extra={"values": True})
                 # user.orders.all() after prefetch_related("orders") reads the prefetch cache: no query
                 prefetched = method == "all" and receiver.extra.get("prefetched", False)
-                return T(ty.QUERYSET, receiver.model, loaded=loaded, only=only, deferred=deferred, origin=origin, extra={"prefetched": prefetched})
+                extra = {"prefetched": prefetched}
+                if method == "select_for_update" or receiver.extra.get("for_update"):
+                    extra["for_update"] = True  # locks rows: needs a transaction (DJA117)
+                return T(ty.QUERYSET, receiver.model, loaded=loaded, only=only, deferred=deferred, origin=origin, extra=extra)
             if method in api.QUERYSET_ASYNC:
                 if method in ("aget", "afirst", "alast", "alatest", "aearliest", "acreate"):
                     loaded = receiver.loaded | (frozenset(k.arg for k in node.keywords if k.arg) if method == "acreate" else frozenset())
