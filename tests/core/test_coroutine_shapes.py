@@ -259,3 +259,18 @@ def test_coroutines_put_in_a_context_are_flagged_where_they_are_made(findings, c
 )
 def test_gathered_or_awaited_context_values_pass(check, code):
     assert check(code) == []
+
+
+def test_the_async_paginators_elided_page_range_is_an_async_generator(findings):
+    found = findings('''
+        from django.core.paginator import AsyncPaginator
+
+        async def pages(request):
+            paginator = AsyncPaginator([1, 2, 3], 1)
+            first = [p async for p in paginator.aget_elided_page_range(2)]
+            page_range = paginator.aget_elided_page_range(1)
+            more = [p async for p in page_range]
+            wrong = await paginator.aget_elided_page_range(1)
+            return JsonResponse({"pages": first + more})
+        ''')
+    assert [(f.code, f.line - 7) for f in found] == [("DJA104", 9)]

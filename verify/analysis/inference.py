@@ -298,6 +298,8 @@ class Typer:
             if func.id in _LIST_BUILDERS and node.args:
                 inner = self.type_of(node.args[0])
                 return T(ty.LIST, elem=inner.element() if inner else None)
+        if isinstance(func, ast.Attribute) and func.attr in api.ASYNC_PAGINATOR_GENERATORS and self._is_async_paginator(func.value):
+            return T(ty.ASYNC_GEN, origin=self.file.source_of(node))
         if isinstance(func, ast.Attribute) and self._is_coroutine_method(func, qualified):
             # not extra["django"]: that marks ORM coroutines (DJA406 counts them)
             return T(ty.COROUTINE, origin=self.file.source_of(node), extra={"method": func.attr})
@@ -362,10 +364,14 @@ class Typer:
         if receiver is None or receiver.kind != ty.OBJECT:
             return False
         if name in api.ASYNC_PAGINATOR_METHODS and receiver.cls.endswith("AsyncPaginator"):
-            return True
+            return name not in api.ASYNC_PAGINATOR_GENERATORS
         if receiver.cls in _TEST_ASYNC_CLIENTS:
             return name in _TEST_ASYNC_CLIENT_METHODS
         return name in _ASYNC_CLIENT_METHODS and receiver.cls in _ASYNC_HTTP_CLIENTS
+
+    def _is_async_paginator(self, node: ast.expr) -> bool:
+        receiver = self.type_of(node)
+        return receiver is not None and receiver.kind == ty.OBJECT and receiver.cls.endswith("AsyncPaginator")
 
     def _model_form(self, name: str) -> T | None:
         """``PostForm(request.POST)`` for a project ModelForm: its Meta.model, and whether

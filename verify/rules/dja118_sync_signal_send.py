@@ -40,9 +40,11 @@ async def pay(request, order_id):
 import ast
 
 from verify.analysis import hints
+from verify.analysis.finding import Severity
 from verify.analysis.registry import Rule
 
-rule = Rule("DJA118", "sync-signal-send", __doc__, min_version=(4, 1), triggers=("send",))
+# A warning: whether it raises depends on the receivers, which may be connected anywhere.
+rule = Rule("DJA118", "sync-signal-send", __doc__, min_version=(4, 1), severity=Severity.WARNING, triggers=("send",))
 
 _SIGNAL_CLASSES = {"django.dispatch.Signal", "django.dispatch.dispatcher.Signal", "django.dispatch.ModelSignal",
                    "django.db.models.signals.ModelSignal"}
