@@ -312,3 +312,49 @@ def test_objects_of_project_classes_carry_the_instances_they_were_given(project)
     found = [(f.line, f.code, f.message.split(" -> ")[-1][:40]) for f in findings()]
     assert found == [(8, "DJA106", "`self.review.product` loads a relation l"),
                      (8, "DJA106", "`self.review.user` loads a relation lazi")]
+
+
+def test_a_model_str_that_reads_a_relation_is_followed_from_str_and_f_strings(tmp_path, monkeypatch):
+    (tmp_path / "manage.py").write_text("")
+    shop = tmp_path / "shop"
+    shop.mkdir()
+    (shop / "__init__.py").write_text("")
+    (shop / "models.py").write_text(textwrap.dedent('''
+        from django.conf import settings
+        from django.db import models
+
+
+        class Order(models.Model):
+            user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+            number = models.CharField(max_length=10)
+
+            def __str__(self):
+                return f"{self.number} for {self.user.username}"
+
+
+        class Tag(models.Model):
+            name = models.CharField(max_length=10)
+
+            def __str__(self):
+                return self.name
+    '''))
+    (shop / "views.py").write_text(textwrap.dedent('''
+        from django.http import HttpResponse
+        from shop.models import Order, Tag
+
+
+        async def receipt(request, pk):
+            order = await Order.objects.aget(pk=pk)
+            title = f"Receipt {order}"
+            return HttpResponse(str(order) + title)
+
+
+        async def fine(request, pk):
+            order = await Order.objects.select_related("user").aget(pk=pk)
+            tag = await Tag.objects.aget(pk=pk)
+            return HttpResponse(f"{order} {tag} {order.number:>10}" + str(tag) + repr(order))
+    '''))
+    monkeypatch.chdir(tmp_path)
+    found = check_paths(["shop"], select=["DJA1"]).findings
+    assert [(f.line, f.code) for f in found] == [(8, "DJA106"), (9, "DJA106")]
+    assert "`self.user` loads a relation lazily" in found[0].message

@@ -508,10 +508,35 @@ def _check_helper_call(node: ast.Call, ctx: RuleContext, enabled: dict[str, Rule
     else:
         found = project.call_summary(ctx.file, node, ctx.class_name, receiver, arg_types)
         summary = found[1] if found else None
+    if summary is None and isinstance(node.func, ast.Name) and node.func.id in _CONVERSIONS and len(node.args) == 1 and not node.keywords:
+        if ctx.qualified(node.func) == node.func.id and node.func.id not in ctx.typer.env:  # the builtin
+            _check_conversion(node, node.args[0], _CONVERSIONS[node.func.id], ctx, enabled)
+        return
     if summary is None or summary.is_coroutine:
         return
     name = ctx.source(node.func, 40)
     _report_effects(node, summary, ctx, enabled, f"call it with `await sync_to_async({name})(...)`, or make it async and await it")
+
+
+_CONVERSIONS = {"str": "__str__", "repr": "__repr__"}
+
+
+def _check_formatted(node: ast.FormattedValue, ctx: RuleContext, enabled: dict[str, Rule]) -> None:
+    """``f"{order}"`` runs the model's ``__str__`` (``f"{order!r}"`` its ``__repr__``)."""
+    if node.format_spec is None:
+        _check_conversion(node.value, node.value, "__repr__" if node.conversion == ord("r") else "__str__", ctx, enabled)
+
+
+def _check_conversion(node: ast.AST, value: ast.expr, method: str, ctx: RuleContext, enabled: dict[str, Rule]) -> None:
+    """A model instance turned into text: its ``__str__`` / ``__repr__`` runs here, with what the
+    instance's query loaded, so a relation it reads may load lazily."""
+    receiver = ctx.type_of(value)
+    if receiver is None or receiver.kind != ty.INSTANCE:
+        return
+    summary = ctx.file.project.conversion_summary(receiver, method)
+    if summary is not None:
+        _report_effects(node, summary, ctx, enabled,
+                        f"load what `{method}` reads in the query (`select_related(...)`), or format it in a sync function run with `sync_to_async`")
 
 
 def _check_property(node: ast.Attribute, ctx: RuleContext, enabled: dict[str, Rule]) -> None:
@@ -611,11 +636,14 @@ def check_tree(file: FileContext, rules: list[Rule]) -> list[Finding]:
                 nested = _nested_functions(function)
                 hook = (None, partial(_check_helper_call, enabled=enabled, nested=nested))
                 property_hook = (None, partial(_check_property, enabled=enabled))
+                format_hook = (None, partial(_check_formatted, enabled=enabled))
                 dispatcher.async_visitors.setdefault(ast.Call, []).append(hook)
                 dispatcher.async_visitors.setdefault(ast.Attribute, []).append(property_hook)
+                dispatcher.async_visitors.setdefault(ast.FormattedValue, []).append(format_hook)
                 walker.body(function.body)
                 dispatcher.async_visitors[ast.Call].remove(hook)
                 dispatcher.async_visitors[ast.Attribute].remove(property_hook)
+                dispatcher.async_visitors[ast.FormattedValue].remove(format_hook)
             else:
                 walker.body(function.body)
     suppressed = noqa_lines(file.source)

@@ -218,6 +218,17 @@ class Project:
         return self.summary(module, qualname, node, bind_arguments(node, ((), ()), receiver, True),
                             property_access=True)
 
+    def conversion_summary(self, receiver: ty.T, method: str) -> Summary | None:
+        """What ``str(instance)`` / ``f"{instance}"`` (``__str__``) or ``repr(instance)``
+        (``__repr__``) runs when the project's model defines it."""
+        if receiver.kind != ty.INSTANCE:
+            return None
+        target = self._model_method(receiver.model, method)
+        if target is None:
+            return None
+        module, qualname, node = target
+        return self.summary(module, qualname, node, bind_arguments(node, ((), ()), receiver, True))
+
     def _model_method(self, model: str | None, method: str):
         info = self.models.get(model)
         if info is None or info.path is None or info.class_name is None:
