@@ -358,3 +358,34 @@ def test_a_model_str_that_reads_a_relation_is_followed_from_str_and_f_strings(tm
     found = check_paths(["shop"], select=["DJA1"]).findings
     assert [(f.line, f.code) for f in found] == [(8, "DJA106"), (9, "DJA106")]
     assert "`self.user` loads a relation lazily" in found[0].message
+
+
+def test_a_project_class_whose_init_queries_is_followed_from_its_construction(project):
+    project("forms.py", """
+        from django import forms
+        from shop.models import Product
+
+        class ReviewForm(forms.Form):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                self.fields["product"].choices = [(p.pk, p.name) for p in Product.objects.all()]
+
+        class LazyReviewForm(forms.Form):
+            product = forms.ModelChoiceField(queryset=Product.objects.all())
+
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                self.fields["product"].queryset = Product.objects.filter(name__startswith="a")
+    """)
+    project("views.py", """
+        from django.http import HttpResponse
+        from shop.forms import LazyReviewForm, ReviewForm
+        from shop.models import Product
+
+        async def review(request):
+            form = ReviewForm(request.POST)
+            lazy = LazyReviewForm(request.POST)
+            product = Product(name="x")
+            return HttpResponse(str(form.is_bound and lazy.is_bound))
+    """)
+    assert [(f.line, f.code) for f in findings()] == [(7, "DJA103")]

@@ -512,6 +512,11 @@ def _check_helper_call(node: ast.Call, ctx: RuleContext, enabled: dict[str, Rule
         if ctx.qualified(node.func) == node.func.id and node.func.id not in ctx.typer.env:  # the builtin
             _check_conversion(node, node.args[0], _CONVERSIONS[node.func.id], ctx, enabled)
         return
+    if summary is None and isinstance(node.func, ast.Name) and node.func.id[:1].isupper() and node.func.id not in ctx.typer.env:
+        summary = project.init_summary(ctx.file, node, arg_types)  # OrderForm(request.POST): its __init__
+        if summary is not None:
+            _report_effects(node, summary, ctx, enabled, f"build `{node.func.id}` in a sync function run with `sync_to_async`")
+        return
     if summary is None or summary.is_coroutine:
         return
     name = ctx.source(node.func, 40)

@@ -218,6 +218,20 @@ class Project:
         return self.summary(module, qualname, node, bind_arguments(node, ((), ()), receiver, True),
                             property_access=True)
 
+    def init_summary(self, file: FileContext, call: ast.Call, arg_types: tuple) -> Summary | None:
+        """What ``SomeClass(...)`` runs for a class of the project: its ``__init__`` (its own or
+        a project base's), such as a form that loads its choices there."""
+        if not isinstance(call.func, ast.Name) or getattr(file, "module_name", None) is None:
+            return None
+        found = self.resolve_name(file, call.func.id)
+        if found is None or found[1] not in found[0].classes or self.models.resolve(found[1]) is not None:
+            return None  # not a project class, or a model: Django's Model.__init__ runs no query
+        target = self.resolve_method(found[0], found[1], "__init__")
+        if target is None:
+            return None
+        module, qualname, node = target
+        return self.summary(module, qualname, node, bind_arguments(node, arg_types, None, True))
+
     def conversion_summary(self, receiver: ty.T, method: str) -> Summary | None:
         """What ``str(instance)`` / ``f"{instance}"`` (``__str__``) or ``repr(instance)``
         (``__repr__``) runs when the project's model defines it."""
