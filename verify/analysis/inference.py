@@ -576,6 +576,8 @@ class Typer:
 
     def _Subscript(self, node: ast.Subscript) -> T | None:
         base = self.type_of(node.value)
+        if base is None and _is_scope(node.value) and isinstance(node.slice, ast.Constant) and node.slice.value == "session":
+            return T(ty.SESSION, origin=self.file.source_of(node))  # Channels' SessionMiddleware: a lazy SessionStore
         if base is None:
             item = blocking.item_class(self.file.qualified(node.value) or "")  # caches["default"]
             return T(ty.OBJECT, cls=item, origin=self.file.source_of(node)) if item else None
@@ -657,6 +659,13 @@ class Typer:
 # node type -> the Typer method for it (``_Call`` for ast.Call), looked up once.
 _TYPERS = {getattr(ast, name[1:]): method for name, method in vars(Typer).items()
            if name[1:2].isupper() and isinstance(getattr(ast, name[1:], None), type)}
+
+
+def _is_scope(node: ast.expr) -> bool:
+    """An ASGI scope: ``self.scope`` in a Channels consumer, or a ``scope`` variable."""
+    if isinstance(node, ast.Attribute):
+        return node.attr == "scope" and isinstance(node.value, ast.Name) and node.value.id == "self"
+    return isinstance(node, ast.Name) and node.id == "scope"
 
 
 def argument_types(call: ast.Call, type_of: Callable[[ast.AST], T | None]) -> tuple[tuple, tuple]:
