@@ -389,3 +389,30 @@ def test_a_project_class_whose_init_queries_is_followed_from_its_construction(pr
             return HttpResponse(str(form.is_bound and lazy.is_bound))
     """)
     assert [(f.line, f.code) for f in findings()] == [(7, "DJA103")]
+
+
+def test_a_client_returned_by_a_project_helper_blocks_like_the_client_itself(project):
+    project("clients.py", """
+        import redis
+        from redis import Redis
+
+        def get_redis() -> Redis:
+            return _pool_client()
+
+        def make_redis():
+            return redis.Redis.from_url("redis://localhost")
+
+        def get_label():
+            return "x"
+    """)
+    project("views.py", """
+        from django.http import HttpResponse
+        from shop.clients import get_label, get_redis, make_redis
+
+        async def counter(request):
+            hits = get_redis().incr("hits")
+            client = make_redis()
+            client.set("last", get_label().upper())
+            return HttpResponse(hits)
+    """)
+    assert [(f.line, f.code) for f in findings()] == [(6, "DJA309"), (8, "DJA309")]

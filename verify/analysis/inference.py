@@ -423,6 +423,8 @@ class Typer:
             return T(ty.COROUTINE, result=project.coroutine_result(module, qualname, function), origin=self.file.source_of(node), extra={"local": qualname})
         if summary.returns_queryset is not None:
             return summary.returns_queryset.with_(origin=self.file.source_of(node))
+        if summary.returns_client is not None:
+            return summary.returns_client.with_(origin=self.file.source_of(node))
         return None
 
     def _coroutine_result(self, node: ast.Call) -> T | None:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from verify.analysis import types as ty
+from verify.analysis.blocking import CLASSES
 from verify.analysis.arguments import bind_arguments, decorator_names
 from verify.analysis.context import FileContext
 from verify.analysis.finding import Finding
@@ -52,6 +53,7 @@ class Effect:
 class Summary:
     effects: list[Effect] = field(default_factory=list)
     returns_queryset: ty.T | None = None
+    returns_client: ty.T | None = None  # a client whose methods block (``def get_redis() -> Redis``)
     is_coroutine: bool = False
     deps: set[str] = field(default_factory=set)  # files whose content decided this summary
 
@@ -74,6 +76,20 @@ def _is_generator(function: ast.FunctionDef) -> bool:
         if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
             stack.extend(ast.iter_child_nodes(node))
     return False
+
+
+def _returned_client(file: FileContext, node: ast.FunctionDef, return_types: list) -> ty.T | None:
+    """The blocking client every ``return`` of a helper gives (``return redis.Redis(...)``), else
+    the one its return annotation names (``-> redis.Redis``)."""
+    classes = {t.cls for t in return_types if t is not None and t.kind == ty.OBJECT}
+    if return_types and len(classes) == 1 and all(t is not None for t in return_types):
+        cls = classes.pop()
+        return ty.T(ty.OBJECT, cls=cls) if cls in CLASSES else None
+    annotation = node.returns
+    if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
+        annotation = ast.Name(annotation.value)
+    cls = file.qualified(annotation) if isinstance(annotation, (ast.Name, ast.Attribute)) else None
+    return ty.T(ty.OBJECT, cls=cls) if cls in CLASSES else None
 
 
 class Project:
@@ -317,6 +333,7 @@ class Project:
         lazy = [t for t in return_types if t is not None and t.is_lazy]
         if lazy and len(lazy) == len(return_types):
             summary.returns_queryset = lazy[0]
+        summary.returns_client = _returned_client(module.file, node, return_types)
         for call, text, receiver, arg_types in calls:
             found = self.call_summary(module.file, call, class_name, receiver, arg_types)
             if found is None or found[1].is_coroutine:
