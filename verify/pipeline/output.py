@@ -42,6 +42,8 @@ def text(findings: list[Finding], summary: dict, quiet: bool = False) -> str:
             out.append(f"{gutter} |")
             out.append(f"{f.line} | {source.rstrip()}")
             out.append(f"{gutter} | {' ' * (f.column - 1)}{'^' * width}")
+            for line, _, note in f.related:
+                out.append(f"{gutter} = note: line {line}: {note}")
             if f.hint:
                 out.append(f"{gutter} = help: {f.hint}")
         elif f.hint:
@@ -162,6 +164,10 @@ def sarif(findings: list[Finding]) -> str:
                 "artifactLocation": _artifact_location(f.path),
                 "region": {"startLine": f.line, "startColumn": f.column, "endLine": f.end_line, "endColumn": f.end_column},
             }}],
+            **({"relatedLocations": [
+                {"id": number, "message": {"text": note}, "physicalLocation": {
+                    "artifactLocation": _artifact_location(f.path), "region": {"startLine": line, "startColumn": column}}}
+                for number, (line, column, note) in enumerate(f.related, 1)]} if f.related else {}),
         }
         for f in findings
     ]
