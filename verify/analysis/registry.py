@@ -122,10 +122,17 @@ def unknown_code(code: str) -> str | None:
         return None
     if not code.startswith("DJA"):
         return f"`{code}` is not a DJA code or prefix (rule codes look like DJA1 or DJA102)"
-    import difflib
+    digits = code[3:].translate(_LOOKALIKE_DIGITS)  # DJA1O7: a letter O typed for a zero
+    if digits != code[3:] and any(rule_code.startswith("DJA" + digits) for rule_code in known):
+        closest = ["DJA" + digits]
+    else:
+        import difflib
 
-    closest = difflib.get_close_matches(code, sorted(known), n=1, cutoff=0.75)
+        closest = difflib.get_close_matches(code, sorted(known), n=1, cutoff=0.75)
     return f"unknown rule code `{code}`" + (f" (did you mean {closest[0]}?)" if closest else " (rule codes look like DJA1 or DJA102)")
+
+
+_LOOKALIKE_DIGITS = str.maketrans("OIL", "011")
 
 
 def is_enabled(code: str, severity: Severity, select: Sequence[str], ignore: Sequence[str], extend_select: Sequence[str] = ()) -> bool:
