@@ -3,15 +3,19 @@
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 
-from .models import Order
+from .models import OrderItem
 
 
-def send_order_email(order: Order, email: str) -> None:
-    """Send the confirmation for ``order`` (its items and products are read here)."""
-    items = order.items.select_related("product")
+def send_order_email(order_id: int, email: str) -> None:
+    """Send the confirmation for order ``order_id`` (its items and products are read here).
+
+    It takes the order's id, not the order: the background task can only be given JSON, and
+    reading the order again there would make the async view do more work than the legacy one.
+    """
+    items = OrderItem.objects.filter(order_id=order_id).select_related("product")
     send_mail(
-        subject=f"Your order {order.pk}",
-        message=render_to_string("shop/order_email.txt", {"order": order, "items": items}),
+        subject=f"Your order {order_id}",
+        message=render_to_string("shop/order_email.txt", {"order_id": order_id, "items": items}),
         from_email=None,
         recipient_list=[email],
     )

@@ -3,10 +3,9 @@
 from django.tasks import task
 
 from .emails import send_order_email
-from .models import Order
 
 
 @task
 def send_order_confirmation(order_id: int, email: str) -> None:
     # Task arguments must be JSON-serialisable, so the order travels as its id.
-    send_order_email(Order.objects.get(pk=order_id), email)
+    send_order_email(order_id, email)

@@ -63,7 +63,7 @@ def order_confirmation(request, order_id):
     payment = Payment.objects.filter(order=order).first()
 
     # Sends on the request path: the response waits for the mail server.
-    send_order_email(order, request.user.email)
+    send_order_email(order.pk, request.user.email)
 
     return render(request, "shop/order_confirmation.html", {"order": order, "items": items, "payment": payment})
 
