@@ -16,6 +16,7 @@ from pathlib import Path
 CHEATSHEET_FILE = "cheatsheet.yaml"
 SCHEMA_FILE = "cheatsheet.schema.json"
 _FENCE = re.compile(r"^\s*```")
+AGENTS_THAT_RUN_COMMANDS = ("agent",)  # ask and plan modes are read-only
 
 
 class CheatsheetError(Exception):
@@ -54,11 +55,17 @@ class Cheatsheet:
         return self.prompts.get(prompt_id)
 
     def render(self, prompt_id: str, context: dict) -> str:
-        """The prompt's body followed by its ``verify`` commands, filled from ``context``."""
+        """The prompt's body followed by its ``verify`` commands, filled from ``context``. A command
+        that renders empty (the project's test command when it is unknown) is left out; read-only
+        modes (``ask``, ``plan``) cannot run commands, so theirs are offered to the user."""
         prompt = self.prompts[prompt_id]
         body = self._template(prompt.body).render(context)
         commands = [self._template(command).render(context).strip() for command in prompt.verify]
-        text = body.strip() + "\n\n## Verify\n\nWhen you are done, run:\n\n" + "".join(f"- `{c}`\n" for c in commands)
+        commands = [command for command in commands if command]
+        text = body.strip()
+        if commands:
+            lead = "When you are done, run:" if prompt.agent in AGENTS_THAT_RUN_COMMANDS else "Commands for the user to confirm the answer:"
+            text += f"\n\n## Verify\n\n{lead}\n\n" + "".join(f"- `{c}`\n" for c in commands)
         return _squeeze_blank_lines(text)
 
     def _template(self, source: str):

@@ -109,23 +109,26 @@ def test_the_client_the_project_uses_is_recommended(render_all):
 
 def test_a_project_on_httpx_is_told_about_httpx2(render_all):
     text = render_all(http_client="httpx")[".github/copilot-instructions.md"]
-    assert "`async with httpx.AsyncClient(timeout=...) as client:`" in text
+    assert "`async with httpx.AsyncClient(timeout=..., verify=TLS_CONTEXT) as client:`" in text
+    assert "`TLS_CONTEXT = ssl.create_default_context()` built once at module level" in text
     assert "`httpx` is unmaintained: `httpx2` is a drop-in replacement" in text
 
 
 def test_stack_specific_warnings(render_all):
-    text = render_all(asgi_server=None, sync_middleware=["shop.middleware.Timing"])[".github/copilot-instructions.md"]
-    assert "No ASGI server is a dependency" in text
+    text = render_all(server=None, sync_middleware=["shop.middleware.Timing"])[".github/copilot-instructions.md"]
+    assert "No command that starts the server was found" in text and "server not detected" in text
     assert "`shop.middleware.Timing`" in text
     quiet = render_all()[".github/copilot-instructions.md"]
-    assert "No ASGI server" not in quiet and "Sync-only middleware" not in quiet
+    assert "No command that starts the server" not in quiet and "Sync-only middleware" not in quiet
+    wsgi = render_all(server="gunicorn")[".github/copilot-instructions.md"]
+    assert "served by gunicorn (WSGI)" in wsgi and "`-k uvicorn_worker.UvicornWorker`" in wsgi
 
 
 @pytest.mark.parametrize(
     "overrides",
     [
         {},
-        {"django_version": (4, 2), "database": ["postgresql", "sqlite3"], "db_driver": "psycopg2", "asgi_server": None,
+        {"django_version": (4, 2), "database": ["postgresql", "sqlite3"], "db_driver": "psycopg2", "server": None,
          "http_client": "httpx", "sync_middleware": [f"company_platform.middleware.Legacy{i}" for i in range(4)],
          "view_apps": [f"apps/department_{i}" for i in range(8)], "test_command": "cd backend && python manage.py test"},
     ],

@@ -81,7 +81,8 @@ def test_render_fills_in_the_views_code_triage_and_project_facts(tmp_path, capsy
     assert "Facts for Django 5.2;" in out  # the lowest version requirements.txt admits
     assert "use aiohttp" in out  # the project's own async HTTP client
     assert "`django-async-kit verify` reports no findings for this view." in out
-    assert out.endswith("- `django-async-kit verify shop/views.py`\n- `python -m pytest`\n")
+    # No pytest configuration: the project's tests run with Django's runner, as init says.
+    assert out.endswith("- `django-async-kit verify shop/views.py`\n- `python manage.py test`\n")
 
 
 def test_render_feeds_the_verifiers_findings_back(tmp_path, capsys, monkeypatch):

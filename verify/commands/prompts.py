@@ -9,7 +9,6 @@ from pathlib import Path
 from verify.discovery import display_path
 
 HELP = "The prompt cheatsheet: list, show, render a prompt for one view, export prompt files and skills."
-DEFAULT_HTTP_CLIENT = "httpx2"  # maintained drop-in successor of httpx; used when the project has none
 VERIFY_COMMAND = "django-async-kit verify"
 
 
@@ -215,7 +214,7 @@ def _project_context(args, start: Path | None = None) -> dict:
     return {
         "django_version": version,
         "django": f"{version[0]}.{version[1]}",
-        "http_client": args.http_client or _project_http_client(root),
+        **_project_facts(root, args.http_client),
         "verify_command": VERIFY_COMMAND,
         "view": None,
         "triage": None,
@@ -224,13 +223,21 @@ def _project_context(args, start: Path | None = None) -> dict:
     }
 
 
-def _project_http_client(root: Path) -> str:
+def _project_facts(root: Path, http_client: str | None) -> dict:
+    """The facts ``init`` reads, as the cheatsheet's variables; unknown (None) outside a Django project."""
     from verify.facts import NotADjangoProject, detect_facts
+    from verify.http_client import DEFAULT as DEFAULT_HTTP_CLIENT
+    from verify.serving import SERVERS
 
     try:
-        client = detect_facts(root)["http_client"]
+        facts = detect_facts(root)
     except (NotADjangoProject, OSError):
-        return DEFAULT_HTTP_CLIENT
-    return client or DEFAULT_HTTP_CLIENT
+        facts = None
+    names = ("test_command", "test_runner", "test_runner_class", "pytest_asyncio", "asyncio_mode", "task_queue", "drf")
+    values = {name: facts[name] if facts else None for name in names}
+    values["asyncio_mode"] = values["asyncio_mode"] or "strict"
+    values["server"] = SERVERS.get(facts["server"]) if facts else None
+    values["http_client"] = http_client or (facts and facts["http_client"]) or DEFAULT_HTTP_CLIENT
+    return values
 
 
