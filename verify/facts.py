@@ -429,7 +429,7 @@ def detect_facts(project_dir: Path, repo_root: Path | None = None) -> ProjectFac
     django = _django_version(deps)
     put("django_version", django)
     files = ProjectFiles(root)
-    put("python_version", _python_version(dirs, files, django.value, shown))
+    put("python_version", _python_version(dirs, files if dirs[-1] == root else ProjectFiles(dirs[-1]), django.value, shown))
     put("settings_module", Fact(settings_module, settings_source if settings_module else "not found"))
 
     read: list[Path] = []
@@ -446,7 +446,9 @@ def detect_facts(project_dir: Path, repo_root: Path | None = None) -> ProjectFac
     daphne_app = None
     if installed_apps and "daphne" in (_strings(installed_apps[0]) or []):
         daphne_app = f"{shown(installed_apps[1])}:{installed_apps[2]}: INSTALLED_APPS"
-    put("server", Fact(*serving.detect(files, direct, shown, daphne_app)))
+    # The repository root's Procfile or Dockerfile may start a project that lives in a subfolder.
+    deployment = files if dirs[-1] == root else ProjectFiles(dirs[-1])
+    put("server", Fact(*serving.detect(deployment, direct, shown, daphne_app)))
 
     conftest = _conftest(root, dirs)
     test_runner = _setting(located, "TEST_RUNNER")

@@ -244,3 +244,13 @@ def test_every_target_renders(stack, tmp_path):
     for target, outputs in TARGETS.items():
         files = render_targets(stack(), [target], tmp_path)
         assert [managed.path for managed in files] == [tmp_path / output.path for output in outputs]
+
+
+def test_an_unknown_python_is_left_out_and_ci_uses_the_newest_its_django_supports(render_all):
+    import yaml
+
+    files = render_all(django_version=(4, 2), python_version=None)
+    assert "Stack: Django 4.2, SQLite" in files[".github/copilot-instructions.md"]
+    assert "Python" not in files[".github/copilot-instructions.md"].split("Stack:", 1)[1].split("\n", 1)[0]
+    workflow = yaml.safe_load(files[".github/workflows/copilot-setup-steps.yml"])
+    assert workflow["jobs"]["copilot-setup-steps"]["steps"][1]["with"]["python-version"] == "3.12"
