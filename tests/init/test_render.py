@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 
@@ -254,3 +255,18 @@ def test_an_unknown_python_is_left_out_and_ci_uses_the_newest_its_django_support
     assert "Python" not in files[".github/copilot-instructions.md"].split("Stack:", 1)[1].split("\n", 1)[0]
     workflow = yaml.safe_load(files[".github/workflows/copilot-setup-steps.yml"])
     assert workflow["jobs"]["copilot-setup-steps"]["steps"][1]["with"]["python-version"] == "3.12"
+
+
+def test_the_instructions_paginate_with_aget_page_which_clamps_bad_input(render_all):
+    from django.core.paginator import AsyncPaginator, PageNotAnInteger
+
+    async def pages():
+        paginator = AsyncPaginator(list(range(30)), 10)
+        clamped = await paginator.aget_page("not a number")
+        with pytest.raises(PageNotAnInteger):
+            await paginator.apage("not a number")
+        return clamped.number
+
+    assert asyncio.run(pages()) == 1
+    text = render_all(django_version=(6, 1))[".github/copilot-instructions.md"]
+    assert "`await paginator.aget_page(n)`" in text and "apage(" not in text

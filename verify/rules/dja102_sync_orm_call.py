@@ -7,8 +7,11 @@ writes (`add`, `remove`, `set`, `clear`), user permission checks, and a ModelFor
 
 ## Why is this bad?
 Django's database layer is sync-only: called from the event loop it raises
-`SynchronousOnlyOperation`. Every one of these has an `a`-prefixed twin (a thin
-`sync_to_async` wrapper) that is safe to await.
+`SynchronousOnlyOperation`. Most of these have an `a`-prefixed twin (a thin `sync_to_async`
+wrapper) that is safe to await, but not all: `full_clean()`, a ModelForm's `save()` and
+`is_valid()` have none in any version, and `has_perm()` none before Django 5.2 (`ahas_perm`);
+those go into a sync function called with `sync_to_async`. `aiterator()` is not awaited: it is
+iterated with `async for`.
 
 ## Example
 ```python

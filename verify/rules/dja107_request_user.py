@@ -15,6 +15,8 @@ async def user_dashboard(request):
 ```
 
 ## Use instead
+`request.auser()` needs Django 5.0; before it, read `request.user` in a sync function called with
+`sync_to_async`.
 ```python
 async def user_dashboard(request):
     user = await request.auser()
