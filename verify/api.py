@@ -7,27 +7,21 @@
 from __future__ import annotations
 
 import os
-import symtable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from verify import config as config_module
-from verify import file_tree
-from verify.cache import DEFAULT_DIR as DEFAULT_CACHE_DIR
-from verify.cache import Cache, digest
-from verify.config import ignored_codes
-from verify.discovery import collect, display_path
-from verify.django_api import Version
-from verify.finding import Finding
-from verify.project import find_root, project_roots, target_version
-from verify.runner import Job, RunSettings, Selection, open_cache
-from verify.runner import run as run_jobs
-
-if TYPE_CHECKING:  # the analysis is imported only when a file needs it: a cached run never does
-    from verify.models_index import ModelIndex
-    from verify.registry import Rule
-    from verify.summaries import Project
+from verify.analysis.check_file import check_file_source, needs_analysis
+from verify.analysis.django_api import Version
+from verify.analysis.finding import Finding
+from verify.pipeline import config as config_module
+from verify.pipeline import file_tree
+from verify.pipeline.cache import DEFAULT_DIR as DEFAULT_CACHE_DIR
+from verify.pipeline.cache import Cache, digest
+from verify.pipeline.config import ignored_codes
+from verify.pipeline.discovery import collect, display_path
+from verify.pipeline.runner import Job, RunSettings, Selection, open_cache
+from verify.pipeline.runner import run as run_jobs
+from verify.project.target import find_root, project_roots, target_version
 
 
 @dataclass
@@ -46,64 +40,18 @@ class Report:
                 "errors": self.errors, "django_version": f"{self.version[0]}.{self.version[1]}"}
 
 
-def _syntax_finding(path: str, error: SyntaxError) -> Finding:
-    from verify.registry import get_rule
-
-    rule = get_rule("DJA000")
-    line = error.lineno or 1
-    column = error.offset or 1
-    return Finding(path, line, column, line, column + 1, rule.code, rule.name, f"syntax error: {error.msg}",
-                   "fix the syntax: nothing else in this file was checked")
-
-
 # Up to this many files, files without async code are still checked for syntax errors; above it
 # they are not parsed at all (parsing would dominate the run, and they cannot have other findings).
 SYNTAX_CHECK_ALL_MAX_FILES = 200
-
-
-def needs_analysis(source: str) -> bool:
-    """Only async code can have findings (besides a syntax error)."""
-    return "async def" in source
-
-
-def syntax_findings(path: str, source: str) -> list[Finding]:
-    """A syntax error in a file without async code: compiled to a symbol table only, which is
-    cheaper than building its AST."""
-    try:
-        symtable.symtable(source, path, "exec")
-    except SyntaxError as error:
-        return [_syntax_finding(path, error)]
-    except ValueError as error:  # source with NUL bytes
-        return [_syntax_finding(path, SyntaxError(str(error)))]
-    return []
-
-
-def check_file_source(path: str, source: str, rules: list[Rule], version: Version, models: ModelIndex,
-                      options: dict | None = None, project: Project | None = None) -> list[Finding]:
-    if not needs_analysis(source):
-        return syntax_findings(path, source)  # like a syntax error in async code: always reported
-    from verify.context import FileContext, module_name_of
-    from verify.engine import check_tree
-
-    try:
-        tree = file_tree.parse(path, source)
-    except SyntaxError as error:
-        return [_syntax_finding(path, error)]
-    except ValueError as error:  # source with NUL bytes
-        return [_syntax_finding(path, SyntaxError(str(error)))]
-    context = FileContext.build(path, source, tree, version, models, options)
-    if project is not None:
-        project.add_module(module_name_of(path), path, context)
-    return check_tree(context, rules)
 
 
 def check_source(source: str, path: str = "views.py", *, target_version: Version = (6, 1), select: list[str] | None = None,
                  ignore: list[str] | None = None, project_root: str | Path | None = None, models_source: str | None = None) -> list[Finding]:
     """Findings for one source string. Models come from ``models_source``, else from the
     project at ``project_root``, else from model classes defined in ``source`` itself."""
-    from verify.models_index import build_index, index_for
-    from verify.registry import select_rules
-    from verify.summaries import Project
+    from verify.analysis.models_index import build_index, index_for
+    from verify.analysis.registry import select_rules
+    from verify.analysis.summaries import Project
 
     if models_source is not None:
         models = build_index([models_source, source])
@@ -207,9 +155,9 @@ def _project_findings(root: Path, selection: Selection, version: Version, cfg, c
     cached = results.get(results.slot(slot), listing) if results is not None else None
     if cached is not None:
         return cached
-    from verify.project_checks import check_project
-    from verify.project_files import ProjectFiles
-    from verify.registry import select_rules
+    from verify.analysis.registry import select_rules
+    from verify.project.checks import check_project
+    from verify.project.deployment_files import ProjectFiles
 
     files = ProjectFiles(root)
     findings = check_project(root, select_rules(list(selection.select), list(selection.ignore), version), version, display_path,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from verify.config import parse
+from verify.pipeline.config import parse
 
 try:
     import tomllib

@@ -15,8 +15,8 @@ import pytest
 from tests.init.conftest import write
 from verify.api import check_paths
 from verify.cli import main
-from verify.facts import detect_facts
-from verify.project import target_version
+from verify.project.facts import detect_facts
+from verify.project.target import target_version
 
 SETTINGS_MODULE_MANAGE_PY = """\
 #!/usr/bin/env python

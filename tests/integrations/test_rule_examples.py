@@ -9,8 +9,8 @@ import re
 import pytest
 
 from verify.api import check_source
-from verify.django_api import KNOWN_VERSIONS
-from verify.registry import Rule, all_rules
+from verify.analysis.django_api import KNOWN_VERSIONS
+from verify.analysis.registry import Rule, all_rules
 
 FILE_SCOPES = {"async", "module", "parse"}
 

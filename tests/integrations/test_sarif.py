@@ -12,7 +12,7 @@ import pytest
 from integration_support import BAD_LINE, BAD_VIEW, REPO, make_project, run_kit
 from readers import sarif_schema_errors
 
-from verify.registry import all_rules
+from verify.analysis.registry import all_rules
 
 def github_anchor(heading: str) -> str:
     """GitHub's heading slug: lowercase, punctuation other than `-` and `_` dropped, spaces to `-`."""

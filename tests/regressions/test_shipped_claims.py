@@ -8,9 +8,9 @@ import re
 
 import pytest
 
-from verify import django_api
-from verify.cheatsheet import load
-from verify.registry import get_rule
+from verify.analysis import django_api
+from verify.assist.cheatsheet import load
+from verify.analysis.registry import get_rule
 from tests.prompts.conftest import render_context
 
 _CODE = re.compile(r"```python\n(.*?)```", re.DOTALL)

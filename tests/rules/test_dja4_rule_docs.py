@@ -5,7 +5,7 @@ import re
 import pytest
 
 from verify.api import check_source
-from verify.registry import all_rules
+from verify.analysis.registry import all_rules
 
 PITFALL_RULES = [rule for rule in all_rules() if rule.code.startswith("DJA4")]
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from verify.registry import get_rule
+from verify.analysis.registry import get_rule
 from verify.runtime.detector import BLOCKING, SYNC_ONLY, LibraryFrame, Violation
 from verify.runtime.hints import fix_hint, rule_code
 from verify.runtime.project_code import ProjectFrame

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from verify.api import check_paths
-from verify.registry import get_rule
+from verify.analysis.registry import get_rule
 
 SAMPLE = Path(__file__).resolve().parents[2] / "sample_project"
 DRAFTS = SAMPLE / "ai_drafts"

@@ -41,10 +41,11 @@ def add_arguments(parser, name: str) -> None:
 def run(args) -> int:
     from pathlib import Path
 
-    from verify import api, output
-    from verify.config import ConfigError
-    from verify.discovery import PathError
-    from verify.project import parse_version
+    from verify import api
+    from verify.pipeline import output
+    from verify.pipeline.config import ConfigError
+    from verify.pipeline.discovery import PathError
+    from verify.project.target import parse_version
 
     for code in (args.select or []) + args.ignore:
         if not code.startswith("DJA"):

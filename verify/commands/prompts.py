@@ -6,7 +6,7 @@ import json
 import sys
 from pathlib import Path
 
-from verify.discovery import display_path
+from verify.pipeline.discovery import display_path
 
 HELP = "The prompt cheatsheet: list, show, render a prompt for one view, export prompt files and skills."
 VERIFY_COMMAND = "django-async-kit verify"
@@ -46,7 +46,7 @@ def _project_options(parser) -> None:
 
 
 def run(args) -> int:
-    from verify.cheatsheet import CheatsheetError
+    from verify.assist.cheatsheet import CheatsheetError
 
     try:
         cheatsheet = _load_cheatsheet(args)
@@ -58,8 +58,9 @@ def run(args) -> int:
 
 
 def _load_cheatsheet(args):
-    from verify import cheatsheet, config
+    from verify.assist import cheatsheet
     from verify.cli import UsageError
+    from verify.pipeline import config
 
     extra = args.cheatsheet
     if extra is None:
@@ -153,7 +154,7 @@ def _render(args, cheatsheet) -> int:
 def _findings(view, display: str, version) -> list:
     """The verifier's findings inside the view's lines."""
     from verify.api import check_source
-    from verify.project import find_root
+    from verify.project.target import find_root
 
     source = view.file.read_text(encoding="utf-8")
     findings = check_source(source, display, target_version=version, project_root=find_root(view.file))
@@ -161,9 +162,9 @@ def _findings(view, display: str, version) -> list:
 
 
 def _export(args, cheatsheet) -> int:
+    from verify.assist.prompt_export import exported_files, orphaned_files, plan_export
+    from verify.assist.safe_write import SafeWriteError, apply_writes
     from verify.cli import UsageError
-    from verify.prompt_export import exported_files, orphaned_files, plan_export
-    from verify.safe_write import SafeWriteError, apply_writes
 
     context = _project_context(args)
     files = exported_files(cheatsheet, context)
@@ -196,9 +197,9 @@ def _export(args, cheatsheet) -> int:
 
 def _project_context(args, start: Path | None = None) -> dict:
     """Django version and HTTP client: from the options, else the project's configuration and files."""
-    from verify import config
     from verify.cli import UsageError
-    from verify.project import find_root, parse_version, target_version
+    from verify.pipeline import config
+    from verify.project.target import find_root, parse_version, target_version
 
     root = find_root(start or Path.cwd())
     if args.django_version:
@@ -225,9 +226,9 @@ def _project_context(args, start: Path | None = None) -> dict:
 
 def _project_facts(root: Path, http_client: str | None) -> dict:
     """The facts ``init`` reads, as the cheatsheet's variables; unknown (None) outside a Django project."""
-    from verify.facts import NotADjangoProject, detect_facts
-    from verify.http_client import DEFAULT as DEFAULT_HTTP_CLIENT
-    from verify.serving import SERVERS
+    from verify.project.facts import NotADjangoProject, detect_facts
+    from verify.project.http_client import DEFAULT as DEFAULT_HTTP_CLIENT
+    from verify.project.serving import SERVERS
 
     try:
         facts = detect_facts(root)

@@ -15,7 +15,7 @@ def add_arguments(parser, name: str) -> None:
 
 
 def run(args) -> int:
-    from verify.registry import all_rules, get_rule
+    from verify.analysis.registry import all_rules, get_rule
 
     if args.command == "rule":
         rule = get_rule(args.code)

@@ -6,16 +6,22 @@ from __future__ import annotations
 from pathlib import Path
 
 from verify import api
-from verify import config as config_module
-from verify.changes import ChangedFile, changed_files, repository_root
+from verify.analysis.engine import noqa_lines
+from verify.analysis.finding import Finding
+from verify.analysis.registry import Rule, select_rules
 from verify.compare.functions import ParsedFile, converted_pairs
-from verify.compare.registry import FILE_CHECKS, PAIR_CHECKS, SCOPE, FileChange, Reporter
-from verify.config import ignored_codes
-from verify.discovery import SKIP_DIRS, display_path, excluded
-from verify.engine import noqa_lines
-from verify.finding import Finding
-from verify.project import find_root
-from verify.registry import Rule, select_rules
+from verify.compare.registry import (
+    FILE_CHECKS,
+    PAIR_CHECKS,
+    SCOPE,
+    FileChange,
+    Reporter,
+)
+from verify.pipeline import config as config_module
+from verify.pipeline.changes import ChangedFile, changed_files, repository_root
+from verify.pipeline.config import ignored_codes
+from verify.pipeline.discovery import SKIP_DIRS, display_path, excluded
+from verify.project.target import find_root
 
 
 def check_changed(base: str = "HEAD", *, start: Path | None = None, **options) -> api.Report:
@@ -106,8 +112,8 @@ def _without_noqa(findings: list[Finding]) -> list[Finding]:
 
 def check_arguments(args) -> api.Report:
     """The report for ``verify --changed [--base REV]`` or ``verify --compare OLD NEW``; bad input is a ``UsageError``."""
-    from verify.changes import ChangesError
     from verify.cli import UsageError
+    from verify.pipeline.changes import ChangesError
 
     if args.base and not args.changed:
         raise UsageError("--base goes with --changed")

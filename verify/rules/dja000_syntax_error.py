@@ -17,6 +17,6 @@ async def product_detail(request, product_id):
 ```
 """
 
-from verify.registry import Rule
+from verify.analysis.registry import Rule
 
 rule = Rule("DJA000", "syntax-error", __doc__, scope="parse")

@@ -30,11 +30,11 @@ async def product_detail(request, product_id):
 
 import ast
 
-from verify import django_api as api
-from verify import hints
-from verify import types as ty
-from verify.models_index import USER_MODEL
-from verify.registry import Rule
+from verify.analysis import django_api as api
+from verify.analysis import hints
+from verify.analysis import types as ty
+from verify.analysis.models_index import USER_MODEL
+from verify.analysis.registry import Rule
 
 rule = Rule("DJA102", "sync-orm-call", __doc__, min_version=(4, 1))
 

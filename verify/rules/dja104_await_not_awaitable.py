@@ -27,8 +27,8 @@ async def product_detail(request, product_id):
 
 import ast
 
-from verify import types as ty
-from verify.registry import Rule
+from verify.analysis import types as ty
+from verify.analysis.registry import Rule
 
 rule = Rule("DJA104", "await-not-awaitable", __doc__, min_version=(4, 1))
 

@@ -38,8 +38,8 @@ async def order_detail(request, order_id):
 
 import ast
 
-from verify import types as ty
-from verify.registry import Rule
+from verify.analysis import types as ty
+from verify.analysis.registry import Rule
 
 rule = Rule("DJA106", "lazy-relation-access", __doc__, min_version=(4, 1))
 

@@ -22,10 +22,10 @@ async def cart(request):
 
 import ast
 
-from verify import django_api as api
-from verify import hints
-from verify import types as ty
-from verify.registry import Rule
+from verify.analysis import django_api as api
+from verify.analysis import hints
+from verify.analysis import types as ty
+from verify.analysis.registry import Rule
 
 rule = Rule("DJA108", "sync-session-access", __doc__, min_version=(4, 1))
 _SUBSCRIPT_TWIN = {ast.Load: "aget", ast.Store: "aset", ast.Del: "apop"}

@@ -27,7 +27,7 @@ async def order_confirmation(request, order_id):
 
 import ast
 
-from verify.registry import Rule
+from verify.analysis.registry import Rule
 
 rule = Rule("DJA113", "sync-task-enqueue", __doc__, min_version=(6, 0))
 

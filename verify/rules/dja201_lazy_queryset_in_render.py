@@ -36,8 +36,8 @@ async def order_list(request):
 
 import ast
 
-from verify import types as ty
-from verify.registry import Rule
+from verify.analysis import types as ty
+from verify.analysis.registry import Rule
 
 rule = Rule("DJA201", "lazy-queryset-in-render", __doc__, min_version=(4, 1))
 # qualified renderer -> index of its context argument

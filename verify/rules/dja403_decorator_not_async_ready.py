@@ -58,9 +58,9 @@ async def product_list(request):
 
 import ast
 
-from verify.django_api import fmt
-from verify.registry import Rule
-from verify.view_shapes import HTTP_HANDLERS, takes_request
+from verify.analysis.django_api import fmt
+from verify.analysis.registry import Rule
+from verify.analysis.view_shapes import HTTP_HANDLERS, takes_request
 
 rule = Rule("DJA403", "decorator-not-async-ready", __doc__, min_version=(4, 1), scope="module")
 

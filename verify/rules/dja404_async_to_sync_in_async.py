@@ -27,7 +27,7 @@ async def dashboard(request):
 
 import ast
 
-from verify.registry import Rule
+from verify.analysis.registry import Rule
 
 rule = Rule("DJA404", "async-to-sync-in-async", __doc__, min_version=(4, 1))
 _ASYNC_TO_SYNC = {"asgiref.sync.async_to_sync", "asgiref.sync.AsyncToSync"}

@@ -31,9 +31,9 @@ async def stats(request):
 
 import ast
 
-from verify import types as ty
-from verify.finding import Severity
-from verify.registry import Rule
+from verify.analysis import types as ty
+from verify.analysis.finding import Severity
+from verify.analysis.registry import Rule
 
 rule = Rule("DJA406", "gather-over-orm", __doc__, min_version=(4, 1), severity=Severity.INFO)
 

@@ -25,10 +25,10 @@ def health(request):
 
 import ast
 
-from verify.ast_walk import children
-from verify.finding import Severity
-from verify.registry import Rule
-from verify.view_shapes import HTTP_HANDLERS, class_views, takes_request
+from verify.analysis.ast_walk import children
+from verify.analysis.finding import Severity
+from verify.analysis.registry import Rule
+from verify.analysis.view_shapes import HTTP_HANDLERS, class_views, takes_request
 
 rule = Rule("DJA407", "async-view-without-await", __doc__, min_version=(4, 1), severity=Severity.INFO)
 

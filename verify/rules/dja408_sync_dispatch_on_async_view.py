@@ -46,8 +46,8 @@ class OrderListView(View):
 
 import ast
 
-from verify.registry import Rule
-from verify.view_shapes import class_views
+from verify.analysis.registry import Rule
+from verify.analysis.view_shapes import class_views
 
 rule = Rule("DJA408", "sync-dispatch-on-async-view", __doc__, min_version=(4, 1), scope="module")
 

@@ -117,7 +117,7 @@ class FixHint:
 def fix_hint(code: str | None) -> FixHint | None:
     if code is None:
         return None
-    from verify.registry import get_rule
+    from verify.analysis.registry import get_rule
 
     rule = get_rule(code)
     if rule is None:  # a rule this version of the kit does not ship: report without a hint
