@@ -327,7 +327,7 @@ def test_newsroom_instructions_prompts_and_hints_agree(newsroom, monkeypatch):
     assert "`httpx.AsyncClient`" in hint_for_blocking_call(newsroom / "feeds" / "views.py")
 
 
-def test_monorepo_facts_from_the_repository_root(monorepo):
+def test_monorepo_facts_from_the_repository_root(monorepo, monkeypatch):
     facts = detect_facts(monorepo)  # run at the root: the project is found in backend/
     assert facts.root == monorepo / "backend"
     assert facts.facts["settings_module"].source == "backend/manage.py:6"
@@ -340,6 +340,8 @@ def test_monorepo_facts_from_the_repository_root(monorepo):
     # One answer: the verifier and prompts read the Django version from the same lock file.
     assert facts["django_version"] == target_version(monorepo / "backend")[0] == (5, 2)
     assert "uv.lock" in target_version(monorepo / "backend")[1]
+    monkeypatch.chdir(monorepo / "backend")  # verify --changed in backend/ reads the lock file above it
+    assert check_paths(["news/views.py"], use_config=False, cache=False, jobs=1).version == (5, 2)
 
 
 def test_monorepo_instructions_and_prompts(monorepo, monkeypatch):
@@ -365,7 +367,7 @@ def test_shop_facts(shop):
     facts = detect_facts(shop)
     assert facts["server"] == "gunicorn-uvicorn"  # the worker is set in gunicorn.conf.py
     assert facts["http_client"] == "httpx2"  # aiohttp is only slack-sdk's, per pip-compile's "# via"
-    assert facts["test_runner"] == "pytest" and facts.facts["test_runner"].source == "pytest.ini"
+    assert facts["test_runner"] == "pytest" and facts.facts["test_runner"].source == "pytest.ini:1"
     assert facts["asyncio_mode"] == "auto" and facts["pytest_asyncio"] is True
     assert facts["django_version"] == (4, 2) and facts["python_version"] == (3, 11)
     assert facts["task_queue"] == "celery"
@@ -416,3 +418,15 @@ def test_show_facts_sources_name_file_and_line(shop, capsys):
     assert "requirements.txt:11: httpx2==2.16.1" not in table  # the client comes from the import, not the pin
     assert "imported in catalog/views.py:1" in table
     assert "Dockerfile:1: FROM python:3.11-slim" in table
+
+
+def test_init_verify_and_prompts_state_one_django_version(monorepo, capsys, monkeypatch):
+    pyproject = monorepo / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text() + '\n[tool.django-async-kit]\ntarget-version = "5.1"\n')
+    assert main(["init", str(monorepo), "--show-facts"]) == 0
+    assert "django_version     5.1                       pyproject.toml: [tool.django-async-kit] target-version" in capsys.readouterr().out
+    monkeypatch.chdir(monorepo / "backend")
+    report = check_paths(["news/views.py"], cache=False, jobs=1)
+    assert report.version == (5, 1)
+    assert main(["prompts", "show", "convert-simple-view"]) == 0
+    assert "Facts for Django 5.1;" in capsys.readouterr().out

@@ -420,6 +420,8 @@ def detect_facts(project_dir: Path, repo_root: Path | None = None) -> ProjectFac
         settings_module, settings_source = environment_module, "$DJANGO_SETTINGS_MODULE"
     pytest_options, pytest_file = _pytest_config(dirs)
     pytest_name = shown(pytest_file) if pytest_file else ""
+    pytest_text = read_file(pytest_file) if pytest_file else ""
+    pytest_where = f"{pytest_name}:{line_of(pytest_text, '[pytest]') or line_of(pytest_text, '[tool:pytest]') or line_of(pytest_text, '[tool.pytest')}" if pytest_file else ""
     if not settings_module and pytest_options.get("django_settings_module"):
         settings_module, settings_source = pytest_options["django_settings_module"], pytest_name
     if not (root / "manage.py").is_file() and not settings_module and "django" not in deps:
@@ -438,7 +440,8 @@ def detect_facts(project_dir: Path, repo_root: Path | None = None) -> ProjectFac
     statements = [node for _, node in located]
     settings_files = ", ".join(shown(path) for path in read) or "no settings file found"
     engines = _database_engines(statements)
-    put("database", Fact(engines, settings_files))
+    databases = _setting(located, "DATABASES")
+    put("database", Fact(engines, f"{shown(databases[1])}:{databases[2]}: DATABASES" if databases else settings_files))
     put("db_driver", _db_driver(engines, deps))
 
     put("http_client", Fact(*http_client.detect(files, direct, shown)))
@@ -454,11 +457,11 @@ def detect_facts(project_dir: Path, repo_root: Path | None = None) -> ProjectFac
     conftest = _conftest(root, dirs)
     test_runner = _setting(located, "TEST_RUNNER")
     if pytest_file or conftest:
-        put("test_runner", Fact("pytest", pytest_name or shown(conftest)))
+        put("test_runner", Fact("pytest", pytest_where or shown(conftest)))
         # pytest runs from the directory that holds its configuration.
         where = pytest_file.parent if pytest_file else root
         prefix = f"cd {shown(where)} && " if where != repo else ""
-        put("test_command", Fact(f"{prefix}python -m pytest", f"pytest configured in {pytest_name or shown(conftest)}"))
+        put("test_command", Fact(f"{prefix}python -m pytest", f"pytest configured in {pytest_where or shown(conftest)}"))
         put("test_runner_class", Fact(None, "pytest runs the tests"))
     else:
         put("test_runner", Fact("django", "no pytest configuration (pytest.ini, [tool.pytest.ini_options], [tool:pytest], conftest.py)"))
@@ -471,7 +474,7 @@ def detect_facts(project_dir: Path, repo_root: Path | None = None) -> ProjectFac
     asyncio_plugin = direct.get("pytest-asyncio")
     put("pytest_asyncio", Fact(bool(asyncio_plugin), asyncio_plugin.source if asyncio_plugin else "not declared"))
     mode = pytest_options.get("asyncio_mode", "strict")
-    mode_source = f"{pytest_name}: asyncio_mode" if "asyncio_mode" in pytest_options else "pytest-asyncio default"
+    mode_source = f"{pytest_name}:{line_of(pytest_text, 'asyncio_mode')}: asyncio_mode" if "asyncio_mode" in pytest_options else "pytest-asyncio default"
     put("asyncio_mode", Fact(mode, mode_source))
 
     put("view_apps", Fact([shown(root / app) for app in _view_apps(root)], "views*.py and views/ packages, tests left out"))
@@ -479,7 +482,8 @@ def detect_facts(project_dir: Path, repo_root: Path | None = None) -> ProjectFac
     search_paths += [Path(p) for p in sys.path if p and "site-packages" in p and Path(p).is_dir()]
     verdicts = {name: middleware_is_sync_only(name, search_paths) for name in _middleware(statements)}
     unresolved = [name for name, verdict in verdicts.items() if verdict is None]
-    source = f"MIDDLEWARE in {settings_files}" + (f"; source not found (its own or a base's): {', '.join(unresolved)}" if unresolved else "")
+    middleware = _setting(located, "MIDDLEWARE")
+    source = (f"{shown(middleware[1])}:{middleware[2]}: MIDDLEWARE" if middleware else f"MIDDLEWARE in {settings_files}") + (f"; source not found (its own or a base's): {', '.join(unresolved)}" if unresolved else "")
     put("sync_middleware", Fact([name for name, verdict in verdicts.items() if verdict], source))
     put("install_deps", _install_deps(dirs, repo))
     queue = next((name for name in TASK_QUEUES if name in direct), None)

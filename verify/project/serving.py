@@ -128,4 +128,6 @@ def detect(files: ProjectFiles, deps: dict[str, Dependency], display: Callable[[
         return "gunicorn-uvicorn", f"{declared['uvicorn-worker'].source} (declared; no start command found)"
     if "gunicorn" in declared and "uvicorn" not in declared:
         return "gunicorn", f"{declared['gunicorn'].source} (declared; no start command found)"
+    if "gunicorn" in declared:
+        return None, "gunicorn and uvicorn declared, and no start command (Procfile, compose, Dockerfile, scripts) says which runs"
     return None, "no server command in Procfile, compose, Dockerfile or scripts, and no server declared"
