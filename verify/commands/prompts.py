@@ -146,9 +146,20 @@ def _render(args, cheatsheet) -> int:
         },
         findings=findings,
         findings_checked=True,
+        drf=context["drf"] or _is_drf_view(view.class_node),
     )  # fmt: skip
     print(cheatsheet.render(prompt.id, context), end="")
     return 0
+
+
+def _is_drf_view(class_node) -> bool:
+    """A class whose bases are Django REST framework views (``APIView``, generics, viewsets)."""
+    import ast
+
+    if class_node is None:
+        return False
+    names = {ast.unparse(base).rpartition(".")[2] for base in class_node.bases}
+    return any(name == "APIView" or name.endswith(("APIView", "ViewSet")) for name in names)
 
 
 def _findings(view, display: str, version) -> list:
