@@ -22,6 +22,10 @@ from verify.project.facts import detect_facts
         ({"scripts/entrypoint.sh": "#!/bin/sh\npython manage.py migrate\nexec granian --interface asgi mysite.asgi:application\n"}, "granian"),
         ({"scripts/entrypoint.sh": "#!/bin/sh\nexec granian --interface wsgi mysite.wsgi:application\n"}, "granian-wsgi"),
         ({"deploy/uwsgi.ini": "", "Procfile": "web: uwsgi --ini deploy/uwsgi.ini\n"}, "uwsgi"),
+        ({"start.sh": 'echo "Starting gunicorn"\nPORT=8000 exec /venv/bin/gunicorn -k uvicorn_worker.UvicornWorker app.asgi\n'},
+         "gunicorn-uvicorn"),
+        ({"k8s/web.yaml": 'containers:\n  - name: web\n    args: ["poetry", "run", "daphne", "mysite.asgi:application"]\n'}, "daphne"),
+        ({"fly.toml": '[processes]\napp = "uvicorn mysite.asgi:application --port 8080"\n'}, "uvicorn"),
         # The Procfile's web line wins over a Dockerfile for another process.
         ({"Procfile": "web: daphne mysite.asgi:application\n", "Dockerfile": "FROM python:3.12\nCMD gunicorn mysite.wsgi\n"}, "daphne"),
     ],
@@ -38,6 +42,8 @@ def test_the_server_is_the_one_the_start_command_runs(make_project, files, serve
         {"Procfile": "worker: celery -A mysite worker\n# web: daphne mysite.asgi:application\n"},
         {"docker-compose.yml": "services:\n  web:\n    image: python:3.12\n    command: python manage.py runserver 0.0.0.0:8000\n"},
         {"requirements.lock": "uvicorn[standard]==0.32.0\ndaphne==4.1.2\n"},
+        {"start.sh": 'echo "Starting gunicorn"\npython manage.py runserver\n'},
+        {"k8s/web.yaml": "containers:\n  - name: web\n    image: registry.example.com/daphne:1.2\n"},
     ],
 )
 def test_lines_that_only_name_a_server_say_nothing(make_project, files):

@@ -79,8 +79,18 @@ def _commands(path: Path, text: str) -> Iterator[tuple[int, str]]:
         yield number, stripped
 
 
+# What may stand before a server's name when it is the program a command runs: the start of the
+# line, a shell separator, `exec`, a Dockerfile or Procfile keyword, a YAML key or list item, a
+# runner (`poetry run`, `python -m`), a JSON list, environment assignments, or its folder.
+_COMMAND_POSITION = re.compile(
+    r"""(^|[;&|(]|\bexec|\bCMD|\bENTRYPOINT|\bweb:|\bcommand:|\bargs:|\bExecStart=|\brun|-m|\bnohup|=|\[|,|^-)\s*"""
+    r"""(\w+=\S+\s+)*["']?(\S*/)?$""",
+    re.IGNORECASE,
+)
+
+
 def _server(command: str, asgi_worker_configured: bool) -> str | None:
-    match = _SERVER.search(command)
+    match = next((m for m in _SERVER.finditer(command) if _COMMAND_POSITION.search(command[: m.start()])), None)
     if match is None:
         return None
     name = match.group(1)
