@@ -430,3 +430,9 @@ def test_init_verify_and_prompts_state_one_django_version(monorepo, capsys, monk
     assert report.version == (5, 1)
     assert main(["prompts", "show", "convert-simple-view"]) == 0
     assert "Facts for Django 5.1;" in capsys.readouterr().out
+
+
+def test_commands_run_from_the_output_folder_even_when_the_configuration_is_above_it(monorepo):
+    facts = detect_facts(monorepo / "backend")  # init backend: the files go to backend/
+    assert facts["test_command"] == "cd .. && python -m pytest"  # pytest is configured at the repository root
+    assert facts["install_deps"].startswith("pip install uv && cd .. && uv export")

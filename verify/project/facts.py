@@ -460,7 +460,7 @@ def detect_facts(project_dir: Path, repo_root: Path | None = None) -> ProjectFac
         put("test_runner", Fact("pytest", pytest_where or shown(conftest)))
         # pytest runs from the directory that holds its configuration.
         where = pytest_file.parent if pytest_file else root
-        prefix = f"cd {shown(where)} && " if where != repo else ""
+        prefix = f"cd {Path(os.path.relpath(where, repo)).as_posix()} && " if where != repo else ""
         put("test_command", Fact(f"{prefix}python -m pytest", f"pytest configured in {pytest_where or shown(conftest)}"))
         put("test_runner_class", Fact(None, "pytest runs the tests"))
     else:
@@ -579,9 +579,9 @@ def _install_deps(dirs: list[Path], repo: Path) -> Fact:
     for root in dirs:
         for name in REQUIREMENTS_PREFERENCE:
             if (root / name).is_file():
-                where = relative_path(root / name, repo)
+                where = Path(os.path.relpath(root / name, repo)).as_posix()
                 return Fact(f"pip install -r {where}", where)
-        prefix = f"cd {relative_path(root, repo)} && " if root != repo else ""
+        prefix = f"cd {Path(os.path.relpath(root, repo)).as_posix()} && " if root != repo else ""
         if (root / "uv.lock").is_file():
             command = "uv export --frozen --no-hashes --format requirements-txt -o /tmp/requirements.txt"
             return Fact(f"pip install uv && {prefix}{command} && pip install -r /tmp/requirements.txt", "uv.lock")
@@ -589,6 +589,6 @@ def _install_deps(dirs: list[Path], repo: Path) -> Fact:
             command = "poetry config virtualenvs.create false && poetry install --no-interaction --no-root"
             return Fact(f"pip install poetry && {prefix}{command}", "poetry.lock")
         if (root / "pyproject.toml").is_file() and "project" in load_toml(root / "pyproject.toml"):
-            target = relative_path(root, repo) if root != repo else "."
+            target = Path(os.path.relpath(root, repo)).as_posix()
             return Fact(f"pip install -e {target}", relative_path(root / "pyproject.toml", repo))
     return Fact(None, "no requirements file or pyproject.toml")
