@@ -1,5 +1,7 @@
 """The packages a project depends on and their versions, read statically from its lock files,
-requirement files, ``pyproject.toml``, ``setup.cfg``/``setup.py`` and project virtualenvs.
+requirement files, ``pyproject.toml``, ``Pipfile``, ``setup.cfg``/``setup.py`` and project
+virtualenvs. Each package says whether the project itself asks for it (``direct``) or only a lock
+file or virtualenv holds it, as a dependency of a dependency.
 
 ``verify`` reads the Django version from here on every run, so this module imports little.
 """
@@ -302,11 +304,6 @@ def search_dirs(project_dir: Path, top: Path | None = None) -> list[Path]:
     if top is not None and top in project_dir.parents:
         dirs += [parent for parent in project_dir.parents if parent == top or top in parent.parents]
     return dirs
-
-
-def direct_dependencies(dirs: list[Path]) -> dict[str, Dependency]:
-    """The packages the project itself asks for (see :func:`detect_dependencies`)."""
-    return {name: dependency for name, dependency in detect_dependencies(dirs).items() if dependency.direct}
 
 
 def parse_python(path: Path) -> ast.Module | None:
