@@ -111,7 +111,7 @@ def test_the_client_the_project_uses_is_recommended(render_all):
 def test_a_project_on_httpx_is_told_about_httpx2(render_all):
     text = render_all(http_client="httpx")[".github/copilot-instructions.md"]
     assert "`async with httpx.AsyncClient(timeout=..., verify=TLS_CONTEXT) as client:`" in text
-    assert "`TLS_CONTEXT = ssl.create_default_context()` built once at module level" in text
+    assert "`TLS_CONTEXT = ssl.create_default_context(cafile=certifi.where())` (httpx's own CA bundle)" in text
     assert "`httpx` is unmaintained: `httpx2` is a drop-in replacement" in text
 
 
@@ -132,6 +132,10 @@ def test_stack_specific_warnings(render_all):
         {"django_version": (4, 2), "database": ["postgresql", "sqlite3"], "db_driver": "psycopg2", "server": None,
          "http_client": "httpx", "sync_middleware": [f"company_platform.middleware.Legacy{i}" for i in range(4)],
          "view_apps": [f"apps/department_{i}" for i in range(8)], "test_command": "cd backend && python manage.py test"},
+        {"django_version": (4, 2), "database": ["postgresql", "sqlite3"], "db_driver": "psycopg2", "server": "gunicorn",
+         "http_client": "httpx", "sync_middleware": [f"company_platform.middleware.Legacy{i}" for i in range(4)],
+         "view_apps": [f"apps/department_{i}" for i in range(8)], "test_command": "cd backend && python manage.py test",
+         "test_runner": "django", "test_runner_class": "company_platform.testing.runners.ParallelColourTestRunner"},
     ],
 )
 def test_copilot_instructions_fit_the_code_review_limit(render_all, overrides):

@@ -83,6 +83,7 @@ def test_the_http_client_is_the_projects():
     assert "`TLS_CONTEXT = httpx2.create_ssl_context()` once, at module level" in with_httpx2
     with_httpx = sheet.render("convert-external-api-view", {**render_context((6, 1)), "http_client": "httpx"})
     assert "httpx.AsyncClient(timeout=..., verify=TLS_CONTEXT)" in with_httpx and "suggest moving to httpx2" in with_httpx
+    assert "ssl.create_default_context(cafile=certifi.where())" in with_httpx
     assert "ssl.create_default_context()" in with_aiohttp and "per request" not in with_aiohttp
 
 

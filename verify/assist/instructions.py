@@ -39,7 +39,7 @@ CLIENT_USAGE = {
     "httpx2": "`async with httpx2.AsyncClient(timeout=..., verify=TLS_CONTEXT) as client:` and `await client.get(url)`,"
               " with `TLS_CONTEXT = httpx2.create_ssl_context()` built once at module level",
     "httpx": "`async with httpx.AsyncClient(timeout=..., verify=TLS_CONTEXT) as client:` and `await client.get(url)`,"
-             " with `TLS_CONTEXT = ssl.create_default_context()` built once at module level",
+             " with `TLS_CONTEXT = ssl.create_default_context(cafile=certifi.where())` (httpx's own CA bundle) built once at module level",
     "aiohttp": "`async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(ssl=TLS_CONTEXT)) as session:` and"
                " `async with session.get(url) as response:`, with `TLS_CONTEXT = ssl.create_default_context()` built once at module level",
 }
