@@ -467,7 +467,7 @@ def detect_facts(project_dir: Path, repo_root: Path | None = None) -> ProjectFac
         put("test_runner", Fact("django", "no pytest configuration (pytest.ini, [tool.pytest.ini_options], [tool:pytest], conftest.py)"))
         prefix = f"cd {shown(root)} && " if root != repo else ""
         put("test_command", Fact(f"{prefix}python manage.py test", "Django's test runner"))
-        if test_runner and isinstance(test_runner[0], ast.Constant) and isinstance(test_runner[0].value, str):
+        if test_runner and isinstance(test_runner[0], ast.Constant) and re.fullmatch(r"[A-Za-z_][\w.]*", str(test_runner[0].value)):
             put("test_runner_class", Fact(test_runner[0].value, f"{shown(test_runner[1])}:{test_runner[2]}: TEST_RUNNER"))
         else:
             put("test_runner_class", Fact(None, "TEST_RUNNER not set: django.test.runner.DiscoverRunner"))
