@@ -344,8 +344,9 @@ def test_monorepo_facts_from_the_repository_root(monorepo, monkeypatch):
     assert check_paths(["news/views.py"], use_config=False, cache=False, jobs=1).version == (5, 2)
 
 
-def test_monorepo_instructions_and_prompts(monorepo, monkeypatch):
+def test_monorepo_instructions_and_prompts(monorepo, monkeypatch, capsys):
     files = init_files(monorepo)
+    assert capsys.readouterr().out.startswith("Django project in backend/; Django 5.2 (uv.lock: django 5.2.8")
     instructions = files[".github/copilot-instructions.md"]
     assert "Stack: Django 5.2, Python 3.13+, SQLite, served by uvicorn (ASGI), outgoing HTTP with `httpx`" in instructions
     assert "`django-async-kit verify backend/news`" in instructions

@@ -72,6 +72,8 @@ def run(args) -> int:
 
     django = facts.facts["django_version"]
     summary = f"Django {django.display()} ({django.source}); targets: {','.join(targets)}"
+    if facts.root != project_dir.resolve():  # the project was found in a subfolder (backend/manage.py)
+        summary = f"Django project in {facts.root.relative_to(project_dir.resolve()).as_posix()}/; {summary}"
     if args.dry_run:
         print(summary, file=sys.stderr)
         for plan in plans:
