@@ -18,17 +18,6 @@ from verify.models_index import USER_MODEL, Relation
 from verify.types import T
 
 _LIST_BUILDERS = {"list", "tuple", "sorted", "set"}
-# Fallbacks for models the index does not know: names that are foreign keys in practice.
-_COMMON_FOREIGN_KEYS = frozenset({
-    "user", "author", "owner", "customer", "category", "product", "order", "profile", "created_by",
-    "updated_by", "parent", "company", "account", "organization", "shop", "store", "post", "article",
-    "project", "team", "client", "vendor", "seller", "buyer", "shipping_address", "billing_address",
-    "invoice", "payment", "cart", "event", "course", "student", "teacher", "employee", "tenant",
-})
-_FOREIGN_KEY_TARGETS = {"author": USER_MODEL, "owner": USER_MODEL, "user": USER_MODEL, "created_by": USER_MODEL,
-                        "updated_by": USER_MODEL, "customer": USER_MODEL, "buyer": USER_MODEL, "seller": USER_MODEL,
-                        "shipping_address": "Address", "billing_address": "Address"}
-_USER_REVERSE_ONE_TO_ONE = frozenset({"profile", "userprofile", "customer_profile", "account_profile"})
 # Async HTTP clients whose request methods return coroutines.
 _ASYNC_HTTP_CLIENTS = {"httpx.AsyncClient", "httpx2.AsyncClient", "aiohttp.ClientSession"}
 _ASYNC_CLIENT_METHODS = {"get", "post", "put", "patch", "delete", "head", "options", "request", "send"}
@@ -196,21 +185,9 @@ class Typer:
         return None
 
     def relation(self, model: str | None, attr: str) -> Relation | None:
-        """The relation ``attr`` of ``model``. For a model the project index does not know (a
-        views file checked without its models), only names that are relations by strong
-        evidence: ``select_related``/``prefetch_related`` names in the file, or the usual
-        foreign-key names."""
-        known = self.file.models.relation(model, attr)
-        if known is not None:
-            return known
-        info = self.file.models.get(model)
-        if info is not None and (model != USER_MODEL or self.file.models.has_project_models):
-            return None
-        if model == USER_MODEL:
-            return Relation(attr, "reverse_o2o", attr.capitalize()) if attr in _USER_REVERSE_ONE_TO_ONE else None
-        if attr in _COMMON_FOREIGN_KEYS or attr in self.file.related_names:
-            return Relation(attr, "fk", attr.capitalize() if attr not in _FOREIGN_KEY_TARGETS else _FOREIGN_KEY_TARGETS[attr])
-        return None
+        """The relation ``attr`` of ``model``, as the project's model index knows it: a name alone
+        (`author`, `user`) is never taken for a relation, it may be a plain field."""
+        return self.file.models.relation(model, attr)
 
     # -- calls -------------------------------------------------------------------------------
     def _call_qualified(self, call: ast.Call) -> str:
@@ -233,6 +210,8 @@ class Typer:
             if model is not None:  # Product(name=...) builds an instance whose given relations are set
                 return T(ty.INSTANCE, model.model, loaded=frozenset(k.arg for k in node.keywords if k.arg), origin=self.file.source_of(node))
             if func.id in self.file.async_functions:
+                if func.id in self.file.async_generators:
+                    return T(ty.ASYNC_GEN, origin=self.file.source_of(node))
                 return T(ty.COROUTINE, origin=self.file.source_of(node), extra={"local": func.id})
             if func.id in _LIST_BUILDERS and node.args:
                 inner = self.type_of(node.args[0])
@@ -267,6 +246,8 @@ class Typer:
             return T(ty.COROUTINE, origin=self.file.source_of(node), extra={"asyncio": name})
         if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == "self":
             if self.class_name and func.attr in self.file.async_methods.get(self.class_name, ()):
+                if f"{self.class_name}.{func.attr}" in self.file.async_generators:
+                    return T(ty.ASYNC_GEN, origin=self.file.source_of(node))
                 return T(ty.COROUTINE, origin=self.file.source_of(node), extra={"local": f"self.{func.attr}"})
         project_type = self._project_call(node)
         if project_type is not None:
@@ -347,6 +328,8 @@ class Typer:
         if found is None:
             return None
         (_, qualname, _), summary = found
+        if summary.is_async_generator:
+            return T(ty.ASYNC_GEN, origin=self.file.source_of(node))
         if summary.is_coroutine:
             return T(ty.COROUTINE, origin=self.file.source_of(node), extra={"local": qualname})
         if summary.returns_queryset is not None:

@@ -1,4 +1,5 @@
-"""The project's models, read statically from its ``models.py`` / ``models/`` files.
+"""The project's models, read statically from its model modules (``models.py``, ``models/``, and
+any other module that defines model classes).
 
 What the rules need to know: which names are models, their forward relations (foreign key,
 one-to-one, many-to-many), the reverse relations other models give them, their plain fields (for
@@ -266,18 +267,49 @@ def _add_reverse(index: ModelIndex, target: str, source: str, source_class: str,
     reverse.relations.setdefault(name, Relation(name, reverse_kind, source))
 
 
+# A module-level class header with a base named like a model class (``models.Model``,
+# ``TimeStampedModel``, ``AbstractUser``), read from the bytes: a superset of the files the parse
+# will find models in, cheap enough to run over every file of a project.
+_MODEL_HEADER = re.compile(rb"^class[ \t]+\w+[ \t]*\([^)]*(?:Model|AbstractUser|AbstractBaseUser)\b", re.MULTILINE)
+# path -> [mtime_ns, size, whether it has such a header]: what a file was when last read. The
+# result cache keeps it between runs (``verify.cache``), so that a run whose files are unchanged
+# reads none of them.
+DEFINES_MODELS: dict[str, list] = {}
+
+
 def model_files(root: Path) -> list[Path]:
-    """The project's model modules (``models.py`` and ``models/*.py``)."""
+    """The project's model modules: ``models.py``, ``models/*.py``, and every other module with a
+    class header whose bases name a model class (apps that keep models in ``entities.py``,
+    Django's own tests that define models in ``tests.py``)."""
     found = []
     for relative in relative_files_under(root):
         if not relative.endswith(".py"):
             continue
         parts = relative.split(os.sep)
-        if not (parts[-1] == "models.py" or (len(parts) > 1 and parts[-2] == "models")):
+        if _SKIP_DIRS.intersection(parts[:-1]) or any(folder.startswith(".") for folder in parts[:-1]):
             continue
-        if not _SKIP_DIRS.intersection(parts[:-1]) and not any(folder.startswith(".") for folder in parts[:-1]):
+        if parts[-1] == "models.py" or (len(parts) > 1 and parts[-2] == "models") or _has_model_header(root / relative):
             found.append(root / relative)
     return sorted(found)
+
+
+def _has_model_header(path: Path) -> bool:
+    key = str(path)
+    try:
+        stat = os.stat(key)
+    except OSError:
+        return False
+    known = DEFINES_MODELS.get(key)
+    if known is not None and known[0] == stat.st_mtime_ns and known[1] == stat.st_size:
+        return known[2]
+    try:
+        with open(key, "rb") as stream:
+            data = stream.read()
+    except OSError:
+        return False
+    found = b"class" in data and _MODEL_HEADER.search(data) is not None
+    DEFINES_MODELS[key] = [stat.st_mtime_ns, stat.st_size, found]
+    return found
 
 
 def build_index(sources: list[str], paths: list[str] | None = None) -> ModelIndex:

@@ -15,7 +15,7 @@ from pathlib import Path
 from verify.cache import Cache
 from verify.django_api import Version
 from verify.finding import Finding
-from verify.models_index import index_for, model_files
+from verify.models_index import DEFINES_MODELS, index_for, model_files
 
 # Below these, starting worker processes costs more than it saves.
 PARALLEL_MIN_FILES = 12
@@ -180,9 +180,15 @@ def open_cache(settings: RunSettings) -> Cache | None:
     if settings.cache_dir is None:
         return None
     hashes = Cache(settings.cache_dir, "")
+    for path, record in hashes.model_headers().items():  # which unchanged files define models, unread
+        if isinstance(record, list) and len(record) == 3:
+            DEFINES_MODELS.setdefault(path, record)
     # Every analysis reads the model index: the model files' contents are part of every key.
     models = ",".join(f"{path}={hashes.file_hash(path)}" for path in sorted(_model_paths(settings.root)))
-    return Cache(settings.cache_dir, f"{settings.version}\0{json.dumps(settings.extra, sort_keys=True, default=str)}\0{models}")
+    cache = Cache(settings.cache_dir, f"{settings.version}\0{json.dumps(settings.extra, sort_keys=True, default=str)}\0{models}")
+    under_root = str(settings.root) + os.sep
+    cache.record_model_headers({path: record for path, record in DEFINES_MODELS.items() if path.startswith(under_root)})
+    return cache
 
 
 def run(jobs: list[Job], settings: RunSettings, cache: Cache | None = None,

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from verify import file_tree
 from verify import types as ty
+from verify.ast_walk import is_generator
 from verify.context import FileContext
 from verify.file_tree import relative_files_under
 from verify.finding import Finding
@@ -48,7 +49,8 @@ class Effect:
 class Summary:
     effects: list[Effect] = field(default_factory=list)
     returns_queryset: ty.T | None = None
-    is_coroutine: bool = False
+    is_coroutine: bool = False  # calling it runs nothing of its body: a coroutine function (or an async generator's)
+    is_async_generator: bool = False
     deps: set[str] = field(default_factory=set)  # files whose content decided this summary
 
 
@@ -82,17 +84,6 @@ def bind_arguments(node, arg_types: tuple, self_type: ty.T | None, is_method: bo
         if name in known and value is not None and value.kind in _USEFUL:
             bound[name] = value
     return frozenset(bound.items())
-
-
-def _is_generator(function: ast.FunctionDef) -> bool:
-    stack = list(function.body)
-    while stack:
-        node = stack.pop()
-        if isinstance(node, (ast.Yield, ast.YieldFrom)):
-            return True
-        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-            stack.extend(ast.iter_child_nodes(node))
-    return False
 
 
 def _decorator_names(node: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
@@ -294,12 +285,13 @@ class Project:
         if node is None:
             return None
         if isinstance(node, ast.AsyncFunctionDef) or _decorator_names(node) & {"sync_to_async", "database_sync_to_async"}:
-            summary = Summary(is_coroutine=True, deps={module.path})
+            summary = Summary(is_coroutine=True, is_async_generator=isinstance(node, ast.AsyncFunctionDef) and is_generator(node),
+                              deps={module.path})
             self._summaries[key] = summary
             return summary
         if _decorator_names(node) - _SAFE_DECORATORS - (_PROPERTY_DECORATORS if property_access else set()):
             return None  # an unknown decorator may change what calling it does
-        if _is_generator(node):
+        if is_generator(node):
             return None  # calling a generator runs none of its body; whoever iterates it does
         self._in_progress.add(key)
         outer, self.touched = self.touched, {module.path}

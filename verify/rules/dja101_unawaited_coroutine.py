@@ -56,6 +56,8 @@ def _misuse(node: ast.AST, ctx, parent_of=None) -> str | None:
         node, parent = parent, parent_of(parent)
     if isinstance(parent, ast.Starred):
         node, parent = parent, parent_of(parent)
+    while isinstance(parent, ast.IfExp) and node is not parent.test:  # `await (a() if x else b())`: used as the branch is
+        node, parent = parent, parent_of(parent)
     if isinstance(parent, (ast.Await, ast.Return, ast.Yield, ast.YieldFrom, ast.List, ast.Tuple, ast.Set,
                            ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.Lambda, ast.NamedExpr)):
         return None
