@@ -189,6 +189,15 @@ class AsyncWalker:
             self.expr(node.elt)
         self.env.clear()
         self.env.update(saved)
+        for generator in node.generators:
+            if generator.is_async:
+                self._evaluated(generator.iter, self.ctx.type_of(generator.iter))
+
+    def _evaluated(self, iterated: ast.expr, value: T | None) -> None:
+        """``async for x in qs`` fills ``qs``'s result cache before the first item: ``len(qs)``,
+        ``qs[0]``, ``if qs:`` afterwards run no query."""
+        if type(iterated) is ast.Name and value is not None and value.kind == ty.QUERYSET and not value.extra.get("evaluated"):
+            self.env[iterated.id] = value.with_(extra={**value.extra, "evaluated": True})
 
     # -- binding ---------------------------------------------------------------------------
     def bind(self, target: ast.AST, value: T | None) -> None:
@@ -224,7 +233,8 @@ class AsyncWalker:
         for name in names:
             values = [result.get(name) for result in results]
             if all(value == values[0] for value in values) and values[0] is not None:
-                self.env[name] = values[0]
+                # a QuerySet evaluated on one path only may still query on the other
+                self.env[name] = next((value for value in values if not value.extra.get("evaluated")), values[0])
 
     def stmt(self, node: ast.stmt) -> None:
         parents = self.ctx.parents
@@ -264,6 +274,8 @@ class AsyncWalker:
         elif isinstance(node, (ast.For, ast.AsyncFor)):
             self.expr(node.iter)
             iterated = self.ctx.type_of(node.iter)
+            if type(node) is ast.AsyncFor:
+                self._evaluated(node.iter, iterated)
             self.expr_target(node.target)
             start = dict(self.env)
             self.bind(node.target, iterated.element() if iterated else None)

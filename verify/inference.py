@@ -171,12 +171,15 @@ class Typer:
             relation = self.relation(base.model, attr)
             if relation is None:
                 return None
+            # Objects fetched through a reverse relation have their key back to `base` cached.
+            back = frozenset({relation.field}) if relation.kind in ("reverse_fk", "reverse_o2o") and relation.field else frozenset()
             if relation.kind in ("fk", "o2o", "reverse_o2o"):
-                loaded = ty.instance_loaded(base.loaded, attr)
+                loaded = ty.instance_loaded(base.loaded, attr) | back
                 if "*" in base.loaded and relation.kind != "reverse_o2o" and not relation.null:
                     loaded |= {"*"}  # select_related() follows non-null foreign keys all the way down
                 return T(ty.INSTANCE, relation.target, loaded=loaded, origin=self.file.source_of(node))
-            return T(ty.RELATED_MANAGER, relation.target, loaded=ty.instance_loaded(base.loaded, attr) if attr in base.loaded else frozenset(), origin=self.file.source_of(node), extra={"prefetched": attr in base.loaded})
+            return T(ty.RELATED_MANAGER, relation.target, loaded=(ty.instance_loaded(base.loaded, attr) if attr in base.loaded else frozenset()) | back,
+                     origin=self.file.source_of(node), extra={"prefetched": attr in base.loaded})
         if base.kind == ty.REQUEST:
             if attr == "user":
                 return T(ty.INSTANCE, USER_MODEL, origin="request.user", extra={"request_user": True})

@@ -29,6 +29,9 @@ class Relation:
     kind: str  # fk, o2o, m2m (forward) or reverse_fk, reverse_o2o, reverse_m2m
     target: str
     null: bool = False  # select_related() without names follows only non-null foreign keys
+    # A reverse relation: the forward field's name on ``target``, whose cache Django fills on the
+    # objects it fetches through the reverse side (``order.items.afirst()`` knows its ``order``).
+    field: str = ""
 
 
 @dataclass
@@ -228,7 +231,7 @@ def _add_model(key: str, node: ast.ClassDef, index: ModelIndex, parents: list[Mo
                 for attr in names:
                     info.relations[attr] = Relation(attr, _RELATION_FIELDS[func], target, null)
                     info.fields.add(attr + "_id")
-                    _add_reverse(index, target, key, node.name, _RELATION_FIELDS[func], related_name)
+                    _add_reverse(index, target, key, node.name, _RELATION_FIELDS[func], related_name, attr)
             continue
         if func and (func.endswith("Manager") or func in ("as_manager", "from_queryset")) or (
             isinstance(call.func, ast.Call) and _call_name(call.func) == "from_queryset"
@@ -256,7 +259,7 @@ def _add_model(key: str, node: ast.ClassDef, index: ModelIndex, parents: list[Mo
     return info
 
 
-def _add_reverse(index: ModelIndex, target: str, source: str, source_class: str, kind: str, related_name: str | None) -> None:
+def _add_reverse(index: ModelIndex, target: str, source: str, source_class: str, kind: str, related_name: str | None, field: str) -> None:
     if related_name and (related_name.endswith("+")):
         return
     reverse = index.models.setdefault(target, ModelInfo(target))
@@ -264,7 +267,7 @@ def _add_reverse(index: ModelIndex, target: str, source: str, source_class: str,
         name, reverse_kind = related_name or source_class.lower(), "reverse_o2o"
     else:
         name, reverse_kind = related_name or source_class.lower() + "_set", "reverse_" + kind
-    reverse.relations.setdefault(name, Relation(name, reverse_kind, source))
+    reverse.relations.setdefault(name, Relation(name, reverse_kind, source, field=field))
 
 
 # A module-level class header with a base named like a model class (``models.Model``,

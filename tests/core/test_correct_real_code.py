@@ -176,3 +176,128 @@ def test_model_files_are_found_by_their_class_headers_and_remembered(tmp_path):
     (tmp_path / "models.py").write_text("")
     assert [p.name for p in model_files(tmp_path)] == ["entities.py", "models.py"]
     assert DEFINES_MODELS[str(tmp_path / "forms.py")][2] is False
+
+
+# -- only() and the key column ---------------------------------------------------------------
+def test_key_column_is_loaded_by_only_of_the_relation(check):
+    assert check("async def v(request, pk):\n    r = await Review.objects.only('product').aget(pk=pk)\n    return r.product_id\n") == []
+
+
+@pytest.mark.parametrize("attr", ["product", "rating"])
+def test_only_of_the_key_loads_neither_the_object_nor_other_fields(check, attr):
+    assert check(f"async def v(request, pk):\n    r = await Review.objects.only('product').aget(pk=pk)\n    return r.{attr}\n") == ["DJA106"]
+
+
+# -- a QuerySet evaluated by async iteration keeps its results -----------------------------------
+@pytest.mark.parametrize(
+    "evaluate",
+    [
+        "async for product in products:\n        print(product.name)",
+        "async for product in products:\n        break",
+        "names = [p.name async for p in products]",
+        "products = [p async for p in products]",
+    ],
+)
+def test_queryset_evaluated_by_async_iteration_reads_its_cache(check, evaluate):
+    code = f"""
+async def v(request):
+    products = Product.objects.filter(is_published=True)
+    {evaluate}
+    return len(products), bool(products), products[0], await sync_to_async(products.count)(), products.count()
+"""
+    assert check(code) == []
+
+
+@pytest.mark.parametrize(
+    "evaluate",
+    [
+        "pass",
+        "if request.GET:\n        async for product in products:\n            pass",
+        "async for product in products.filter(name='x'):\n        pass",
+    ],
+)
+def test_queryset_not_evaluated_on_every_path_is_still_reported(check, evaluate):
+    code = f"""
+async def v(request):
+    products = Product.objects.filter(is_published=True)
+    {evaluate}
+    return len(products)
+"""
+    assert check(code) == ["DJA103"]
+
+
+def test_a_new_queryset_from_an_evaluated_one_queries_again(check):
+    code = """
+async def v(request):
+    products = Product.objects.filter(is_published=True)
+    async for product in products:
+        pass
+    return len(products.filter(name="x"))
+"""
+    assert check(code) == ["DJA103"]
+
+
+# -- caches Django fills: the key back to the parent, prefetched lists --------------------------
+@pytest.mark.parametrize(
+    "body",
+    [
+        "item = await order.items.afirst()\n    return item.order.total",
+        "async for item in order.items.filter(product__is_published=True):\n        print(item.order.total)",
+        "payment = await Payment.objects.aget(order=order)\n    return payment.order_id",
+        "user = await request.auser()\n    orders = [o async for o in user.orders.all()]\n    return orders[0].user.username",
+    ],
+)
+def test_objects_fetched_through_a_reverse_relation_know_their_parent(check, body):
+    assert check(f"async def v(request, pk):\n    order = await Order.objects.aget(pk=pk)\n    {body}\n") == []
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "item = await order.items.afirst()\n    return item.product.name",
+        "payment = await Payment.objects.aget(order=order)\n    return payment.order.total",
+    ],
+)
+def test_other_relations_of_those_objects_are_still_lazy(check, body):
+    assert check(f"async def v(request, pk):\n    order = await Order.objects.aget(pk=pk)\n    {body}\n") == ["DJA106"]
+
+
+_SHOP_MODELS = """
+from django.db import models
+
+
+class Basket(models.Model):
+    name = models.CharField(max_length=40)
+
+    def line_names(self):
+        return [line.label for line in self.lines.all()]
+
+
+class Line(models.Model):
+    basket = models.ForeignKey(Basket, on_delete=models.CASCADE, related_name="lines")
+    label = models.CharField(max_length=40)
+"""
+
+
+@pytest.mark.parametrize(
+    "query, problems",
+    [
+        ('Basket.objects.prefetch_related("lines")', []),
+        ('Basket.objects.prefetch_related(Prefetch("lines", queryset=Line.objects.order_by("label")))', []),
+        ("Basket.objects.all()", [("DJA103", "views.py", "`basket.line_names()`")]),
+    ],
+)
+def test_model_methods_read_prefetched_lists(tmp_path, query, problems):
+    found = _project(tmp_path, {
+        "shop/__init__.py": "",
+        "shop/models.py": _SHOP_MODELS,
+        "shop/views.py": f"""
+            from django.db.models import Prefetch
+            from shop.models import Basket, Line
+
+            async def baskets(request):
+                return [(basket.line_names(), [line.basket.name async for line in basket.lines.all()])
+                        async for basket in {query}]
+        """,
+    })
+    assert found == problems

@@ -59,6 +59,8 @@ def _twin(receiver, method: str):
 _VALIDATION = {"full_clean", "clean_fields", "validate_unique", "validate_constraints"}
 
 
+# QuerySet methods that answer from the result cache once the QuerySet has been evaluated.
+_CACHE_READERS = frozenset({"count", "exists", "contains"})
 # Builtins that run through an iterator they are given.
 _CONSUMERS = frozenset({"list", "tuple", "set", "sorted", "dict", "sum", "any", "all", "max", "min", "next", "enumerate"})
 
@@ -95,6 +97,8 @@ def check(node: ast.Call, ctx) -> None:
         ctx.report(node, f"ModelForm `{ctx.source(node)}` {what} in async code (raises SynchronousOnlyOperation)",
                    hints.offload("the form handling"))
         return
+    if method in _CACHE_READERS and receiver.extra.get("evaluated"):
+        return  # `async for` filled the QuerySet's result cache: these read it
     twin = _twin(receiver, method)
     if twin is None or method == "iterator" and not _consumed_here(node, ctx):
         return

@@ -4,7 +4,7 @@ one-to-one (`order.user`), a reverse one-to-one (`user.profile`), or a field def
 `only()` / `defer()`, unless the query that loaded the instance covered it with
 `select_related` (or `prefetch_related`, a `Prefetch` object, `aprefetch_related_objects`).
 `select_related()` without names follows only non-null foreign keys. `order.user_id` is a plain
-column and is fine.
+column and is fine (also after `only("user")`, which loads the key, not the related object).
 
 ## Why is this bad?
 An uncached relation runs a query on first access, and from the event loop that raises
@@ -74,6 +74,8 @@ def check(node: ast.Attribute, ctx) -> None:
         return
     if receiver.only is not None and relation is None:
         info = ctx.file.models.get(receiver.model)
-        if info is not None and attr in info.fields and attr not in receiver.only:
+        # only("user") loads the key column: `user_id`, not the related object
+        if info is not None and attr in info.fields and attr not in receiver.only and not (
+                attr.endswith("_id") and attr[:-3] in receiver.only):
             ctx.report(node, f"`{text}.{attr}` reads a field deferred by `only()`: it runs a query (raises SynchronousOnlyOperation)",
                        f"add \"{attr}\" to `only()`")
