@@ -171,7 +171,7 @@ def main() -> None:
 
 
 def readme_table(results: dict) -> str:
-    """The README's table of these results (a test keeps the README in step with the JSON)."""
+    """The table of these results in docs/benchmarks.md (a test keeps it in step with the JSON)."""
     rows = [f"Measured on {results['machine']}, Django {results['django_version']}'s source and a generated "
             f"all-async code base, {results['ruff']}; median of runs, wall time.", "",
             "| corpus | files | lines | verify, cold (no cache) | ruff `--select ASYNC` | verify / ruff | `ast.parse` of the async files | verify, warm | peak memory |",

@@ -1,4 +1,4 @@
-"""Rule documentation rendered from the registry: ``docs/rules.md`` and the README's rule table.
+"""Rule documentation rendered from the registry: ``docs/rules.md`` and the README's rules by family.
 
 Each rule gets a ``## DJA102 sync-orm-call`` section; GitHub turns that heading into the anchor
 ``#dja102-sync-orm-call``, which is what :func:`anchor` returns and what SARIF ``helpUri`` links use.
@@ -23,12 +23,35 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def rules_table(link_prefix: str = "") -> str:
-    """A markdown table of every rule; codes link to ``{link_prefix}#<anchor>``."""
+def rules_table() -> str:
+    """A markdown table of every rule; codes link to their sections below it."""
     rows = ["| Code | Name | What it does | Django | Severity |", "| --- | --- | --- | --- | --- |"]
     for rule in all_rules():
-        rows.append(f"| [{rule.code}]({link_prefix}#{anchor(rule)}) | `{rule.name}` | {_cell(rule.summary)} "
+        rows.append(f"| [{rule.code}](#{anchor(rule)}) | `{rule.name}` | {_cell(rule.summary)} "
                     f"| {rule.versions} | {rule.severity.value} |")
+    return "\n".join(rows)
+
+
+# What each family of codes is about: the README's summary lists the rules under these.
+FAMILIES = {
+    "DJA0": "files the verifier cannot check",
+    "DJA1": "missing await, sync ORM and other sync Django APIs in async code",
+    "DJA2": "QuerySets that reach a template or response unevaluated",
+    "DJA3": "blocking calls on the event loop",
+    "DJA4": "async pitfalls: tasks, handlers, decorators, thread hops",
+    "DJA5": "regressions of a conversion, against the sync view it replaced",
+    "DJA6": "project settings and deployment",
+}
+
+
+def rules_summary(link_prefix: str) -> str:
+    """A markdown table with one row per family, each rule's code linking to its documentation."""
+    rows = ["| Codes | What they find | Rules |", "| --- | --- | --- |"]
+    for prefix, about in FAMILIES.items():
+        codes = [f"[{rule.code}]({link_prefix}#{anchor(rule)})" for rule in all_rules()
+                 if rule.code.startswith(prefix)]
+        if codes:
+            rows.append(f"| {prefix}xx | {about} | {' '.join(codes)} |")
     return "\n".join(rows)
 
 
