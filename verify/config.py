@@ -21,7 +21,7 @@ class ConfigError(Exception):
 # key -> expected type; other commands (prompts, blocking calls) read their own keys from ``extra``.
 _LIST_KEYS = ("select", "ignore", "exclude", "extend-exclude")
 _KNOWN = {*_LIST_KEYS, "per-file-ignores", "target-version", "cache-dir", "cheatsheet",
-          "blocking-calls", "allowed-calls"}
+          "blocking-calls", "allowed-calls", "user-loaders"}
 
 
 @dataclass
@@ -98,6 +98,7 @@ def parse(section: dict, path: Path) -> Config:
     if not isinstance(blocking_calls, dict) or not all(isinstance(v, str) for v in blocking_calls.values()):
         raise ConfigError(f"{where}: `blocking-calls` must be a table of \"qualified.name\" = \"suggested replacement\"")
     _codes(section.get("allowed-calls", []), "allowed-calls", where)
+    _codes(section.get("user-loaders", []), "user-loaders", where)
     config.extra = {k: v for k, v in section.items() if k not in {"select", "ignore", "exclude", "extend-exclude", "per-file-ignores", "target-version"}}
     return config
 

@@ -14,12 +14,12 @@ from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
 
-from verify import blocking
+from verify import blocking, request_user
 from verify import types as ty
 from verify.ast_walk import children, walk
 from verify.context import FileContext
 from verify.finding import Finding, Severity
-from verify.inference import Typer, argument_types, parameter_types
+from verify.inference import SELF_REQUEST, Typer, argument_types, parameter_types, with_loaded_user
 from verify.lines import source_lines
 from verify.registry import Rule, iter_visitors
 from verify.summaries import bind_arguments
@@ -232,7 +232,10 @@ class AsyncWalker:
         names = set().union(*results) if results else set()
         for name in names:
             values = [result.get(name) for result in results]
-            if all(value == values[0] for value in values) and values[0] is not None:
+            if values[0] is not None and all(value is not None and value.kind == ty.REQUEST for value in values):
+                # the user assigned on one path only may still be the lazy one on the other
+                self.env[name] = next((value for value in values if not value.items), values[0])
+            elif all(value == values[0] for value in values) and values[0] is not None:
                 # a QuerySet evaluated on one path only may still query on the other
                 self.env[name] = next((value for value in values if not value.extra.get("evaluated")), values[0])
 
@@ -259,6 +262,8 @@ class AsyncWalker:
             for target in node.targets:
                 if not isinstance(target, ast.Name):
                     self.expr(target)
+                    if type(target) is ast.Attribute and target.attr == "user":
+                        self._user_assigned(target.value, value)
                 self.bind(target, value)
                 self._track_dict_item(target, node.value)
         elif isinstance(node, ast.AnnAssign):
@@ -332,6 +337,17 @@ class AsyncWalker:
             self.env[name] = current.with_(elem=current.elem.with_(loaded=current.elem.loaded | paths))
         elif current.kind == ty.INSTANCE:
             self.env[name] = current.with_(loaded=current.loaded | paths)
+
+    def _user_assigned(self, holder: ast.expr, value: T | None) -> None:
+        """``request.user = await request.auser()``: later reads of ``request.user`` get that user."""
+        request = self.ctx.type_of(holder)
+        if request is None or request.kind != ty.REQUEST or value is not None and value.extra.get("request_user"):
+            return
+        loaded = with_loaded_user(request, value if value is not None and value.kind == ty.INSTANCE else None)
+        if type(holder) is ast.Name:
+            self.env[holder.id] = loaded
+        elif type(holder) is ast.Attribute and holder.attr == "request" and type(holder.value) is ast.Name and holder.value.id == "self":
+            self.env[SELF_REQUEST] = loaded
 
     def _track_dict_item(self, target: ast.AST, value: ast.expr) -> None:
         """``context["orders"] = qs`` adds to a dict literal's known items."""
@@ -511,6 +527,17 @@ def summarize_sync_body(file: FileContext, function: ast.FunctionDef, class_name
     return ctx.findings, returns, calls
 
 
+def _handler_types(file: FileContext, function: ast.AsyncFunctionDef, owner: str | None, parent: ast.AST) -> dict[str, T]:
+    """The parameters' types, with ``request.user`` loaded when the framework or a decorator
+    loaded it before the handler runs (verify.request_user)."""
+    env = parameter_types(function, is_method=owner is not None)
+    if (function.decorator_list or owner is not None) and "user" in file.source and request_user.loaded_before(file, function, parent):
+        env = {name: with_loaded_user(value) if value.kind == ty.REQUEST else value for name, value in env.items()}
+        if owner is not None:
+            env[SELF_REQUEST] = with_loaded_user(T(ty.REQUEST))
+    return env
+
+
 def check_tree(file: FileContext, rules: list[Rule]) -> list[Finding]:
     rules = [rule for rule in rules if not rule.triggers or any(t in file.source for t in rule.triggers)]
     dispatcher = _Dispatcher(rules)
@@ -529,7 +556,7 @@ def check_tree(file: FileContext, rules: list[Rule]) -> list[Finding]:
             ctx.parents[function] = parent
             ctx.function = function
             ctx.class_name = owner
-            ctx.typer = Typer(file, parameter_types(function, is_method=owner is not None), owner)
+            ctx.typer = Typer(file, _handler_types(file, function, owner, parent), owner)
             walker = AsyncWalker(dispatcher, ctx)
             dispatcher.dispatch(dispatcher.async_visitors, function, ctx)
             if file.project is not None:

@@ -23,6 +23,8 @@ _ASYNC_HTTP_CLIENTS = {"httpx.AsyncClient", "httpx2.AsyncClient", "aiohttp.Clien
 _ASYNC_CLIENT_METHODS = {"get", "post", "put", "patch", "delete", "head", "options", "request", "send"}
 _REQUEST_ANNOTATIONS = {"HttpRequest", "ASGIRequest", "WSGIRequest", "Request"}
 _SYNC_TO_ASYNC = {"asgiref.sync.sync_to_async", "channels.db.database_sync_to_async", "sync_to_async", "database_sync_to_async"}
+# The environment's entry for ``self.request`` in a view method, once its user is known loaded.
+SELF_REQUEST = "self.request"
 _UNTYPED = object()  # not in Typer._memo (None is a type answer: unknown)
 _COROUTINE_FACTORIES = {"asyncio.sleep", "asyncio.to_thread", "asyncio.wait_for", "asyncio.wait"}
 
@@ -152,7 +154,7 @@ class Typer:
             return T(ty.OBJECT, cls=cls, origin=self.file.source_of(node)) if cls else None
         if base is None:
             if isinstance(node.value, ast.Name) and node.value.id == "self" and node.attr == "request":
-                return T(ty.REQUEST)
+                return self.env.get(SELF_REQUEST) or T(ty.REQUEST)
             if node.attr == "objects" and isinstance(node.value, ast.Name) and node.value.id[:1].isupper():
                 # Model.objects on a model the index does not know (views checked without their models)
                 if node.value.id not in self.env and not self.file.imports.get(node.value.id, "").startswith(("django.", "rest_framework")) or self.file.imports.get(node.value.id, "").endswith(".User"):
@@ -182,7 +184,8 @@ class Typer:
                      origin=self.file.source_of(node), extra={"prefetched": attr in base.loaded})
         if base.kind == ty.REQUEST:
             if attr == "user":
-                return T(ty.INSTANCE, USER_MODEL, origin="request.user", extra={"request_user": True})
+                loaded = dict(base.items).get("user")  # assigned, or loaded before the handler ran
+                return loaded or T(ty.INSTANCE, USER_MODEL, origin="request.user", extra={"request_user": True})
             if attr == "session":
                 return T(ty.SESSION, origin="request.session")
         return None
@@ -560,3 +563,8 @@ def parameter_types(function: ast.AsyncFunctionDef | ast.FunctionDef, is_method:
         if annotated or (arg.arg == "request" and index == 0):
             env[arg.arg] = T(ty.REQUEST)
     return env
+
+
+def with_loaded_user(request: T, user: T | None = None) -> T:
+    """``request`` whose ``user`` is a loaded instance: ``request.user`` reads it, no query."""
+    return request.with_(items=(("user", user or T(ty.INSTANCE, USER_MODEL, origin="request.user")),))

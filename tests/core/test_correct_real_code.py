@@ -301,3 +301,186 @@ def test_model_methods_read_prefetched_lists(tmp_path, query, problems):
         """,
     })
     assert found == problems
+
+
+# -- request.user ------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "body",
+    [
+        "request.user = await request.auser()\n    return request.user.username",
+        "request.user = await User.objects.aget(pk=1)\n    return request.user.email",
+        "await sync_to_async(audit)(request.user)",
+        "await sync_to_async(audit)(actor=request.user)",
+        "await asyncio.to_thread(audit, request.user)",
+    ],
+)
+def test_request_user_loaded_or_only_handed_to_a_thread(check, body):
+    code = f"""
+from django.contrib.auth.models import User
+
+def audit(actor):
+    return actor.username
+
+async def v(request):
+    {body}
+"""
+    assert check(code) == []
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "name = request.user.username\n    request.user = await request.auser()",
+        "if request.GET:\n        request.user = await request.auser()\n    return request.user.username",
+        "return await Order.objects.filter(user=request.user).acount()",
+        "request.user = request.user\n    return request.user.username",
+    ],
+)
+def test_request_user_read_before_it_is_loaded_is_reported(check, body):
+    assert "DJA107" in check(f"async def v(request):\n    {body}\n")
+
+
+def test_class_based_view_assigning_self_request_user(check):
+    code = """
+from django.views import View
+
+class Panel(View):
+    async def get(self, request):
+        self.request.user = await request.auser()
+        return HttpResponse(self.request.user.username)
+"""
+    assert check(code) == []
+
+
+_LOADING_DECORATOR = """
+from functools import wraps
+
+
+def with_user(view):
+    @wraps(view)
+    async def wrapper(request, *args, **kwargs):
+        request.user = await request.auser()
+        return await view(request, *args, **kwargs)
+    return wrapper
+
+
+def logged(view):
+    return view
+"""
+
+
+@pytest.mark.parametrize("decorator, problems", [("with_user", []), ("logged", ["DJA107"])])
+def test_a_project_decorator_that_loads_the_user_runs_first(tmp_path, decorator, problems):
+    found = _project(tmp_path, {
+        "app/__init__.py": "",
+        "app/decorators.py": _LOADING_DECORATOR,
+        "app/views.py": f"""
+            from app.decorators import {decorator}
+
+            @{decorator}
+            async def me(request):
+                return {{"name": request.user.username}}
+        """,
+    })
+    assert [code for code, _file, _what in found] == problems
+
+
+_ADRF_VIEWS = """
+from adrf.decorators import api_view
+from adrf.views import APIView
+from adrf.viewsets import ViewSet
+
+
+class Base(APIView):
+    pass
+
+
+class Profile(Base):
+    async def get(self, request):
+        return Response({"name": request.user.username, "staff": self.request.user.is_staff})
+
+
+class Accounts(ViewSet):
+    async def list(self, request):
+        return Response({"name": request.user.username})
+
+
+@api_view(["GET"])
+async def whoami(request):
+    return Response({"name": request.user.username})
+"""
+
+_NINJA_API = """
+from ninja import NinjaAPI, Router
+from ninja.security import django_auth, HttpBearer
+
+api = NinjaAPI()
+private = Router(auth=django_auth)
+public = Router()
+
+
+class Token(HttpBearer):
+    async def authenticate(self, request, token):
+        return token
+
+
+@api.get("/me", auth=django_auth)
+async def me(request):
+    return {"name": request.user.username}
+
+
+@private.get("/mine")
+async def mine(request):
+    return {"name": request.user.username}
+
+
+@api.get("/token", auth=Token())
+async def token(request):
+    return {"name": request.user.username}
+
+
+@public.get("/open")
+async def open_view(request):
+    return {"name": request.user.username}
+"""
+
+
+def test_frameworks_that_authenticate_before_the_handler(check):
+    assert check(_ADRF_VIEWS) == []
+    found = [f.line for f in check_source_lines(_NINJA_API)]
+    reads = [number for number, line in enumerate(_NINJA_API.splitlines(), 1) if "request.user" in line]
+    assert found == reads[2:]  # the bearer token and the open route load no user
+
+
+def check_source_lines(code):
+    from verify.api import check_source
+
+    return check_source(code, "api.py", select=["DJA107"])
+
+
+def test_user_loaders_option_names_your_own(tmp_path):
+    (tmp_path / "pyproject.toml").write_text('[tool.django-async-kit]\nuser-loaders = ["myauth.session_user", "myauth.UserView"]\n')
+    (tmp_path / "views.py").write_text(textwrap.dedent("""
+        from myauth import session_user, UserView
+
+        @session_user
+        async def me(request):
+            return request.user.username
+
+        class Me(UserView):
+            async def get(self, request):
+                return request.user.username
+
+        async def other(request):
+            return request.user.username
+    """))
+    report = check_paths([str(tmp_path)], select=["DJA107"], cache=False)
+    assert [f.line for f in report.findings] == [13]
+
+
+def test_user_loaders_option_must_be_a_list_of_names(tmp_path):
+    from verify.config import ConfigError, load
+
+    (tmp_path / "pyproject.toml").write_text('[tool.django-async-kit]\nuser-loaders = "myauth.session_user"\n')
+    with pytest.raises(ConfigError, match="user-loaders"):
+        load(tmp_path / "pyproject.toml")

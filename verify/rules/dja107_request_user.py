@@ -26,17 +26,38 @@ async def user_dashboard(request):
 import ast
 
 from verify import hints
-from verify import types as ty
 from verify.registry import Rule
 
 rule = Rule("DJA107", "request-user-in-async", __doc__, min_version=(4, 1))
+
+
+# Calls that run what they are given in a worker thread, where the lazy user may load.
+_OFFLOADERS = {"asyncio.to_thread"}
+_OFFLOADING_WRAPPERS = ("sync_to_async", "database_sync_to_async")
 
 
 @rule.visits(ast.Attribute)
 def check(node: ast.Attribute, ctx) -> None:
     if node.attr != "user" or not isinstance(node.ctx, ast.Load):
         return
-    receiver = ctx.type_of(node.value)
-    if receiver is not None and receiver.kind == ty.REQUEST:
-        ctx.report(node, f"`{ctx.source(node)}` runs sync queries for logged-in users in async code (raises SynchronousOnlyOperation)",
-                   hints.auser(ctx.version))
+    value = ctx.type_of(node)
+    if value is None or not value.extra.get("request_user") or _passed_to_a_thread(node, ctx):
+        return
+    ctx.report(node, f"`{ctx.source(node)}` runs sync queries for logged-in users in async code (raises SynchronousOnlyOperation)",
+               hints.auser(ctx.version))
+
+
+def _passed_to_a_thread(node: ast.Attribute, ctx) -> bool:
+    """``await sync_to_async(audit)(request.user)``: the lazy user is only handed on, and loads
+    (if it must) in the thread that reads it."""
+    parent = ctx.parent(node)
+    if isinstance(parent, ast.keyword):
+        parent = ctx.parent(parent)
+    if not isinstance(parent, ast.Call) or parent.func is node:
+        return False
+    func = parent.func
+    if isinstance(func, ast.Call):  # sync_to_async(fn)(request.user)
+        name = ctx.qualified(func.func) or ""
+        return name.rpartition(".")[2] in _OFFLOADING_WRAPPERS
+    name = ctx.qualified(func) or ""
+    return name in _OFFLOADERS or isinstance(func, ast.Attribute) and func.attr == "run_in_executor"
