@@ -44,6 +44,9 @@ class RuleContext:
         self.typer = Typer(file, {})
         self.parents: dict[ast.AST, ast.AST] = {}
         self._all_parents = False
+        # Inside `if self._x is None: self._x = ...`: code that runs once per process (DJA3xx
+        # leave it alone; a query there still raises).
+        self.once = False
         # The rules' most frequent questions go straight to the answering methods, with no
         # call in between.
         self.qualified: Callable[[ast.expr], str | None] = file.qualified
@@ -293,7 +296,14 @@ class AsyncWalker:
             self.branches(node.body + node.orelse, [])
         elif isinstance(node, ast.If):
             self.expr(node.test)
-            self.branches(node.body, node.orelse)
+            if not self.ctx.once and _runs_once(node, self.ctx.function):
+                self.ctx.once = True
+                try:
+                    self.branches(node.body, node.orelse)
+                finally:
+                    self.ctx.once = False
+            else:
+                self.branches(node.body, node.orelse)
         elif isinstance(node, (ast.With, ast.AsyncWith)):
             for item in node.items:
                 self.expr(item.context_expr)
@@ -358,6 +368,32 @@ class AsyncWalker:
                 items = dict(current.items)
                 items[target.slice.value] = value_type
                 self.env[target.value.id] = current.with_(items=tuple(items.items()))
+
+
+def _runs_once(node: ast.If, function: ast.AST | None) -> bool:
+    """``if self._x is None: self._x = load()`` (or ``if not self._x``, or a ``global``): the body
+    fills what it tests, so it runs on the first call only."""
+    test = node.test
+    if type(test) is ast.Compare and len(test.ops) == 1 and type(test.ops[0]) is ast.Is and \
+            type(test.comparators[0]) is ast.Constant and test.comparators[0].value is None:
+        tested = test.left
+    elif type(test) is ast.UnaryOp and type(test.op) is ast.Not:
+        tested = test.operand
+    else:
+        return False
+    if type(tested) is ast.Attribute:
+        if not (type(tested.value) is ast.Name and tested.value.id in ("self", "cls")):
+            return False
+    elif type(tested) is not ast.Name or not any(
+            type(statement) is ast.Global and tested.id in statement.names for statement in getattr(function, "body", ())):
+        return False
+    key = ast.dump(tested.value) + tested.attr if type(tested) is ast.Attribute else tested.id
+    for statement in node.body:
+        targets = statement.targets if type(statement) is ast.Assign else [statement.target] if type(statement) is ast.AnnAssign else []
+        for target in targets:
+            if type(target) is type(tested) and (ast.dump(target.value) + target.attr if type(target) is ast.Attribute else target.id) == key:
+                return True
+    return False
 
 
 def _linked_statements(root: ast.AST, parents: dict[ast.AST, ast.AST]) -> list[ast.stmt]:

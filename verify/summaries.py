@@ -35,6 +35,8 @@ from verify.registry import Rule
 _EFFECT_PREFIXES = ("DJA102", "DJA103", "DJA106", "DJA107", "DJA108", "DJA109", "DJA11", "DJA2", "DJA3")
 _SAFE_DECORATORS = {"staticmethod", "classmethod", "lru_cache", "cache", "wraps"}
 _PROPERTY_DECORATORS = {"property", "cached_property"}
+# The body runs once (per arguments, per instance) and its result is kept.
+_ONCE_DECORATORS = {"cache", "lru_cache", "cached_property"}
 MAX_MODULES = 96  # parsed modules kept between files (about 0.4 MB each)
 _SKIP_DIRS = {".git", "node_modules", "__pycache__", ".tox", ".nox", ".venv", "venv", "site-packages", "migrations", "build", "dist"}
 
@@ -301,6 +303,8 @@ class Project:
             self._in_progress.discard(key)
             summary_deps, self.touched = self.touched, outer | self.touched
         summary.deps = summary_deps
+        if _decorator_names(node) & _ONCE_DECORATORS:  # blocks on the first call only, not on every request
+            summary.effects = [effect for effect in summary.effects if not effect.finding.code.startswith("DJA3")]
         self._summaries[key] = summary
         return summary
 

@@ -484,3 +484,110 @@ def test_user_loaders_option_must_be_a_list_of_names(tmp_path):
     (tmp_path / "pyproject.toml").write_text('[tool.django-async-kit]\nuser-loaders = "myauth.session_user"\n')
     with pytest.raises(ConfigError, match="user-loaders"):
         load(tmp_path / "pyproject.toml")
+
+
+# -- I/O that runs once per process ------------------------------------------------------------
+_LOADERS = """
+import functools
+from functools import cached_property, lru_cache
+
+
+@functools.cache
+def settings_file():
+    with open("settings.json") as stream:
+        return stream.read()
+
+
+@lru_cache(maxsize=None)
+def template(name):
+    with open(name) as stream:
+        return stream.read()
+
+
+def every_time():
+    with open("settings.json") as stream:
+        return stream.read()
+
+
+_SCHEMA = None
+
+
+def schema():
+    global _SCHEMA
+    if _SCHEMA is None:
+        _SCHEMA = open("schema.json").read()
+    return _SCHEMA
+
+
+def not_kept():
+    cached = None
+    if cached is None:
+        cached = open("schema.json").read()
+    return cached
+
+
+class Client:
+    def __init__(self):
+        self._token = None
+
+    @cached_property
+    def key(self):
+        return open("key.pem").read()
+
+    def token(self):
+        if not self._token:
+            self._token = open("token.txt").read()
+        return self._token
+
+    def wrong_slot(self):
+        if self._token is None:
+            self._other = open("token.txt").read()
+        return self._other
+"""
+
+
+@pytest.mark.parametrize(
+    "call, problems",
+    [
+        ("settings_file()", []),
+        ("template('page.html')", []),
+        ("schema()", []),
+        ("Client().token()", []),
+        ("Client().key", []),
+        ("every_time()", ["DJA303"]),
+        ("not_kept()", ["DJA303"]),
+        ("Client().wrong_slot()", ["DJA303"]),
+    ],
+)
+def test_io_kept_after_the_first_call_is_not_blocking_every_request(tmp_path, call, problems):
+    found = _project_codes(tmp_path, {
+        "app/__init__.py": "",
+        "app/loaders.py": _LOADERS,
+        "app/views.py": f"""
+            from app.loaders import Client, every_time, not_kept, schema, settings_file, template
+
+            async def page(request):
+                return {call}
+        """,
+    })
+    assert found == problems
+
+
+def test_a_query_in_a_run_once_branch_still_raises(check):
+    code = """
+class Totals:
+    async def get(self, request):
+        if self._count is None:
+            self._count = Product.objects.count()
+            self._text = open("x").read()
+        return self._count
+"""
+    assert check(code, select=["DJA1", "DJA3"]) == ["DJA102"]
+
+
+def _project_codes(tmp_path, files):
+    for name, text in files.items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text))
+    return sorted(f.code for f in check_paths([str(tmp_path / "app" / "views.py")], select=["DJA3"], cache=False).findings)

@@ -1,5 +1,6 @@
 """## What it does
-Checks for `async_to_sync(...)` called in async code.
+Checks for calls of an `async_to_sync(...)` wrapper in async code. Building the wrapper to keep
+it for a worker thread (`self.send_sync = async_to_sync(send)`) runs nothing and is fine.
 
 ## Why is this bad?
 `async_to_sync` runs a coroutine function from sync code by driving an event loop. Called from
@@ -27,6 +28,7 @@ async def dashboard(request):
 
 import ast
 
+from verify import types as ty
 from verify.registry import Rule
 
 rule = Rule("DJA404", "async-to-sync-in-async", __doc__, min_version=(4, 1))
@@ -35,9 +37,18 @@ _ASYNC_TO_SYNC = {"asgiref.sync.async_to_sync", "asgiref.sync.AsyncToSync"}
 
 @rule.visits(ast.Call)
 def check(node: ast.Call, ctx) -> None:
-    if (ctx.qualified(node.func) or "") not in _ASYNC_TO_SYNC:
-        return
-    wrapped = ctx.source(node.args[0]) if node.args else "the function"
+    """A call of what ``async_to_sync(f)`` returns: ``async_to_sync(f)(...)`` here, or a name
+    that holds it. Wrapping alone runs nothing: a wrapper stored for a worker thread
+    (``self.send_sync = async_to_sync(send)``, a post-render callback) is fine."""
+    func = node.func
+    if isinstance(func, ast.Call) and (ctx.qualified(func.func) or "") in _ASYNC_TO_SYNC:
+        wrapper = func
+    else:
+        held = ctx.type_of(func) if isinstance(func, ast.Name) else None
+        if held is None or held.kind != ty.OBJECT or held.cls not in _ASYNC_TO_SYNC:
+            return
+        wrapper = node
+    wrapped = ctx.source(wrapper.args[0]) if wrapper is not node and wrapper.args else "the function"
     ctx.report(node, f"`{ctx.source(node)}` in async code: asgiref raises RuntimeError "
                "(you cannot use AsyncToSync in the same thread as an async event loop)",
                hint=f"await it directly: `await {wrapped}(...)`")
