@@ -25,6 +25,9 @@ from verify.registry import Rule, iter_visitors
 from verify.summaries import bind_arguments
 from verify.types import T
 
+# Django's login and logout set ``request.user`` (to the user, to an AnonymousUser).
+_SETS_REQUEST_USER = frozenset({"django.contrib.auth.alogin", "django.contrib.auth.alogout",
+                                "django.contrib.auth.login", "django.contrib.auth.logout"})
 _COMPREHENSIONS = frozenset({ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp})
 # Statement parts whose own children are linked to them, not to the statement.
 _HOLDERS = frozenset({ast.ExceptHandler, ast.match_case, ast.withitem, ast.keyword})
@@ -143,8 +146,8 @@ class AsyncWalker:
         if node_type in _COMPREHENSIONS:
             self.comprehension(node)
             return
-        if node_type is ast.Call and node.args and type(node.args[0]) is ast.Name:
-            self._prefetch_into(node)
+        if node_type is ast.Call and node.args and (type(node.args[0]) is ast.Name or type(node.args[0]) is ast.Attribute):
+            self._call_effects(node)
         parents = self.ctx.parents
         if node_type is ast.Attribute:  # a third of the expressions, with a single child
             value = node.value
@@ -333,10 +336,18 @@ class AsyncWalker:
         if not isinstance(target, ast.Name):
             self.expr(target)
 
+    def _call_effects(self, call: ast.Call) -> None:
+        """What a call does to the variable it is given: ``await alogin(request, user)`` sets
+        ``request.user``, ``await aprefetch_related_objects(posts, "author")`` loads relations."""
+        qualified = self.ctx.qualified(call.func) or ""
+        if qualified in _SETS_REQUEST_USER:
+            given = self.ctx.type_of(call.args[1]) if len(call.args) > 1 else None
+            self._user_assigned(call.args[0], given)
+        elif qualified.endswith("prefetch_related_objects") and type(call.args[0]) is ast.Name:
+            self._prefetch_into(call)
+
     def _prefetch_into(self, call: ast.Call) -> None:
         """``await aprefetch_related_objects(posts, "author")`` loads "author" on each post."""
-        if not (self.ctx.qualified(call.func) or "").endswith("prefetch_related_objects"):
-            return
         name = call.args[0].id
         current = self.env.get(name)
         lookups = frozenset(a.value for a in call.args[1:] if isinstance(a, ast.Constant) and isinstance(a.value, str))

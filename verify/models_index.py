@@ -349,8 +349,12 @@ def build_index(sources: list[str], paths: list[str] | None = None) -> ModelInde
     for name, _node, _path in found:
         counts[name] = counts.get(name, 0) + 1
 
+    # The custom user model, when there is one: several candidates (a test suite's many custom
+    # users) cannot all be AUTH_USER_MODEL, and merging them would give User their fields.
+    user_models = [name for name, node, _path in found if _is_user_model(name, node)]
+
     def key_of(name: str, node: ast.ClassDef, path: str | None) -> str:
-        if _is_user_model(name, node):
+        if len(user_models) == 1 and user_models[0] == name:
             return USER_MODEL
         if counts[name] == 1 or path is None:
             return name

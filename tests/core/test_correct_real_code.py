@@ -591,3 +591,57 @@ def _project_codes(tmp_path, files):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(textwrap.dedent(text))
     return sorted(f.code for f in check_paths([str(tmp_path / "app" / "views.py")], select=["DJA3"], cache=False).findings)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "await alogin(request, user)\n    return request.user.username",
+        "await alogout(request)\n    return request.user.is_authenticated",
+        "if request.user is None or request.user is not user:\n        pass",
+        "return object.__getattribute__(request.user, '_wrapped')",
+    ],
+)
+def test_request_user_set_by_login_or_only_tested_by_identity(check, body):
+    code = f"""
+from django.contrib.auth import alogin, alogout
+
+async def v(request, user):
+    {body}
+"""
+    assert check(code) == []
+
+
+@pytest.mark.parametrize("body", ["if request.user == user:\n        pass", "if request.user:\n        pass"])
+def test_request_user_compared_by_value_is_loaded(check, body):
+    assert check(f"async def v(request, user):\n    {body}\n") == ["DJA107"]
+
+
+def test_several_custom_user_classes_do_not_merge_into_the_user_model(tmp_path):
+    found = _project(tmp_path, {
+        "accounts/__init__.py": "",
+        "accounts/models.py": """
+            from django.contrib.auth.models import AbstractBaseUser, AbstractUser
+            from django.db import models
+
+
+            class Email(models.Model):
+                address = models.CharField(max_length=80)
+
+
+            class UserWithEmailKey(AbstractBaseUser):
+                email = models.ForeignKey(Email, on_delete=models.CASCADE)
+
+
+            class PlainUser(AbstractUser):
+                pass
+        """,
+        "accounts/views.py": """
+            from django.contrib.auth.models import User
+
+            async def known(request):
+                user = await User.objects.aget(username="a")
+                return user.email
+        """,
+    })
+    assert found == []

@@ -1,5 +1,24 @@
 """## What it does
-Checks for `request.user` in async code.
+Checks for `request.user` read in async code while it is still Django's lazy user.
+
+Not reported, because the user is already loaded or not loaded there:
+
+- after `request.user = <user>` in the function (`request.user = await request.auser()`), or
+  after `await alogin(request, user)` / `await alogout(request)`;
+- in a handler whose framework authenticates before it runs: adrf views and viewsets
+  (`adrf.views.APIView`, `adrf.decorators.api_view`), django-ninja operations whose `auth` is
+  Django's session (`django_auth`, `django_auth_superuser`, `django_auth_is_staff`) on the
+  decorator or on the module's `Router`/`NinjaAPI`;
+- after a decorator of the project whose wrapper assigns `request.user`, or a django-ninja auth
+  class of the project whose `authenticate` does;
+- after your own decorators, view base classes or django-ninja auth objects, listed by
+  qualified name in `pyproject.toml`:
+  ```toml
+  [tool.django-async-kit]
+  user-loaders = ["myproject.auth.with_user", "myproject.views.AuthenticatedView"]
+  ```
+- when it is only handed on (`await sync_to_async(audit)(request.user)`,
+  `asyncio.to_thread(...)`) or tested by identity (`request.user is None`).
 
 ## Why is this bad?
 `request.user` is a lazy object that loads the session and the user with sync queries. In an
@@ -41,10 +60,21 @@ def check(node: ast.Attribute, ctx) -> None:
     if node.attr != "user" or not isinstance(node.ctx, ast.Load):
         return
     value = ctx.type_of(node)
-    if value is None or not value.extra.get("request_user") or _passed_to_a_thread(node, ctx):
+    if value is None or not value.extra.get("request_user") or _passed_to_a_thread(node, ctx) or _not_loaded_by(ctx.parent(node), node):
         return
     ctx.report(node, f"`{ctx.source(node)}` runs sync queries for logged-in users in async code (raises SynchronousOnlyOperation)",
                hints.auser(ctx.version))
+
+
+def _not_loaded_by(parent: ast.AST | None, node: ast.Attribute) -> bool:
+    """Uses that leave the lazy object alone: an identity test (`request.user is None`), packing it
+    in a tuple, `object.__getattribute__(request.user, "_wrapped")`."""
+    if isinstance(parent, ast.Compare):
+        return all(isinstance(op, (ast.Is, ast.IsNot)) for op in parent.ops)
+    if isinstance(parent, ast.Tuple):
+        return True
+    return (isinstance(parent, ast.Call) and isinstance(parent.func, ast.Attribute) and parent.func.attr == "__getattribute__"
+            and isinstance(parent.func.value, ast.Name) and parent.func.value.id == "object")
 
 
 def _passed_to_a_thread(node: ast.Attribute, ctx) -> bool:
