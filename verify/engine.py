@@ -479,27 +479,35 @@ def noqa_lines(source: str) -> dict[int, set[str] | None]:
     return out
 
 
-def _nested_functions(function: ast.AST) -> dict[str, ast.FunctionDef]:
-    """Sync functions defined directly in an async function's body (at any block depth).
-    Definitions are statements, so expressions are not visited."""
+def _nested_functions(function: ast.AST) -> tuple[dict[str, ast.FunctionDef], set[str]]:
+    """Sync functions defined directly in an async function's body (at any block depth), and the
+    names its statements assign: a local name (``fetch = sync_to_async(fetch)``) hides the
+    module's function of that name in the whole body. Definitions and assignments are statements,
+    so expressions are not visited."""
     found: dict[str, ast.FunctionDef] = {}
-    _collect_nested_functions(function.body, found)
-    return found
+    assigned: set[str] = set()
+    _collect_nested_functions(function.body, found, assigned)
+    return found, assigned
 
 
-def _collect_nested_functions(block: list[ast.stmt], found: dict[str, ast.FunctionDef]) -> None:
+def _collect_nested_functions(block: list[ast.stmt], found: dict[str, ast.FunctionDef], assigned: set[str]) -> None:
     for node in block:
         if isinstance(node, ast.FunctionDef):
             found[node.name] = node
+        elif isinstance(node, ast.Assign):
+            assigned.update(target.id for target in node.targets if type(target) is ast.Name)
         elif not isinstance(node, (ast.AsyncFunctionDef, ast.ClassDef)):
             for name in ("body", "orelse", "finalbody"):
-                _collect_nested_functions(getattr(node, name, None) or [], found)
+                _collect_nested_functions(getattr(node, name, None) or [], found, assigned)
             for holder in (getattr(node, "handlers", None) or []) + (getattr(node, "cases", None) or []):
-                _collect_nested_functions(holder.body, found)
+                _collect_nested_functions(holder.body, found, assigned)
 
 
-def _check_helper_call(node: ast.Call, ctx: RuleContext, enabled: dict[str, Rule], nested: dict[str, ast.FunctionDef]) -> None:
+def _check_helper_call(node: ast.Call, ctx: RuleContext, enabled: dict[str, Rule], nested: dict[str, ast.FunctionDef],
+                       assigned: set[str]) -> None:
     """A direct call from async code to a sync project function that queries, blocks or loads lazily."""
+    if type(node.func) is ast.Name and node.func.id in assigned:
+        return  # a local variable, not the module's function
     project = ctx.file.project
     receiver, arg_types = call_types(node, ctx)
     if isinstance(node.func, ast.Name) and node.func.id in nested:
@@ -561,7 +569,8 @@ def summarize_sync_body(file: FileContext, function: ast.FunctionDef, class_name
     ctx = RuleContext(file)
     ctx.function = function
     ctx.class_name = class_name
-    ctx.typer = Typer(file, {**parameter_types(function, is_method=class_name is not None), **(env or {})}, class_name)
+    # Only what the caller passes: a helper's parameter named `request` may hold anything.
+    ctx.typer = Typer(file, dict(env or {}), class_name)
     returns: list[T | None] = []
     calls: list[tuple] = []
 
@@ -607,8 +616,8 @@ def check_tree(file: FileContext, rules: list[Rule]) -> list[Finding]:
             walker = AsyncWalker(dispatcher, ctx)
             dispatcher.dispatch(dispatcher.async_visitors, function, ctx)
             if file.project is not None:
-                nested = _nested_functions(function)
-                hook = (None, partial(_check_helper_call, enabled=enabled, nested=nested))
+                nested, assigned = _nested_functions(function)
+                hook = (None, partial(_check_helper_call, enabled=enabled, nested=nested, assigned=assigned))
                 property_hook = (None, partial(_check_property, enabled=enabled))
                 dispatcher.async_visitors.setdefault(ast.Call, []).append(hook)
                 dispatcher.async_visitors.setdefault(ast.Attribute, []).append(property_hook)

@@ -645,3 +645,41 @@ def test_several_custom_user_classes_do_not_merge_into_the_user_model(tmp_path):
         """,
     })
     assert found == []
+
+
+# -- calls the analysis follows into helpers ---------------------------------------------------
+_EVENTS = """
+from django.http import HttpRequest
+
+
+def get_events(request):
+    return request.user.username
+
+
+class EventRequest:
+    def __init__(self, user):
+        self.user = user
+"""
+
+
+@pytest.mark.parametrize(
+    "body, problems",
+    [
+        ("get_events = sync_to_async(get_events); return await get_events(request)", []),
+        ("return get_events(EventRequest('ann'))", []),
+        ("return get_events(request)", ["DJA107"]),
+    ],
+)
+def test_helpers_are_followed_only_where_they_run_and_with_what_they_get(tmp_path, body, problems):
+    found = _project(tmp_path, {
+        "app/__init__.py": "",
+        "app/events.py": _EVENTS,
+        "app/views.py": f"""
+            from asgiref.sync import sync_to_async
+            from app.events import EventRequest, get_events
+
+            async def stream(request):
+                {body}
+        """,
+    })
+    assert [code for code, _file, _what in found] == problems
