@@ -683,3 +683,20 @@ def test_helpers_are_followed_only_where_they_run_and_with_what_they_get(tmp_pat
         """,
     })
     assert [code for code, _file, _what in found] == problems
+
+
+# -- code that supports older Django versions ------------------------------------------------
+@pytest.mark.parametrize(
+    "body",
+    [
+        "if hasattr(request, 'auser'):\n        user = await request.auser()\n    else:\n        user = await sync_to_async(lambda: request.user)()",
+        "user = await request.auser() if django.VERSION >= (5, 0) else None",
+    ],
+)
+def test_version_guarded_async_api(check, body):
+    assert check(f"import django\n\nasync def v(request):\n    {body}\n", version=(4, 2), select=["DJA105"]) == []
+
+
+def test_unguarded_async_api_of_a_newer_django_is_reported(check):
+    code = "async def v(request):\n    if hasattr(request, 'session'):\n        user = await request.auser()\n"
+    assert check(code, version=(4, 2), select=["DJA105"]) == ["DJA105"]
