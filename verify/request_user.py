@@ -40,7 +40,17 @@ def loaded_before(file, function: ast.AsyncFunctionDef, owner: ast.AST | None) -
             return True
         if isinstance(target, ast.Name) and _assigns_user(_project_node(file, target.id)):
             return True
-    return isinstance(owner, ast.ClassDef) and _loading_class(file, owner, configured, 0)
+    if not isinstance(owner, ast.ClassDef):
+        return False
+    key = (owner, frozenset(configured))
+    if key not in _CLASSES:  # asked again for each async method of the class
+        if len(_CLASSES) > 256:  # keep memory flat over large code bases
+            _CLASSES.clear()
+        _CLASSES[key] = _loading_class(file, owner, configured, 0)
+    return _CLASSES[key]
+
+
+_CLASSES: dict[tuple[ast.ClassDef, frozenset], bool] = {}
 
 
 def _ninja_session(call: ast.Call, file, configured: set[str]) -> bool:
