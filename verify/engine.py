@@ -583,11 +583,11 @@ def summarize_sync_body(file: FileContext, function: ast.FunctionDef, class_name
     return ctx.findings, returns, calls
 
 
-def _handler_types(file: FileContext, function: ast.AsyncFunctionDef, owner: str | None, parent: ast.AST) -> dict[str, T]:
+def _handler_types(file: FileContext, function: ast.AsyncFunctionDef, owner: str | None, parent: ast.AST, reads_user: bool) -> dict[str, T]:
     """The parameters' types, with ``request.user`` loaded when the framework or a decorator
     loaded it before the handler runs (verify.request_user)."""
     env = parameter_types(function, is_method=owner is not None)
-    if (function.decorator_list or owner is not None) and "user" in file.source and request_user.loaded_before(file, function, parent):
+    if reads_user and (function.decorator_list or owner is not None) and request_user.loaded_before(file, function, parent):
         env = {name: with_loaded_user(value) if value.kind == ty.REQUEST else value for name, value in env.items()}
         if owner is not None:
             env[SELF_REQUEST] = with_loaded_user(T(ty.REQUEST))
@@ -608,11 +608,12 @@ def check_tree(file: FileContext, rules: list[Rule]) -> list[Finding]:
             dispatcher.dispatch(dispatcher.module_visitors, node, ctx)
         ctx.function = None
     if dispatcher.async_visitors and has_async:
+        reads_user = ".user" in file.source
         for function, owner, parent in _async_functions(file.tree):
             ctx.parents[function] = parent
             ctx.function = function
             ctx.class_name = owner
-            ctx.typer = Typer(file, _handler_types(file, function, owner, parent), owner)
+            ctx.typer = Typer(file, _handler_types(file, function, owner, parent, reads_user), owner)
             walker = AsyncWalker(dispatcher, ctx)
             dispatcher.dispatch(dispatcher.async_visitors, function, ctx)
             if file.project is not None:

@@ -280,12 +280,19 @@ _MODEL_HEADER = re.compile(rb"^class[ \t]+\w+[ \t]*\([^)]*(?:Model|AbstractUser|
 DEFINES_MODELS: dict[str, list] = {}
 
 
+_FOUND: dict[str, tuple[list[str], list[Path]]] = {}  # root -> (the run's listing of it, its model files)
+
+
 def model_files(root: Path) -> list[Path]:
     """The project's model modules: ``models.py``, ``models/*.py``, and every other module with a
     class header whose bases name a model class (apps that keep models in ``entities.py``,
-    Django's own tests that define models in ``tests.py``)."""
+    Django's own tests that define models in ``tests.py``). Found once per run."""
+    listing = relative_files_under(root)
+    known = _FOUND.get(str(root))
+    if known is not None and known[0] is listing:  # the same run: the listing is kept until the next
+        return known[1]
     found = []
-    for relative in relative_files_under(root):
+    for relative in listing:
         if not relative.endswith(".py"):
             continue
         parts = relative.split(os.sep)
@@ -293,7 +300,10 @@ def model_files(root: Path) -> list[Path]:
             continue
         if parts[-1] == "models.py" or (len(parts) > 1 and parts[-2] == "models") or _has_model_header(root / relative):
             found.append(root / relative)
-    return sorted(found)
+    found.sort()
+    _FOUND.clear()
+    _FOUND[str(root)] = (listing, found)
+    return found
 
 
 def _has_model_header(path: Path) -> bool:
@@ -305,11 +315,15 @@ def _has_model_header(path: Path) -> bool:
     known = DEFINES_MODELS.get(key)
     if known is not None and known[0] == stat.st_mtime_ns and known[1] == stat.st_size:
         return known[2]
-    try:
-        with open(key, "rb") as stream:
-            data = stream.read()
-    except OSError:
-        return False
+    text = file_tree.known_text(key)  # read already by this run: the files it checks
+    if text is not None:
+        data = text.encode()
+    else:
+        try:
+            with open(key, "rb") as stream:
+                data = stream.read()
+        except OSError:
+            return False
     found = b"class" in data and _MODEL_HEADER.search(data) is not None
     DEFINES_MODELS[key] = [stat.st_mtime_ns, stat.st_size, found]
     return found
