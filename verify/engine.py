@@ -482,7 +482,7 @@ def noqa_lines(source: str) -> dict[int, set[str] | None]:
 def _nested_functions(function: ast.AST) -> tuple[dict[str, ast.FunctionDef], set[str]]:
     """Sync functions defined directly in an async function's body (at any block depth), and the
     names its statements assign: a local name (``fetch = sync_to_async(fetch)``) hides the
-    module's function of that name in the whole body. Definitions and assignments are statements,
+    module's function of that name in the whole body, as a parameter does. Definitions and assignments are statements,
     so expressions are not visited."""
     found: dict[str, ast.FunctionDef] = {}
     assigned: set[str] = set()
@@ -504,10 +504,10 @@ def _collect_nested_functions(block: list[ast.stmt], found: dict[str, ast.Functi
 
 
 def _check_helper_call(node: ast.Call, ctx: RuleContext, enabled: dict[str, Rule], nested: dict[str, ast.FunctionDef],
-                       assigned: set[str]) -> None:
+                       local_names: frozenset[str]) -> None:
     """A direct call from async code to a sync project function that queries, blocks or loads lazily."""
-    if type(node.func) is ast.Name and node.func.id in assigned:
-        return  # a local variable, not the module's function
+    if type(node.func) is ast.Name and node.func.id in local_names and node.func.id not in nested:
+        return  # a parameter or local variable, not the module's function
     project = ctx.file.project
     receiver, arg_types = call_types(node, ctx)
     if isinstance(node.func, ast.Name) and node.func.id in nested:
@@ -613,12 +613,15 @@ def check_tree(file: FileContext, rules: list[Rule]) -> list[Finding]:
             ctx.parents[function] = parent
             ctx.function = function
             ctx.class_name = owner
-            ctx.typer = Typer(file, _handler_types(file, function, owner, parent, reads_user), owner)
+            nested, assigned = _nested_functions(function)
+            arguments = function.args
+            local_names = frozenset(assigned.union(argument.arg for argument in (
+                *arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs, arguments.vararg, arguments.kwarg) if argument))
+            ctx.typer = Typer(file, _handler_types(file, function, owner, parent, reads_user), owner, local_names)
             walker = AsyncWalker(dispatcher, ctx)
             dispatcher.dispatch(dispatcher.async_visitors, function, ctx)
             if file.project is not None:
-                nested, assigned = _nested_functions(function)
-                hook = (None, partial(_check_helper_call, enabled=enabled, nested=nested, assigned=assigned))
+                hook = (None, partial(_check_helper_call, enabled=enabled, nested=nested, local_names=local_names))
                 property_hook = (None, partial(_check_property, enabled=enabled))
                 dispatcher.async_visitors.setdefault(ast.Call, []).append(hook)
                 dispatcher.async_visitors.setdefault(ast.Attribute, []).append(property_hook)

@@ -78,10 +78,12 @@ class Env(dict):
 
 
 class Typer:
-    def __init__(self, file: FileContext, env: dict[str, T], class_name: str | None = None):
+    def __init__(self, file: FileContext, env: dict[str, T], class_name: str | None = None, local_names: frozenset[str] = frozenset()):
         self.file = file
         self.env = env if isinstance(env, Env) else Env(env)
         self.class_name = class_name  # the class whose method is being analysed
+        # The function's parameters and assigned names: they hide module-level functions.
+        self.local_names = local_names
         # Every rule asks for the types of the same nodes: remember them while the environment
         # is unchanged.
         self._memo: dict[ast.AST, T | None] = {}
@@ -210,7 +212,7 @@ class Typer:
         qualified = self._call_qualified(node)
         name = qualified.rsplit(".", 1)[-1]
         if isinstance(func, ast.Name):
-            if func.id in self.env:
+            if func.id in self.env or func.id in self.local_names:
                 return None
             model = self.model_class(func)
             if model is not None:  # Product(name=...) builds an instance whose given relations are set
@@ -222,6 +224,8 @@ class Typer:
             if func.id in _LIST_BUILDERS and node.args:
                 inner = self.type_of(node.args[0])
                 return T(ty.LIST, elem=inner.element() if inner else None)
+        if isinstance(func, ast.Attribute) and func.attr in api.ASYNC_PAGINATOR_GENERATORS and self._async_paginator(func.value):
+            return T(ty.ASYNC_GEN, origin=self.file.source_of(node))
         if isinstance(func, ast.Attribute) and self._is_coroutine_method(func, qualified):
             # not extra["django"]: that marks ORM coroutines (DJA406 counts them)
             return T(ty.COROUTINE, origin=self.file.source_of(node), extra={"method": func.attr})
@@ -287,6 +291,10 @@ class Typer:
         if name in api.ASYNC_PAGINATOR_METHODS and receiver.cls.endswith("AsyncPaginator"):
             return True
         return name in _ASYNC_CLIENT_METHODS and receiver.cls in _ASYNC_HTTP_CLIENTS
+
+    def _async_paginator(self, node: ast.expr) -> bool:
+        receiver = self.type_of(node)
+        return receiver is not None and receiver.kind == ty.OBJECT and receiver.cls.endswith("AsyncPaginator")
 
     def _model_form(self, name: str) -> T | None:
         """``PostForm(request.POST)`` for a project ModelForm: its Meta.model, and whether

@@ -700,3 +700,31 @@ def test_version_guarded_async_api(check, body):
 def test_unguarded_async_api_of_a_newer_django_is_reported(check):
     code = "async def v(request):\n    if hasattr(request, 'session'):\n        user = await request.auser()\n"
     assert check(code, version=(4, 2), select=["DJA105"]) == ["DJA105"]
+
+
+def test_django_async_generators_are_iterated(check):
+    code = """
+from django.core.paginator import AsyncPaginator
+
+async def v(request):
+    paginator = AsyncPaginator(Product.objects.order_by("pk"), 10)
+    async for number in paginator.aget_elided_page_range(2):
+        print(number)
+    pages = paginator.aget_elided_page_range(1)
+    return [n async for n in pages], await paginator.anum_pages()
+"""
+    assert check(code) == []
+    assert check(code.replace("async for number in", "for number in await")) == ["DJA104"]
+
+
+def test_a_parameter_hides_the_module_function_of_its_name(check):
+    code = """
+async def server(span_streaming):
+    yield span_streaming
+
+
+async def test_server(server):
+    channel = await server(True)
+    return channel
+"""
+    assert check(code) == []
