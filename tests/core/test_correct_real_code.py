@@ -728,3 +728,23 @@ async def test_server(server):
     return channel
 """
     assert check(code) == []
+
+
+@pytest.mark.parametrize(
+    "uses, problems",
+    [
+        ("if user is None or user is other:\n        return None\n    return await sync_to_async(audit)(user)", []),
+        ("if user is None:\n        return None\n    return user.username", ["DJA107"]),
+        ("return str(user)", ["DJA107"]),
+    ],
+)
+def test_request_user_kept_in_a_variable_is_judged_by_its_uses(check, uses, problems):
+    code = f"""
+def audit(actor):
+    return actor.pk
+
+async def v(request, other):
+    user = request.user
+    {uses}
+"""
+    assert check(code) == problems

@@ -27,6 +27,7 @@ async def product_detail(request, product_id):
 import ast
 
 from verify import types as ty
+from verify.name_uses import later_uses, names_in
 from verify.registry import Rule
 
 rule = Rule("DJA101", "unawaited-coroutine", __doc__, min_version=(4, 1))
@@ -92,39 +93,6 @@ def _misuse(node: ast.AST, ctx, parent_of=None) -> str | None:
     return None
 
 
-_NAMES: dict[int, tuple[ast.AST, dict[str, list[ast.Name]], dict[ast.AST, ast.AST]]] = {}
-
-
-def _names_in(function: ast.AST) -> tuple[dict[str, list[ast.Name]], dict[ast.AST, ast.AST]]:
-    """Name nodes of a function by identifier, and every node's parent: computed once per
-    function, and only for functions that store a coroutine (the walk has not reached later uses)."""
-    cached = _NAMES.get(id(function))
-    if cached is None or cached[0] is not function:
-        by_id: dict[str, list[ast.Name]] = {}
-        parents: dict[ast.AST, ast.AST] = {}
-        for node in ast.walk(function):
-            for child in ast.iter_child_nodes(node):
-                parents[child] = node
-            if isinstance(node, ast.Name):
-                by_id.setdefault(node.id, []).append(node)
-        _NAMES.clear()  # one function at a time: keep memory flat
-        cached = _NAMES[id(function)] = (function, by_id, parents)
-    return cached[1], cached[2]
-
-
-def _later_uses(var: str, assign: ast.stmt, function: ast.AST) -> list[ast.Name]:
-    """Loads of ``var`` after ``assign`` (in source order) until it is assigned again."""
-    start = (assign.end_lineno, assign.end_col_offset)
-    names = [n for n in _names_in(function)[0].get(var, []) if (n.lineno, n.col_offset) > start]
-    names.sort(key=lambda n: (n.lineno, n.col_offset))
-    uses = []
-    for name in names:
-        if isinstance(name.ctx, ast.Store):
-            break
-        uses.append(name)
-    return uses
-
-
 @rule.visits(ast.Call)
 def check(node: ast.Call, ctx) -> None:
     value = ctx.type_of(node)
@@ -140,11 +108,11 @@ def check(node: ast.Call, ctx) -> None:
             return
         if len(targets) != 1 or not isinstance(targets[0], ast.Name):
             return
-        uses = _later_uses(targets[0].id, parent, ctx.function)
+        uses = later_uses(targets[0].id, parent, ctx.function)
         if not uses:
             _report(node, ctx, f"stored in `{targets[0].id}` and never awaited")
             return
-        misuse = _misuse(uses[0], ctx, _names_in(ctx.function)[1].get)
+        misuse = _misuse(uses[0], ctx, names_in(ctx.function)[1].get)
         if misuse and misuse != "never awaited":
             _report(uses[0], ctx, f"stored in `{targets[0].id}`, then {misuse} without `await`", origin=node)
         return

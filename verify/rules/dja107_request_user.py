@@ -45,6 +45,7 @@ async def user_dashboard(request):
 import ast
 
 from verify import hints
+from verify.name_uses import later_uses, names_in
 from verify.registry import Rule
 
 rule = Rule("DJA107", "request-user-in-async", __doc__, min_version=(4, 1))
@@ -60,15 +61,26 @@ def check(node: ast.Attribute, ctx) -> None:
     if node.attr != "user" or not isinstance(node.ctx, ast.Load):
         return
     value = ctx.type_of(node)
-    if value is None or not value.extra.get("request_user") or _passed_to_a_thread(node, ctx) or _not_loaded_by(ctx.parent(node), node):
+    parent = ctx.parent(node)
+    if value is None or not value.extra.get("request_user") or _left_alone(node, parent, ctx.parent, ctx):
         return
+    if isinstance(parent, ast.Assign) and len(parent.targets) == 1 and isinstance(parent.targets[0], ast.Name):
+        # `user = request.user`: it depends on what the code does with `user` next
+        uses = later_uses(parent.targets[0].id, parent, ctx.function)
+        parent_of = names_in(ctx.function)[1].get
+        if uses and all(_left_alone(use, parent_of(use), parent_of, ctx) for use in uses):
+            return
     ctx.report(node, f"`{ctx.source(node)}` runs sync queries for logged-in users in async code (raises SynchronousOnlyOperation)",
                hints.auser(ctx.version))
 
 
-def _not_loaded_by(parent: ast.AST | None, node: ast.Attribute) -> bool:
+def _left_alone(node: ast.expr, parent: ast.AST | None, parent_of, ctx) -> bool:
     """Uses that leave the lazy object alone: an identity test (`request.user is None`), packing it
-    in a tuple, `object.__getattribute__(request.user, "_wrapped")`."""
+    in a tuple, `object.__getattribute__(request.user, "_wrapped")`, handing it to a thread."""
+    if isinstance(parent, ast.keyword):
+        parent = parent_of(parent)
+    if isinstance(parent, ast.Call) and parent.func is not node and _offloads(parent, ctx):
+        return True
     if isinstance(parent, ast.Compare):
         return all(isinstance(op, (ast.Is, ast.IsNot)) for op in parent.ops)
     if isinstance(parent, ast.Tuple):
@@ -77,17 +89,10 @@ def _not_loaded_by(parent: ast.AST | None, node: ast.Attribute) -> bool:
             and isinstance(parent.func.value, ast.Name) and parent.func.value.id == "object")
 
 
-def _passed_to_a_thread(node: ast.Attribute, ctx) -> bool:
-    """``await sync_to_async(audit)(request.user)``: the lazy user is only handed on, and loads
-    (if it must) in the thread that reads it."""
-    parent = ctx.parent(node)
-    if isinstance(parent, ast.keyword):
-        parent = ctx.parent(parent)
-    if not isinstance(parent, ast.Call) or parent.func is node:
-        return False
-    func = parent.func
-    if isinstance(func, ast.Call):  # sync_to_async(fn)(request.user)
-        name = ctx.qualified(func.func) or ""
-        return name.rpartition(".")[2] in _OFFLOADING_WRAPPERS
-    name = ctx.qualified(func) or ""
-    return name in _OFFLOADERS or isinstance(func, ast.Attribute) and func.attr == "run_in_executor"
+def _offloads(call: ast.Call, ctx) -> bool:
+    """``sync_to_async(fn)(...)``, ``asyncio.to_thread(...)``, ``loop.run_in_executor(...)``: the
+    arguments are read (and a lazy user loads, if it must) in the thread."""
+    func = call.func
+    if isinstance(func, ast.Call):
+        return (ctx.qualified(func.func) or "").rpartition(".")[2] in _OFFLOADING_WRAPPERS
+    return (ctx.qualified(func) or "") in _OFFLOADERS or isinstance(func, ast.Attribute) and func.attr == "run_in_executor"
