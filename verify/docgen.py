@@ -20,7 +20,7 @@ import re
 import sys
 from pathlib import Path
 
-from verify.rules_doc import RULES_DOC_PATH, rules_markdown, rules_summary
+from verify.analysis.rules_doc import RULES_DOC_PATH, rules_markdown, rules_summary
 
 _RULES_SUMMARY = re.compile(r"(<!-- rules-summary:begin -->\n).*?(<!-- rules-summary:end -->)", re.DOTALL)
 _FIGURES = re.compile(r"(<!-- figures:begin -->\n).*?(<!-- figures:end -->)", re.DOTALL)

@@ -169,7 +169,7 @@ def test_models_outside_models_py_are_indexed(tmp_path):
 
 
 def test_model_files_are_found_by_their_class_headers_and_remembered(tmp_path):
-    from verify.models_index import DEFINES_MODELS, model_files
+    from verify.analysis.models_index import DEFINES_MODELS, model_files
 
     (tmp_path / "entities.py").write_text(_ENTITIES)
     (tmp_path / "forms.py").write_text("class EssayForm(forms.ModelForm):\n    pass\n")
@@ -479,7 +479,7 @@ def test_user_loaders_option_names_your_own(tmp_path):
 
 
 def test_user_loaders_option_must_be_a_list_of_names(tmp_path):
-    from verify.config import ConfigError, load
+    from verify.pipeline.config import ConfigError, load
 
     (tmp_path / "pyproject.toml").write_text('[tool.django-async-kit]\nuser-loaders = "myauth.session_user"\n')
     with pytest.raises(ConfigError, match="user-loaders"):

@@ -42,7 +42,7 @@ def test_the_wheel_ships_the_templates_and_init_uses_them(tmp_path, make_project
 
     project = make_project()
     code = (
-        "import sys, verify.instructions as i; from verify.cli import main; "
+        "import sys, verify.assist.instructions as i; from verify.cli import main; "
         "print(i.templates_dir()); sys.exit(main(['init', sys.argv[1], '--targets', 'copilot']))"
     )
     environment = {**os.environ, "PYTHONPATH": str(tmp_path / "site")}

@@ -16,7 +16,7 @@ from integration_support import BAD_LINE, BAD_VIEW, GOOD_VIEW, REPO, SNIPPETS, m
 from readers import parse_annotation, sarif_schema_errors
 
 from verify import __version__
-from verify.install import INSTALL_COMMAND
+from verify.assist.install import INSTALL_COMMAND
 
 ACTION = yaml.safe_load((REPO / "action.yml").read_text())
 ACTION_REF = f"django-async-kit/django-async-kit@v{__version__}"

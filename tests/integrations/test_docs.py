@@ -10,9 +10,9 @@ from pathlib import Path
 
 from integration_support import REPO, SNIPPETS
 
-from verify.output import RULES_DOC_URL
-from verify.registry import all_rules
-from verify.rules_doc import rules_markdown
+from verify.pipeline.output import RULES_DOC_URL
+from verify.analysis.registry import all_rules
+from verify.analysis.rules_doc import rules_markdown
 
 
 def docgen(*args: str, root: Path = REPO) -> subprocess.CompletedProcess:

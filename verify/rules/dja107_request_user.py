@@ -44,9 +44,9 @@ async def user_dashboard(request):
 
 import ast
 
-from verify import hints
-from verify.name_uses import later_uses, names_in
-from verify.registry import Rule
+from verify.analysis import hints
+from verify.analysis.name_uses import later_uses, names_in
+from verify.analysis.registry import Rule
 
 rule = Rule("DJA107", "request-user-in-async", __doc__, min_version=(4, 1))
 

@@ -34,13 +34,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from verify.analysis.context import FileContext
+from verify.analysis.models_index import ModelIndex
+from verify.analysis.registry import Rule
 from verify.compare.functions import ParsedFile
 from verify.compare.registry import SCOPE, FileChange, Reporter, compares_files
-from verify.context import FileContext
-from verify.discovery import display_path
-from verify.discovery import SKIP_DIRS
-from verify.models_index import ModelIndex
-from verify.registry import Rule
+from verify.pipeline.discovery import SKIP_DIRS, display_path
 
 rule = Rule("DJA501", "view-removed", __doc__, scope=SCOPE)
 

@@ -55,7 +55,7 @@ class _Verifier:
             return []
         if view.file not in self._by_file:
             from verify.api import check_source
-            from verify.project import find_root, target_version
+            from verify.project.target import find_root, target_version
 
             root = find_root(view.file)
             version, _ = target_version(root)
