@@ -778,6 +778,8 @@ def report(node: ast.Call, ctx, rules: dict[str, Rule]) -> None:
         # function runs none of its body; Django iterates a sync generator handed to
         # StreamingHttpResponse in a thread.
         return
+    if ctx.once:
+        return  # `if self._client is None: self._client = connect()`: once per process, not per request
     found = match(node, ctx)
     if found is not None and found.code in rules:
         ctx.report(node, found.message, found.hint, rule=rules[found.code])
