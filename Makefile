@@ -39,9 +39,11 @@ test: $(STAMP)
 	$(PY) -m pytest
 
 # Load benchmark of the sample project, legacy views on gunicorn against async views on uvicorn,
-# SQLite and PostgreSQL, 127.0.0.1 only, a few minutes: bench/results/sample.json and sample.png.
+# SQLite and PostgreSQL, 127.0.0.1 only, 5 rounds per case, about 10 minutes on 2 cores:
+# bench/results/sample.json and sample.png, then the tables of docs/benchmarks.md (make docs).
 bench-sample: $(STAMP)
 	$(PY) bench/bench_sample.py
+	$(PY) -m verify.docgen
 
 # Verifier speed against ruff (and flake8-async, recorded once: `make bench-verify FLAKE8=1`),
 # installed in a separate environment: bench/results/verify.json.

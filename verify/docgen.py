@@ -4,6 +4,8 @@
 * the README's rules by family, between ``<!-- rules-summary:begin -->`` and ``<!-- rules-summary:end -->``;
 * the README's headline figures, between ``<!-- figures:begin -->`` and ``<!-- figures:end -->``, read
   from the benchmark results in ``bench/results/``;
+* the sample benchmark's tables and verdicts in ``docs/benchmarks.md``, between
+  ``<!-- bench-sample:begin -->`` and ``<!-- bench-sample:end -->``, from ``bench/results/sample.json``;
 * copy-paste snippets in the README and the ``docs/`` pages, between
   ``<!-- snippet:begin docs/snippets/NAME -->`` and ``<!-- snippet:end -->``, copied verbatim from
   ``docs/snippets/`` (the files the tests run).
@@ -21,9 +23,11 @@ import sys
 from pathlib import Path
 
 from verify.analysis.rules_doc import RULES_DOC_PATH, rules_markdown, rules_summary
+from verify.sample_bench_doc import sample_benchmark_markdown
 
 _RULES_SUMMARY = re.compile(r"(<!-- rules-summary:begin -->\n).*?(<!-- rules-summary:end -->)", re.DOTALL)
 _FIGURES = re.compile(r"(<!-- figures:begin -->\n).*?(<!-- figures:end -->)", re.DOTALL)
+_SAMPLE_BENCH = re.compile(r"(<!-- bench-sample:begin -->\n).*?(<!-- bench-sample:end -->)", re.DOTALL)
 _SNIPPET = re.compile(r"(<!-- snippet:begin (?P<path>\S+) -->\n).*?(<!-- snippet:end -->)", re.DOTALL)
 _FENCE_LANGUAGE = {".yaml": "yaml", ".yml": "yaml", ".toml": "toml"}
 
@@ -43,9 +47,9 @@ def headline_figures(results: Path) -> str:
     django, size = speed["django"], speed["sizes"]["django"]
 
     def solo(server: str) -> float:
-        (row,) = [r for r in sample["results"]
-                  if (r["database"], r["server"], r["view"]) == ("postgres", server, "user_dashboard")]
-        return row["solo_p50_ms"]
+        (row,) = [r for r in sample["results"] if (r["database"], r["server"], r["view"], r["api_latency_ms"])
+                  == ("postgres", server, "user_dashboard", sample["settings"]["fake_api_latency_ms"])]
+        return row["summary"]["solo_p50_ms"]["median"]
 
     rows = [
         "| what | measured | how |", "| --- | --- | --- |",
@@ -53,7 +57,7 @@ def headline_figures(results: Path) -> str:
         f"{len(recall['false_positives'])} findings on {recall['correct_files']} correct files | `bench/bench_recall.py` |",
         f"| verify, Django's source ({size['files']} files), cold / warm | {django['verify_cold']['seconds']:.2f} s / "
         f"{django['verify_warm']['seconds']:.2f} s (ruff `--select ASYNC`: {django['ruff']['seconds']:.2f} s) | `make bench-verify` |",
-        f"| sample dashboard (two 100 ms API calls), one client, p50, PostgreSQL | sync views on threads "
+        f"| sample dashboard (two 100 ms API calls), one client, p50 (median of {sample['settings']['rounds']} rounds), PostgreSQL | sync views on threads "
         f"{solo('gthread'):.0f} ms, async views {solo('asgi'):.0f} ms | `make bench-sample` |",
     ]
     return "\n".join(rows)
@@ -67,6 +71,9 @@ def page_text(page: Path, root: Path) -> str:
     if _FIGURES.search(text):
         figures = headline_figures(root / "bench" / "results")
         text = _FIGURES.sub(lambda m: f"{m.group(1)}{figures}\n{m.group(2)}", text)
+    if _SAMPLE_BENCH.search(text):
+        sample = json.loads((root / "bench" / "results" / "sample.json").read_text(encoding="utf-8"))
+        text = _SAMPLE_BENCH.sub(lambda m: f"{m.group(1)}{sample_benchmark_markdown(sample)}{m.group(2)}", text)
 
     def snippet(match: re.Match) -> str:
         return f"{match.group(1)}{_fenced(root / match.group('path'))}{match.group(3)}"

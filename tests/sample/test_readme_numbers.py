@@ -1,99 +1,93 @@
-"""The benchmark tables of docs/benchmarks.md show the numbers of ``bench/results/sample.json``, not others.
+"""The sample benchmark's claims in docs/benchmarks.md follow from ``bench/results/sample.json``.
 
-Re-running ``make bench-sample`` rewrites the JSON; this test then says which cells to update.
+The page's tables and verdicts are generated from the JSON (``make docs``); these tests check that
+the committed JSON is consistent with its own rounds (medians, ranges, and every "higher", "lower"
+or "no measurable difference"), that it measured what the page discusses, and that the page shows
+exactly what the JSON says. Re-running ``make bench-sample`` and forgetting ``make docs`` fails here.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import statistics
+import sys
 from pathlib import Path
 
 import pytest
 
+from verify.sample_bench_doc import sample_benchmark_markdown
+
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = json.loads((ROOT / "bench" / "results" / "sample.json").read_text())
-SLOW_APIS = {
-    pool: json.loads((ROOT / "bench" / "results" / f"slow-apis-pool{pool}" / "sample.json").read_text())
-    for pool in (25, 40)
-}
-SECTION = (ROOT / "docs" / "benchmarks.md").read_text().partition("## Does async help? Measured")[2].partition("\n## ")[0]
-PROSE = " ".join(SECTION.split())  # line breaks in the prose do not matter
-SERVERS = ("sync", "gthread", "asgi")
+PAGE = (ROOT / "docs" / "benchmarks.md").read_text()
+CASES = {result["case"]: result for result in RESULTS["results"]}
 
 
-def result(database: str, server: str, view: str, results: dict = RESULTS) -> dict:
-    (match,) = [r for r in results["results"] if (r["database"], r["server"], r["view"]) == (database, server, view)]
-    return match
+def load_bench_script():
+    spec = importlib.util.spec_from_file_location("bench_sample", ROOT / "bench" / "bench_sample.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
 
 
-def cells(label: str) -> list[str]:
-    """The cells after the label of the table row that starts with ``label``."""
-    (row,) = [line for line in SECTION.splitlines() if line.startswith(f"| {label} |")]
-    return [cell.strip().strip("*") for cell in row.strip("|").split("|")[1:]]
+@pytest.mark.parametrize("case", CASES)
+def test_each_summary_is_the_median_and_range_of_its_rounds(case):
+    result = CASES[case]
+    assert len(result["rounds"]) == RESULTS["settings"]["rounds"] >= 5
+    assert result["errors"] == 0
+    for metric, summary in result["summary"].items():
+        values = [figures[metric] for figures in result["rounds"]]
+        assert summary == {"median": round(statistics.median(values), 3), "min": min(values), "max": max(values)}
 
 
-def pair(view: str, server: str, metric: str, template: str, results: dict = RESULTS) -> str:
-    sqlite, postgres = (result(db, server, view, results)[metric] for db in ("sqlite", "postgres"))
-    return f"{template.format(sqlite)} / {template.format(postgres)}"
+def test_every_verdict_follows_from_the_ranges_of_the_rounds():
+    for row in RESULTS["comparisons"]:
+        ours = [figures[row["metric"]] for figures in CASES[row["subject"]]["rounds"]]
+        theirs = [figures[row["metric"]] for figures in CASES[row["baseline"]]["rounds"]]
+        if min(ours) > max(theirs):
+            expected = "higher"
+        elif max(ours) < min(theirs):
+            expected = "lower"
+        else:
+            expected = "no measurable difference"
+        assert row["verdict"] == expected, row
+        assert row["ratio"] == round(statistics.median(ours) / statistics.median(theirs), 2), row
 
 
-@pytest.mark.parametrize(
-    ("label", "metric", "template", "unit"),
-    [
-        ("one client alone, p50", "solo_p50_ms", "{:.0f}", " ms"),
-        ("50 clients, requests/s", "throughput_rps", "{}", ""),
-        ("50 clients, p50", "p50_ms", "{:.0f}", " ms"),
-        ("50 requests at once", "burst_50_seconds", "{:.2f}", " s"),
-    ],
-)
-def test_dashboard_table_matches_the_results(label, metric, template, unit):
-    expected = [pair("user_dashboard", server, metric, template) + unit for server in SERVERS]
-    assert cells(label) == expected
-
-
-@pytest.mark.parametrize("view", ["product_detail", "order_confirmation", "category_list"])
-def test_database_only_table_matches_the_results(view):
-    ratios = {
-        r["database"]: r["throughput_ratio"]
-        for r in RESULTS["ratios"]
-        if r["view"] == view and r["async_vs"] == "gthread"
-    }
-    (label,) = [line.split("|")[1].strip() for line in SECTION.splitlines() if line.startswith(f"| `{view}` ")]
-    expected = [pair(view, server, "throughput_rps", "{}") for server in SERVERS]
-    expected.append(f"{ratios['sqlite']:.2f} / {ratios['postgres']:.2f}")
-    assert cells(label) == expected
-
-
-def test_gather_timings_match_the_results():
-    gather = RESULTS["orm_gather"]
-    assert (
-        f"SQLite {gather['sqlite']['in_turn_seconds']:.3f} s in turn, {gather['sqlite']['gathered_seconds']:.3f} s gathered; "
-        f"PostgreSQL {gather['postgres']['in_turn_seconds']:.3f} s in turn, "
-        f"{gather['postgres']['gathered_seconds']:.3f} s gathered"
-    ) in PROSE
-
-
-def test_load_average_is_reported():
+def test_the_run_measured_what_the_page_discusses():
     settings = RESULTS["settings"]
-    assert f"average {settings['load_average_before']:.1f} at the start, {settings['load_average_after']:.1f} at the end" in PROSE
+    measured = {(r["database"], r["server"], r["view"], r["api_latency_ms"], r["pool_size"]) for r in RESULTS["results"]}
+    for database, pool in (("sqlite", None), ("postgres", settings["postgres_pool_size_per_worker"])):
+        for server in ("sync", "gthread", "asgi"):
+            assert (database, server, "user_dashboard", 100, pool) in measured
+        for view in ("order_confirmation", "category_list"):
+            assert {(database, server, view, 100, pool) for server in ("gthread", "asgi")} <= measured
+    assert settings["slow_api_latency_ms"] == 500 and settings["slow_api_pool_sizes"] == [25, 40]
+    assert {("postgres", "asgi", "user_dashboard", 500, pool) for pool in (25, 40)} <= measured
+    assert ("postgres", "gthread", "user_dashboard", 500, 25) in measured
+    compared = {(CASES[row["subject"]]["pool_size"], CASES[row["baseline"]]["pool_size"])
+                for row in RESULTS["comparisons"] if CASES[row["baseline"]]["server"] == "asgi"}  # fmt: skip
+    assert compared == {(25, 40)}, "the pool of 25 is compared with the pool of 40"
 
 
-@pytest.mark.parametrize(
-    ("label", "pool", "metric", "template", "unit"),
-    [
-        ("one client alone, p50 (pool of 40)", 40, "solo_p50_ms", "{:.0f}", " ms"),
-        ("50 clients, requests/s, pool of 40 connections per process", 40, "throughput_rps", "{}", ""),
-        ("50 clients, requests/s, pool of 25 connections per process", 25, "throughput_rps", "{}", ""),
-    ],
-)
-def test_slow_api_table_matches_the_results(label, pool, metric, template, unit):
-    results = SLOW_APIS[pool]
-    assert results["settings"]["fake_api_latency_ms"] == 500
-    assert results["settings"]["gthread_threads_per_worker"] == 25
-    expected = [pair("user_dashboard", server, metric, template, results) + unit for server in ("gthread", "asgi")]
-    assert cells(label) == expected
+def test_the_page_shows_the_tables_and_verdicts_of_the_committed_results():
+    block = PAGE.partition("<!-- bench-sample:begin -->\n")[2].partition("<!-- bench-sample:end -->")[0]
+    assert block == sample_benchmark_markdown(RESULTS), "run `make docs` after `make bench-sample`"
+    total = RESULTS["settings"]["total_seconds"] / 60
+    assert f"The whole run took {total:.1f} minutes." in block
 
 
-@pytest.mark.parametrize("pool", [25, 40])
-def test_slow_api_runs_used_the_pool_sizes_the_readme_names(pool):
-    assert SLOW_APIS[pool]["settings"]["postgres_pool_size_per_worker"] == pool
+def test_a_verdict_is_a_direction_only_where_the_ranges_do_not_overlap():
+    bench = load_bench_script()
+    assert bench.verdict({"min": 11, "max": 12}, {"min": 9, "max": 10.9}) == "higher"
+    assert bench.verdict({"min": 1, "max": 2}, {"min": 2.5, "max": 3}) == "lower"
+    assert bench.verdict({"min": 1, "max": 2.5}, {"min": 2.5, "max": 3}) == "no measurable difference"
+    assert bench.verdict({"min": 1, "max": 9}, {"min": 4, "max": 5}) == "no measurable difference"
+
+
+def test_the_page_writes_no_direction_where_the_rounds_overlap():
+    report = dict(RESULTS, comparisons=[dict(row, verdict="no measurable difference") for row in RESULTS["comparisons"]])
+    text = sample_benchmark_markdown(report)
+    assert "in every round" not in text and "no measurable difference (" in text
