@@ -19,7 +19,7 @@ from verify.analysis import types as ty
 from verify.analysis.arguments import bind_arguments
 from verify.analysis.ast_walk import children, walk
 from verify.analysis.context import FileContext
-from verify.analysis.finding import Finding, Severity
+from verify.analysis.finding import Finding, Fix, Severity
 from verify.analysis.inference import SELF_REQUEST, Typer, argument_types, none_default_parameters, parameter_types, with_loaded_user
 from verify.analysis.lines import source_lines
 from verify.analysis.registry import Rule, iter_visitors
@@ -76,8 +76,9 @@ class RuleContext:
         return parent
 
     def report(self, node: ast.AST, message: str, hint: str = "", *, severity: Severity | None = None, rule: Rule | None = None,
-               related: tuple[tuple[ast.AST, str], ...] = ()) -> None:
-        """``related``: other nodes the finding involves, each with what happens there."""
+               related: tuple[tuple[ast.AST, str], ...] = (), fix: Fix | None = None) -> None:
+        """``related``: other nodes the finding involves, each with what happens there; ``fix``:
+        the edits that carry out the hint (``verify.analysis.fixes`` builds them)."""
         rule = rule or self.rule
         assert rule is not None
         self.findings.append(
@@ -93,6 +94,7 @@ class RuleContext:
                 hint=hint,
                 severity=severity or rule.severity,
                 related=tuple((place.lineno, place.col_offset + 1, note) for place, note in related),
+                fix=fix,
             )
         )
 

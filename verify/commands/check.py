@@ -37,6 +37,9 @@ def add_arguments(parser, name: str) -> None:
     parser.add_argument("--changed", action="store_true",
                         help="check the Python files changed against --base (staged, unstaged, untracked) and compare converted views")
     parser.add_argument("--base", metavar="REV", help="git revision --changed compares with (default: HEAD)")
+    parser.add_argument("--fix", action="store_true", help="apply the safe fixes, then report what is left")
+    parser.add_argument("--unsafe-fixes", action="store_true", help="with --fix or --diff: also the fixes a person should read")
+    parser.add_argument("--diff", action="store_true", help="print the fixes as a unified diff and write nothing (exit 1 when there are any)")
     parser.add_argument("--compare", nargs=2, metavar=("OLD.py", "NEW.py"), help="compare two versions of a file without git")
 
 
@@ -45,7 +48,6 @@ def run(args) -> int:
 
     from verify import api
     from verify.analysis.registry import unknown_code
-    from verify.pipeline import output
     from verify.pipeline.config import ConfigError
     from verify.pipeline.discovery import PathError
     from verify.project.target import version_problem
@@ -63,19 +65,59 @@ def run(args) -> int:
         raise UsageError(f"config file not found: {args.config}")
     if args.output:
         _check_output(Path(args.output))
-    try:
-        if args.changed or args.compare or args.base:
-            from verify.compare.run import check_arguments
+    if args.unsafe_fixes and not (args.fix or args.diff):
+        raise UsageError("--unsafe-fixes needs --fix or --diff")
 
-            report = check_arguments(args)
-        else:
-            report = api.check_paths(
+    def check():
+        try:
+            if args.changed or args.compare or args.base:
+                from verify.compare.run import check_arguments
+
+                return check_arguments(args)
+            return api.check_paths(
                 args.paths, select=args.select, ignore=args.ignore, extend_select=args.extend_select, target=args.target_version,
                 config_path=Path(args.config) if args.config else None, use_config=not args.no_config,
                 cache=not args.no_cache, cache_dir=Path(args.cache_dir) if args.cache_dir else None, jobs=args.jobs,
             )
-    except (ConfigError, PathError) as error:
-        raise UsageError(str(error)) from None
+        except (ConfigError, PathError) as error:
+            raise UsageError(str(error)) from None
+
+    report = check()
+    if (args.fix or args.diff) and not report.errors:
+        return _fix(args, report, check)
+    return _show(args, report)
+
+
+def _fix(args, report, check) -> int:
+    """``--fix`` / ``--diff``: apply (or show) the fixes, then report what is left."""
+    from verify.pipeline import fixing
+
+    def check_again():
+        nonlocal report
+        report = check()
+        return report.findings
+
+    try:
+        outcome, _ = fixing.fix_rounds(report.findings, check_again, unsafe=args.unsafe_fixes, write=not args.diff)
+    except OSError as error:
+        raise UsageError(f"cannot write a fixed file: {error.strerror or error}") from None
+    notes = outcome.lines()
+    if args.diff:
+        print("".join(outcome.diffs), end="")
+        for line in notes:
+            print(line.replace("fixed ", "would fix ", 1) if line.startswith("fixed ") else line, file=sys.stderr)
+        return 1 if outcome.diffs else 0
+    status = _show(args, report)
+    for line in notes + [f"{outcome.fixed} fixed, {len(report.findings)} left"]:
+        print(line, file=sys.stderr)
+    return status
+
+
+def _show(args, report) -> int:
+    from pathlib import Path
+
+    from verify.pipeline import output
+
     summary = report.summary()
     if args.format == "json":
         text = output.as_json(report.findings, summary)

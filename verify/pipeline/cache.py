@@ -31,6 +31,7 @@ from verify.analysis.finding import Finding
 
 DEFAULT_DIR = ".django-async-kit-cache"
 MANIFEST = "results.json"
+_FORMAT = "findings with fixes"  # entries written before findings carried fixes are misses
 _SETTLED_NS = 2_000_000_000  # a file untouched this long before it was hashed can be known by its stat
 
 
@@ -43,7 +44,7 @@ def digest(data: bytes | str) -> str:
 class Cache:
     def __init__(self, directory: Path, settings: str):
         self.directory = directory
-        self.settings = digest(f"{__version__}\0{settings}")
+        self.settings = digest(f"{__version__}\0{_FORMAT}\0{settings}")
         self._hashes: dict[str, str | None] = {}
         self._manifest: dict | None = None
         self._written: dict[str, dict] = {}

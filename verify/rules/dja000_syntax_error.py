@@ -19,6 +19,9 @@ async def product_detail(request, product_id)
 async def product_detail(request, product_id):
     ...
 ```
+
+## Fix safety
+None: a syntax error is fixed by hand.
 """
 
 from verify.analysis.registry import Rule

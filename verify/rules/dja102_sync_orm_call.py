@@ -26,13 +26,22 @@ async def product_detail(request, product_id):
     product = await Product.objects.aget(id=product_id)
     ...
 ```
+
+## Fix safety
+Safe where the target version has the twin: the method gets its `a`-twin's name and the call
+`await` (in parentheses when the result is used, `(await qs.afirst()).name`); the arguments
+stay as they are, since each twin takes the sync method's. No fix for `iterator()`, for calls
+in a generator expression (`await` there would make it an async generator), or where the fix
+is a sync function (validation, a ModelForm, a twin the version lacks).
 """
 
 import ast
 
 from verify.analysis import django_api as api
+from verify.analysis import fixes
 from verify.analysis import hints
 from verify.analysis import types as ty
+from verify.analysis.finding import Fix
 from verify.analysis.models_index import USER_MODEL
 from verify.analysis.registry import Rule
 
@@ -113,4 +122,14 @@ def check(node: ast.Call, ctx) -> None:
         hint = f"iterate with `async for obj in {receiver_text}.aiterator()`"
     else:
         hint = hints.async_twin(f"{receiver_text}.{method}(...)", f"{receiver_text}.{name}(...)", added, ctx.version)
-    ctx.report(node, f"`{call}` runs a database query synchronously in async code (raises SynchronousOnlyOperation)", hint)
+    fix = _twin_fix(node, name, ctx) if method != "iterator" and ctx.version >= added else None
+    ctx.report(node, f"`{call}` runs a database query synchronously in async code (raises SynchronousOnlyOperation)", hint, fix=fix)
+
+
+def _twin_fix(node: ast.Call, twin: str, ctx) -> Fix | None:
+    """``qs.get(...)`` -> ``await qs.aget(...)``."""
+    if fixes.in_generator_expression(node, ctx.parent):
+        return None
+    parent = ctx.parent(node)
+    awaited = () if isinstance(parent, ast.Await) else fixes.await_edits(node, parent)
+    return Fix((fixes.rename_method(node, twin), *awaited))

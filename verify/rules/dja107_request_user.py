@@ -42,6 +42,9 @@ async def user_dashboard(request):
     if not user.is_authenticated:
         return redirect("login")
 ```
+
+## Fix safety
+None yet: `user = await request.auser()` adds a statement and renames later reads, a structural change a person should read.
 """
 
 import ast

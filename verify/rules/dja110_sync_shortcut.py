@@ -26,6 +26,9 @@ from shop.models import Product
 async def product_detail(request, product_id):
     product = await aget_object_or_404(Product, id=product_id)
 ```
+
+## Fix safety
+None yet: the async shortcut's name and import differ, and it exists only in some versions.
 """
 
 import ast

@@ -30,6 +30,9 @@ async def health(request):
 def health(request):
     return JsonResponse({"status": "ok"})
 ```
+
+## Fix safety
+None: the change is not mechanical, a person writes it.
 """
 
 import ast

@@ -23,6 +23,9 @@ Keep the view's name when converting it (Django calls sync and async views the s
 ```python
 async def order_detail(request, order_id): ...
 ```
+
+## Fix safety
+None: the converted view has to get back what its sync version did, which a person writes.
 """
 
 from __future__ import annotations

@@ -30,6 +30,9 @@ async def order_detail(request, order_id):
 async def order_detail(request, order_id):
     order = await aget_object_or_404(Order, id=order_id)
 ```
+
+## Fix safety
+None: the converted view has to get back what its sync version did, which a person writes.
 """
 
 from __future__ import annotations

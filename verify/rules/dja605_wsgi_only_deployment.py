@@ -24,6 +24,9 @@ web: gunicorn config.wsgi --workers 4
 # Procfile
 web: gunicorn config.asgi:application -k uvicorn_worker.UvicornWorker --workers 4
 ```
+
+## Fix safety
+None: settings and deployment files are changed by hand.
 """
 
 from verify.analysis.finding import Severity

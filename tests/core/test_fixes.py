@@ -1,0 +1,216 @@
+"""``verify --fix``: each fix gives exactly the code its hint describes and changes nothing else;
+correct look-alike code gets no fix; the command line applies, shows and reports them."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from verify.api import check_source
+from verify.pipeline.fixing import fix_source
+
+MODELS = '''from django.db import models
+
+
+class Product(models.Model):
+    name = models.CharField(max_length=10)
+'''
+
+
+def fixed(body: str, *, version=(6, 1), unsafe: bool = False, head: str = "") -> str:
+    """``body`` (the lines of an async view) after one round of fixes."""
+    source = head + MODELS + "\n\nasync def view(request, pk):\n" + body
+    findings = [f for f in check_source(source, target_version=version) if f.fix and (unsafe or not f.fix.unsafe)]
+    result = fix_source("views.py", source, findings)
+    assert not result.broken
+    after = result.after
+    assert after.startswith(head + MODELS)
+    return after[len(head + MODELS + "\n\nasync def view(request, pk):\n"):]
+
+
+def remaining(source_body: str, version=(6, 1)) -> list[str]:
+    source = MODELS + "\n\nasync def view(request, pk):\n" + source_body
+    return [f.code for f in check_source(source, target_version=version)]
+
+
+@pytest.mark.parametrize(("before", "after"), [
+    ("    product = Product.objects.get(id=pk)  # the product\n", "    product = await Product.objects.aget(id=pk)  # the product\n"),
+    ("    n = Product.objects.filter(name='a  b').count()\n", "    n = await Product.objects.filter(name='a  b').acount()\n"),
+    ("    return Product.objects.filter(pk=pk).exists()\n", "    return await Product.objects.filter(pk=pk).aexists()\n"),
+    ("    name = Product.objects.first().name\n", "    name = (await Product.objects.afirst()).name\n"),
+    ("    Product.objects.last()\n", "    await Product.objects.alast()\n"),
+    ("    Product.objects.create(name='x')\n", "    await Product.objects.acreate(name='x')\n"),
+    ("    Product.objects.filter(pk=pk).update(name='y')\n", "    await Product.objects.filter(pk=pk).aupdate(name='y')\n"),
+    ("    Product.objects.filter(pk=pk).delete()\n", "    await Product.objects.filter(pk=pk).adelete()\n"),
+    ("    product = Product.objects.get(\n        id=pk,  # keep\n    )\n", "    product = await Product.objects.aget(\n        id=pk,  # keep\n    )\n"),
+])
+def test_sync_orm_call_becomes_its_awaited_twin(before: str, after: str) -> None:
+    assert fixed(before) == after
+    assert remaining(after) == []
+
+
+@pytest.mark.parametrize(("before", "after"), [
+    ("    product = Product.objects.aget(id=pk)\n    return product.name\n",
+     "    product = await Product.objects.aget(id=pk)\n    return product.name\n"),
+    ("    Product.objects.acreate(name='x')\n", "    await Product.objects.acreate(name='x')\n"),
+    ("    if Product.objects.filter(pk=pk).aexists():\n        return 1\n",
+     "    if await Product.objects.filter(pk=pk).aexists():\n        return 1\n"),
+])
+def test_missing_await_on_a_django_coroutine_is_added(before: str, after: str) -> None:
+    assert fixed(before) == after
+    assert remaining(after) == []
+
+
+def test_missing_await_on_a_project_coroutine_is_an_unsafe_fix() -> None:
+    body = "    x = helper()\n    return x.name\n\n\nasync def helper():\n    return 1\n"
+    assert fixed(body) == body
+    assert fixed(body, unsafe=True).startswith("    x = await helper()\n")
+
+
+@pytest.mark.parametrize(("before", "after"), [
+    ("    for p in Product.objects.all():  # each\n        print(p)\n", "    async for p in Product.objects.all():  # each\n        print(p)\n"),
+    ("    return [p.name for p in Product.objects.all()]\n", "    return [p.name async for p in Product.objects.all()]\n"),
+    ("    return {p.pk: p for p in Product.objects.all() if p.name}\n", "    return {p.pk: p async for p in Product.objects.all() if p.name}\n"),
+    ("    return {p.name for p in Product.objects.all()}\n", "    return {p.name async for p in Product.objects.all()}\n"),
+    ("    return list(Product.objects.filter(\n        name='x',  # keep\n    ))\n",
+     "    return [obj async for obj in Product.objects.filter(\n        name='x',  # keep\n    )]\n"),
+    ("    obj = 1\n    return list(Product.objects.filter(pk=obj))\n",
+     "    obj = 1\n    return [item async for item in Product.objects.filter(pk=obj)]\n"),
+])
+def test_queryset_iteration_becomes_async(before: str, after: str) -> None:
+    assert fixed(before) == after
+    assert remaining(after) == []
+
+
+def test_time_sleep_becomes_asyncio_sleep_and_asyncio_is_imported_once() -> None:
+    head = '"""Views."""\nfrom __future__ import annotations\n\nimport time\n'
+    source = head + MODELS + "\n\nasync def view(request, pk):\n    time.sleep(1)\n    time.sleep(2)\n"
+    findings = [f for f in check_source(source) if f.fix]
+    result = fix_source("views.py", source, findings)
+    assert result.after == source.replace("import time\n", "import asyncio\nimport time\n").replace(
+        "    time.sleep(1)\n    time.sleep(2)\n", "    await asyncio.sleep(1)\n    await asyncio.sleep(2)\n")
+    assert check_source(result.after) == []
+
+
+def test_time_sleep_with_asyncio_imported_adds_no_import() -> None:
+    head = "import asyncio\nfrom time import sleep\n"
+    assert fixed("    sleep(0.5)\n", head=head) == "    await asyncio.sleep(0.5)\n"
+
+
+@pytest.mark.parametrize("body", [
+    "    return await Product.objects.aget(id=pk)\n",
+    "    return sum(p.pk for p in Product.objects.all())\n",  # an async generator expression would break sum()
+    "    return len(Product.objects.all())\n",  # acount() is a different query
+    "    for p in Product.objects.all().iterator():\n        print(p)\n",
+    "    async for p in Product.objects.all():\n        print(p)\n",
+    "    def inner():\n        return Product.objects.get(id=pk)\n    return inner\n",
+])
+def test_no_fix_for_correct_code_or_where_the_hint_is_not_mechanical(body: str) -> None:
+    assert fixed(body) == body
+
+
+def test_no_twin_fix_before_the_version_that_has_it() -> None:
+    head = "from django.contrib.auth.models import User\n"
+    body = "    return User.objects.create_user('ann', password='x')\n"
+    assert fixed(body, version=(5, 1), head=head) == body
+    assert fixed(body, version=(5, 2), head=head) == "    return await User.objects.acreate_user('ann', password='x')\n"
+
+
+def test_nested_fixes_edit_apart_and_combine() -> None:
+    body = "    return list(Product.objects.filter(pk=Product.objects.get(id=pk).pk))\n"
+    assert fixed(body) == "    return [obj async for obj in Product.objects.filter(pk=(await Product.objects.aget(id=pk)).pk)]\n"
+
+
+def test_overlapping_fixes_wait_for_the_next_round_and_shared_edits_apply_once() -> None:
+    from verify.analysis.finding import Edit, Finding, Fix
+
+    source = "a = 1\nb = 2\n"
+    first = Finding("v.py", 1, 1, 1, 2, "DJA102", "n", "m", fix=Fix((Edit((1, 0), (1, 5), "a = 3"),)))
+    overlapping = Finding("v.py", 1, 5, 1, 6, "DJA102", "n", "m", fix=Fix((Edit((1, 4), (1, 5), "4"),)))
+    shared = Edit((1, 0), (1, 0), "import asyncio\n")
+    one = Finding("v.py", 2, 1, 2, 2, "DJA302", "n", "m", fix=Fix((shared, Edit((2, 0), (2, 1), "c"))))
+    two = Finding("v.py", 2, 5, 2, 6, "DJA302", "n", "m", fix=Fix((shared, Edit((2, 4), (2, 5), "5"))))
+    result = fix_source("v.py", source, [first, overlapping, one, two])
+    assert result.after == "import asyncio\na = 3\nc = 5\n"
+    assert result.fixed == [first, one, two]
+
+
+def test_a_fix_that_would_not_parse_is_dropped_and_reported() -> None:
+    from verify.analysis.finding import Edit, Finding, Fix
+
+    source = "x = 1\ny = 2\n"
+    bad = Finding("v.py", 1, 1, 1, 2, "DJA102", "n", "m", fix=Fix((Edit((1, 0), (1, 1), "("),)))
+    good = Finding("v.py", 2, 1, 2, 2, "DJA102", "n", "m", fix=Fix((Edit((2, 0), (2, 1), "z"),)))
+    result = fix_source("v.py", source, [bad, good])
+    assert result.after == "x = 1\nz = 2\n"
+    assert result.fixed == [good] and result.broken == [bad]
+
+
+def test_noqa_findings_get_no_fix() -> None:
+    body = "    return Product.objects.get(id=pk)  # noqa: DJA102\n"
+    assert fixed(body) == body
+
+
+# -- the command line ------------------------------------------------------------------------------
+
+VIEW = MODELS + '''
+
+async def view(request, pk):
+    product = Product.objects.get(id=pk)
+    request.user.is_staff
+    return product
+'''
+
+
+def run(*args, cwd: Path):
+    return subprocess.run([sys.executable, "-m", "verify", "--no-cache", *args], cwd=cwd, capture_output=True, text=True,
+                          env={**os.environ})
+
+
+@pytest.fixture
+def views(tmp_path) -> Path:
+    path = tmp_path / "views.py"
+    path.write_text(VIEW)
+    return path
+
+
+def test_fix_writes_the_safe_fixes_and_reports_what_is_left(views: Path) -> None:
+    result = run("--fix", "--target-version", "6.1", "views.py", cwd=views.parent)
+    assert views.read_text() == VIEW.replace("Product.objects.get(", "await Product.objects.aget(")
+    assert "fixed views.py: DJA102" in result.stderr and "1 fixed, 1 left" in result.stderr
+    assert "DJA107" in result.stdout and "DJA102" not in result.stdout
+    assert result.returncode == 1
+    again = run("--fix", "--target-version", "6.1", "views.py", cwd=views.parent)
+    assert views.read_text() == VIEW.replace("Product.objects.get(", "await Product.objects.aget(")
+    assert "0 fixed, 1 left" in again.stderr
+
+
+def test_diff_prints_the_change_and_writes_nothing(views: Path) -> None:
+    result = run("--diff", "--target-version", "6.1", "views.py", cwd=views.parent)
+    assert views.read_text() == VIEW
+    assert result.returncode == 1
+    assert "--- a/views.py\n+++ b/views.py\n" in result.stdout
+    assert "-    product = Product.objects.get(id=pk)\n+    product = await Product.objects.aget(id=pk)\n" in result.stdout
+    views.write_text(VIEW.replace("Product.objects.get(", "await Product.objects.aget("))
+    clean = run("--diff", "--target-version", "6.1", "views.py", cwd=views.parent)
+    assert clean.returncode == 0 and clean.stdout == ""
+
+
+def test_fix_respects_select(views: Path) -> None:
+    run("--fix", "--select", "DJA3", "--target-version", "6.1", "views.py", cwd=views.parent)
+    assert views.read_text() == VIEW
+
+
+def test_unsafe_fixes_alone_is_a_usage_error(views: Path) -> None:
+    result = run("--unsafe-fixes", "views.py", cwd=views.parent)
+    assert result.returncode == 2 and "--unsafe-fixes needs --fix or --diff" in result.stderr
+
+
+def test_fix_keeps_crlf_line_ends_and_mode(views: Path) -> None:
+    views.write_bytes(VIEW.replace("\n", "\r\n").encode())
+    views.chmod(0o640)
+    run("--fix", "--target-version", "6.1", "views.py", cwd=views.parent)
+    assert views.read_bytes() == VIEW.replace("Product.objects.get(", "await Product.objects.aget(").replace("\n", "\r\n").encode()
+    assert views.stat().st_mode & 0o777 == 0o640
