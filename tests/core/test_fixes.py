@@ -214,3 +214,18 @@ def test_fix_keeps_crlf_line_ends_and_mode(views: Path) -> None:
     run("--fix", "--target-version", "6.1", "views.py", cwd=views.parent)
     assert views.read_bytes() == VIEW.replace("Product.objects.get(", "await Product.objects.aget(").replace("\n", "\r\n").encode()
     assert views.stat().st_mode & 0o777 == 0o640
+
+
+def test_fix_with_changed_fixes_only_the_changed_files(tmp_path: Path) -> None:
+    def git(*args):
+        subprocess.run(["git", *args], cwd=tmp_path, check=True, capture_output=True)
+
+    git("init", "-q")
+    git("-c", "user.email=a@b", "-c", "user.name=a", "commit", "-q", "--allow-empty", "-m", "start")
+    (tmp_path / "old.py").write_text(VIEW)
+    git("add", "old.py")
+    git("-c", "user.email=a@b", "-c", "user.name=a", "commit", "-q", "-m", "old")
+    (tmp_path / "new.py").write_text(VIEW)
+    run("--changed", "--fix", "--target-version", "6.1", cwd=tmp_path)
+    assert (tmp_path / "old.py").read_text() == VIEW
+    assert (tmp_path / "new.py").read_text() == VIEW.replace("Product.objects.get(", "await Product.objects.aget(")
