@@ -148,6 +148,15 @@ def test_a_fix_that_would_not_parse_is_dropped_and_reported() -> None:
     assert result.fixed == [good] and result.broken == [bad]
 
 
+def test_a_fix_that_would_not_compile_is_dropped() -> None:
+    from verify.analysis.finding import Edit, Finding, Fix
+
+    source = "def f():\n    return g()\n"
+    outside_async = Finding("v.py", 2, 12, 2, 15, "DJA101", "n", "m", fix=Fix((Edit((2, 11), (2, 11), "await "),)))
+    result = fix_source("v.py", source, [outside_async])
+    assert result.after == source and result.broken == [outside_async]
+
+
 def test_noqa_findings_get_no_fix() -> None:
     body = "    return Product.objects.get(id=pk)  # noqa: DJA102\n"
     assert fixed(body) == body

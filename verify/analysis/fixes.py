@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import re
+import sys
 
 from verify.analysis.finding import Edit, Fix
 
@@ -44,11 +45,12 @@ def rename_method(call: ast.Call, name: str) -> Edit:
     return Edit((line, column - len(func.attr.encode())), (line, column), name)
 
 
-def in_generator_expression(node: ast.AST, parent_of) -> bool:
-    """Inside ``(... for ...)``, ``await`` would make an async generator the consumer cannot use."""
+def unfixable_place(node: ast.AST, parent_of) -> bool:
+    """Inside ``(... for ...)``, ``await`` would make an async generator the consumer cannot use;
+    before Python 3.12, positions inside f-strings are not reliable enough to edit."""
     parent = parent_of(node)
     while parent is not None and not isinstance(parent, ast.stmt):
-        if isinstance(parent, ast.GeneratorExp):
+        if isinstance(parent, ast.GeneratorExp) or isinstance(parent, ast.JoinedStr) and sys.version_info < (3, 12):
             return True
         parent = parent_of(parent)
     return False
@@ -80,7 +82,7 @@ def import_position(tree: ast.Module) -> tuple[int, int]:
 
 def sleep_fix(call: ast.Call, ctx) -> Fix | None:
     """``time.sleep(x)`` -> ``await asyncio.sleep(x)``, with ``import asyncio`` when the module lacks it."""
-    if not isinstance(ctx.function, ast.AsyncFunctionDef) or in_generator_expression(call, ctx.parent):
+    if not isinstance(ctx.function, ast.AsyncFunctionDef) or unfixable_place(call, ctx.parent):
         return None  # a sync helper run by async code: the sleep goes elsewhere
     if ctx.file.imports.get("asyncio", "asyncio") != "asyncio" or call.keywords or len(call.args) != 1:
         return None  # `asyncio` is some other name here

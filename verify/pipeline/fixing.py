@@ -11,7 +11,6 @@ and the file keeps the rest. Files are replaced atomically (a temporary file, th
 
 from __future__ import annotations
 
-import ast
 import difflib
 import os
 import re
@@ -81,8 +80,9 @@ def _apply(source: str, edits: set[tuple[int, int, str]]) -> str:
 
 
 def _parses(source: str, path: str) -> bool:
+    """Compiled, not only parsed: ``await`` outside an async function parses but does not compile."""
     try:
-        ast.parse(source, path)
+        compile(source, path, "exec", dont_inherit=True)
     except (SyntaxError, ValueError):
         return False
     return True

@@ -209,7 +209,7 @@ _DJANGO_RECEIVERS = frozenset({*ty.LAZY, ty.INSTANCE, ty.REQUEST, ty.SESSION, ty
 
 
 def _await_fix(node: ast.AST, ctx) -> Fix | None:
-    if not isinstance(node, ast.Call) or fixes.in_generator_expression(node, ctx.parent):
+    if not isinstance(node, ast.Call) or fixes.unfixable_place(node, ctx.parent):
         return None
     edits = fixes.await_edits(node, ctx.parent(node))
     if _is_django_coroutine(node, ctx):

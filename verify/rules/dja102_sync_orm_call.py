@@ -128,7 +128,7 @@ def check(node: ast.Call, ctx) -> None:
 
 def _twin_fix(node: ast.Call, twin: str, ctx) -> Fix | None:
     """``qs.get(...)`` -> ``await qs.aget(...)``."""
-    if fixes.in_generator_expression(node, ctx.parent):
+    if fixes.unfixable_place(node, ctx.parent):
         return None
     parent = ctx.parent(node)
     awaited = () if isinstance(parent, ast.Await) else fixes.await_edits(node, parent)

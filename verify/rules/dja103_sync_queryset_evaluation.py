@@ -80,7 +80,7 @@ def check_comprehension(node: ast.comprehension, ctx) -> None:
     if value:
         fix = None
         if value.kind == ty.QUERYSET and not isinstance(ctx.parent(node), ast.GeneratorExp) \
-                and not fixes.in_generator_expression(ctx.parent(node), ctx.parent):
+                and not fixes.unfixable_place(ctx.parent(node), ctx.parent):
             fix = fixes.async_comprehension(node, ctx.file.lines)
         _report(node.iter, node.iter, "a comprehension", ctx, "use `[obj async for obj in {qs}]`", fix)
 
@@ -88,7 +88,7 @@ def check_comprehension(node: ast.comprehension, ctx) -> None:
 def _list_fix(node: ast.Call, ctx) -> Fix | None:
     """``list(qs)`` -> ``[obj async for obj in qs]``: the text of ``qs`` is kept as written."""
     iterated = node.args[0]
-    if len(node.args) != 1 or node.keywords or fixes.in_generator_expression(node, ctx.parent):
+    if len(node.args) != 1 or node.keywords or fixes.unfixable_place(node, ctx.parent):
         return None
     used = {n.id for n in ast.walk(iterated) if isinstance(n, ast.Name)}
     name = next(n for n in ("obj", "item", "row", "element", "_obj") if n not in used)
