@@ -55,7 +55,19 @@ def text(findings: list[Finding], summary: dict, quiet: bool = False) -> str:
         out.append(f"Found {count} finding{'s' if count != 1 else ''} in {summary['files']} file{'s' if summary['files'] != 1 else ''} ({codes}); Django {summary['django_version']}.")
     else:
         out.append(f"All checks passed: {summary['files']} file{'s' if summary['files'] != 1 else ''}, Django {summary['django_version']}.")
+    out.extend(_left_out(summary))
     return "\n".join(out)
+
+
+def _left_out(summary: dict) -> list[str]:
+    """What ``--changed`` and ``--baseline`` did not report."""
+    lines = []
+    if left_out := summary.get("left_out"):
+        lines.append(f"Left out {left_out} older finding{'s' if left_out != 1 else ''} in the changed files "
+                     "(outside the changed code; `--all` shows them).")
+    if in_baseline := summary.get("in_baseline"):
+        lines.append(f"Left out {in_baseline} finding{'s' if in_baseline != 1 else ''} recorded in the baseline.")
+    return lines
 
 
 def as_json(findings: list[Finding], summary: dict) -> str:
@@ -122,7 +134,11 @@ def _artifact_location(path: str) -> dict:
 
 
 def sarif(findings: list[Finding]) -> str:
+    from verify.pipeline.fingerprint import FINGERPRINT_KEY, fingerprints
+
     rules = sarif_rules()
+    # Code scanning matches alerts across runs by these: an alert stays one alert when lines move.
+    prints = fingerprints(findings)
     index = {rule["id"]: i for i, rule in enumerate(rules)}
     results = [
         {
@@ -134,6 +150,7 @@ def sarif(findings: list[Finding]) -> str:
                 "artifactLocation": _artifact_location(f.path),
                 "region": {"startLine": f.line, "startColumn": f.column, "endLine": f.end_line, "endColumn": f.end_column},
             }}],
+            "partialFingerprints": {FINGERPRINT_KEY: prints[f]},
         }
         for f in findings
     ]
