@@ -30,10 +30,10 @@ demo: $(STAMP)
 	$(VENV)/bin/django-async-kit triage sample_project/shop/views_legacy.py
 	@echo
 	@echo "== 2/3  AI drafts (sample_project/ai_drafts): the tutorial's own conversions and other typical mistakes"
-	$(PY) -m verify sample_project/ai_drafts --exit-zero
+	$(VENV)/bin/django-async-kit verify sample_project/ai_drafts --exit-zero
 	@echo
 	@echo "== 3/3  Reviewed conversions (sample_project/shop/views_async.py): the same views, done right"
-	$(PY) -m verify sample_project/shop/views_async.py --exit-zero
+	$(VENV)/bin/django-async-kit verify sample_project/shop/views_async.py --exit-zero
 
 test: $(STAMP)
 	$(PY) -m pytest

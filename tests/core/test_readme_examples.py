@@ -28,8 +28,8 @@ def _examples() -> list[tuple[str, str, str]]:
 @pytest.mark.parametrize("name, command, expected", _examples(), ids=[b[0] for b in _examples()])
 def test_worked_example_output_is_what_the_command_prints(name, command, expected):
     args = command.split()
-    assert args[:3] == ["python", "-m", "verify"]
-    result = subprocess.run([sys.executable, *args[1:], "--no-cache"], cwd=ROOT, capture_output=True, text=True)
+    assert args[:2] == ["django-async-kit", "verify"]
+    result = subprocess.run([sys.executable, "-m", "verify", *args[1:], "--no-cache"], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 1
     assert result.stdout == expected, f"README example {name!r} is stale: run `{command}` and paste its output"
 

@@ -42,14 +42,14 @@ def test_changed_reports_the_new_finding_and_leaves_out_the_old_one_in_an_unchan
     repo.write("shop/views.py", NEW_FINDING)
     result = repo.verify("--changed")
     assert result.returncode == 1
-    assert _lines(result) == [("DJA407", 8), ("DJA102", 9)]  # order_total's; order_count's (lines 4-5) are older
-    assert json.loads(result.stdout)["summary"]["left_out"] == 2
+    assert _lines(result) == [("DJA102", 9)]  # order_total's; order_count's (lines 4-5) are older
+    assert json.loads(result.stdout)["summary"]["left_out"] == 1
     everything = repo.verify("--changed", "--all")
-    assert _lines(everything) == [("DJA407", 4), ("DJA102", 5), ("DJA407", 8), ("DJA102", 9)]
+    assert _lines(everything) == [("DJA102", 5), ("DJA102", 9)]
     assert "left_out" not in json.loads(everything.stdout)["summary"]
     text = run_verify("--changed", cwd=repo.path, output_format="text").stdout
-    assert "Found 2 findings in 1 file (DJA102 x1, DJA407 x1)" in text
-    assert "Left out 2 older findings in the changed files (outside the changed code; `--all` shows them)." in text
+    assert "Found 1 finding in 1 file (DJA102 x1)" in text
+    assert "Left out 1 older finding in the changed files (outside the changed code; `--all` shows them)." in text
 
 
 def test_an_edit_inside_a_function_reports_that_function_and_a_deletion_counts_too(repo):
@@ -57,20 +57,20 @@ def test_an_edit_inside_a_function_reports_that_function_and_a_deletion_counts_t
                                                     "    total = 0\n    return Order.objects.count()\n\n\ndef"))
     repo.commit()
     repo.write("shop/views.py", OLD_AND_NEW)  # deletes `total = 0` from order_count
-    assert _lines(repo.verify("--changed")) == [("DJA407", 4), ("DJA102", 5)]
+    assert _lines(repo.verify("--changed")) == [("DJA102", 5)]
     repo.write("shop/views.py", OLD_AND_NEW.replace("async def order_count(request):", "async def order_count(request, page=1):"))
-    assert _lines(repo.verify("--changed")) == [("DJA407", 4), ("DJA102", 5)]
+    assert _lines(repo.verify("--changed")) == [("DJA102", 5)]
 
 
 def test_a_new_file_counts_as_wholly_changed_even_with_unusual_names(repo):
     repo.commit("models and urls")
     repo.write('shop/vüe "x".py', NEW_FINDING)
     result = repo.verify("--changed")
-    assert _lines(result) == [("DJA407", 4), ("DJA102", 5), ("DJA407", 8), ("DJA102", 9)]
+    assert _lines(result) == [("DJA102", 5), ("DJA102", 9)]
     repo.commit("views")
     text = (repo.path / 'shop/vüe "x".py').read_text()
     (repo.path / 'shop/vüe "x".py').write_text(text.replace("def order_total(request):", "def order_total(request, page=1):"))
-    assert _lines(repo.verify("--changed")) == [("DJA407", 8), ("DJA102", 9)]  # the quoted name's hunks were read
+    assert _lines(repo.verify("--changed")) == [("DJA102", 9)]  # the quoted name's hunks were read
 
 
 def test_all_and_the_adoption_options_are_checked(repo):
@@ -99,7 +99,7 @@ def test_on_a_branch_with_commits_changed_compares_with_the_merge_base(repo):
     repo.write("shop/other.py", "X = 1\n")
     repo.commit("meanwhile on main")
     repo.git("checkout", "--quiet", "copilot/convert-order-total")
-    assert _lines(repo.verify("--changed")) == [("DJA407", 8), ("DJA102", 9)]
+    assert _lines(repo.verify("--changed")) == [("DJA102", 9)]
     assert repo.verify("--changed", "--base", "HEAD").findings == []  # an explicit base wins
 
 
@@ -120,7 +120,7 @@ def test_the_default_branch_is_the_one_origin_head_names(repo, tmp_path):
     repo.git("remote", "add", "origin", str(remote))
     repo.git("fetch", "--quiet", "origin")
     repo.git("remote", "set-head", "origin", "trunk")
-    assert _lines(repo.verify("--changed")) == [("DJA407", 8), ("DJA102", 9)]
+    assert _lines(repo.verify("--changed")) == [("DJA102", 9)]
 
 
 def test_the_agent_hook_on_a_branch_with_commits_lists_only_the_changes_findings(repo):
@@ -130,10 +130,19 @@ def test_the_agent_hook_on_a_branch_with_commits_lists_only_the_changes_findings
                             env={**os.environ, "PYTHONPATH": str(MAIN)})
     assert result.returncode == 0
     reason = json.loads(result.stdout)["reason"]
-    assert "found 2 problems in the async code you changed" in reason
-    assert "shop/views.py:8:1: DJA407" in reason and "shop/views.py:9:12: DJA102" in reason
-    assert ":4:" not in reason and ":5:" not in reason  # order_count's older findings stay out
+    assert "found 1 problem in the async code you changed" in reason
+    assert "shop/views.py:9:12: DJA102" in reason
+    assert "shop/views.py:5:" not in reason  # order_count's older finding stays out
 
+
+# DJA407 (advice, off by default; in a project served by WSGI) flags a whole function: its
+# fingerprint must not change with the function's body. DJA605 (no ASGI entry point) stays out.
+WITH_ADVICE = ("--extend-select", "DJA407", "--ignore", "DJA605")
+
+
+def _served_over_wsgi(repo):
+    (repo.path / "shop/asgi.py").unlink()
+    repo.write("shop/wsgi.py", "from django.core.wsgi import get_wsgi_application\n\napplication = get_wsgi_application()\n")
 
 BASELINE_VIEWS = '''
 from .models import Order
@@ -149,23 +158,24 @@ async def order_count(request):
 
 
 def test_a_baseline_survives_inserted_lines_and_a_renamed_unrelated_function(repo):
+    _served_over_wsgi(repo)
     repo.write("shop/views.py", BASELINE_VIEWS)
-    written = repo.verify("--write-baseline", "async-baseline.json")
+    written = repo.verify("--write-baseline", "async-baseline.json", *WITH_ADVICE)
     assert written.returncode == 0 and written.stdout.startswith("Recorded 2 findings in async-baseline.json.")
     recorded = json.loads((repo.path / "async-baseline.json").read_text())
     assert [(entry["path"], entry["code"]) for entry in recorded["findings"]] == [("shop/views.py", "DJA407"), ("shop/views.py", "DJA102")]
     edited = BASELINE_VIEWS.replace("from .models import Order\n", "import logging\n\nfrom .models import Order\n\nlog = logging.getLogger(__name__)\n")
     repo.write("shop/views.py", edited.replace("def unrelated(", "def renamed_helper("))
-    result = repo.verify("--baseline", "async-baseline.json")
+    result = repo.verify("--baseline", "async-baseline.json", *WITH_ADVICE)
     assert result.returncode == 0, result.findings
     assert result.findings == [] and json.loads(result.stdout)["summary"]["in_baseline"] == 2
     # a new finding is reported, even one that looks like a recorded one elsewhere
     repo.write("shop/stats.py", BASELINE_VIEWS)
-    result = repo.verify("--baseline", "async-baseline.json")
+    result = repo.verify("--baseline", "async-baseline.json", *WITH_ADVICE)
     assert result.returncode == 1
     assert {(finding["path"], finding["code"]) for finding in result.findings} == {("shop/stats.py", "DJA407"), ("shop/stats.py", "DJA102")}
     # from another folder: the baseline's paths are relative to the baseline
-    assert repo.verify("--baseline", "../async-baseline.json", "views.py", cwd=repo.path / "shop").findings == []
+    assert repo.verify("--baseline", "../async-baseline.json", "views.py", *WITH_ADVICE, cwd=repo.path / "shop").findings == []
 
 
 def test_a_second_identical_finding_in_the_same_function_is_new(repo):
@@ -188,12 +198,13 @@ def test_a_bad_baseline_is_one_line_and_exit_2(repo):
 
 
 def _sarif_fingerprints(repo) -> dict[str, str]:
-    result = run_verify("shop/views.py", cwd=repo.path, output_format="sarif")
+    result = run_verify("shop/views.py", *WITH_ADVICE, cwd=repo.path, output_format="sarif")
     results = json.loads(result.stdout)["runs"][0]["results"]
     return {item["ruleId"]: item["partialFingerprints"]["djangoAsyncKit/v1"] for item in results}
 
 
 def test_a_moved_finding_keeps_its_sarif_fingerprint(repo):
+    _served_over_wsgi(repo)
     repo.write("shop/views.py", BASELINE_VIEWS)
     before = _sarif_fingerprints(repo)
     assert set(before) == {"DJA102", "DJA407"} and len(set(before.values())) == 2
@@ -218,8 +229,9 @@ async def order_count(request):  # the dashboard's counter
 
 
 def test_add_noqa_suppresses_every_finding_with_its_code_and_keeps_existing_comments(repo):
+    _served_over_wsgi(repo)
     repo.write("shop/views.py", NOQA_VIEWS)
-    result = repo.verify("--add-noqa")
+    result = repo.verify("--add-noqa", *WITH_ADVICE)
     assert result.returncode == 0
     assert result.stdout.startswith("Added 2 noqa codes in 1 file.")
     text = (repo.path / "shop/views.py").read_text()
@@ -228,15 +240,16 @@ def test_add_noqa_suppresses_every_finding_with_its_code_and_keeps_existing_comm
     # a finding on a line that ends inside a string cannot take a comment: reported, the file left intact there
     assert 'shop/views.py:7:16: DJA102 not suppressed' in result.stdout
     assert '    text = str(Order.objects.count()) + """\n    orders"""\n' in text
-    assert repo.verify("--add-noqa").stdout.startswith("Added 0 noqa codes in 0 files.")  # nothing left that a comment can suppress
-    assert [finding["line"] for finding in repo.verify().findings] == [7]
+    assert repo.verify("--add-noqa", *WITH_ADVICE).stdout.startswith("Added 0 noqa codes in 0 files.")  # nothing left to suppress
+    assert [finding["line"] for finding in repo.verify(*WITH_ADVICE).findings] == [7]
 
 
 def test_after_add_noqa_verify_passes(repo):
+    _served_over_wsgi(repo)
     repo.write("shop/views.py", BASELINE_VIEWS)
     repo.write("shop/stats.py", OLD_AND_NEW.replace("def order_total", "async def order_total"))
-    assert repo.verify().returncode == 1
-    result = repo.verify("--add-noqa")
+    assert repo.verify(*WITH_ADVICE).returncode == 1
+    result = repo.verify("--add-noqa", *WITH_ADVICE)
     assert result.returncode == 0 and result.stdout.startswith("Added 6 noqa codes in 2 files.")
     assert "# noqa\n" not in (repo.path / "shop/stats.py").read_text()  # never a bare noqa
-    assert repo.verify().returncode == 0
+    assert repo.verify(*WITH_ADVICE).returncode == 0

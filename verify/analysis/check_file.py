@@ -5,6 +5,7 @@ from __future__ import annotations
 import symtable
 from typing import TYPE_CHECKING
 
+from verify.analysis import newer_syntax
 from verify.analysis.django_api import Version
 from verify.analysis.finding import Finding
 from verify.pipeline import file_tree
@@ -19,6 +20,9 @@ def _syntax_finding(path: str, error: SyntaxError) -> Finding:
     from verify.analysis.registry import get_rule
 
     rule = get_rule("DJA000")
+    needed = newer_syntax.needed_python(error)
+    if needed is not None:  # not a mistake: code for a newer Python than this one
+        return newer_syntax.finding(path, error, rule, needed)
     line = error.lineno or 1
     column = error.offset or 1
     return Finding(path, line, column, line, column + 1, rule.code, rule.name, f"syntax error: {error.msg}",

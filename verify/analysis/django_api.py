@@ -135,6 +135,8 @@ ASYNC_PAGINATOR_VERSION: Version = (6, 0)
 ASYNC_PAGINATOR_METHODS = frozenset(
     {"acount", "anum_pages", "apage_range", "apage", "aget_page", "avalidate_number", "aget_elided_page_range"}
 )
+# Of those, the async generators: iterated with `async for`, never awaited (core/paginator.py).
+ASYNC_PAGINATOR_GENERATORS = frozenset({"aget_elided_page_range"})
 
 # django.tasks, 6.0.
 TASKS_VERSION: Version = (6, 0)

@@ -20,7 +20,7 @@ from verify.analysis.arguments import bind_arguments
 from verify.analysis.ast_walk import children, walk
 from verify.analysis.context import FileContext
 from verify.analysis.finding import Finding, Severity
-from verify.analysis.inference import Typer, argument_types, parameter_types
+from verify.analysis.inference import Typer, argument_types, none_default_parameters, parameter_types
 from verify.analysis.lines import source_lines
 from verify.analysis.registry import Rule, iter_visitors
 from verify.analysis.types import T
@@ -69,7 +69,9 @@ class RuleContext:
             parent = self.parents.get(node)
         return parent
 
-    def report(self, node: ast.AST, message: str, hint: str = "", *, severity: Severity | None = None, rule: Rule | None = None) -> None:
+    def report(self, node: ast.AST, message: str, hint: str = "", *, severity: Severity | None = None, rule: Rule | None = None,
+               related: tuple[tuple[ast.AST, str], ...] = ()) -> None:
+        """``related``: other nodes the finding involves, each with what happens there."""
         rule = rule or self.rule
         assert rule is not None
         self.findings.append(
@@ -84,6 +86,7 @@ class RuleContext:
                 message=message,
                 hint=hint,
                 severity=severity or rule.severity,
+                related=tuple((place.lineno, place.col_offset + 1, note) for place, note in related),
             )
         )
 
@@ -200,8 +203,11 @@ class AsyncWalker:
         elif isinstance(target, (ast.Tuple, ast.List)):
             # A pair with a known element: (instance, created) from aget_or_create(), (pk, instance) from in_bulk().items()
             known_index = value.extra.get("pair") if value is not None and value.kind == ty.LIST else None
+            by_position = dict(value.items) if value is not None and value.kind == ty.LIST and value.items else {}
+            if any(type(element) is ast.Starred for element in target.elts):
+                by_position = {}  # `first, *rest = ...`: positions after the star are not known
             for index, element in enumerate(target.elts):
-                self.bind(element, value.elem if index == known_index else None)
+                self.bind(element, value.elem if index == known_index else by_position.get(str(index)))
         elif isinstance(target, ast.Starred):
             self.bind(target.value, None)
 
@@ -210,21 +216,32 @@ class AsyncWalker:
         for statement in statements:
             self.stmt(statement)
 
-    def branches(self, *bodies: list[ast.stmt]) -> None:
-        """Run each branch from the same environment; keep only what all of them agree on."""
+    def branches(self, *bodies: list[ast.stmt], narrowed: tuple[dict[str, T], ...] = ()) -> None:
+        """Run each branch from the same environment; keep only what all of the branches that
+        reach the next statement agree on (a branch ending in ``raise``, ``return`` or
+        ``continue`` does not: after ``except DoesNotExist: raise Http404`` the instance loaded
+        in the ``try`` is still known)."""
         start = dict(self.env)
         results = []
-        for statements in bodies:
+        for index, statements in enumerate(bodies):
             self.env.clear()
             self.env.update(start)
+            if index < len(narrowed):
+                self.env.update(narrowed[index])
             self.body(statements)
-            results.append(dict(self.env))
+            if falls_through(statements):
+                results.append(dict(self.env))
         self.env.clear()
-        names = set().union(*results) if results else set()
-        for name in names:
-            values = [result.get(name) for result in results]
-            if all(value == values[0] for value in values) and values[0] is not None:
-                self.env[name] = values[0]
+        if not results:
+            return  # no branch goes on: whatever follows is unreachable
+        for name in results[0]:
+            value = results[0][name]
+            for result in results[1:]:
+                value = ty.join(value, result.get(name))
+                if value is None:
+                    break
+            if value is not None:
+                self.env[name] = value
 
     def stmt(self, node: ast.stmt) -> None:
         parents = self.ctx.parents
@@ -276,7 +293,7 @@ class AsyncWalker:
             self.branches(node.body + node.orelse, [])
         elif isinstance(node, ast.If):
             self.expr(node.test)
-            self.branches(node.body, node.orelse)
+            self.branches(node.body, node.orelse, narrowed=_narrowed_by_test(node.test, self.ctx.qualified))
         elif isinstance(node, (ast.With, ast.AsyncWith)):
             for item in node.items:
                 self.expr(item.context_expr)
@@ -330,6 +347,60 @@ class AsyncWalker:
                 items = dict(current.items)
                 items[target.slice.value] = value_type
                 self.env[target.value.id] = current.with_(items=tuple(items.items()))
+
+
+# `iscoroutinefunction(handler)` from asyncio, inspect, asgiref, Django, and Starlette-style helpers.
+_COROUTINE_FUNCTION_TESTS = {"iscoroutinefunction", "is_async_callable", "is_coroutine_function"}
+_ASYNC_FLAGS = {"is_async", "view_is_async"}
+
+
+def _narrowed_by_test(test: ast.expr, qualified: Callable[[ast.expr], str | None]) -> tuple[dict[str, T], ...]:
+    """What an ``if`` test tells about each branch: after ``if iscoroutinefunction(handler):``
+    (or ``getattr(handler, "is_async", False)``) ``handler`` is a coroutine function in the
+    body; after ``if not ...`` it is one in the ``else`` branch. ``handler`` is a name or
+    ``self.attribute``."""
+    negated = isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not)
+    call = test.operand if negated else test
+    if not isinstance(call, ast.Call) or not call.args:
+        return ()
+    name = (qualified(call.func) or "").rsplit(".", 1)[-1]
+    if name == "getattr" and len(call.args) >= 2:
+        flag = call.args[1]
+        if not (isinstance(flag, ast.Constant) and flag.value in _ASYNC_FLAGS):
+            return ()
+    elif name not in _COROUTINE_FUNCTION_TESTS:
+        return ()
+    subject = call.args[0]
+    if isinstance(subject, ast.Name):
+        key = subject.id
+    elif isinstance(subject, ast.Attribute) and isinstance(subject.value, ast.Name) and subject.value.id == "self":
+        key = f"self.{subject.attr}"
+    else:
+        return ()
+    known = {key: T(ty.COROUTINE_FUNCTION, origin=key)}
+    return ({}, known) if negated else (known,)
+
+
+_EXITS = (ast.Raise, ast.Return, ast.Continue)
+
+
+def falls_through(statements: list[ast.stmt]) -> bool:
+    """Whether running ``statements`` can reach the statement after them: False when they end in
+    ``raise``/``return``/``continue``, or in an ``if``/``try`` all of whose ways out do.
+    (``break`` goes on after the loop, with what the loop body had, and a ``with`` block's
+    context manager may swallow the exception: both count as falling through.)"""
+    if not statements:
+        return True
+    last = statements[-1]
+    if isinstance(last, _EXITS):
+        return False
+    if isinstance(last, ast.If):
+        return falls_through(last.body) or falls_through(last.orelse)
+    if isinstance(last, (ast.Try, getattr(ast, "TryStar", ast.Try))):
+        if last.finalbody and not falls_through(last.finalbody):
+            return False
+        return falls_through(last.body + last.orelse) or any(falls_through(h.body) for h in last.handlers)
+    return True
 
 
 def _linked_statements(root: ast.AST, parents: dict[ast.AST, ast.AST]) -> list[ast.stmt]:
@@ -442,10 +513,40 @@ def _check_helper_call(node: ast.Call, ctx: RuleContext, enabled: dict[str, Rule
     else:
         found = project.call_summary(ctx.file, node, ctx.class_name, receiver, arg_types)
         summary = found[1] if found else None
+    if summary is None and isinstance(node.func, ast.Name) and node.func.id in _CONVERSIONS and len(node.args) == 1 and not node.keywords:
+        if ctx.qualified(node.func) == node.func.id and node.func.id not in ctx.typer.env:  # the builtin
+            _check_conversion(node, node.args[0], _CONVERSIONS[node.func.id], ctx, enabled)
+        return
+    if summary is None and isinstance(node.func, ast.Name) and node.func.id[:1].isupper() and node.func.id not in ctx.typer.env:
+        summary = project.init_summary(ctx.file, node, arg_types)  # OrderForm(request.POST): its __init__
+        if summary is not None:
+            _report_effects(node, summary, ctx, enabled, f"build `{node.func.id}` in a sync function run with `sync_to_async`")
+        return
     if summary is None or summary.is_coroutine:
         return
     name = ctx.source(node.func, 40)
     _report_effects(node, summary, ctx, enabled, f"call it with `await sync_to_async({name})(...)`, or make it async and await it")
+
+
+_CONVERSIONS = {"str": "__str__", "repr": "__repr__"}
+
+
+def _check_formatted(node: ast.FormattedValue, ctx: RuleContext, enabled: dict[str, Rule]) -> None:
+    """``f"{order}"`` runs the model's ``__str__`` (``f"{order!r}"`` its ``__repr__``)."""
+    if node.format_spec is None:
+        _check_conversion(node.value, node.value, "__repr__" if node.conversion == ord("r") else "__str__", ctx, enabled)
+
+
+def _check_conversion(node: ast.AST, value: ast.expr, method: str, ctx: RuleContext, enabled: dict[str, Rule]) -> None:
+    """A model instance turned into text: its ``__str__`` / ``__repr__`` runs here, with what the
+    instance's query loaded, so a relation it reads may load lazily."""
+    receiver = ctx.type_of(value)
+    if receiver is None or receiver.kind != ty.INSTANCE:
+        return
+    summary = ctx.file.project.conversion_summary(receiver, method)
+    if summary is not None:
+        _report_effects(node, summary, ctx, enabled,
+                        f"load what `{method}` reads in the query (`select_related(...)`), or format it in a sync function run with `sync_to_async`")
 
 
 def _check_property(node: ast.Attribute, ctx: RuleContext, enabled: dict[str, Rule]) -> None:
@@ -484,6 +585,22 @@ def call_types(node: ast.Call, ctx: RuleContext) -> tuple[T | None, tuple]:
     return receiver, argument_types(node, ctx.type_of)
 
 
+def _typer_for(file: FileContext, function: ast.AsyncFunctionDef | ast.FunctionDef, class_name: str | None, env: dict | None = None) -> Typer:
+    """The typing of one function's body: its request parameter, parameters annotated with a
+    model type, and the argument types its caller knows (``env``), which win."""
+    is_method = class_name is not None
+    typer = Typer(file, parameter_types(function, is_method), class_name, none_default_parameters(function))
+    annotated = typer.annotated_parameters(function, is_method) if _has_annotations(function) else {}
+    if annotated or env:
+        typer.env.update({**annotated, **typer.env, **(env or {})})
+    return typer
+
+
+def _has_annotations(function: ast.AsyncFunctionDef | ast.FunctionDef) -> bool:
+    args = function.args
+    return any(arg.annotation is not None for arg in args.posonlyargs + args.args + args.kwonlyargs)
+
+
 def summarize_sync_body(file: FileContext, function: ast.FunctionDef, class_name: str | None, rules: list[Rule], env: dict | None = None):
     """What ``rules`` would report if ``function``'s body ran in async context (with ``env``, the
     argument types its caller knows), the types it returns, and the calls it makes."""
@@ -491,7 +608,7 @@ def summarize_sync_body(file: FileContext, function: ast.FunctionDef, class_name
     ctx = RuleContext(file)
     ctx.function = function
     ctx.class_name = class_name
-    ctx.typer = Typer(file, {**parameter_types(function, is_method=class_name is not None), **(env or {})}, class_name)
+    ctx.typer = _typer_for(file, function, class_name, env)
     returns: list[T | None] = []
     calls: list[tuple] = []
 
@@ -522,18 +639,21 @@ def check_tree(file: FileContext, rules: list[Rule]) -> list[Finding]:
             ctx.parents[function] = parent
             ctx.function = function
             ctx.class_name = owner
-            ctx.typer = Typer(file, parameter_types(function, is_method=owner is not None), owner)
+            ctx.typer = _typer_for(file, function, owner)
             walker = AsyncWalker(dispatcher, ctx)
             dispatcher.dispatch(dispatcher.async_visitors, function, ctx)
             if file.project is not None:
                 nested = _nested_functions(function)
                 hook = (None, partial(_check_helper_call, enabled=enabled, nested=nested))
                 property_hook = (None, partial(_check_property, enabled=enabled))
+                format_hook = (None, partial(_check_formatted, enabled=enabled))
                 dispatcher.async_visitors.setdefault(ast.Call, []).append(hook)
                 dispatcher.async_visitors.setdefault(ast.Attribute, []).append(property_hook)
+                dispatcher.async_visitors.setdefault(ast.FormattedValue, []).append(format_hook)
                 walker.body(function.body)
                 dispatcher.async_visitors[ast.Call].remove(hook)
                 dispatcher.async_visitors[ast.Attribute].remove(property_hook)
+                dispatcher.async_visitors[ast.FormattedValue].remove(format_hook)
             else:
                 walker.body(function.body)
     suppressed = noqa_lines(file.source)

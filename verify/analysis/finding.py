@@ -28,12 +28,18 @@ class Finding:
     message: str
     hint: str = ""
     severity: Severity = Severity.ERROR
+    # Other places the finding involves, as (line, column, what happens there): where an
+    # un-awaited coroutine is used, when the finding is reported where it was made.
+    related: tuple[tuple[int, int, str], ...] = ()
 
     def as_dict(self) -> dict:
         data = asdict(self)
         data["severity"] = self.severity.value
+        if not self.related:
+            del data["related"]
         return data
 
     @classmethod
     def from_dict(cls, data: dict) -> Finding:
-        return cls(**{**data, "severity": Severity(data["severity"])})
+        related = tuple(tuple(place) for place in data.get("related", ()))
+        return cls(**{**data, "severity": Severity(data["severity"]), "related": related})

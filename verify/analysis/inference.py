@@ -32,6 +32,10 @@ _USER_REVERSE_ONE_TO_ONE = frozenset({"profile", "userprofile", "customer_profil
 # Async HTTP clients whose request methods return coroutines.
 _ASYNC_HTTP_CLIENTS = {"httpx.AsyncClient", "httpx2.AsyncClient", "aiohttp.ClientSession"}
 _ASYNC_CLIENT_METHODS = {"get", "post", "put", "patch", "delete", "head", "options", "request", "send"}
+# Django's test AsyncClient (`self.async_client` in a TestCase, pytest-django's `async_client`).
+_TEST_ASYNC_CLIENTS = {"django.test.AsyncClient", "django.test.client.AsyncClient"}
+_TEST_ASYNC_CLIENT_METHODS = {"get", "post", "put", "patch", "delete", "head", "options", "trace", "generic",
+                              "request", "aforce_login", "alogin", "alogout"}
 _REQUEST_ANNOTATIONS = {"HttpRequest", "ASGIRequest", "WSGIRequest", "Request"}
 _SYNC_TO_ASYNC = {"asgiref.sync.sync_to_async", "channels.db.database_sync_to_async", "sync_to_async", "database_sync_to_async"}
 _UNTYPED = object()  # not in Typer._memo (None is a type answer: unknown)
@@ -87,10 +91,12 @@ class Env(dict):
 
 
 class Typer:
-    def __init__(self, file: FileContext, env: dict[str, T], class_name: str | None = None):
+    def __init__(self, file: FileContext, env: dict[str, T], class_name: str | None = None,
+                 none_defaults: frozenset[str] = frozenset()):
         self.file = file
         self.env = env if isinstance(env, Env) else Env(env)
         self.class_name = class_name  # the class whose method is being analysed
+        self.none_defaults = none_defaults  # parameters that default to None (`qs=None`)
         # Every rule asks for the types of the same nodes: remember them while the environment
         # is unchanged.
         self._memo: dict[ast.AST, T | None] = {}
@@ -169,6 +175,8 @@ class Typer:
         if base is None:
             if isinstance(node.value, ast.Name) and node.value.id == "self" and node.attr == "request":
                 return T(ty.REQUEST)
+            if isinstance(node.value, ast.Name) and node.value.id == "self" and node.attr == "async_client":
+                return T(ty.OBJECT, cls="django.test.AsyncClient", origin="self.async_client")
             if node.attr == "objects" and isinstance(node.value, ast.Name) and node.value.id[:1].isupper():
                 # Model.objects on a model the index does not know (views checked without their models)
                 if node.value.id not in self.env and not self.file.imports.get(node.value.id, "").startswith(("django.", "rest_framework")) or self.file.imports.get(node.value.id, "").endswith(".User"):
@@ -192,7 +200,8 @@ class Typer:
                 if "*" in base.loaded and relation.kind != "reverse_o2o" and not relation.null:
                     loaded |= {"*"}  # select_related() follows non-null foreign keys all the way down
                 return T(ty.INSTANCE, relation.target, loaded=loaded, origin=self.file.source_of(node))
-            return T(ty.RELATED_MANAGER, relation.target, loaded=ty.instance_loaded(base.loaded, attr) if attr in base.loaded else frozenset(), origin=self.file.source_of(node), extra={"prefetched": attr in base.loaded})
+            prefetched = attr in base.loaded or ty.UNKNOWN_LOADS in base.loaded
+            return T(ty.RELATED_MANAGER, relation.target, loaded=ty.instance_loaded(base.loaded, attr) if prefetched else frozenset(), origin=self.file.source_of(node), extra={"prefetched": prefetched})
         if base.kind == ty.REQUEST:
             if attr == "user":
                 return T(ty.INSTANCE, USER_MODEL, origin="request.user", extra={"request_user": True})
@@ -217,6 +226,52 @@ class Typer:
             return Relation(attr, "fk", attr.capitalize() if attr not in _FOREIGN_KEY_TARGETS else _FOREIGN_KEY_TARGETS[attr])
         return None
 
+    # -- annotations -------------------------------------------------------------------------
+    def annotation(self, node: ast.expr | None) -> T | None:
+        """The type an annotation promises: a model instance (``u: User``, ``-> "Order"``), a
+        tuple of them (``-> tuple[Order, dict]``), a list or a QuerySet of one model. What such
+        an instance has loaded is not known. ``Order | None`` and anything else: unknown."""
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            try:
+                node = ast.parse(node.value, mode="eval").body
+            except SyntaxError:
+                return None
+        if isinstance(node, ast.Name):
+            model = self.model_class(node)
+            if model is None or not model.model or model.model != USER_MODEL and self.file.imports.get(node.id, "").startswith("django."):
+                return None  # `QuerySet`, `HttpRequest`: Django's own classes are not models
+            return T(ty.INSTANCE, model.model, loaded=frozenset({ty.UNKNOWN_LOADS}))
+        if not isinstance(node, ast.Subscript):
+            return None
+        container = node.value.attr if isinstance(node.value, ast.Attribute) else getattr(node.value, "id", "")
+        parts = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+        if container in ("tuple", "Tuple"):
+            if any(isinstance(part, ast.Constant) and part.value is Ellipsis for part in parts):
+                return None
+            items = tuple((str(index), value) for index, value in enumerate(map(self.annotation, parts)) if value is not None)
+            return T(ty.LIST, items=items) if items else None
+        inner = self.annotation(parts[0]) if len(parts) == 1 else None
+        if inner is None or inner.kind != ty.INSTANCE:
+            return None
+        if container in ("list", "List", "Sequence"):
+            return T(ty.LIST, elem=inner)
+        if container == "QuerySet":
+            return T(ty.QUERYSET, inner.model, loaded=inner.loaded)
+        return None
+
+    def annotated_parameters(self, function: ast.AsyncFunctionDef | ast.FunctionDef, is_method: bool) -> dict[str, T]:
+        """Parameters annotated with a model type: ``async def notify(user: User)``."""
+        args = function.args.posonlyargs + function.args.args + function.args.kwonlyargs
+        if is_method and function.args.posonlyargs + function.args.args:
+            args = args[1:]
+        found = {}
+        for arg in args:
+            if arg.annotation is not None:
+                value = self.annotation(arg.annotation)
+                if value is not None:
+                    found[arg.arg] = value
+        return found
+
     # -- calls -------------------------------------------------------------------------------
     def _call_qualified(self, call: ast.Call) -> str:
         return self.file.qualified(call.func) or ""
@@ -233,15 +288,18 @@ class Typer:
         name = qualified.rsplit(".", 1)[-1]
         if isinstance(func, ast.Name):
             if func.id in self.env:
-                return None
+                known = self.env[func.id]
+                return T(ty.COROUTINE, origin=self.file.source_of(node), extra={"local": func.id}) if known.kind == ty.COROUTINE_FUNCTION else None
             model = self.model_class(func)
             if model is not None:  # Product(name=...) builds an instance whose given relations are set
                 return T(ty.INSTANCE, model.model, loaded=frozenset(k.arg for k in node.keywords if k.arg), origin=self.file.source_of(node))
             if func.id in self.file.async_functions:
-                return T(ty.COROUTINE, origin=self.file.source_of(node), extra={"local": func.id})
+                return T(ty.COROUTINE, result=self._coroutine_result(node), origin=self.file.source_of(node), extra={"local": func.id})
             if func.id in _LIST_BUILDERS and node.args:
                 inner = self.type_of(node.args[0])
                 return T(ty.LIST, elem=inner.element() if inner else None)
+        if isinstance(func, ast.Attribute) and func.attr in api.ASYNC_PAGINATOR_GENERATORS and self._is_async_paginator(func.value):
+            return T(ty.ASYNC_GEN, origin=self.file.source_of(node))
         if isinstance(func, ast.Attribute) and self._is_coroutine_method(func, qualified):
             # not extra["django"]: that marks ORM coroutines (DJA406 counts them)
             return T(ty.COROUTINE, origin=self.file.source_of(node), extra={"method": func.attr})
@@ -271,8 +329,11 @@ class Typer:
         if qualified in _COROUTINE_FACTORIES:
             return T(ty.COROUTINE, origin=self.file.source_of(node), extra={"asyncio": name})
         if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == "self":
-            if self.class_name and func.attr in self.file.async_methods.get(self.class_name, ()):
+            narrowed = self.env.get(f"self.{func.attr}")
+            if narrowed is not None and narrowed.kind == ty.COROUTINE_FUNCTION:
                 return T(ty.COROUTINE, origin=self.file.source_of(node), extra={"local": f"self.{func.attr}"})
+            if self.class_name and func.attr in self.file.async_methods.get(self.class_name, ()):
+                return T(ty.COROUTINE, result=self._coroutine_result(node), origin=self.file.source_of(node), extra={"local": f"self.{func.attr}"})
         project_type = self._project_call(node)
         if project_type is not None:
             return project_type
@@ -303,8 +364,14 @@ class Typer:
         if receiver is None or receiver.kind != ty.OBJECT:
             return False
         if name in api.ASYNC_PAGINATOR_METHODS and receiver.cls.endswith("AsyncPaginator"):
-            return True
+            return name not in api.ASYNC_PAGINATOR_GENERATORS
+        if receiver.cls in _TEST_ASYNC_CLIENTS:
+            return name in _TEST_ASYNC_CLIENT_METHODS
         return name in _ASYNC_CLIENT_METHODS and receiver.cls in _ASYNC_HTTP_CLIENTS
+
+    def _is_async_paginator(self, node: ast.expr) -> bool:
+        receiver = self.type_of(node)
+        return receiver is not None and receiver.kind == ty.OBJECT and receiver.cls.endswith("AsyncPaginator")
 
     def _model_form(self, name: str) -> T | None:
         """``PostForm(request.POST)`` for a project ModelForm: its Meta.model, and whether
@@ -351,12 +418,22 @@ class Typer:
         found = project.call_summary(self.file, node, self.class_name, receiver, argument_types(node, self.type_of))
         if found is None:
             return None
-        (_, qualname, _), summary = found
+        (module, qualname, function), summary = found
         if summary.is_coroutine:
-            return T(ty.COROUTINE, origin=self.file.source_of(node), extra={"local": qualname})
+            return T(ty.COROUTINE, result=project.coroutine_result(module, qualname, function), origin=self.file.source_of(node), extra={"local": qualname})
         if summary.returns_queryset is not None:
             return summary.returns_queryset.with_(origin=self.file.source_of(node))
+        if summary.returns_client is not None:
+            return summary.returns_client.with_(origin=self.file.source_of(node))
         return None
+
+    def _coroutine_result(self, node: ast.Call) -> T | None:
+        """What awaiting a call of a coroutine function of this module (or ``self.method()``) gives."""
+        project = self.file.project
+        if project is None or self.file.module_name is None:
+            return None
+        target = project.resolve_call(self.file, node, self.class_name)
+        return project.coroutine_result(*target) if target is not None and target[2] is not None else None
 
     def _project_object(self, node: ast.Call) -> T | None:
         """``OrderSerializer(order)`` of a project class: an object whose attributes set from the
@@ -423,14 +500,16 @@ class Typer:
                     return T(ty.QUERYSET, receiver.model, origin=origin, extra={"values": True})
                 # user.orders.all() after prefetch_related("orders") reads the prefetch cache: no query
                 prefetched = method == "all" and receiver.extra.get("prefetched", False)
-                return T(ty.QUERYSET, receiver.model, loaded=loaded, only=only, deferred=deferred, origin=origin, extra={"prefetched": prefetched})
+                extra = {"prefetched": prefetched}
+                if method == "select_for_update" or receiver.extra.get("for_update"):
+                    extra["for_update"] = True  # locks rows: needs a transaction (DJA117)
+                return T(ty.QUERYSET, receiver.model, loaded=loaded, only=only, deferred=deferred, origin=origin, extra=extra)
             if method in api.QUERYSET_ASYNC:
                 if method in ("aget", "afirst", "alast", "alatest", "aearliest", "acreate"):
                     loaded = receiver.loaded | (frozenset(k.arg for k in node.keywords if k.arg) if method == "acreate" else frozenset())
                     result = T(ty.INSTANCE, receiver.model, loaded=loaded, only=receiver.only, deferred=receiver.deferred, origin=origin)
                 elif method in ("aget_or_create", "aupdate_or_create"):
-                    loaded = receiver.loaded | frozenset(k.arg for k in node.keywords if k.arg)
-                    result = T(ty.LIST, elem=T(ty.INSTANCE, receiver.model, loaded=loaded, origin=origin), extra={"pair": 0})
+                    result = self._created_pair(receiver, method, node, origin)
                 elif method == "ain_bulk":
                     result = self._in_bulk(receiver, origin)
                 else:
@@ -442,6 +521,8 @@ class Typer:
                 return T(ty.COROUTINE, origin=origin, extra={"django": method})
             if method in ("get", "first", "last", "latest", "earliest", "create"):
                 return T(ty.INSTANCE, receiver.model, loaded=receiver.loaded, only=receiver.only, deferred=receiver.deferred, origin=origin)
+            if method in ("get_or_create", "update_or_create"):
+                return self._created_pair(receiver, method, node, origin)
             if method == "in_bulk":
                 return self._in_bulk(receiver, origin)
             if receiver.model == USER_MODEL and method in api.USER_MANAGER_ASYNC:
@@ -475,6 +556,13 @@ class Typer:
         return None
 
     @staticmethod
+    def _created_pair(receiver: T, method: str, node: ast.Call, origin: str) -> T:
+        """``(obj, created)`` from ``get_or_create()`` / ``update_or_create()`` and their a-twins."""
+        loaded = receiver.loaded | frozenset(k.arg for k in node.keywords if k.arg)
+        return T(ty.LIST, elem=T(ty.INSTANCE, receiver.model, loaded=loaded, origin=origin), origin=origin,
+                 extra={"pair": 0, "created_pair": method})
+
+    @staticmethod
     def _in_bulk(receiver: T, origin: str) -> T | None:
         """``in_bulk()``: a dict from primary key to instance (of dicts, after ``values()``)."""
         if receiver.extra.get("values"):
@@ -490,6 +578,8 @@ class Typer:
 
     def _Subscript(self, node: ast.Subscript) -> T | None:
         base = self.type_of(node.value)
+        if base is None and _is_scope(node.value) and isinstance(node.slice, ast.Constant) and node.slice.value == "session":
+            return T(ty.SESSION, origin=self.file.source_of(node))  # Channels' SessionMiddleware: a lazy SessionStore
         if base is None:
             item = blocking.item_class(self.file.qualified(node.value) or "")  # caches["default"]
             return T(ty.OBJECT, cls=item, origin=self.file.source_of(node)) if item else None
@@ -500,6 +590,8 @@ class Typer:
             if isinstance(node.slice, ast.Slice):
                 return base.with_(origin=self.file.source_of(node))
             return base.element()
+        if base.kind == ty.LIST and base.items and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, int):
+            return dict(base.items).get(str(node.slice.value))
         if base.kind == ty.LIST and base.elem is not None:
             return None if isinstance(node.slice, ast.Slice) else base.elem
         if base.kind == ty.DICT and base.elem is not None:  # in_bulk()[pk]
@@ -517,8 +609,16 @@ class Typer:
 
     _ListComp = _SetComp = _comprehension
 
-    def _List(self, node: ast.List) -> T | None:
-        return T(ty.LIST)
+    def _List(self, node: ast.List | ast.Tuple) -> T | None:
+        """A sequence literal, with the types of its elements by position (``return order, {...}``)."""
+        items = []
+        for index, element in enumerate(node.elts):
+            if type(element) is ast.Starred:
+                break
+            value = self.type_of(element)
+            if value is not None:
+                items.append((str(index), value))
+        return T(ty.LIST, items=tuple(items))
 
     _Tuple = _List
 
@@ -548,10 +648,26 @@ class Typer:
     def _NamedExpr(self, node: ast.NamedExpr) -> T | None:
         return self.type_of(node.value)
 
+    def _BoolOp(self, node: ast.BoolOp) -> T | None:
+        """``qs or Product.objects.all()`` where ``qs`` is a parameter that defaults to None: the
+        caller's QuerySet or the default one, both lazy."""
+        *given, fallback = node.values
+        if not isinstance(node.op, ast.Or) or not all(isinstance(v, ast.Name) and v.id in self.none_defaults and v.id not in self.env for v in given):
+            return None
+        value = self.type_of(fallback)
+        return value if value is not None and value.is_lazy else None
+
 
 # node type -> the Typer method for it (``_Call`` for ast.Call), looked up once.
 _TYPERS = {getattr(ast, name[1:]): method for name, method in vars(Typer).items()
            if name[1:2].isupper() and isinstance(getattr(ast, name[1:], None), type)}
+
+
+def _is_scope(node: ast.expr) -> bool:
+    """An ASGI scope: ``self.scope`` in a Channels consumer, or a ``scope`` variable."""
+    if isinstance(node, ast.Attribute):
+        return node.attr == "scope" and isinstance(node.value, ast.Name) and node.value.id == "self"
+    return isinstance(node, ast.Name) and node.id == "scope"
 
 
 def argument_types(call: ast.Call, type_of: Callable[[ast.AST], T | None]) -> tuple[tuple, tuple]:
@@ -562,6 +678,14 @@ def argument_types(call: ast.Call, type_of: Callable[[ast.AST], T | None]) -> tu
     positional = tuple([type_of(arg) for arg in call.args if type(arg) is not ast.Starred])
     keywords = tuple([(k.arg, type_of(k.value)) for k in call.keywords if k.arg])
     return positional, keywords
+
+
+def none_default_parameters(function: ast.AsyncFunctionDef | ast.FunctionDef) -> frozenset[str]:
+    """Parameters written ``name=None``."""
+    args = function.args
+    positional = args.posonlyargs + args.args
+    pairs = list(zip(positional[len(positional) - len(args.defaults):], args.defaults)) + list(zip(args.kwonlyargs, args.kw_defaults))
+    return frozenset(arg.arg for arg, default in pairs if isinstance(default, ast.Constant) and default.value is None)
 
 
 def parameter_types(function: ast.AsyncFunctionDef | ast.FunctionDef, is_method: bool) -> dict[str, T]:
@@ -578,4 +702,6 @@ def parameter_types(function: ast.AsyncFunctionDef | ast.FunctionDef, is_method:
         )
         if annotated or (arg.arg == "request" and index == 0):
             env[arg.arg] = T(ty.REQUEST)
+        elif arg.arg == "async_client" and function.name.startswith("test"):  # pytest-django's fixture
+            env[arg.arg] = T(ty.OBJECT, cls="django.test.AsyncClient", origin="async_client")
     return env

@@ -1,8 +1,9 @@
-"""Lines of source text numbered as Python numbers them.
+"""Lines of text split where the format of the text breaks them, never with ``str.splitlines()``.
 
 ``str.splitlines()`` also breaks at form feeds and other separators (``\\f``, ``\\v``, ``\\x1c``,
 ``\\u2028``...), which Python's parser keeps inside a line: after a page break (``^L``) its line
-numbers would point at the wrong line, and ``# noqa`` comments at the wrong findings.
+numbers would point at the wrong line, and ``# noqa`` comments at the wrong findings. Markdown and
+YAML files the kit edits break lines at ``\\n`` only.
 """
 
 from __future__ import annotations
@@ -18,3 +19,10 @@ def source_lines(text: str) -> list[str]:
     if lines and lines[-1] == "":
         lines.pop()
     return lines
+
+
+def lines_of(text: str) -> list[str]:
+    """``text`` split after each ``\\n``, line ends kept (a lone ``\\r`` does not end a line)."""
+    lines = text.split("\n")
+    last = lines.pop()
+    return [line + "\n" for line in lines] + ([last] if last else [])

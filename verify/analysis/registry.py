@@ -16,9 +16,11 @@ The engine walks each file once and hands every node to the visitors of the enab
 from __future__ import annotations
 
 import ast
+import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from verify.analysis.finding import Severity
 
@@ -97,17 +99,52 @@ def get_rule(code: str) -> Rule | None:
     return {rule.code: rule for rule in all_rules()}.get(code.upper())
 
 
-def select_rules(select: list[str], ignore: list[str], version: Version) -> list[Rule]:
-    """Rules enabled by code prefixes (``DJA1``, ``DJA102``) and applicable to the Django version."""
-    chosen = []
-    for rule in all_rules():
-        if select and not any(rule.code.startswith(p) for p in select):
-            continue
-        if any(rule.code.startswith(p) for p in ignore):
-            continue
-        if rule.applies_to(version):
-            chosen.append(rule)
-    return chosen
+def known_codes() -> frozenset[str]:
+    """Every rule's code, from the rule modules' file names (``dja102_sync_orm_call.py``): cheap
+    enough for option checking, which must not import the rules (a cached run imports none)."""
+    global _KNOWN_CODES
+    if _KNOWN_CODES is None:
+        folder = Path(__file__).parents[1] / "rules"
+        _KNOWN_CODES = frozenset(f"DJA{match.group(1)}" for name in os.listdir(folder) if (match := _RULE_MODULE.fullmatch(name)))
+    return _KNOWN_CODES
+
+
+_RULE_MODULE = re.compile(r"dja(\d{3})_\w+\.py")
+_KNOWN_CODES: frozenset[str] | None = None
+
+
+def unknown_code(code: str) -> str | None:
+    """Why ``code`` selects no rule, naming the closest known code; None for a code or a prefix of one."""
+    if not code:
+        return "an empty rule code (rule codes look like DJA1 or DJA102)"
+    known = known_codes()
+    if any(rule_code.startswith(code) for rule_code in known):
+        return None
+    if not code.startswith("DJA"):
+        return f"`{code}` is not a DJA code or prefix (rule codes look like DJA1 or DJA102)"
+    import difflib
+
+    closest = difflib.get_close_matches(code, sorted(known), n=1, cutoff=0.75)
+    return f"unknown rule code `{code}`" + (f" (did you mean {closest[0]}?)" if closest else " (rule codes look like DJA1 or DJA102)")
+
+
+def is_enabled(code: str, severity: Severity, select: Sequence[str], ignore: Sequence[str], extend_select: Sequence[str] = ()) -> bool:
+    """Whether ``select``/``ignore``/``extend_select`` code prefixes enable a rule. With no
+    ``select``, every rule but the advice (severity info) rules is on; an advice rule is on only
+    when an entry of ``select`` or ``extend_select`` names it or a prefix of it."""
+    if any(code.startswith(prefix) for prefix in ignore):
+        return False
+    if any(code.startswith(prefix) for prefix in extend_select):
+        return True
+    if select:
+        return any(code.startswith(prefix) for prefix in select)
+    return severity is not Severity.INFO
+
+
+def select_rules(select: Sequence[str], ignore: Sequence[str], version: Version, extend_select: Sequence[str] = ()) -> list[Rule]:
+    """Rules enabled by code prefixes (``DJA1``, ``DJA102``; see :func:`is_enabled`) and applicable to the Django version."""
+    return [rule for rule in all_rules()
+            if is_enabled(rule.code, rule.severity, select, ignore, extend_select) and rule.applies_to(version)]
 
 
 def iter_visitors(rules: list[Rule]) -> Iterator[tuple[type, Rule, Visitor]]:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from verify.analysis import types as ty
+from verify.analysis.blocking import CLASSES
 from verify.analysis.arguments import bind_arguments, decorator_names
 from verify.analysis.context import FileContext
 from verify.analysis.finding import Finding
@@ -32,8 +33,10 @@ from verify.pipeline.file_tree import relative_files_under
 # Codes whose findings in a helper body are real problems for an async caller. Coroutine misuse
 # (DJA101, DJA104, DJA105) cannot happen in sync code. Lazy relations (DJA106) count for the
 # instances the helper loads itself and for those its caller passes in, typed with what the
-# caller's query loaded.
-_EFFECT_PREFIXES = ("DJA102", "DJA103", "DJA106", "DJA107", "DJA108", "DJA109", "DJA11", "DJA2", "DJA3")
+# caller's query loaded. `async_to_sync` (DJA404) in a helper raises on the caller's event loop.
+_EFFECT_PREFIXES = ("DJA102", "DJA103", "DJA106", "DJA107", "DJA108", "DJA109", "DJA11", "DJA2", "DJA3", "DJA404")
+# Bugs of sync code as much as async code: a helper that has one is not wrong *for its async caller*.
+_NOT_EFFECTS = {"DJA119"}
 _SAFE_DECORATORS = {"staticmethod", "classmethod", "lru_cache", "cache", "wraps"}
 _PROPERTY_DECORATORS = {"property", "cached_property"}
 MAX_MODULES = 96  # parsed modules kept between files (about 0.4 MB each)
@@ -50,6 +53,7 @@ class Effect:
 class Summary:
     effects: list[Effect] = field(default_factory=list)
     returns_queryset: ty.T | None = None
+    returns_client: ty.T | None = None  # a client whose methods block (``def get_redis() -> Redis``)
     is_coroutine: bool = False
     deps: set[str] = field(default_factory=set)  # files whose content decided this summary
 
@@ -74,6 +78,20 @@ def _is_generator(function: ast.FunctionDef) -> bool:
     return False
 
 
+def _returned_client(file: FileContext, node: ast.FunctionDef, return_types: list) -> ty.T | None:
+    """The blocking client every ``return`` of a helper gives (``return redis.Redis(...)``), else
+    the one its return annotation names (``-> redis.Redis``)."""
+    classes = {t.cls for t in return_types if t is not None and t.kind == ty.OBJECT}
+    if return_types and len(classes) == 1 and all(t is not None for t in return_types):
+        cls = classes.pop()
+        return ty.T(ty.OBJECT, cls=cls) if cls in CLASSES else None
+    annotation = node.returns
+    if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
+        annotation = ast.Name(annotation.value)
+    cls = file.qualified(annotation) if isinstance(annotation, (ast.Name, ast.Attribute)) else None
+    return ty.T(ty.OBJECT, cls=cls) if cls in CLASSES else None
+
+
 class Project:
     """The project's modules and function summaries, shared by every file of one run."""
 
@@ -81,11 +99,12 @@ class Project:
         self.root = root
         self.version = version
         self.models = models
-        self.effect_rules = [r for r in rules if r.scope == "async" and r.code.startswith(_EFFECT_PREFIXES)]
+        self.effect_rules = [r for r in rules if r.scope == "async" and r.code.startswith(_EFFECT_PREFIXES) and r.code not in _NOT_EFFECTS]
         self._module_paths: dict[str, Path] | None = None
         self._modules: OrderedDict[str, Module | None] = OrderedDict()  # least recently used first
         self._summaries: dict[tuple[str, str], Summary] = {}
         self._in_progress: set[tuple[str, str]] = set()
+        self._results: dict[tuple[str, str], ty.T | None] = {}  # coroutine functions: the type after await
         # Files read while checking the current file: its cache entry is valid while they are unchanged.
         self.touched: set[str] = set()
 
@@ -215,6 +234,31 @@ class Project:
         return self.summary(module, qualname, node, bind_arguments(node, ((), ()), receiver, True),
                             property_access=True)
 
+    def init_summary(self, file: FileContext, call: ast.Call, arg_types: tuple) -> Summary | None:
+        """What ``SomeClass(...)`` runs for a class of the project: its ``__init__`` (its own or
+        a project base's), such as a form that loads its choices there."""
+        if not isinstance(call.func, ast.Name) or getattr(file, "module_name", None) is None:
+            return None
+        found = self.resolve_name(file, call.func.id)
+        if found is None or found[1] not in found[0].classes or self.models.resolve(found[1]) is not None:
+            return None  # not a project class, or a model: Django's Model.__init__ runs no query
+        target = self.resolve_method(found[0], found[1], "__init__")
+        if target is None:
+            return None
+        module, qualname, node = target
+        return self.summary(module, qualname, node, bind_arguments(node, arg_types, None, True))
+
+    def conversion_summary(self, receiver: ty.T, method: str) -> Summary | None:
+        """What ``str(instance)`` / ``f"{instance}"`` (``__str__``) or ``repr(instance)``
+        (``__repr__``) runs when the project's model defines it."""
+        if receiver.kind != ty.INSTANCE:
+            return None
+        target = self._model_method(receiver.model, method)
+        if target is None:
+            return None
+        module, qualname, node = target
+        return self.summary(module, qualname, node, bind_arguments(node, ((), ()), receiver, True))
+
     def _model_method(self, model: str | None, method: str):
         info = self.models.get(model)
         if info is None or info.path is None or info.class_name is None:
@@ -289,12 +333,34 @@ class Project:
         lazy = [t for t in return_types if t is not None and t.is_lazy]
         if lazy and len(lazy) == len(return_types):
             summary.returns_queryset = lazy[0]
+        summary.returns_client = _returned_client(module.file, node, return_types)
         for call, text, receiver, arg_types in calls:
             found = self.call_summary(module.file, call, class_name, receiver, arg_types)
             if found is None or found[1].is_coroutine:
                 continue
             summary.effects.extend(Effect(e.finding, (text, *e.chain)) for e in found[1].effects)
         return summary
+
+    def coroutine_result(self, module: Module, qualname: str, node: ast.AsyncFunctionDef | ast.FunctionDef) -> ty.T | None:
+        """The type ``await qualname(...)`` gives: what every ``return`` of its body agrees on
+        (``return order, {...}`` keeps the instance with what its query loaded), else its
+        return annotation (``-> tuple[Order, dict]``). Computed once per function."""
+        key = (module.name, qualname)
+        if key in self._results:
+            return self._results[key]
+        self._results[key] = None  # recursion: unknown
+        from verify.analysis.engine import summarize_sync_body
+        from verify.analysis.inference import Typer
+
+        class_name = qualname.split(".")[0] if "." in qualname and "<locals>" not in qualname else None
+        _, returns, _ = summarize_sync_body(module.file, node, class_name, [])
+        result = returns[0] if returns and all(r is not None for r in returns) else None
+        for value in returns[1:]:
+            result = ty.join(result, value)
+        if result is None and node.returns is not None:
+            result = Typer(module.file, {}).annotation(node.returns)
+        self._results[key] = result
+        return result
 
     def call_summary(self, file: FileContext, call: ast.Call, class_name: str | None, receiver: ty.T | None,
                      arg_types: tuple) -> tuple[tuple, Summary] | None:

@@ -11,6 +11,7 @@ QUERYSET = "queryset"  # Product.objects.filter(...)
 RELATED_MANAGER = "related_manager"  # user.orders, product.tags
 INSTANCE = "instance"  # a model instance
 COROUTINE = "coroutine"  # an un-awaited coroutine
+COROUTINE_FUNCTION = "coroutine_function"  # a callable known to be async: `if iscoroutinefunction(handler):`
 ASYNC_GEN = "async_gen"  # qs.aiterator()
 LIST = "list"  # an evaluated sequence (elements in ``elem``)
 DICT = "dict"  # a dict literal (values in ``items``), or in_bulk()'s {pk: instance} (``elem``)
@@ -73,12 +74,31 @@ class T:
         return None
 
 
+# In ``loaded``: what is loaded is not known (an instance typed by an annotation, `u: User`,
+# whose caller may have used select_related): its relations are not reported as lazy loads.
+UNKNOWN_LOADS = "?"
+
+
 def instance_loaded(paths: frozenset[str], attr: str) -> frozenset[str]:
     """select_related paths below ``attr``: ("user__profile",) -> ("profile",) for ``order.user``."""
+    if UNKNOWN_LOADS in paths:
+        return paths
     prefix = attr + "__"
     return frozenset(path[len(prefix):] for path in paths if path.startswith(prefix))
 
 
 def join(a: T | None, b: T | None) -> T | None:
-    """The type after two branches meet: kept only when both agree."""
-    return a if a == b else None
+    """The type after two branches meet: kept when both agree. Two QuerySets (or instances) of
+    the same model from different expressions (``tags = qs`` or ``tags = qs.filter(...)``) join
+    to one with only what both have loaded; anything else that differs is unknown."""
+    if a == b:
+        return a
+    if a is None or b is None or a.kind != b.kind or a.model != b.model or a.kind not in _JOINABLE:
+        return None
+    if a.extra != b.extra or a.elem != b.elem or a.items or b.items:
+        return None  # values() rows, prefetch caches, the request's user: not merged
+    only = None if a.only is None or b.only is None else a.only | b.only
+    return T(a.kind, a.model, loaded=a.loaded & b.loaded, only=only, deferred=a.deferred & b.deferred, origin=a.origin)
+
+
+_JOINABLE = frozenset({QUERYSET, MANAGER, RELATED_MANAGER, INSTANCE})

@@ -160,3 +160,25 @@ def class_views(file: FileContext) -> ClassViews:
 
 def _is_plain_object(base: ast.expr) -> bool:
     return isinstance(base, ast.Name) and base.id == "object"
+
+
+def project_bases(cls: ast.ClassDef, file):
+    """(file, class) for each base the project defines: in the same file, imported by name, or
+    written ``module.Class`` (the project's own base views in other modules)."""
+    local = {node.name: node for node in file.tree.body if isinstance(node, ast.ClassDef)}
+    project = file.project
+    for base in cls.bases:
+        if isinstance(base, ast.Name) and base.id in local:
+            yield file, local[base.id]
+            continue
+        if project is None or getattr(file, "module_name", None) is None:
+            continue
+        if isinstance(base, ast.Name):
+            found = project.resolve_name(file, base.id)
+        elif isinstance(base, ast.Attribute) and isinstance(base.value, ast.Name) and base.value.id in file.imports:
+            module = project.module(file.imports[base.value.id])
+            found = (module, base.attr) if module is not None else None
+        else:
+            found = None
+        if found is not None and found[1] in found[0].classes:
+            yield found[0].file, found[0].classes[found[1]]

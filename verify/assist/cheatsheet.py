@@ -8,6 +8,7 @@ partials, and replaces built-in ones with the same id or name. Every problem is 
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from dataclasses import dataclass, field
@@ -15,15 +16,16 @@ from pathlib import Path
 
 CHEATSHEET_FILE = "cheatsheet.yaml"
 SCHEMA_FILE = "cheatsheet.schema.json"
+MAX_REPORTED_PROBLEMS = 100  # a file of 200,000 wrong items is not worth listing them all
 _FENCE = re.compile(r"^\s*```")
 
 
 class CheatsheetError(Exception):
     """A cheatsheet that cannot be used; the message is ``file:line: field: problem``."""
 
-    def __init__(self, file: Path, line: int, field_path: str, problem: str, more: int = 0):
+    def __init__(self, file: Path, line: int, field_path: str, problem: str, more: int = 0, at_least: bool = False):
         self.file, self.line, self.field, self.problem = file, line, field_path, problem
-        suffix = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
+        suffix = f" (and {'at least ' if at_least else ''}{more} more problem{'s' if more > 1 else ''})" if more else ""
         super().__init__(f"{file}:{line}: {field_path}: {problem}{suffix}")
 
 
@@ -40,12 +42,15 @@ class Prompt:
     tags: tuple[str, ...]
     source: Path  # the cheatsheet file it came from
     body_line: int  # the line of the body's first text line in ``source``
+    verify_lines: tuple[int, ...] = ()  # the line of each ``verify`` command in ``source``
 
 
 @dataclass
 class Cheatsheet:
     prompts: dict[str, Prompt] = field(default_factory=dict)
     partials: dict[str, str] = field(default_factory=dict)
+    # Prompts whose templates do not compile: they cannot be rendered, the others still can.
+    problems: dict[str, CheatsheetError] = field(default_factory=dict)
     # Built on first render, after every partial is in place.
     _jinja: object = field(default=None, repr=False, compare=False)
     _compiled: dict = field(default_factory=dict, repr=False, compare=False)
@@ -54,12 +59,31 @@ class Cheatsheet:
         return self.prompts.get(prompt_id)
 
     def render(self, prompt_id: str, context: dict) -> str:
-        """The prompt's body followed by its ``verify`` commands, filled from ``context``."""
+        """The prompt's body followed by its ``verify`` commands, filled from ``context``.
+
+        Raises CheatsheetError, naming the line, when a template fails (an undefined name, an
+        unsafe attribute, a partial that includes itself...).
+        """
+        if prompt_id in self.problems:
+            raise self.problems[prompt_id]
         prompt = self.prompts[prompt_id]
-        body = self._template(prompt.body).render(context)
-        commands = [self._template(command).render(context).strip() for command in prompt.verify]
+        body = self._render(prompt, "body", prompt.body, prompt.body_line, context)
+        commands = [
+            self._render(prompt, "verify", command, line, context).strip()
+            for command, line in zip(prompt.verify, prompt.verify_lines or [prompt.body_line] * len(prompt.verify))
+        ]
         text = body.strip() + "\n\n## Verify\n\nWhen you are done, run:\n\n" + "".join(f"- `{c}`\n" for c in commands)
         return _squeeze_blank_lines(text)
+
+    def _render(self, prompt: Prompt, field_name: str, source: str, line: int, context: dict) -> str:
+        from verify.assist import templating
+
+        try:
+            return self._template(source).render(context)
+        except Exception as error:  # the template is the repository's code: whatever it raises is its error
+            problem, at = templating.failure(error)
+            at = line + (at - 1 if at and field_name == "body" else 0)
+            raise CheatsheetError(prompt.source, at, f"{prompt.id}.{field_name}", problem) from None
 
     def _template(self, source: str):
         if source not in self._compiled:
@@ -69,15 +93,10 @@ class Cheatsheet:
     def _environment(self):
         import jinja2
 
+        from verify.assist import templating
+
         if self._jinja is None:
-            self._jinja = jinja2.Environment(
-                loader=jinja2.DictLoader(self.partials),
-                undefined=jinja2.StrictUndefined,
-                trim_blocks=True,
-                lstrip_blocks=True,
-                keep_trailing_newline=True,
-                autoescape=False,  # the output is Markdown for an assistant, not HTML
-            )
+            self._jinja = templating.environment(jinja2.DictLoader(self.partials))
         return self._jinja
 
 
@@ -125,14 +144,21 @@ def _read(path: Path) -> tuple[dict[str, str], list[Prompt]]:
         raise CheatsheetError(path, 1, "(file)", "no such file") from None
     except (OSError, UnicodeDecodeError) as error:
         raise CheatsheetError(path, 1, "(file)", f"cannot read: {error}") from None
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C parser when PyYAML has it
+    _refuse_control_characters(path, text)
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)  # the C parser when PyYAML has it
     try:
-        root = yaml.compose(text, Loader=loader)
-        data = yaml.load(text, Loader=loader)
+        root = loader.get_single_node()
+        _refuse_aliases(path, text, root)
+        data = loader.construct_document(root) if root is not None else None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         raise CheatsheetError(path, mark.line + 1 if mark else 1, "(yaml)", str(error.problem or error)) from None
+    except yaml.YAMLError as error:
+        raise CheatsheetError(path, 1, "(yaml)", " ".join(str(error).split())) from None
+    finally:
+        loader.dispose()
     _validate(path, data, root)
+    _refuse_escaped_control_characters(path, data, root)
 
     prompts, seen = [], {}
     for index, item in enumerate(data["prompts"]):
@@ -143,14 +169,69 @@ def _read(path: Path) -> tuple[dict[str, str], list[Prompt]]:
         body_node = _node_at(root, ["prompts", index, "body"])
         # A block scalar (body: |) starts on the line after its indicator.
         body_line = body_node.start_mark.line + (2 if body_node.style in ("|", ">") else 1)
+        verify_lines = tuple(_line_of(root, ["prompts", index, "verify", n]) for n in range(len(item["verify"])))
         prompts.append(
             Prompt(
                 id=item["id"], title=item["title"], description=item["description"], when=tuple(item["when"]),
                 agent=item["agent"], argument_hint=item["argument_hint"], body=item["body"],
                 verify=tuple(item["verify"]), tags=tuple(item["tags"]), source=path, body_line=body_line,
+                verify_lines=verify_lines,
             )
         )  # fmt: skip
     return data.get("partials", {}), prompts
+
+
+# C0 and C1 control characters other than tab and line breaks: in a title they would drive the
+# terminal that lists it, and no prompt needs them.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _control_problem(text: str) -> str | None:
+    match = _CONTROL.search(text)
+    return f"control character U+{ord(match.group()):04X} is not allowed" if match else None
+
+
+def _refuse_control_characters(path: Path, text: str) -> None:
+    problem = _control_problem(text)
+    if problem:
+        line = text.count("\n", 0, _CONTROL.search(text).start()) + 1
+        raise CheatsheetError(path, line, "(file)", problem)
+
+
+def _refuse_escaped_control_characters(path: Path, data, root, location: tuple = ()) -> None:
+    """Control characters written as escapes in quoted strings (``"\\e[2J"``)."""
+    if isinstance(data, dict):
+        items = data.items()
+    elif isinstance(data, list):
+        items = enumerate(data)
+    else:
+        problem = _control_problem(data) if isinstance(data, str) else None
+        if problem:
+            raise CheatsheetError(path, _line_of(root, list(location)), _field_path(list(location)), problem)
+        return
+    for key, value in items:
+        _refuse_escaped_control_characters(path, value, root, (*location, key))
+
+
+def _refuse_aliases(path: Path, text: str, root) -> None:
+    """A cheatsheet needs no anchors and aliases, and a few nested aliases expand to billions of
+    strings ("billion laughs"). An alias makes a node appear twice in the composed tree."""
+    import yaml
+
+    seen: set[int] = set()
+    pending = [root] if root is not None else []
+    while pending:
+        node = pending.pop()
+        if id(node) in seen:
+            alias = next(event for event in yaml.parse(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+                         if isinstance(event, yaml.AliasEvent))
+            raise CheatsheetError(path, alias.start_mark.line + 1, "(yaml)",
+                                  "anchors and aliases (&name, *name) are not allowed in a cheatsheet")
+        seen.add(id(node))
+        if isinstance(node, yaml.SequenceNode):
+            pending.extend(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            pending.extend(item for pair in node.value for item in pair)
 
 
 def schema() -> dict:
@@ -162,7 +243,8 @@ def _validate(path: Path, data, root) -> None:
 
     validator = jsonschema.Draft202012Validator(schema())
     problems = []
-    for error in validator.iter_errors(data):
+    errors = list(itertools.islice(validator.iter_errors(data), MAX_REPORTED_PROBLEMS + 1))
+    for error in errors[:MAX_REPORTED_PROBLEMS]:
         location = list(error.absolute_path)
         problem = error.message
         if error.validator == "required":
@@ -182,32 +264,36 @@ def _validate(path: Path, data, root) -> None:
     if problems:
         problems.sort()
         line, field_path, problem = problems[0]
-        raise CheatsheetError(path, line, field_path, problem, more=len(problems) - 1)
+        raise CheatsheetError(path, line, field_path, problem, more=len(problems) - 1, at_least=len(errors) > len(problems))
 
 
 def _check_templates(cheatsheet: Cheatsheet) -> None:
-    """Every body and verify command compiles, and every include names a partial."""
+    """Every body and verify command compiles, and every include names a partial; a prompt that
+    does not goes into ``cheatsheet.problems``."""
     import jinja2
     from jinja2 import nodes
 
     environment = cheatsheet._environment()
     for prompt in cheatsheet.prompts.values():
-        for field_name, template, line in [
-            ("body", prompt.body, prompt.body_line),
-            *(("verify", command, prompt.body_line) for command in prompt.verify),
-        ]:
-            try:
-                parsed = environment.parse(template)
-            except jinja2.TemplateSyntaxError as error:
-                at = line + (error.lineno - 1 if field_name == "body" else 0)
-                raise CheatsheetError(prompt.source, at, f"{prompt.id}.{field_name}", f"Jinja2: {error.message}") from None
-            for include in parsed.find_all(nodes.Include):
-                name = include.template.value if isinstance(include.template, nodes.Const) else None
-                if name not in cheatsheet.partials:
-                    raise CheatsheetError(
-                        prompt.source, line + include.lineno - 1, f"{prompt.id}.{field_name}",
-                        f"includes {name!r}, which is not a partial (known: {', '.join(sorted(cheatsheet.partials))})",
-                    )  # fmt: skip
+        try:
+            for field_name, template, line in [
+                ("body", prompt.body, prompt.body_line),
+                *(("verify", command, line) for command, line in zip(prompt.verify, prompt.verify_lines)),
+            ]:
+                try:
+                    parsed = environment.parse(template)
+                except jinja2.TemplateSyntaxError as error:
+                    at = line + (error.lineno - 1 if field_name == "body" else 0)
+                    raise CheatsheetError(prompt.source, at, f"{prompt.id}.{field_name}", f"Jinja2: {error.message}") from None
+                for include in parsed.find_all(nodes.Include):
+                    name = include.template.value if isinstance(include.template, nodes.Const) else None
+                    if name not in cheatsheet.partials:
+                        raise CheatsheetError(
+                            prompt.source, line + include.lineno - 1, f"{prompt.id}.{field_name}",
+                            f"includes {name!r}, which is not a partial (known: {', '.join(sorted(cheatsheet.partials))})",
+                        )  # fmt: skip
+        except CheatsheetError as problem:
+            cheatsheet.problems[prompt.id] = problem
 
 
 def _field_path(location: list) -> str:

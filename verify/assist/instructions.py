@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+import shlex
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -100,16 +101,11 @@ def _yaml_scalar(value: str) -> str:
 def _environment():
     import jinja2
 
-    environment = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(templates_dir())),
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        autoescape=False,
+    from verify.assist import templating
+
+    return templating.environment(
+        jinja2.FileSystemLoader(str(templates_dir())), code=_code, json=json.dumps, yaml_scalar=_yaml_scalar
     )
-    environment.filters.update(code=_code, json=json.dumps, yaml_scalar=_yaml_scalar)
-    return environment
 
 
 def build_context(facts: ProjectFacts) -> dict:
@@ -147,7 +143,7 @@ def build_context(facts: ProjectFacts) -> dict:
         "view_apps": view_apps,
         "sync_middleware": facts["sync_middleware"],
         "verify_changed": VERIFY_CHANGED,
-        "verify_apps": "django-async-kit verify " + " ".join(view_apps),
+        "verify_apps": "django-async-kit verify " + " ".join(shlex.quote(app) for app in view_apps),
         "view_globs": VIEW_GLOBS,
         "test_globs": TEST_GLOBS,
         "install_command": INSTALL_COMMAND,
@@ -173,10 +169,16 @@ def render_targets(facts: ProjectFacts, targets: list[str], output_dir: Path) ->
     files = []
     for target in targets:
         for output in TARGETS[target]:
-            text = environment.get_template(output.template).render(context)
+            try:
+                text = environment.get_template(output.template).render(context)
+            except Exception as error:  # one line, whatever a template raises
+                from verify.assist import templating
+
+                raise RenderError(f"{output.template}: {templating.failure(error)[0]}") from None
             path = Path(output_dir) / output.path
             if output.style is CommentStyle.HTML:
-                files.append(ManagedFile.markdown(path, text))
+                # The description names the Django version: it follows the facts like the block does.
+                files.append(ManagedFile.markdown(path, text, front_matter_keys=("description",)))
             elif output.style is CommentStyle.HASH:
                 files.append(ManagedFile.yaml(path, text, output.merge_unmarked))
             else:

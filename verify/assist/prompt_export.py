@@ -8,14 +8,12 @@ managed block, and the front matter keys the kit writes are updated in place: ke
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from verify.assist.cheatsheet import Cheatsheet, Prompt
+from verify.analysis.lines import lines_of
+from verify.assist.cheatsheet import Cheatsheet, CheatsheetError, Prompt
 from verify.assist.safe_write import CommentStyle, ManagedFile, PlannedWrite, plan_write
-
-_TOP_LEVEL_KEY = re.compile(r"^([A-Za-z0-9_-]+)\s*:")
 
 
 @dataclass(frozen=True)
@@ -29,7 +27,7 @@ def prompt_file(prompt: Prompt, cheatsheet: Cheatsheet, context: dict) -> Export
     """VS Code / Visual Studio prompt file: run with /<id> in Copilot Chat."""
     body = cheatsheet.render(prompt.id, {**context, "target": "prompt-file", "file": "${file}"})
     front = {"name": prompt.id, "description": prompt.description, "argument-hint": prompt.argument_hint, "agent": prompt.agent}
-    return ExportedFile(Path("prompts") / f"{prompt.id}.prompt.md", front, body)
+    return ExportedFile(_prompt_file_path(prompt), front, body)
 
 
 def skill_file(prompt: Prompt, cheatsheet: Cheatsheet, context: dict) -> ExportedFile:
@@ -41,27 +39,58 @@ def skill_file(prompt: Prompt, cheatsheet: Cheatsheet, context: dict) -> Exporte
         "argument-hint": prompt.argument_hint,
         "disable-model-invocation": True,
     }
-    return ExportedFile(Path("skills") / prompt.id / "SKILL.md", front, f"# {prompt.title}\n\n{body}")
+    return ExportedFile(_skill_path(prompt), front, f"# {prompt.title}\n\n{body}")
 
 
-def exported_files(cheatsheet: Cheatsheet, context: dict) -> list[ExportedFile]:
-    files = []
+def _prompt_file_path(prompt: Prompt) -> Path:
+    return Path("prompts") / f"{prompt.id}.prompt.md"
+
+
+def _skill_path(prompt: Prompt) -> Path:
+    return Path("skills") / prompt.id / "SKILL.md"
+
+
+@dataclass(frozen=True)
+class Export:
+    files: list[ExportedFile]
+    problems: list[CheatsheetError]  # prompts that could not be rendered; their files are left as they are
+    kept: list[Path]  # those prompts' files, relative to the export directory
+
+
+def exported_files(cheatsheet: Cheatsheet, context: dict) -> Export:
+    """The files of every prompt that renders; a prompt that does not is reported and skipped."""
+    export = Export([], [], [])
     for prompt in cheatsheet.prompts.values():
-        files += [prompt_file(prompt, cheatsheet, context), skill_file(prompt, cheatsheet, context)]
-    return files
+        try:
+            files = [prompt_file(prompt, cheatsheet, context), skill_file(prompt, cheatsheet, context)]
+            _refuse_marker_lines(prompt, files)
+            export.files.extend(files)
+        except CheatsheetError as problem:
+            export.problems.append(problem)
+            export.kept.extend([_prompt_file_path(prompt), _skill_path(prompt)])
+    return export
 
 
-def orphaned_files(directory: Path, exported: list[ExportedFile]) -> list[Path]:
+def _refuse_marker_lines(prompt: Prompt, files: list[ExportedFile]) -> None:
+    """A line of the prompt's text that reads as one of the kit's markers would end its block early."""
+    markers = {CommentStyle.HTML.begin, CommentStyle.HTML.end}
+    for file in files:
+        if any(line.strip() in markers for line in lines_of(file.body)):
+            raise CheatsheetError(prompt.source, prompt.body_line, f"{prompt.id}.body",
+                                  f"a line of its text is the kit's marker ({' or '.join(sorted(markers))})")
+
+
+def orphaned_files(directory: Path, export: Export) -> list[Path]:
     """Files an earlier export wrote (they hold the kit's block) for prompts no longer in the cheatsheet.
 
     They are reported, never deleted: the user may have added to them.
     """
-    current = {directory / file.relative for file in exported}
+    current = {directory / relative for relative in [*(file.relative for file in export.files), *export.kept]}
     candidates = [*directory.glob("prompts/*.prompt.md"), *directory.glob("skills/*/SKILL.md")]
     marker = CommentStyle.HTML.begin
     return sorted(
         path for path in candidates
-        if path not in current and any(line.strip() == marker for line in path.read_text(encoding="utf-8", errors="replace").splitlines())
+        if path not in current and any(line.strip() == marker for line in lines_of(path.read_text(encoding="utf-8", errors="replace")))
     )  # fmt: skip
 
 
@@ -76,46 +105,8 @@ def generated_text(exported: ExportedFile) -> str:
     return "---\n" + "".join(front_matter_lines(exported.front_matter)) + f"---\n{style.begin}\n{exported.body}{style.end}\n"
 
 
-def plan_export(exported: ExportedFile, directory: Path) -> PlannedWrite:
-    """What writing ``exported`` under ``directory`` would change; raises safe_write.SafeWriteError."""
+def plan_export(exported: ExportedFile, directory: Path, inside: Path | None = None) -> PlannedWrite:
+    """What writing ``exported`` under ``directory`` would change; raises safe_write.SafeWriteError
+    (OutsideFolderError when the path leads out of ``inside``)."""
     path = directory / exported.relative
-    plan = plan_write(ManagedFile.markdown(path, generated_text(exported)))
-    if plan.old_text is None:
-        return plan
-    return PlannedWrite(path, plan.old_text, _merge_front_matter(plan.new_text, exported.front_matter))
-
-
-def _merge_front_matter(text: str, front: dict[str, object]) -> str:
-    """``text`` with the kit's front matter keys set to ``front``'s values, other keys untouched."""
-    newline = "\r\n" if "\r\n" in text else "\n"
-    ours = {key: line.rstrip("\n") for key, line in zip(front, front_matter_lines(front))}
-    lines = text.splitlines(keepends=True)
-    if not lines or lines[0].strip() != "---":
-        return "---" + newline + "".join(line + newline for line in ours.values()) + "---" + newline + text
-    try:
-        close = next(i for i in range(1, len(lines)) if lines[i].strip() == "---")
-    except StopIteration:  # an opening --- without a closing one: not front matter we can edit
-        return text
-    header, seen = lines[1:close], set()
-    merged: list[str] = []
-    index = 0
-    while index < len(header):
-        match = _TOP_LEVEL_KEY.match(header[index])
-        end = index + 1
-        while end < len(header) and _continues_value(header[end]):
-            end += 1
-        if match and match.group(1) in ours:
-            key = match.group(1)
-            if key not in seen:
-                merged.append(ours[key] + newline)
-            seen.add(key)
-        else:
-            merged.extend(header[index:end])
-        index = end
-    merged.extend(ours[key] + newline for key in ours if key not in seen)
-    return lines[0] + "".join(merged) + "".join(lines[close:])
-
-
-def _continues_value(line: str) -> bool:
-    """An indented line or a block-sequence item belongs to the key above it; comments do not."""
-    return line[:1] in (" ", "\t") and line.strip() != "" or line.startswith("- ")
+    return plan_write(ManagedFile.markdown(path, generated_text(exported), front_matter_keys=tuple(exported.front_matter)), inside)

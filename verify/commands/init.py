@@ -62,7 +62,7 @@ def run(args) -> int:
         return 0
 
     try:
-        plans = [plan_write(managed) for managed in render_targets(facts, targets, output_dir)]
+        plans = [plan_write(managed, inside=output_dir) for managed in render_targets(facts, targets, output_dir)]
     except (RenderError, SafeWriteError) as error:
         raise UsageError(str(error)) from None
 
@@ -89,6 +89,8 @@ def run(args) -> int:
     print(summary)
     try:
         apply_writes(plans)
+    except SafeWriteError as error:
+        raise UsageError(str(error)) from None
     except OSError as error:
         raise UsageError(f"cannot write: {error}") from None
     for plan in plans:

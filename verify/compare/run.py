@@ -21,7 +21,6 @@ from verify.compare.registry import (
 from verify.pipeline import config as config_module
 from verify.compare.scope import findings_of_change
 from verify.pipeline.changes import ChangedFile, changed_files, default_base, repository_root
-from verify.pipeline.config import ignored_codes
 from verify.pipeline.discovery import SKIP_DIRS, display_path, excluded
 from verify.project.target import find_root
 
@@ -53,13 +52,14 @@ def check_compare(old_path: Path, new_path: Path, **options) -> api.Report:
 
 
 def _check(changed: list[ChangedFile], root: Path, *, select: list[str] | None = None, ignore: list[str] | None = None,
-           target: str | None = None, config_path: Path | None = None, use_config: bool = True) -> tuple[api.Report, set[Finding]]:
+           extend_select: list[str] | None = None, target: str | None = None, config_path: Path | None = None,
+           use_config: bool = True) -> tuple[api.Report, set[Finding]]:
     """The report and, of its findings, the DJA5xx comparisons."""
     present = [display_path(item.path) for item in changed if not item.deleted]
     if present:
         # with_dependents: the callers of a changed helper are checked again too
-        report = api.check_paths(present, select=select, ignore=ignore, target=target, config_path=config_path, use_config=use_config,
-                                 with_dependents=True)
+        report = api.check_paths(present, select=select, ignore=ignore, extend_select=extend_select, target=target,
+                                 config_path=config_path, use_config=use_config, with_dependents=True)
     else:
         report = api.Report()
     cfg = _config(root, config_path, use_config)
@@ -70,9 +70,10 @@ def _check(changed: list[ChangedFile], root: Path, *, select: list[str] | None =
     for item in changed:
         if item.old_source is None:
             continue  # a new file: nothing to compare with
-        extra_ignore = ignored_codes(item.path, cfg.per_file_ignores, config_root)
+        extra_ignore = cfg.ignored_for(item.path, config_root)
         # select_rules imports every rule module, which registers each DJA5xx comparison.
-        rules = [rule for rule in select_rules(chosen, (ignore or []) + cfg.ignore + extra_ignore, report.version) if rule.scope == SCOPE]
+        rules = [rule for rule in select_rules(chosen, (ignore or []) + cfg.ignore + extra_ignore, report.version,
+                                               (extend_select or []) + cfg.extend_select) if rule.scope == SCOPE]
         if rules:
             comparisons.update(compare_file(item, root, rules, report.version, old_sources))
     report.findings = sorted(set(report.findings) | comparisons)
@@ -133,7 +134,7 @@ def check_arguments(args) -> api.Report:
         raise UsageError("use either --changed or --compare, not both")
     if args.paths:
         raise UsageError("--changed and --compare take no PATH: they choose the files themselves")
-    options = {"select": args.select, "ignore": args.ignore, "target": args.target_version,
+    options = {"select": args.select, "ignore": args.ignore, "extend_select": args.extend_select, "target": args.target_version,
                "config_path": Path(args.config) if args.config else None, "use_config": not args.no_config}
     try:
         if args.changed:

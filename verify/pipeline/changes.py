@@ -21,6 +21,9 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from verify.pipeline import git
+
+
 PYTHON_FILES = ":(glob)**/*.py"  # git pathspec: every .py file at any depth; nothing else is hashed
 
 
@@ -41,8 +44,7 @@ class ChangedFile:
 
 def _git(root: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     try:
-        return subprocess.run(["git", "-C", str(root), *args], capture_output=True, encoding="utf-8", errors="replace",
-                              env=env, timeout=60)
+        return git.run(root, *args, env=env)
     except FileNotFoundError:
         raise ChangesError("git is not installed: --changed needs git (use --compare OLD.py NEW.py without it)") from None
     except subprocess.TimeoutExpired:
@@ -70,7 +72,7 @@ def _resolve(root: Path, base: str) -> str:
 def _staged_renames(root: Path, commit: str) -> dict[str, str]:
     """new path -> old path for the renames staged in the real index (``git mv``): an edit that
     rewrites most of a small file after moving it is too different for similarity to pair them."""
-    diff = _git(root, "diff", "--cached", "--name-status", "-z", "--find-renames", "--no-ext-diff", commit, "--", PYTHON_FILES)
+    diff = _git(root, "diff", "--cached", "--name-status", "-z", "--find-renames", commit, "--", PYTHON_FILES)
     fields = diff.stdout.split("\0") if diff.returncode == 0 else []
     renames = {}
     for position, status in enumerate(fields):
@@ -91,11 +93,11 @@ def _staged_snapshot_diff(root: Path, commit: str) -> tuple[str, str]:
         added = _git(root, "add", "--all", "--", PYTHON_FILES, env=env)
         if added.returncode != 0:
             raise ChangesError(f"git add (into a scratch index) failed: {added.stderr.strip()}")
-        diff = _git(root, "diff", "--cached", "--name-status", "-z", "--find-renames", "--no-ext-diff", commit, "--", PYTHON_FILES, env=env)
+        diff = _git(root, "diff", "--cached", "--name-status", "-z", "--find-renames", commit, "--", PYTHON_FILES, env=env)
         if diff.returncode != 0:
             raise ChangesError(f"git diff failed: {diff.stderr.strip()}")
-        hunks = _git(root, "-c", "core.quotePath=false", "diff", "--cached", "-U0", "--find-renames", "--no-ext-diff",
-                     "--no-color", "--src-prefix=a/", "--dst-prefix=b/", commit, "--", PYTHON_FILES, env=env)
+        hunks = _git(root, "diff", "--cached", "-U0", "--find-renames", "--no-color", "--src-prefix=a/", "--dst-prefix=b/",
+                     commit, "--", PYTHON_FILES, env=env)
         if hunks.returncode != 0:
             raise ChangesError(f"git diff failed: {hunks.stderr.strip()}")
     return diff.stdout, hunks.stdout

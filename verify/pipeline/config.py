@@ -1,10 +1,15 @@
-"""``[tool.django-async-kit]`` in pyproject.toml, validated: bad config is one clear error."""
+"""``[tool.django-async-kit]`` in pyproject.toml, validated: bad config is one clear error.
+
+Every value is type-checked and every rule code must name a rule (or a prefix of one), so that a
+typo is an error, not a check that silently turns rules off.
+"""
 
 from __future__ import annotations
 
 import fnmatch
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,21 +23,31 @@ class ConfigError(Exception):
     pass
 
 
-# key -> expected type; other commands (prompts, blocking calls) read their own keys from ``extra``.
-_LIST_KEYS = ("select", "ignore", "exclude", "extend-exclude")
-_KNOWN = {*_LIST_KEYS, "per-file-ignores", "target-version", "cache-dir", "cheatsheet",
-          "blocking-calls", "allowed-calls"}
+# Test code: blocking calls (DJA3xx) there block only the test's own event loop, so they are not
+# reported by default. An entry ending in "/" names a folder at any depth; the others are globs
+# matched against the path (relative to the configuration's folder) and the file name.
+DEFAULT_TEST_PATHS = ("tests/", "test/", "test_*.py", "*_test.py", "tests.py", "conftest.py")
+TEST_IGNORED = ("DJA3",)  # what test-paths turns off
 
 
 @dataclass
 class Config:
     select: list[str] = field(default_factory=list)
     ignore: list[str] = field(default_factory=list)
+    extend_select: list[str] = field(default_factory=list)
     exclude: list[str] = field(default_factory=list)
     per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
+    test_paths: list[str] = field(default_factory=lambda: list(DEFAULT_TEST_PATHS))
     target_version: str | None = None
     path: Path | None = None
-    extra: dict = field(default_factory=dict)
+    extra: dict = field(default_factory=dict)  # keys other modules read (cache-dir, cheatsheet, blocking calls)
+
+    def ignored_for(self, path: Path, root: Path) -> list[str]:
+        """Codes turned off for ``path``: its ``per-file-ignores``, and DJA3xx in test code."""
+        codes = ignored_codes(path, self.per_file_ignores, root)
+        if is_test_path(path, self.test_paths, root):
+            codes.extend(TEST_IGNORED)
+        return codes
 
 
 def find_pyproject(start: Path) -> Path | None:
@@ -54,62 +69,130 @@ def load(path: Path | None) -> Config:
         raise ConfigError(f"cannot read {path}: {error}") from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: invalid TOML: {error}") from None
-    section = data.get("tool", {}).get("django-async-kit")
+    except RecursionError:
+        raise ConfigError(f"{path}: invalid TOML: arrays or tables nested too deeply to read") from None
+    except ValueError:  # an integer longer than Python converts (sys.get_int_max_str_digits)
+        raise ConfigError(f"{path}: cannot read it: an integer has too many digits") from None
+    tool = data.get("tool", {})
+    if not isinstance(tool, dict):
+        raise ConfigError(f"{path}: `tool` must be a table ([tool.django-async-kit])")
+    section = tool.get("django-async-kit")
     if section is None:
         return Config(path=path)
     return parse(section, path)
 
 
-def _codes(value, key: str, where: str) -> list[str]:
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+# -- value checks: each returns the value or raises ConfigError naming the key and the file -------
+def _strings(value, key: str, where: str) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
         raise ConfigError(f"{where}: `{key}` must be a list of strings")
-    return [v.strip().upper() if key in ("select", "ignore") else v for v in value]
+    return value
+
+
+def _check_codes(codes: list[str], where: str) -> list[str]:
+    """Upper-cased rule codes or prefixes; ``ConfigError`` for one that names no rule."""
+    from verify.analysis.registry import unknown_code
+
+    cleaned = [code.strip().upper() for code in codes]
+    for code in cleaned:
+        problem = unknown_code(code)
+        if problem:
+            raise ConfigError(f"{where}: {problem}")
+    return cleaned
+
+
+def _codes(value, key: str, where: str) -> list[str]:
+    return _check_codes(_strings(value, key, where), f"{where}: `{key}`")
+
+
+def _string(value, key: str, where: str) -> str:
+    if not isinstance(value, str):
+        raise ConfigError(f"{where}: `{key}` must be a string")
+    return value
+
+
+def _table(value, key: str, where: str, check: Callable, shape: str) -> dict:
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: `{key}` must be a table of {shape}")
+    return {name: check(item, f"{key}.{name}", where) for name, item in value.items()}
+
+
+def _target_version(value, key: str, where: str) -> str:
+    from verify.project.target import version_problem
+
+    problem = version_problem(value) if isinstance(value, str) else "must be a string like \"5.2\""
+    if problem:
+        raise ConfigError(f"{where}: `{key}` {problem}")
+    return value
+
+
+_CHECKS: dict[str, Callable] = {
+    "select": _codes,
+    "ignore": _codes,
+    "extend-select": _codes,
+    "exclude": _strings,
+    "extend-exclude": _strings,
+    "per-file-ignores": lambda value, key, where: _table(value, key, where, _codes, "glob = [codes]"),
+    "test-paths": _strings,
+    "target-version": _target_version,
+    "cache-dir": _string,
+    "cheatsheet": _string,
+    "blocking-calls": lambda value, key, where: _table(value, key, where, _string, "\"qualified.name\" = \"suggested replacement\""),
+    "allowed-calls": _strings,
+}
 
 
 def parse(section: dict, path: Path) -> Config:
     where = f"{path} [tool.django-async-kit]"
     if not isinstance(section, dict):
         raise ConfigError(f"{where} must be a table")
-    unknown = sorted(set(section) - _KNOWN)
+    unknown = sorted(set(section) - set(_CHECKS))
     if unknown:
-        raise ConfigError(f"{where}: unknown key `{unknown[0]}` (known: {', '.join(sorted(_KNOWN))})")
+        raise ConfigError(f"{where}: unknown key `{unknown[0]}` (known: {', '.join(sorted(_CHECKS))})")
+    values = {key: _CHECKS[key](value, key, where) for key, value in section.items()}
     config = Config(path=path)
-    for key in ("select", "ignore"):
-        if key in section:
-            codes = _codes(section[key], key, where)
-            for code in codes:
-                if not code.startswith("DJA"):
-                    raise ConfigError(f"{where}: `{key}` has `{code}`, which is not a DJA code or prefix")
-            setattr(config, key, codes)
-    config.exclude = _codes(section.get("exclude", []), "exclude", where) + _codes(section.get("extend-exclude", []), "extend-exclude", where)
-    per_file = section.get("per-file-ignores", {})
-    if not isinstance(per_file, dict):
-        raise ConfigError(f"{where}: `per-file-ignores` must be a table of glob = [codes]")
-    config.per_file_ignores = {glob: _codes(codes, f"per-file-ignores.{glob}", where) for glob, codes in per_file.items()}
-    config.per_file_ignores = {glob: [c.upper() for c in codes] for glob, codes in config.per_file_ignores.items()}
-    version = section.get("target-version")
-    if version is not None:
-        from verify.project.target import parse_version
-
-        if not isinstance(version, str) or parse_version(version) is None:
-            raise ConfigError(f"{where}: `target-version` must be a string like \"5.2\"")
-        config.target_version = version
-    blocking_calls = section.get("blocking-calls", {})
-    if not isinstance(blocking_calls, dict) or not all(isinstance(v, str) for v in blocking_calls.values()):
-        raise ConfigError(f"{where}: `blocking-calls` must be a table of \"qualified.name\" = \"suggested replacement\"")
-    _codes(section.get("allowed-calls", []), "allowed-calls", where)
-    config.extra = {k: v for k, v in section.items() if k not in {"select", "ignore", "exclude", "extend-exclude", "per-file-ignores", "target-version"}}
+    config.select = values.get("select", [])
+    config.ignore = values.get("ignore", [])
+    config.extend_select = values.get("extend-select", [])
+    config.exclude = values.get("exclude", []) + values.get("extend-exclude", [])
+    config.per_file_ignores = values.get("per-file-ignores", {})
+    config.test_paths = values.get("test-paths", list(DEFAULT_TEST_PATHS))
+    config.target_version = values.get("target-version")
+    config.extra = {key: value for key, value in values.items() if key in ("cache-dir", "cheatsheet", "blocking-calls", "allowed-calls")}
     return config
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return Path(os.path.relpath(os.path.abspath(path), root)).as_posix()
+    except ValueError:  # another drive (Windows)
+        return path.as_posix()
 
 
 def ignored_codes(path: Path, per_file: dict[str, list[str]], root: Path) -> list[str]:
     """Codes ``per-file-ignores`` turns off for ``path`` (globs relative to ``root``, or the file name)."""
-    try:
-        relative = Path(os.path.relpath(os.path.abspath(path), root)).as_posix()
-    except ValueError:
-        relative = path.as_posix()
+    relative = _relative(path, root)
     codes: list[str] = []
     for pattern, ignored in per_file.items():
         if fnmatch.fnmatch(relative, pattern) or fnmatch.fnmatch(path.name, pattern):
             codes.extend(ignored)
     return codes
+
+
+def is_test_path(path: Path, patterns: list[str], root: Path) -> bool:
+    """Whether ``path`` is test code by ``test-paths`` (see DEFAULT_TEST_PATHS)."""
+    if not patterns:
+        return False
+    relative = _relative(path, root)
+    folders = relative.split("/")[:-1]
+    for pattern in patterns:
+        if pattern.endswith("/"):
+            folder = pattern.rstrip("/")
+            if "/" in folder:
+                if fnmatch.fnmatch(relative, f"{folder}/*"):
+                    return True
+            elif any(fnmatch.fnmatch(part, folder) for part in folders):
+                return True
+        elif fnmatch.fnmatch(relative, pattern) or fnmatch.fnmatch(path.name, pattern):
+            return True
+    return False

@@ -8,6 +8,7 @@ import os
 import subprocess
 from pathlib import Path
 
+from verify.pipeline import git
 from verify.pipeline.file_tree import SKIP_DIRS, relative_files_under  # noqa: F401  (SKIP_DIRS: for callers that walk themselves)
 
 
@@ -36,10 +37,7 @@ def _git_ignored(folder: Path, files: list[Path]) -> set[str]:
     if not files or not _in_git_work_tree(folder):
         return set()
     try:
-        result = subprocess.run(
-            ["git", "-C", str(folder), "check-ignore", "--stdin", "-z"],
-            input="\0".join(os.path.abspath(f) for f in files), capture_output=True, text=True, timeout=10,
-        )
+        result = git.run(folder, "check-ignore", "--stdin", "-z", input="\0".join(os.path.abspath(f) for f in files), timeout=10)
     except (OSError, subprocess.SubprocessError):
         return set()
     if result.returncode not in (0, 1):

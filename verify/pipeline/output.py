@@ -42,19 +42,16 @@ def text(findings: list[Finding], summary: dict, quiet: bool = False) -> str:
             out.append(f"{gutter} |")
             out.append(f"{f.line} | {source.rstrip()}")
             out.append(f"{gutter} | {' ' * (f.column - 1)}{'^' * width}")
+            for line, _, note in f.related:
+                out.append(f"{gutter} = note: line {line}: {note}")
             if f.hint:
                 out.append(f"{gutter} = help: {f.hint}")
         elif f.hint:
             out.append(f"  = help: {f.hint}")
         out.append("")
-    count = summary["findings"]
     if quiet:
         return "\n".join(out)
-    if count:
-        codes = ", ".join(f"{code} x{n}" for code, n in summary["by_code"].items())
-        out.append(f"Found {count} finding{'s' if count != 1 else ''} in {summary['files']} file{'s' if summary['files'] != 1 else ''} ({codes}); Django {summary['django_version']}.")
-    else:
-        out.append(f"All checks passed: {summary['files']} file{'s' if summary['files'] != 1 else ''}, Django {summary['django_version']}.")
+    out.append(summary_line(findings, summary))
     out.extend(_left_out(summary))
     return "\n".join(out)
 
@@ -63,11 +60,43 @@ def _left_out(summary: dict) -> list[str]:
     """What ``--changed`` and ``--baseline`` did not report."""
     lines = []
     if left_out := summary.get("left_out"):
-        lines.append(f"Left out {left_out} older finding{'s' if left_out != 1 else ''} in the changed files "
-                     "(outside the changed code; `--all` shows them).")
+        lines.append(f"Left out {_count(left_out, 'older finding')} in the changed files (outside the changed code; `--all` shows them).")
     if in_baseline := summary.get("in_baseline"):
-        lines.append(f"Left out {in_baseline} finding{'s' if in_baseline != 1 else ''} recorded in the baseline.")
+        lines.append(f"Left out {_count(in_baseline, 'finding')} recorded in the baseline.")
     return lines
+
+
+def is_advice(finding: Finding) -> bool:
+    """Advice (severity info) is opt-in and never fails the check."""
+    return finding.severity is Severity.INFO
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'s' if number != 1 else ''}"
+
+
+def summary_line(findings: list[Finding], summary: dict) -> str:
+    """The last line of the text report. It never says "All checks passed" while input errors
+    (printed on stderr) left files unchecked."""
+    advice = sum(1 for f in findings if is_advice(f))
+    problems = len(findings) - advice
+    files, version = _count(summary["files"], "file"), f"Django {summary['django_version']}"
+    codes = ", ".join(f"{code} x{n}" for code, n in summary["by_code"].items())
+    errors = len(summary.get("errors") or [])
+    if problems:
+        notes = f" and {_count(advice, 'advice note')}" if advice else ""
+        line = f"Found {_count(problems, 'finding')}{notes} in {files} ({codes}); {version}."
+    elif errors:
+        line = f"No findings ({files}, {version}"
+        line += f"; {_count(advice, 'advice note')}: {codes}), " if advice else "), "
+        line += "but not every file could be checked:"
+    elif advice:
+        line = f"All checks passed: {files}, {version}; {_count(advice, 'advice note')} ({codes}), which do not fail the check."
+    else:
+        return f"All checks passed: {files}, {version}."
+    if errors:
+        line += f" {_count(errors, 'input error')} below."
+    return line
 
 
 def as_json(findings: list[Finding], summary: dict) -> str:
@@ -151,6 +180,10 @@ def sarif(findings: list[Finding]) -> str:
                 "region": {"startLine": f.line, "startColumn": f.column, "endLine": f.end_line, "endColumn": f.end_column},
             }}],
             "partialFingerprints": {FINGERPRINT_KEY: prints[f]},
+            **({"relatedLocations": [
+                {"id": number, "message": {"text": note}, "physicalLocation": {
+                    "artifactLocation": _artifact_location(f.path), "region": {"startLine": line, "startColumn": column}}}
+                for number, (line, column, note) in enumerate(f.related, 1)]} if f.related else {}),
         }
         for f in findings
     ]

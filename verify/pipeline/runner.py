@@ -7,6 +7,7 @@ from __future__ import annotations
 import gc
 import json
 import os
+import sys
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -24,14 +25,21 @@ PARALLEL_MIN_BYTES = 200_000
 
 @dataclass(frozen=True)
 class Selection:
-    """Which rules a file gets: ``--select``/``--ignore`` prefixes, with its per-file ignores. The
-    rules themselves are looked up only when the file is analysed (a cached run imports none)."""
+    """Which rules a file gets: ``--select``/``--ignore``/``--extend-select`` prefixes, with its
+    per-file ignores. The rules themselves are looked up only when the file is analysed (a cached
+    run imports none)."""
 
     select: tuple[str, ...]
     ignore: tuple[str, ...]
+    extend_select: tuple[str, ...] = ()
 
     def __str__(self) -> str:
-        return f"select={','.join(self.select)};ignore={','.join(self.ignore)}"
+        return f"select={','.join(self.select)};ignore={','.join(self.ignore)};extend={','.join(self.extend_select)}"
+
+    def rules(self, version: Version) -> list:
+        from verify.analysis.registry import select_rules
+
+        return select_rules(self.select, self.ignore, version, self.extend_select)
 
 
 @dataclass
@@ -55,6 +63,12 @@ class RunSettings:
     extra: dict = field(default_factory=dict)
     cache_dir: Path | None = None
     jobs: int = 0  # 0: one per core (at most 4); 1: serial
+    served_by_wsgi: bool = False  # the project's deployment runs a WSGI server (DJA407 advises only then)
+
+    @property
+    def options(self) -> dict:
+        """What every file's analysis is told about the run (FileContext.options)."""
+        return {"extra": self.extra, "served_by_wsgi": self.served_by_wsgi}
 
 
 @contextmanager
@@ -76,12 +90,11 @@ class _Analyzer:
     and the project's parsed modules and helper summaries."""
 
     def __init__(self, settings: RunSettings, selections: set[Selection]):
-        from verify.analysis.registry import select_rules
         from verify.analysis.summaries import Project
 
         self.settings = settings
         self.models = index_for(settings.root)
-        self.rules = {selection: select_rules(list(selection.select), list(selection.ignore), settings.version) for selection in selections}
+        self.rules = {selection: selection.rules(settings.version) for selection in selections}
         every_rule = {rule.code: rule for rules in self.rules.values() for rule in rules}
         self.project = Project(settings.root, settings.version, self.models, sorted(every_rule.values(), key=lambda rule: rule.code))
         self.model_paths = _model_paths(settings.root)  # part of every cache key already: not a dependency
@@ -94,7 +107,7 @@ class _Analyzer:
         project = self.project
         project.touched = set()
         findings = check_file_source(job.display, job.text, self.rules[job.selection], self.settings.version, self.models,
-                                     {"extra": self.settings.extra}, project)
+                                     self.settings.options, project)
         deps = {self._absolute(path) for path in project.touched} - self.model_paths
         project.trim()
         return findings, deps - {self._absolute(job.display)}
@@ -182,7 +195,9 @@ def open_cache(settings: RunSettings) -> Cache | None:
     hashes = Cache(settings.cache_dir, "")
     # Every analysis reads the model index: the model files' contents are part of every key.
     models = ",".join(f"{path}={hashes.file_hash(path)}" for path in sorted(_model_paths(settings.root)))
-    return Cache(settings.cache_dir, f"{settings.version}\0{json.dumps(settings.extra, sort_keys=True, default=str)}\0{models}")
+    # The Python version decides what parses (newer syntax); the options decide what is reported.
+    options = json.dumps(settings.options, sort_keys=True, default=str)
+    return Cache(settings.cache_dir, f"{settings.version}\0{sys.version_info[:2]}\0{options}\0{models}")
 
 
 def run(jobs: list[Job], settings: RunSettings, cache: Cache | None = None,

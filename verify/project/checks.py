@@ -151,6 +151,16 @@ def _comment(line: str) -> bool:
     return line.lstrip().startswith(("#", "//", ";"))
 
 
+def served_by_wsgi(root: Path, version: Version) -> bool:
+    """Whether the project at ``root`` is known to be served by a WSGI server: deployment files
+    start one and none starts an ASGI server, or it has a WSGI entry point and no ASGI one.
+    Unknown (no Django project, no deployment files) is not WSGI."""
+    ctx = ProjectContext(root, version, str)
+    if not ctx.is_django_project or ctx.served_over_asgi:
+        return False
+    return bool(ctx.wsgi_server_lines) or bool(ctx.files.wsgi_entry_points and not ctx.files.asgi_entry_points)
+
+
 def check_project(root: Path, rules: list[Rule], version: Version, display: Callable[[Path], str],
                   ignored_for: Callable[[Path], list[str]] = lambda path: [], files: ProjectFiles | None = None) -> list[Finding]:
     """Findings of the enabled project rules on the project at ``root`` (whose files are ``files``,

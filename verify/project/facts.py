@@ -24,6 +24,7 @@ from __future__ import annotations
 import ast
 import os
 import re
+import shlex
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -43,6 +44,7 @@ from verify.project.dependencies import (  # noqa: F401  (lowest_version: part o
     read_file,
     relative_path,
 )
+from verify.assist.safe_write import MARKER_NAME
 from verify.project.middleware import readiness
 
 SKIPPED_DIRS = frozenset(
@@ -81,10 +83,30 @@ class NotADjangoProject(Exception):
     """The directory has no manage.py, no settings module and no Django dependency."""
 
 
+# Characters that end a line, drive a terminal or reorder text on screen (Unicode bidi controls):
+# text from the repository reaches the generated files with each of them escaped (``\\n``).
+_UNSAFE_CHARACTERS = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def plain_text(text: str) -> str:
+    """``text`` as one line that cannot pass for one of the kit's marker lines."""
+    text = _UNSAFE_CHARACTERS.sub(lambda match: match.group().encode("unicode_escape").decode("ascii"), text)
+    return text.replace(f"{MARKER_NAME}:", f"{MARKER_NAME}\\:")
+
+
 @dataclass(frozen=True)
 class Fact:
     value: object
     source: str
+
+    def cleaned(self) -> Fact:
+        """The fact with its text made safe to write into a file (see :func:`plain_text`)."""
+        value = self.value
+        if isinstance(value, str):
+            value = plain_text(value)
+        elif isinstance(value, list):
+            value = [plain_text(item) if isinstance(item, str) else item for item in value]
+        return Fact(value, plain_text(self.source))
 
     def display(self) -> str:
         value = self.value
@@ -106,7 +128,7 @@ class ProjectFacts:
         return self.facts[name].value
 
     def override(self, name: str, value: object) -> None:
-        self.facts[name] = Fact(value, "--set")
+        self.facts[name] = Fact(value, "--set").cleaned()
 
     def as_table(self) -> str:
         width = max(map(len, FACT_NAMES))
@@ -422,11 +444,11 @@ def detect_facts(project_dir: Path, repo_root: Path | None = None) -> ProjectFac
         put("test_runner", Fact("pytest", source))
         # pytest runs from the directory that holds its configuration.
         where = pytest_file.parent if pytest_file else root
-        prefix = f"cd {relative_path(where, repo)} && " if where != repo else ""
+        prefix = f"cd {shlex.quote(relative_path(where, repo))} && " if where != repo else ""
         put("test_command", Fact(f"{prefix}python -m pytest", pytest_name or "pytest-django"))
     else:
         put("test_runner", Fact("django", "no pytest-django dependency"))
-        prefix = f"cd {relative_path(root, repo)} && " if root != repo else ""
+        prefix = f"cd {shlex.quote(relative_path(root, repo))} && " if root != repo else ""
         put("test_command", Fact(f"{prefix}python manage.py test", "manage.py test"))
     asyncio_plugin = deps.get("pytest-asyncio")
     put("pytest_asyncio", Fact(bool(asyncio_plugin), asyncio_plugin.source if asyncio_plugin else "not declared"))
@@ -442,6 +464,8 @@ def detect_facts(project_dir: Path, repo_root: Path | None = None) -> ProjectFac
     source = f"MIDDLEWARE in {settings_files}" + (f"; source not found (its own or a base's): {', '.join(unresolved)}" if unresolved else "")
     put("sync_middleware", Fact([name for name, verdict in verdicts.items() if verdict], source))
     put("install_deps", _install_deps(dirs, repo))
+    # Folder names, settings values and file contents are the repository's: keep them to one line.
+    facts.facts = {name: fact.cleaned() for name, fact in facts.facts.items()}
     return facts
 
 
@@ -502,8 +526,8 @@ def _install_deps(dirs: list[Path], repo: Path) -> Fact:
         for name in REQUIREMENTS_PREFERENCE:
             if (root / name).is_file():
                 where = relative_path(root / name, repo)
-                return Fact(f"pip install -r {where}", where)
-        prefix = f"cd {relative_path(root, repo)} && " if root != repo else ""
+                return Fact(f"pip install -r {shlex.quote(where)}", where)
+        prefix = f"cd {shlex.quote(relative_path(root, repo))} && " if root != repo else ""
         if (root / "uv.lock").is_file():
             command = "uv export --frozen --no-hashes --format requirements-txt -o /tmp/requirements.txt"
             return Fact(f"pip install uv && {prefix}{command} && pip install -r /tmp/requirements.txt", "uv.lock")
@@ -512,5 +536,5 @@ def _install_deps(dirs: list[Path], repo: Path) -> Fact:
             return Fact(f"pip install poetry && {prefix}{command}", "poetry.lock")
         if (root / "pyproject.toml").is_file() and "project" in load_toml(root / "pyproject.toml"):
             target = relative_path(root, repo) if root != repo else "."
-            return Fact(f"pip install -e {target}", relative_path(root / "pyproject.toml", repo))
+            return Fact(f"pip install -e {shlex.quote(target)}", relative_path(root / "pyproject.toml", repo))
     return Fact(None, "no requirements file or pyproject.toml")

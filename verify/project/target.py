@@ -22,8 +22,15 @@ def find_root(start: Path) -> Path:
 
 
 def parse_version(text: str) -> Version | None:
-    match = re.match(r"^\s*(\d+)\.(\d+)", text)
+    match = re.match(r"^\s*(\d{1,4})\.(\d{1,4})(?!\d)", text)
     return (int(match.group(1)), int(match.group(2))) if match else None
+
+
+def version_problem(text: str) -> str | None:
+    """What is wrong with a configured Django version (``--target-version``, ``target-version``), or None."""
+    if not re.fullmatch(r"\s*\d{1,4}\.\d{1,4}(\.\d{1,4})?\s*", text):
+        return f"must be a string like \"5.2\" (a Django version), not {text[:40]!r}"
+    return None
 
 
 def detect_django_version(root: Path) -> tuple[Version | None, str]:

@@ -68,7 +68,8 @@ def check(node: ast.Call, ctx) -> None:
         return  # request.user itself is DJA107's finding
     method = node.func.attr
     if receiver.kind == ty.INSTANCE and method in _VALIDATION:
-        ctx.report(node, f"`{ctx.source(node)}` validates with database queries (unique checks, related objects) in async code",
+        ctx.report(node, f"`{ctx.source(node)}` in async code: model validation queries the database for unique fields and relations "
+                   "(raises SynchronousOnlyOperation when it does)",
                    hints.offload(f"`{method}()`"))
         return
     if receiver.kind == ty.FORM and method in ("is_valid", "save", "full_clean", "validate_unique"):
