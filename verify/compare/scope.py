@@ -21,7 +21,8 @@ _IDENTIFIER = re.compile(r"[^\W\d]\w*")
 
 class ChangeScope:
     def __init__(self, changed: list[ChangedFile]):
-        self.files = {os.path.abspath(item.path): item for item in changed if not item.deleted}
+        # Resolved paths: git names the repository's real folder, a finding the path it was given.
+        self.files = {os.path.realpath(item.path): item for item in changed if not item.deleted}
         self.maps = {path: SourceMap.of(path) for path in self.files}  # (the callers' files are read when needed)
         self.regions: dict[str, list[tuple[int, int]]] = {}
         self.edited_names: set[str] = set()
@@ -39,7 +40,7 @@ class ChangeScope:
             self.regions[path] = spans
 
     def contains(self, finding: Finding) -> bool:
-        path = os.path.abspath(finding.path)
+        path = os.path.realpath(finding.path)
         item = self.files.get(path)
         if item is None:
             return self._names_edited_function(finding)
@@ -50,7 +51,7 @@ class ChangeScope:
     def _names_edited_function(self, finding: Finding) -> bool:
         if not self.edited_names:
             return False
-        path = os.path.abspath(finding.path)
+        path = os.path.realpath(finding.path)
         if path not in self.maps:
             self.maps[path] = SourceMap.of(finding.path)
         text = self.maps[path].flagged_text(finding)
