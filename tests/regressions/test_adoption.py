@@ -253,3 +253,28 @@ def test_after_add_noqa_verify_passes(repo):
     assert result.returncode == 0 and result.stdout.startswith("Added 6 noqa codes in 2 files.")
     assert "# noqa\n" not in (repo.path / "shop/stats.py").read_text()  # never a bare noqa
     assert repo.verify(*WITH_ADVICE).returncode == 0
+
+
+THREE_VIEWS = '''
+from .models import Order
+
+
+def first(request):
+    return Order.objects.count()
+
+
+async def middle(request):
+    return Order.objects.count()
+
+
+def last(request):
+    return Order.objects.count()
+'''
+
+
+def test_hunks_joined_by_the_users_diff_configuration_do_not_widen_the_change(repo):
+    repo.write("shop/views.py", THREE_VIEWS)
+    repo.commit()
+    repo.git("config", "diff.interHunkContext", "20")  # git then joins the two edits into one hunk
+    repo.write("shop/views.py", THREE_VIEWS.replace("def first", "async def first").replace("def last", "async def last"))
+    assert _lines(repo.verify("--changed")) == [("DJA102", 5), ("DJA102", 13)]  # not middle's (line 9)

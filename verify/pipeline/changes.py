@@ -127,11 +127,24 @@ def _patch_path(name: str) -> str:
 
 
 def _changed_lines(patch: str) -> dict[str, tuple[set[int], set[int]]]:
-    """new path -> (lines added or edited, lines next to which lines were deleted), from ``git diff -U0``."""
+    """new path -> (lines added or edited, lines next to which lines were deleted), from ``git diff -U0``.
+    Read line by line, not from the hunk headers: a configured ``diff.interHunkContext`` joins
+    nearby hunks with unchanged lines between them."""
     out: dict[str, tuple[set[int], set[int]]] = {}
     current: tuple[set[int], set[int]] | None = None
     in_header = False  # between `diff --git` and the first hunk: a `+++` line there names the file, not content
+    number = 0  # the new version's line the next content line is at
+    deleting = False  # after `-` lines: a deletion, unless `+` lines replace them
+
+    def end_deletion() -> None:
+        nonlocal deleting
+        if deleting and current is not None:
+            current[1].update({max(number - 1, 1), number})  # between these two lines
+        deleting = False
+
     for line in patch.split("\n"):
+        if line.startswith(("diff --git ", "@@")) or (not line.startswith(("+", "-", "\\")) and not in_header):
+            end_deletion()
         if line.startswith("diff --git "):
             in_header, current = True, None
         elif in_header and line.startswith("+++ "):
@@ -140,13 +153,19 @@ def _changed_lines(patch: str) -> dict[str, tuple[set[int], set[int]]]:
         elif line.startswith("@@"):
             in_header = False
             hunk = _HUNK.match(line)
-            if current is None or hunk is None:
-                continue
-            start, count = int(hunk.group(1)), int(hunk.group(2) if hunk.group(2) is not None else 1)
-            if count:
-                current[0].update(range(start, start + count))
-            else:  # a pure deletion after line `start`
-                current[1].update({max(start, 1), start + 1})
+            if hunk is not None:
+                number = int(hunk.group(1)) + (1 if hunk.group(2) == "0" else 0)  # an empty side names the line before
+        elif current is None or in_header:
+            continue
+        elif line.startswith("+"):
+            deleting = False
+            current[0].add(number)
+            number += 1
+        elif line.startswith("-"):
+            deleting = True
+        elif line.startswith(" "):
+            number += 1
+    end_deletion()
     return out
 
 
