@@ -88,7 +88,9 @@ def _staged_snapshot_diff(root: Path, commit: str) -> tuple[str, str]:
     with tempfile.TemporaryDirectory(prefix="django-async-kit-") as scratch:
         scratch_index = Path(scratch) / "index"
         if index.exists():
-            shutil.copyfile(index, scratch_index)
+            # copy2 keeps the index's modification time: git re-reads a file changed in the same
+            # second as the index was written ("racy git") only when it can compare the two.
+            shutil.copy2(index, scratch_index)
         env = {**os.environ, "GIT_INDEX_FILE": str(scratch_index)}
         added = _git(root, "add", "--all", "--", PYTHON_FILES, env=env)
         if added.returncode != 0:
