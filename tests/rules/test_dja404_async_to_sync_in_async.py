@@ -79,17 +79,3 @@ def test_asyncio_run_in_sync_code_and_awaited_coroutines_pass():
             return JsonResponse({**stats, **more})
     ''') == []
 
-
-def test_async_to_sync_in_a_sync_helper_called_from_async_code_is_flagged_at_the_call():
-    assert lines('''
-        def day_stats():
-            return async_to_sync(fetch_stats)("day")
-
-
-        async def dashboard(request):
-            return JsonResponse(day_stats())
-
-
-        async def threaded_dashboard(request):
-            return JsonResponse(await sync_to_async(day_stats)())
-    ''') == [7]

@@ -1,8 +1,7 @@
 """## What it does
 Checks for `async_to_sync(...)` called in async code, and for the other ways of running a
 coroutine to completion from sync code: `asyncio.run(...)` and
-`asyncio.get_event_loop().run_until_complete(...)` (or on a new event loop). A sync helper of the
-project that does it, called directly from async code, is reported at the call.
+`asyncio.get_event_loop().run_until_complete(...)` (or on a new event loop).
 
 ## Why is this bad?
 `async_to_sync` runs a coroutine function from sync code by driving an event loop. Called from
