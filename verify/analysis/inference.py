@@ -405,6 +405,8 @@ class Typer:
             return None
         module, cls = found[0], found[0].classes[found[1]]
         bases = {b.attr if isinstance(b, ast.Attribute) else getattr(b, "id", "") for b in cls.bases}
+        if "Form" in bases and _declares_model_choice(cls):  # forms.Form with a ModelChoiceField: validation queries
+            return T(ty.FORM, None, origin=name, extra={"queries_on_validation": True, "plain_form": True})
         if not any(base.endswith("ModelForm") for base in bases):
             return None
         meta = next((item for item in cls.body if isinstance(item, ast.ClassDef) and item.name == "Meta"), None)
@@ -682,6 +684,18 @@ class Typer:
 # node type -> the Typer method for it (``_Call`` for ast.Call), looked up once.
 _TYPERS = {getattr(ast, name[1:]): method for name, method in vars(Typer).items()
            if name[1:2].isupper() and isinstance(getattr(ast, name[1:], None), type)}
+
+
+def _declares_model_choice(cls: ast.ClassDef) -> bool:
+    """A form class declaring a ``ModelChoiceField`` / ``ModelMultipleChoiceField``: cleaning it
+    looks the chosen objects up in the database."""
+    for item in cls.body:
+        if isinstance(item, ast.Assign) and isinstance(item.value, ast.Call):
+            func = item.value.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            if name in ("ModelChoiceField", "ModelMultipleChoiceField"):
+                return True
+    return False
 
 
 def argument_types(call: ast.Call, type_of: Callable[[ast.AST], T | None]) -> tuple[tuple, tuple]:
