@@ -149,6 +149,7 @@ _CHECKS: dict[str, Callable] = {
     "cheatsheet": _string,
     "blocking-calls": lambda value, key, where: _table(value, key, where, _string, "\"qualified.name\" = \"suggested replacement\""),
     "allowed-calls": _strings,
+    "user-loaders": _strings,
 }
 
 
@@ -168,7 +169,7 @@ def parse(section: dict, path: Path) -> Config:
     config.per_file_ignores = values.get("per-file-ignores", {})
     config.test_paths = values.get("test-paths", list(DEFAULT_TEST_PATHS))
     config.target_version = values.get("target-version")
-    config.extra = {key: value for key, value in values.items() if key in ("cache-dir", "cheatsheet", "blocking-calls", "allowed-calls")}
+    config.extra = {key: value for key, value in values.items() if key in ("cache-dir", "cheatsheet", "blocking-calls", "allowed-calls", "user-loaders")}
     return config
 
 
