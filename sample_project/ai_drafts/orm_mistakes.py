@@ -22,8 +22,7 @@ async def product_names(request, category_id):
 
 
 async def product_stats(request, product_id):
-    # expect: DJA101 the missing await: `product` is a coroutine, used below as if it were the product
-    product = Product.objects.aget(pk=product_id)
+    product = Product.objects.aget(pk=product_id)  # expect: DJA101 no await: `product` is a coroutine
     count = Review.objects.filter(product_id=product_id).count()  # expect: DJA102 sync count() in async code
     return JsonResponse({"product": str(product), "reviews": count})
 
