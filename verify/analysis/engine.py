@@ -535,6 +535,11 @@ def _collect_async_functions(parent: ast.AST, owner: str | None, found: list) ->
                 _collect_async_functions(node, owner, found)
 
 
+def noqa_comment(text: str) -> re.Match | None:
+    """The ``# noqa`` or ``# noqa: CODES`` in a comment or line (group ``codes``: the codes, if any)."""
+    return _NOQA.search(text)
+
+
 def noqa_lines(source: str) -> dict[int, set[str] | None]:
     """line -> suppressed codes (None: every code)."""
     out: dict[int, set[str] | None] = {}
