@@ -238,3 +238,19 @@ def test_fix_with_changed_fixes_only_the_changed_files(tmp_path: Path) -> None:
     run("--changed", "--fix", "--target-version", "6.1", cwd=tmp_path)
     assert (tmp_path / "old.py").read_text() == VIEW
     assert (tmp_path / "new.py").read_text() == VIEW.replace("Product.objects.get(", "await Product.objects.aget(")
+
+
+def test_fix_on_the_sample_drafts_matches_the_docs(tmp_path: Path) -> None:
+    import shutil
+
+    repo = Path(__file__).resolve().parents[2]
+    project = tmp_path / "sample_project"
+    shutil.copytree(repo / "sample_project", project, ignore=shutil.ignore_patterns(".django-async-kit-cache", "__pycache__", "*.sqlite3"))
+    result = run("--fix", "ai_drafts/", cwd=project)
+    summary = result.stderr.strip().splitlines()
+    docs = (repo / "docs" / "verifier.md").read_text()
+    assert summary[-1] in docs and summary[-1].endswith("left")
+    assert all(line in docs for line in summary)
+    assert result.stdout.strip().splitlines()[-1].split(" (")[0] in docs  # "Found 28 findings in 6 files"
+    again = run("--fix", "ai_drafts/", cwd=project)
+    assert again.stderr.strip().splitlines()[-1] == summary[-1].replace(summary[-1].split(" fixed")[0], "0", 1)
