@@ -254,3 +254,14 @@ def test_fix_on_the_sample_drafts_matches_the_docs(tmp_path: Path) -> None:
     assert result.stdout.strip().splitlines()[-1].split(" (")[0] in docs  # "Found 28 findings in 6 files"
     again = run("--fix", "ai_drafts/", cwd=project)
     assert again.stderr.strip().splitlines()[-1] == summary[-1].replace(summary[-1].split(" fixed")[0], "0", 1)
+
+
+def test_the_agent_stop_hook_says_to_run_fix_first() -> None:
+    import json
+
+    from verify.pipeline.output import agent_stop
+
+    [finding] = [f for f in check_source(VIEW) if f.code == "DJA102"]
+    reason = json.loads(agent_stop([finding], "django-async-kit verify --changed"))["reason"]
+    assert reason.startswith("`django-async-kit verify --changed` found 1 problem in the async code you changed. "
+                             "Run `django-async-kit verify --changed --fix` first: it applies the mechanical fixes.")

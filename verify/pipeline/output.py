@@ -112,7 +112,8 @@ def agent_stop(findings: list[Finding], command: str) -> str:
     if not findings:
         return "{}"
     lines = [f"`{command}` found {len(findings)} problem{'s' if len(findings) != 1 else ''} in the async code you changed. "
-             "Fix each one as its hint says (or, if a finding is wrong, add `# noqa: CODE` with the reason), "
+             f"Run `{command} --fix` first: it applies the mechanical fixes. Fix each one left as its hint says "
+             "(or, if a finding is wrong, add `# noqa: CODE` with the reason), "
              f"then run `{command}` again before you stop:"]
     for f in findings[:AGENT_STOP_MAX_FINDINGS]:
         lines.append(f"- {f.path}:{f.line}:{f.column}: {f.code} {f.message}" + (f" (fix: {f.hint})" if f.hint else ""))
