@@ -265,3 +265,15 @@ def test_the_agent_stop_hook_says_to_run_fix_first() -> None:
     reason = json.loads(agent_stop([finding], "django-async-kit verify --changed"))["reason"]
     assert reason.startswith("`django-async-kit verify --changed` found 1 problem in the async code you changed. "
                              "Run `django-async-kit verify --changed --fix` first: it applies the mechanical fixes.")
+
+
+def test_get_object_or_404_becomes_its_awaited_twin_from_django_5_0() -> None:
+    head = "from django.shortcuts import get_object_or_404\n"
+    body = "    product = get_object_or_404(Product, pk=pk)\n    return product.name\n"
+    assert fixed(body, version=(4, 2), head=head) == body
+    source = head + MODELS + "\n\nasync def view(request, pk):\n" + body
+    findings = [f for f in check_source(source, target_version=(5, 0)) if f.fix]
+    after = fix_source("views.py", source, findings).after
+    assert after == ("from django.shortcuts import aget_object_or_404\n" + source).replace(
+        "    product = get_object_or_404(", "    product = await aget_object_or_404(")
+    assert check_source(after, target_version=(5, 0)) == []
