@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from verify.file_tree import parse_source
+
 Version = tuple[int, int]
 
 PROJECT_VENVS = (".venv", "venv", "env")
@@ -209,7 +211,7 @@ def detect_dependencies(dirs: list[Path]) -> dict[str, Dependency]:
 
 def parse_python(path: Path) -> ast.Module | None:
     try:
-        return ast.parse(read_file(path), filename=str(path))
+        return parse_source(read_file(path), path)
     except SyntaxError:
         return None
 

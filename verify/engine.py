@@ -20,6 +20,7 @@ from verify.ast_walk import children, walk
 from verify.context import FileContext
 from verify.finding import Finding, Severity
 from verify.inference import Typer, argument_types, parameter_types
+from verify.limits import MAX_NESTING
 from verify.lines import source_lines
 from verify.registry import Rule, iter_visitors
 from verify.summaries import bind_arguments
@@ -117,6 +118,7 @@ class AsyncWalker:
         self.dispatcher = dispatcher
         self.visitors = dispatcher.async_visitors
         self.ctx = ctx
+        self.depth = 0  # expressions and blocks being walked, one inside the other
 
     @property
     def env(self) -> dict[str, T]:
@@ -124,8 +126,15 @@ class AsyncWalker:
 
     # -- expressions -----------------------------------------------------------------------
     def expr(self, node: ast.AST | None) -> None:
-        if node is None:
-            return
+        if node is None or self.depth >= MAX_NESTING:
+            return  # deeper than code is written by hand: the rest of the chain is not checked
+        self.depth += 1
+        try:
+            self._expr(node)
+        finally:
+            self.depth -= 1
+
+    def _expr(self, node: ast.AST) -> None:
         node_type = type(node)
         if node_type is ast.Lambda:  # a lambda body is sync context
             for default in node.args.defaults + [d for d in node.args.kw_defaults if d]:
@@ -207,8 +216,12 @@ class AsyncWalker:
 
     # -- statements ------------------------------------------------------------------------
     def body(self, statements: Iterable[ast.stmt]) -> None:
+        if self.depth >= MAX_NESTING:
+            return
+        self.depth += 1
         for statement in statements:
             self.stmt(statement)
+        self.depth -= 1
 
     def branches(self, *bodies: list[ast.stmt]) -> None:
         """Run each branch from the same environment; keep only what all of them agree on."""
@@ -219,6 +232,10 @@ class AsyncWalker:
             self.env.update(start)
             self.body(statements)
             results.append(dict(self.env))
+        self._merge(results)
+
+    def _merge(self, results: list[dict[str, T]]) -> None:
+        """The environment after branches that ended with ``results``: what they agree on."""
         self.env.clear()
         names = set().union(*results) if results else set()
         for name in names:
@@ -227,14 +244,7 @@ class AsyncWalker:
                 self.env[name] = values[0]
 
     def stmt(self, node: ast.stmt) -> None:
-        parents = self.ctx.parents
-        kids = children(node)
-        for child in kids:
-            parents[child] = node
-            if type(child) in _HOLDERS:
-                for grandchild in children(child):
-                    parents[grandchild] = child
-        self.dispatcher.dispatch(self.visitors, node, self.ctx)
+        kids = self._enter(node)
         if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
             for decorator in node.decorator_list:
                 self.expr(decorator)
@@ -275,8 +285,7 @@ class AsyncWalker:
             self.expr(node.test)
             self.branches(node.body + node.orelse, [])
         elif isinstance(node, ast.If):
-            self.expr(node.test)
-            self.branches(node.body, node.orelse)
+            self._if_chain(node)
         elif isinstance(node, (ast.With, ast.AsyncWith)):
             for item in node.items:
                 self.expr(item.context_expr)
@@ -301,6 +310,41 @@ class AsyncWalker:
                     self.stmt(child)
                 elif isinstance(child, ast.ExceptHandler):
                     self.body(child.body)
+
+    def _enter(self, node: ast.stmt) -> list[ast.AST]:
+        """Link the statement's children to it and hand it to the visitors: its children."""
+        parents = self.ctx.parents
+        kids = children(node)
+        for child in kids:
+            parents[child] = node
+            if type(child) in _HOLDERS:
+                for grandchild in children(child):
+                    parents[grandchild] = child
+        self.dispatcher.dispatch(self.visitors, node, self.ctx)
+        return kids
+
+    def _if_chain(self, node: ast.If) -> None:
+        """``if``/``elif``/``else`` as one set of branches, walked in a loop: an ``elif`` is an
+        ``If`` in the previous one's ``orelse``, and a long chain would nest as deep as it is long.
+        The same as branching at each ``If`` (keeping what all branches agree on is associative):
+        each branch starts from the environment after its own and the earlier tests."""
+        results = []
+        while True:
+            self.expr(node.test)
+            after_test = dict(self.env)
+            self.body(node.body)
+            results.append(dict(self.env))
+            self.env.clear()
+            self.env.update(after_test)
+            orelse = node.orelse
+            if len(orelse) == 1 and type(orelse[0]) is ast.If:
+                node = orelse[0]
+                self._enter(node)
+                continue
+            self.body(orelse)
+            results.append(dict(self.env))
+            break
+        self._merge(results)
 
     def expr_target(self, target: ast.AST) -> None:
         if not isinstance(target, ast.Name):
@@ -333,26 +377,25 @@ class AsyncWalker:
 
 
 def _linked_statements(root: ast.AST, parents: dict[ast.AST, ast.AST]) -> list[ast.stmt]:
-    """Every statement below ``root`` (no expressions), recording each one's parent on the way.
-    Plain recursion into a list: a chain of generators costs a frame per level for each node."""
+    """Every statement below ``root`` (no expressions) in source order, recording each one's
+    parent on the way. A loop over a stack: a long ``elif`` chain nests as deep as it is long."""
     found: list[ast.stmt] = []
-    _link_statements(root, parents, found)
+    todo = [root]
+    while todo:
+        parent = todo.pop()
+        if parent is not root and isinstance(parent, ast.stmt):
+            found.append(parent)
+        inner: list[ast.AST] = []
+        for holder in (getattr(parent, "handlers", None) or []) + (getattr(parent, "cases", None) or []):
+            parents[holder] = parent
+            inner.append(holder)
+        for name in ("body", "orelse", "finalbody"):
+            for node in getattr(parent, name, None) or ():
+                if isinstance(node, ast.stmt):
+                    parents[node] = parent
+                    inner.append(node)
+        todo.extend(reversed(inner))
     return found
-
-
-# Module-level recursion, not a nested function: a nested function that calls itself is a
-# reference cycle (the function and its closure cell), which would keep the whole file's tree
-# alive while the analysis runs without the cycle collector.
-def _link_statements(parent: ast.AST, parents: dict[ast.AST, ast.AST], found: list[ast.stmt]) -> None:
-    for holder in (getattr(parent, "handlers", None) or []) + (getattr(parent, "cases", None) or []):
-        parents[holder] = parent
-        _link_statements(holder, parents, found)
-    for name in ("body", "orelse", "finalbody"):
-        for node in getattr(parent, name, None) or ():
-            if isinstance(node, ast.stmt):
-                parents[node] = parent
-                found.append(node)
-                _link_statements(node, parents, found)
 
 
 def _parents(root: ast.AST) -> dict[ast.AST, ast.AST]:
@@ -367,27 +410,36 @@ def _parents(root: ast.AST) -> dict[ast.AST, ast.AST]:
 
 
 def _async_functions(tree: ast.Module) -> list[tuple[ast.AsyncFunctionDef, str | None, ast.AST]]:
-    """Every async def in the file, with the class it is a method of (if directly in one) and
-    its parent node. Functions only live in statements, so expressions are never visited."""
+    """Every async def in the file in source order, with the class it is a method of (if directly
+    in one) and its parent node. Functions only live in statements, so expressions are never
+    visited; a loop over a stack, as for :func:`_linked_statements`."""
     found: list[tuple[ast.AsyncFunctionDef, str | None, ast.AST]] = []
-    _collect_async_functions(tree, None, found)
+    todo = [(node, None, tree) for node in reversed(_blocks_of(tree))]
+    while todo:
+        node, owner, parent = todo.pop()
+        if isinstance(node, ast.AsyncFunctionDef):
+            found.append((node, owner, parent))
+            inner = None
+        elif isinstance(node, ast.ClassDef):
+            inner = node.name
+        elif isinstance(node, ast.FunctionDef):
+            inner = None
+        elif isinstance(node, ast.stmt):
+            inner = owner
+        else:
+            continue
+        todo.extend((child, inner, node) for child in reversed(_blocks_of(node)))
     return found
 
 
-def _collect_async_functions(parent: ast.AST, owner: str | None, found: list) -> None:
-    blocks = [getattr(parent, name, None) or [] for name in ("body", "orelse", "finalbody")]
-    blocks += [holder.body for holder in (getattr(parent, "handlers", None) or []) + (getattr(parent, "cases", None) or [])]
-    for block in blocks:
-        for node in block:
-            if isinstance(node, ast.AsyncFunctionDef):
-                found.append((node, owner, parent))
-                _collect_async_functions(node, None, found)
-            elif isinstance(node, ast.ClassDef):
-                _collect_async_functions(node, node.name, found)
-            elif isinstance(node, ast.FunctionDef):
-                _collect_async_functions(node, None, found)
-            elif isinstance(node, ast.stmt):
-                _collect_async_functions(node, owner, found)
+def _blocks_of(node: ast.AST) -> list[ast.AST]:
+    """The statements of every block directly in ``node``: body, else, finally, handlers, cases."""
+    found = []
+    for name in ("body", "orelse", "finalbody"):
+        found += getattr(node, name, None) or []
+    for holder in (getattr(node, "handlers", None) or []) + (getattr(node, "cases", None) or []):
+        found += holder.body
+    return found
 
 
 def noqa_lines(source: str) -> dict[int, set[str] | None]:
@@ -408,19 +460,14 @@ def _nested_functions(function: ast.AST) -> dict[str, ast.FunctionDef]:
     """Sync functions defined directly in an async function's body (at any block depth).
     Definitions are statements, so expressions are not visited."""
     found: dict[str, ast.FunctionDef] = {}
-    _collect_nested_functions(function.body, found)
-    return found
-
-
-def _collect_nested_functions(block: list[ast.stmt], found: dict[str, ast.FunctionDef]) -> None:
-    for node in block:
+    todo = list(reversed(function.body))
+    while todo:
+        node = todo.pop()
         if isinstance(node, ast.FunctionDef):
             found[node.name] = node
         elif not isinstance(node, (ast.AsyncFunctionDef, ast.ClassDef)):
-            for name in ("body", "orelse", "finalbody"):
-                _collect_nested_functions(getattr(node, name, None) or [], found)
-            for holder in (getattr(node, "handlers", None) or []) + (getattr(node, "cases", None) or []):
-                _collect_nested_functions(holder.body, found)
+            todo.extend(reversed(_blocks_of(node)))
+    return found
 
 
 def _check_helper_call(node: ast.Call, ctx: RuleContext, enabled: dict[str, Rule], nested: dict[str, ast.FunctionDef]) -> None:

@@ -84,15 +84,31 @@ def remember_text(path: Path, text: str) -> None:
     _TEXTS[os.path.abspath(path)] = text
 
 
+class TooDeeplyNested(SyntaxError):
+    """Python's own parser gave up on the file: nested too deeply, or too large, to parse."""
+
+    def __init__(self, path: str | Path):
+        super().__init__("too deeply nested to check", (str(path), 1, 1, None))
+
+
+def parse_source(text: str, path: str | Path = "<unknown>") -> ast.Module:
+    """``ast.parse``, with the parser running out of stack or memory as :class:`TooDeeplyNested`."""
+    try:
+        return ast.parse(text, filename=str(path))
+    except (RecursionError, MemoryError):
+        raise TooDeeplyNested(path) from None
+
+
 def parse(path: str | Path, text: str) -> ast.Module:
     """``ast.parse(text)``, or the tree this run already made of the same text at ``path``.
-    Raises SyntaxError or ValueError as ``ast.parse`` does. Callers must not change the tree."""
+    Raises SyntaxError (:class:`TooDeeplyNested` where the parser runs out of stack or memory)
+    or ValueError as ``ast.parse`` does. Callers must not change the tree."""
     key = os.path.abspath(path)
     known = _TREES.get(key)
     if known is not None and known[0] == text:
         _TREES.move_to_end(key)
         return known[1]
-    tree = ast.parse(text, filename=str(path))
+    tree = parse_source(text, path)
     _TREES[key] = (text, tree)
     _TREES.move_to_end(key)
     if len(_TREES) > MAX_TREES:

@@ -14,6 +14,7 @@ from verify import blocking
 from verify import django_api as api
 from verify import types as ty
 from verify.context import FileContext
+from verify.limits import MAX_TYPING_DEPTH
 from verify.models_index import USER_MODEL, Relation
 from verify.types import T
 
@@ -95,6 +96,7 @@ class Typer:
         # is unchanged.
         self._memo: dict[ast.AST, T | None] = {}
         self._memo_version = -1
+        self._depth = 0  # typings in progress, one inside the other
 
     # -- entry point -------------------------------------------------------------------------
     def type_of(self, node: ast.AST | None) -> T | None:
@@ -108,7 +110,13 @@ class Typer:
         if value is not _UNTYPED:
             return value
         method = _TYPERS.get(type(node))
-        value = method(self, node) if method else None
+        if method is None or self._depth >= MAX_TYPING_DEPTH:  # past the bound: unknown, so no rule fires
+            return None
+        self._depth += 1
+        try:
+            value = method(self, node)
+        finally:
+            self._depth -= 1
         if self._memo_version == self.env.version:  # typing a call may walk a helper and bind nothing here
             memo[node] = value
         return value

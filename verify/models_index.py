@@ -292,7 +292,7 @@ def build_index(sources: list[str], paths: list[str] | None = None) -> ModelInde
         if not _may_define_models(headers_by_file[number], model_like):
             continue
         try:
-            tree = file_tree.parse(paths[number], source) if paths else ast.parse(source)
+            tree = file_tree.parse(paths[number], source) if paths else file_tree.parse_source(source)
             _scan_file(tree, index, pending, paths[number] if paths else None)
         except (SyntaxError, ValueError):
             continue

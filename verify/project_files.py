@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from verify.file_tree import SKIP_DIRS, read_text, relative_files_under
+from verify.file_tree import SKIP_DIRS, parse_source, read_text, relative_files_under
 from verify.view_shapes import HTTP_HANDLERS, takes_request
 
 MAX_DEPTH = 4
@@ -101,7 +101,7 @@ class ProjectFiles:
     # -- facts from Python sources ---------------------------------------------------------------
     def tree(self, path: Path) -> ast.Module | None:
         try:
-            return ast.parse(self.text(path), filename=str(path))
+            return parse_source(self.text(path), path)
         except (SyntaxError, ValueError):
             return None
 

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from verify.context import FileContext
+from verify.file_tree import parse_source
 from verify.django_api import Version
 from verify.models_index import ModelIndex
 
@@ -26,7 +27,7 @@ class ParsedFile:
     def parse(cls, path: str, source: str, version: Version) -> ParsedFile | None:
         """None when the source does not parse (DJA000 reports that on the new version)."""
         try:
-            tree = ast.parse(source, filename=path)
+            tree = parse_source(source, path)
         except (SyntaxError, ValueError):
             return None
         parsed = cls(path, source, tree, FileContext.build(path, source, tree, version, ModelIndex()))

@@ -37,6 +37,7 @@ from pathlib import Path
 from verify.compare.functions import ParsedFile
 from verify.compare.registry import SCOPE, FileChange, Reporter, compares_files
 from verify.context import FileContext
+from verify.file_tree import parse_source
 from verify.discovery import display_path
 from verify.discovery import SKIP_DIRS
 from verify.models_index import ModelIndex
@@ -119,7 +120,7 @@ def _files(root: Path, suffixes: tuple[str, ...]) -> Iterator[Path]:
 
 def _parse(path: Path, source: str) -> FileContext | None:
     try:
-        tree = ast.parse(source)
+        tree = parse_source(source)
     except (SyntaxError, ValueError):
         return None
     return FileContext.build(str(path), source, tree, (6, 1), ModelIndex())

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from verify.file_tree import parse_source
 from verify.lines import source_lines
 
 HTTP_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "trace"})
@@ -161,7 +162,7 @@ def _import_root(file: Path) -> tuple[Path, str]:
 def _parse(file: Path) -> Module | None:
     try:
         text = file.read_text(encoding="utf-8")
-        tree = ast.parse(text, filename=str(file))
+        tree = parse_source(text, file)
     except (SyntaxError, UnicodeDecodeError, ValueError):
         return None
     root, name = _import_root(file)
