@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from verify import file_tree
 from verify.ast_walk import children, walk
 from verify.registry import Rule
 
@@ -421,7 +422,7 @@ def async_http_client(root: Path) -> str:
     else httpx2 (never plain httpx: unmaintained since 0.28.1)."""
     files = sorted(root.glob("requirements*.txt")) + sorted(root.glob("requirements/*.txt"))
     files += [root / name for name in _REQUIREMENT_FILES]
-    text = "\n".join(path.read_text(encoding="utf-8", errors="replace") for path in files if path.is_file())
+    text = "\n".join(file_tree.read_text(path) for path in files)
     if _mentions(text, "aiohttp") and not _mentions(text, "httpx2"):
         return "aiohttp.ClientSession"
     return "httpx2.AsyncClient"

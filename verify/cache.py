@@ -26,7 +26,7 @@ import os
 import time
 from pathlib import Path
 
-from verify import __version__
+from verify import __version__, reading
 from verify.finding import Finding
 
 DEFAULT_DIR = ".django-async-kit-cache"
@@ -62,9 +62,9 @@ class Cache:
                 if known is not None:
                     self._hashes[path] = known[0]
                 else:
-                    self._hashes[path] = digest(Path(path).read_bytes())
+                    self._hashes[path] = digest(reading.read_bytes(path))
                     self.record_content(path, stat, self._hashes[path], None)
-            except OSError:
+            except (OSError, reading.Unreadable):
                 self._hashes[path] = None
         return self._hashes[path]
 

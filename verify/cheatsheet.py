@@ -9,9 +9,12 @@ partials, and replaces built-in ones with the same id or name. Every problem is 
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from verify import reading
 
 CHEATSHEET_FILE = "cheatsheet.yaml"
 SCHEMA_FILE = "cheatsheet.schema.json"
@@ -120,11 +123,10 @@ def _read(path: Path) -> tuple[dict[str, str], list[Prompt]]:
     import yaml
 
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise CheatsheetError(path, 1, "(file)", "no such file") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise CheatsheetError(path, 1, "(file)", f"cannot read: {error}") from None
+        text = reading.read_text(path)
+    except reading.Unreadable as error:
+        reason = "no such file" if not os.path.lexists(path) else str(error)
+        raise CheatsheetError(path, 1, "(file)", reason) from None
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C parser when PyYAML has it
     try:
         root = yaml.compose(text, Loader=loader)

@@ -8,6 +8,8 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from verify.reading import Unreadable, read_text
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
@@ -21,7 +23,7 @@ class ConfigError(Exception):
 # key -> expected type; other commands (prompts, blocking calls) read their own keys from ``extra``.
 _LIST_KEYS = ("select", "ignore", "exclude", "extend-exclude")
 _KNOWN = {*_LIST_KEYS, "per-file-ignores", "target-version", "cache-dir", "cheatsheet",
-          "blocking-calls", "allowed-calls"}
+          "blocking-calls", "allowed-calls", "max-file-size"}
 
 
 @dataclass
@@ -33,6 +35,7 @@ class Config:
     target_version: str | None = None
     path: Path | None = None
     extra: dict = field(default_factory=dict)
+    max_file_size: int | None = None  # bytes; None: verify.limits.DEFAULT_MAX_FILE_BYTES
 
 
 def find_pyproject(start: Path) -> Path | None:
@@ -49,9 +52,9 @@ def load(path: Path | None) -> Config:
     if path is None:
         return Config()
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(f"cannot read {path}: {error}") from None
+        data = tomllib.loads(read_text(path))
+    except Unreadable as error:
+        raise ConfigError(str(error)) from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: invalid TOML: {error}") from None
     section = data.get("tool", {}).get("django-async-kit")
@@ -98,7 +101,13 @@ def parse(section: dict, path: Path) -> Config:
     if not isinstance(blocking_calls, dict) or not all(isinstance(v, str) for v in blocking_calls.values()):
         raise ConfigError(f"{where}: `blocking-calls` must be a table of \"qualified.name\" = \"suggested replacement\"")
     _codes(section.get("allowed-calls", []), "allowed-calls", where)
-    config.extra = {k: v for k, v in section.items() if k not in {"select", "ignore", "exclude", "extend-exclude", "per-file-ignores", "target-version"}}
+    size = section.get("max-file-size")
+    if size is not None:
+        if type(size) is not int or not 0 < size < 1 << 40:
+            raise ConfigError(f"{where}: `max-file-size` must be a number of bytes above 0, like 4000000")
+        config.max_file_size = size
+    config.extra = {k: v for k, v in section.items()
+                    if k not in {"select", "ignore", "exclude", "extend-exclude", "per-file-ignores", "target-version", "max-file-size"}}
     return config
 
 

@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from verify import reading
+
 from verify.file_tree import parse_source
 
 Version = tuple[int, int]
@@ -65,9 +67,9 @@ def _requirement(line: str) -> tuple[str, str] | None:
 
 def read_file(path: Path) -> str:
     try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise OSError(f"{path}: cannot read: {getattr(error, 'strerror', None) or error}") from None
+        return reading.read_text(path)
+    except reading.Unreadable as error:
+        raise OSError(str(error)) from None
 
 
 def load_ini(path: Path) -> configparser.ConfigParser:

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from verify import file_tree
+from verify import file_tree, reading
 from verify.file_tree import relative_files_under
 
 USER_MODEL = "User"  # the key used for settings.AUTH_USER_MODEL / get_user_model() / auth.User
@@ -420,7 +420,7 @@ def index_for(root: Path) -> ModelIndex:
         sources, paths = [], []
         for path in files:
             try:
-                sources.append(path.read_text(encoding="utf-8"))
+                sources.append(reading.read_python(path))
                 paths.append(str(path))
             except (OSError, UnicodeDecodeError):
                 continue

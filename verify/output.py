@@ -10,6 +10,7 @@ from urllib.parse import quote
 from verify import __version__
 from verify.finding import Finding, Severity
 from verify.lines import source_lines
+from verify.reading import read_python
 from verify.registry import all_rules
 from verify.rules_doc import anchor
 
@@ -21,8 +22,8 @@ _GITHUB_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.
 def _source_line(path: str, line: int, cache: dict[str, list[str]]) -> str | None:
     if path not in cache:
         try:
-            cache[path] = source_lines(Path(path).read_text(encoding="utf-8-sig"))
-        except (OSError, UnicodeDecodeError):
+            cache[path] = source_lines(read_python(path))
+        except ValueError:
             cache[path] = []
     lines = cache[path]
     return lines[line - 1] if 0 < line <= len(lines) else None

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from verify.cheatsheet import Cheatsheet, Prompt
+from verify.file_tree import read_text
 from verify.safe_write import CommentStyle, ManagedFile, PlannedWrite, plan_write
 
 _TOP_LEVEL_KEY = re.compile(r"^([A-Za-z0-9_-]+)\s*:")
@@ -61,7 +62,7 @@ def orphaned_files(directory: Path, exported: list[ExportedFile]) -> list[Path]:
     marker = CommentStyle.HTML.begin
     return sorted(
         path for path in candidates
-        if path not in current and any(line.strip() == marker for line in path.read_text(encoding="utf-8", errors="replace").splitlines())
+        if path not in current and any(line.strip() == marker for line in read_text(path).splitlines())
     )  # fmt: skip
 
 

@@ -34,6 +34,8 @@ from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
+from verify import reading
+
 MARKER_NAME = "django-async-kit"
 
 
@@ -250,14 +252,14 @@ def atomic_write(path: Path, data: bytes) -> None:
 
 def read_text(path: Path) -> str | None:
     """The file's text exactly as stored (no newline translation), or ``None`` if it is missing."""
-    try:
-        data = Path(path).read_bytes()
-    except FileNotFoundError:
+    if not os.path.lexists(path):
         return None
-    except IsADirectoryError:
-        raise UnreadableFileError(f"{path}: is a directory, expected a file") from None
-    except OSError as error:
-        raise UnreadableFileError(f"{path}: cannot read: {error.strerror or error}") from None
+    if os.path.isdir(path):
+        raise UnreadableFileError(f"{path}: is a directory, expected a file")
+    try:
+        data = reading.read_bytes(path)  # a regular file of at most max-file-size bytes
+    except reading.Unreadable as error:
+        raise UnreadableFileError(str(error)) from None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:

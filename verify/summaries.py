@@ -19,7 +19,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from verify import file_tree
+from verify import file_tree, reading
 from verify import types as ty
 from verify.context import FileContext
 from verify.file_tree import relative_files_under
@@ -160,7 +160,7 @@ class Project:
         if path is None:
             return None
         try:
-            source = path.read_text(encoding="utf-8")
+            source = reading.read_python(path)
             tree = file_tree.parse(path, source)
         except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
             return None
@@ -267,7 +267,7 @@ class Project:
         key = f"<file>{path}"
         if key not in self._modules:
             try:
-                source = Path(path).read_text(encoding="utf-8")
+                source = reading.read_python(path)
                 tree = file_tree.parse(path, source)
             except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
                 self._modules[key] = None

@@ -86,6 +86,8 @@ def run(args) -> int:
         Path(args.output).write_text(text + "\n", encoding="utf-8")
     elif text:
         print(text)
+    for note in report.skipped:
+        print(f"django-async-kit: note: not checked: {note}", file=sys.stderr)
     for error in report.errors:
         print(f"django-async-kit: error: {error}", file=sys.stderr)
     if report.errors:

@@ -16,11 +16,14 @@ from verify.triage.signals import SIGNALS, analyse
 __all__ = ["SIGNALS", "Assessment", "View", "assess_view", "find_view", "sort_key", "triage"]
 
 
-def triage(paths: list[Path]) -> list[Assessment]:
-    """An assessment for every view under ``paths``, in report order."""
+def triage(paths: list[Path], skipped: list[str] | None = None) -> list[Assessment]:
+    """An assessment for every view under ``paths``, in report order; the files that could not
+    be read or parsed are added to ``skipped``, each with the reason."""
     project = Project()
     verifier = _Verifier()
     assessments = [assess(view, analyse(view, project), verifier.findings(view)) for view in find_views(paths, project)]
+    if skipped is not None:
+        skipped += project.skipped
     return sorted(assessments, key=sort_key)
 
 
@@ -29,10 +32,12 @@ def sort_key(assessment: Assessment) -> tuple:
 
 
 def find_view(file: Path, name: str) -> View | None:
-    """The view ``name`` (``func``, ``Class.method`` or ``Class``) defined in ``file``."""
-    module = Project().module_for_file(file)
+    """The view ``name`` (``func``, ``Class.method`` or ``Class``) defined in ``file``;
+    ValueError saying why when the file cannot be read or parsed."""
+    project = Project()
+    module = project.module_for_file(file)
     if module is None:
-        return None
+        raise ValueError(project.skipped[0])
     candidates = views_in_module(module, {name.partition(".")[0]})
     matches = [v for v in candidates if v.qualname == name]
     if not matches and "." not in name:  # "OrderView" names the class: take its first handler
