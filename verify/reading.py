@@ -43,9 +43,10 @@ def max_file_size() -> int:
     return _max_bytes
 
 
-def read_bytes(path: str | Path) -> bytes:
+def read_bytes(path: str | Path, limit: int | None = None) -> bytes:
     """The file's bytes; :class:`Unreadable` for anything but a regular file of at most
-    ``max-file-size`` bytes (symlinks are followed to what they point at)."""
+    ``limit`` bytes (default: ``max-file-size``); symbolic links are followed."""
+    limit = _max_bytes if limit is None else limit
     try:
         handle = os.open(path, os.O_RDONLY | _NONBLOCKING)
     except OSError as error:
@@ -54,16 +55,15 @@ def read_bytes(path: str | Path) -> bytes:
         status = os.fstat(handle)
         if not stat.S_ISREG(status.st_mode):
             raise Unreadable(f"{path} is not a regular file ({_kind(status.st_mode)})")
-        check_size(path, status.st_size)
+        check_size(path, status.st_size, limit)
         chunks, size = [], 0
-        while size <= _max_bytes:  # a file growing while it is read stops at the limit too
-            chunk = os.read(handle, min(1 << 20, _max_bytes + 1 - size))
+        while size <= limit:  # a file growing while it is read stops at the limit too
+            chunk = os.read(handle, min(1 << 20, limit + 1 - size))
             if not chunk:
                 break
             chunks.append(chunk)
             size += len(chunk)
-        if size > _max_bytes:
-            raise TooLarge(f"{path} is too large: over the {_max_bytes:,}-byte limit (max-file-size)")
+        check_size(path, size, limit)
         return b"".join(chunks)
     except OSError as error:
         raise Unreadable(f"cannot read {path}: {_reason(error)}") from None
@@ -71,10 +71,11 @@ def read_bytes(path: str | Path) -> bytes:
         os.close(handle)
 
 
-def check_size(path: str | Path, size: int) -> None:
-    """:class:`TooLarge` when a file of ``size`` bytes is over the limit."""
-    if size > _max_bytes:
-        raise TooLarge(f"{path} is too large: {size:,} bytes, over the {_max_bytes:,}-byte limit (max-file-size)")
+def check_size(path: str | Path, size: int, limit: int | None = None) -> None:
+    """:class:`TooLarge` when a file of ``size`` bytes is over ``limit`` (default: ``max-file-size``)."""
+    limit = _max_bytes if limit is None else limit
+    if size > limit:
+        raise TooLarge(f"{path} is too large: {size:,} bytes, over the {limit:,}-byte limit (max-file-size)")
 
 
 def read_text(path: str | Path) -> str:
