@@ -1,5 +1,6 @@
 """## What it does
-Reports a file that Python cannot parse.
+Reports a file that Python cannot parse. A file too deeply nested to check (an expression
+thousands of levels deep, see docs/limits.md) is reported the same way.
 
 ## Why is this bad?
 Nothing in the file can be checked, and Django will fail to import it.
