@@ -14,7 +14,7 @@ PYTHON ?= $(shell for c in python3.13 python3.12 python3; do \
 	  p=$$(pyenv root)/versions/$$v/bin/python3; [ -x $$p ] && { echo $$p; exit; }; \
 	done)
 
-.PHONY: demo test venv clean docs bench-sample bench-verify fuzz
+.PHONY: demo test venv clean docs bench-sample bench-verify ecosystem fuzz
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "error: Python 3.12+ not found (install it or pass PYTHON=...)" >&2; exit 2; }
@@ -30,10 +30,10 @@ demo: $(STAMP)
 	$(VENV)/bin/django-async-kit triage sample_project/shop/views_legacy.py
 	@echo
 	@echo "== 2/3  AI drafts (sample_project/ai_drafts): the tutorial's own conversions and other typical mistakes"
-	$(PY) -m verify sample_project/ai_drafts --exit-zero
+	$(VENV)/bin/django-async-kit verify sample_project/ai_drafts --exit-zero
 	@echo
 	@echo "== 3/3  Reviewed conversions (sample_project/shop/views_async.py): the same views, done right"
-	$(PY) -m verify sample_project/shop/views_async.py --exit-zero
+	$(VENV)/bin/django-async-kit verify sample_project/shop/views_async.py --exit-zero
 
 test: $(STAMP)
 	$(PY) -m pytest
@@ -55,6 +55,12 @@ bench-sample: $(STAMP)
 bench-verify: $(STAMP)
 	test -x bench/.tools-venv/bin/ruff || { $(PYTHON) -m venv bench/.tools-venv && bench/.tools-venv/bin/pip install --quiet "ruff>=0.15" "flake8>=7" "flake8-async>=25.0"; }
 	$(PY) bench/bench_verify.py $(if $(FLAKE8),--flake8,)
+
+# The verifier with its default configuration on real public Django projects (pinned PyPI sdists,
+# cached outside the repository), every finding matched against bench/ecosystem/expected.json;
+# refreshes the tables in README.md and docs/ecosystem.md. One project: make ecosystem ARGS="--project channels".
+ecosystem: $(STAMP)
+	$(PY) bench/ecosystem/run.py --write-docs $(ARGS)
 
 # docs/rules.md and the README's generated blocks (rule table, snippets from docs/snippets/).
 docs: $(STAMP)

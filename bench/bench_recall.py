@@ -258,7 +258,7 @@ def run(corpus: Path, target: str) -> dict:
 
 
 def readme_table(result: dict) -> str:
-    """The README's table of a recorded run (a test keeps the README in step with recall.json)."""
+    """The table of a recorded run in docs/benchmarks.md (a test keeps it in step with recall.json)."""
     rows = ["| bugs | found | recall |", "| --- | ---: | ---: |"]
     for key, label in (("db", "DJA1xx + DJA2xx in the view"), ("blocking", "DJA3xx blocking calls"),
                        ("helper", "hidden in sync helpers (any code)")):

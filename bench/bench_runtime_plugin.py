@@ -1,12 +1,14 @@
 """What does ``pytest --async-verify`` cost? Time a Django test suite with the plugin on and off.
 
-The suite is the runtime plugin's demo project (``tests/runtime/demo_project``): its tests that
-pass in both modes (async views with the async ORM, a TemplateResponse with a lazy QuerySet
+The suite (``--project``) is the runtime plugin's demo project (``tests/runtime/demo_project``,
+the default): its tests that pass in both modes (async views with the async ORM, a TemplateResponse with a lazy QuerySet
 through ``Client`` and ``AsyncClient``, a sync view, ``sync_to_async``, logged-in twins compared
 by ``assert_views_equivalent``), repeated ``--repeat`` times in one pytest session with
 ``--keep-duplicates``. Each mode runs ``--runs`` times, the two modes alternating so that a busy
 machine slows both alike, and the fastest run of each mode is compared (as ``timeit`` does: the
-fastest run is the one other processes disturbed least). Three figures:
+fastest run is the one other processes disturbed least). ``--project api`` times the API project
+instead (``tests/runtime/api_project/api_tests``: django-ninja, adrf, logging to a file and live
+logs, templates, httpx2 calls to a local fake). Three figures:
 
 - session: pytest's own duration ("N passed in X s"): collection, database set-up and the tests;
 - wall:    the whole process, including Python start-up and imports (the same in both modes);
@@ -16,6 +18,7 @@ The budget (``--max-ratio``) applies to the session time: what a developer waits
 
     .venv/bin/python bench/bench_runtime_plugin.py               # 5 runs per mode, suite x 20
     .venv/bin/python bench/bench_runtime_plugin.py --runs 3 --repeat 10 --max-ratio 1.3
+    .venv/bin/python bench/bench_runtime_plugin.py --project api --repeat 10
 
 Exit status 1 when the session time ratio exceeds ``--max-ratio``.
 """
@@ -34,14 +37,20 @@ import time
 from pathlib import Path
 from typing import NamedTuple
 
-DEMO_PROJECT = Path(__file__).resolve().parent.parent / "tests" / "runtime" / "demo_project"
-# The demo tests that pass with and without the plugin: what a healthy suite looks like.
-SUITE = (
-    "demo_tests/test_safe_views.py",
-    "demo_tests/test_request_user.py::test_whoami_anonymous",
-    "demo_tests/test_equivalence.py::test_twins_answer_alike",
-    "demo_tests/test_equivalence.py::test_twins_answer_alike_for_staff",
-)
+RUNTIME_TESTS = Path(__file__).resolve().parent.parent / "tests" / "runtime"
+# Per project: its directory and the tests that pass with and without the plugin.
+PROJECTS = {
+    "demo": (
+        RUNTIME_TESTS / "demo_project",
+        (
+            "demo_tests/test_safe_views.py",
+            "demo_tests/test_request_user.py::test_whoami_anonymous",
+            "demo_tests/test_equivalence.py::test_twins_answer_alike",
+            "demo_tests/test_equivalence.py::test_twins_answer_alike_for_staff",
+        ),
+    ),
+    "api": (RUNTIME_TESTS / "api_project", ("api_tests",)),
+}
 _SESSION_TIME = re.compile(r"(\d+) passed.* in ([\d.]+)s")
 
 
@@ -57,11 +66,11 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def run_suite(project: Path, repeat: int, plugin_on: bool) -> Timing:
+def run_suite(project: Path, suite: tuple[str, ...], repeat: int, plugin_on: bool) -> Timing:
     command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--keep-duplicates"]
     if plugin_on:
         command.append("--async-verify")
-    command += list(SUITE) * repeat
+    command += list(suite) * repeat
     environment = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "PYTEST_ADDOPTS")}
     cpu_before, started = _children_cpu(), time.perf_counter()
     completed = subprocess.run(command, cwd=project, env=environment, capture_output=True, text=True)
@@ -76,20 +85,22 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=5, help="runs per mode (default 5)")
     parser.add_argument("--repeat", type=int, default=20, help="copies of the suite per run (default 20)")
+    parser.add_argument("--project", choices=sorted(PROJECTS), default="demo", help="the suite to time (demo)")
     parser.add_argument("--max-ratio", type=float, default=1.3, help="fail above this session time ratio (1.3)")
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory(prefix="bench-runtime-plugin-") as directory:
         project = Path(directory)
-        shutil.copytree(DEMO_PROJECT, project, dirs_exist_ok=True)
-        run_suite(project, 1, plugin_on=True)  # warm-up: .pyc files, the OS file cache
+        source, suite = PROJECTS[args.project]
+        shutil.copytree(source, project, dirs_exist_ok=True)
+        run_suite(project, suite, 1, plugin_on=True)  # warm-up: .pyc files, the OS file cache
         timings: dict[bool, list[Timing]] = {False: [], True: []}
         for _ in range(args.runs):
             for plugin_on in (False, True):
-                timings[plugin_on].append(run_suite(project, args.repeat, plugin_on))
+                timings[plugin_on].append(run_suite(project, suite, args.repeat, plugin_on))
 
     tests = timings[True][0].passed
-    print(f"suite: {tests} tests per run ({tests // args.repeat} tests x {args.repeat}), {args.runs} runs per mode")
+    print(f"{args.project} suite: {tests} tests per run ({tests // args.repeat} tests x {args.repeat}), {args.runs} runs per mode")
     print(f"{'':12}{'session s':>11}{'wall s':>9}{'cpu s':>8}")
     fastest = {
         plugin_on: Timing(*(min(getattr(t, field) for t in timings[plugin_on]) for field in Timing._fields))

@@ -7,27 +7,22 @@
 from __future__ import annotations
 
 import os
-import symtable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from verify import config as config_module
-from verify import file_tree, reading
-from verify.cache import DEFAULT_DIR as DEFAULT_CACHE_DIR
-from verify.cache import Cache, digest
-from verify.config import ignored_codes
-from verify.discovery import collect, display_path
-from verify.django_api import Version
-from verify.finding import Finding
-from verify.project import find_root, project_roots, target_version
-from verify.runner import Job, RunSettings, Selection, open_cache
-from verify.runner import run as run_jobs
-
-if TYPE_CHECKING:  # the analysis is imported only when a file needs it: a cached run never does
-    from verify.models_index import ModelIndex
-    from verify.registry import Rule
-    from verify.summaries import Project
+from verify.analysis.check_file import check_file_source, needs_analysis
+from verify.analysis.django_api import Version
+from verify.analysis import newer_syntax
+from verify.analysis.finding import Finding, Severity
+from verify.analysis.registry import is_enabled
+from verify.pipeline import config as config_module
+from verify.pipeline import file_tree, reading
+from verify.pipeline.cache import DEFAULT_DIR as DEFAULT_CACHE_DIR
+from verify.pipeline.cache import Cache, digest
+from verify.pipeline.discovery import collect, display_path
+from verify.pipeline.runner import Job, RunSettings, Selection, open_cache
+from verify.pipeline.runner import run as run_jobs
+from verify.project.target import find_root, project_roots, target_version
 
 
 @dataclass
@@ -47,72 +42,21 @@ class Report:
                 "errors": self.errors, "django_version": f"{self.version[0]}.{self.version[1]}"}
 
 
-def _syntax_finding(path: str, error: SyntaxError) -> Finding:
-    from verify.registry import get_rule
-
-    rule = get_rule("DJA000")
-    line = error.lineno or 1
-    column = error.offset or 1
-    if isinstance(error, file_tree.TooDeeplyNested):
-        return Finding(path, line, column, line, column + 1, rule.code, rule.name, f"{error.msg} (docs/limits.md)",
-                       "split the deepest expression or function: nothing else in this file was checked")
-    return Finding(path, line, column, line, column + 1, rule.code, rule.name, f"syntax error: {error.msg}",
-                   "fix the syntax: nothing else in this file was checked")
-
-
 # Up to this many files, files without async code are still checked for syntax errors; above it
 # they are not parsed at all (parsing would dominate the run, and they cannot have other findings).
 SYNTAX_CHECK_ALL_MAX_FILES = 200
 
 
-def needs_analysis(source: str) -> bool:
-    """Only async code can have findings (besides a syntax error)."""
-    return "async def" in source
-
-
-def syntax_findings(path: str, source: str) -> list[Finding]:
-    """A syntax error in a file without async code: compiled to a symbol table only, which is
-    cheaper than building its AST."""
-    try:
-        symtable.symtable(source, path, "exec")
-    except SyntaxError as error:
-        return [_syntax_finding(path, error)]
-    except (RecursionError, MemoryError):
-        return [_syntax_finding(path, file_tree.TooDeeplyNested(path))]
-    except ValueError as error:  # source with NUL bytes
-        return [_syntax_finding(path, SyntaxError(str(error)))]
-    return []
-
-
-def check_file_source(path: str, source: str, rules: list[Rule], version: Version, models: ModelIndex,
-                      options: dict | None = None, project: Project | None = None) -> list[Finding]:
-    if not needs_analysis(source):
-        return syntax_findings(path, source)  # like a syntax error in async code: always reported
-    from verify.context import FileContext, module_name_of
-    from verify.engine import check_tree
-
-    try:
-        tree = file_tree.parse(path, source)
-    except SyntaxError as error:
-        return [_syntax_finding(path, error)]
-    except ValueError as error:  # source with NUL bytes
-        return [_syntax_finding(path, SyntaxError(str(error)))]
-    try:
-        context = FileContext.build(path, source, tree, version, models, options)
-        if project is not None:
-            project.add_module(module_name_of(path), path, context)
-        return check_tree(context, rules)
-    except RecursionError:  # the last line of defence: the analysis bounds its depths (verify.limits)
-        return [_syntax_finding(path, file_tree.TooDeeplyNested(path))]
-
-
 def check_source(source: str, path: str = "views.py", *, target_version: Version = (6, 1), select: list[str] | None = None,
-                 ignore: list[str] | None = None, project_root: str | Path | None = None, models_source: str | None = None) -> list[Finding]:
+                 ignore: list[str] | None = None, project_root: str | Path | None = None, models_source: str | None = None,
+                 served_by_wsgi: bool | None = None) -> list[Finding]:
     """Findings for one source string. Models come from ``models_source``, else from the
-    project at ``project_root``, else from model classes defined in ``source`` itself."""
-    from verify.models_index import build_index, index_for
-    from verify.registry import select_rules
-    from verify.summaries import Project
+    project at ``project_root``, else from model classes defined in ``source`` itself.
+    ``served_by_wsgi`` says how the code is deployed (DJA407 advises only under WSGI); by
+    default it is read from the deployment files of the project at ``project_root``."""
+    from verify.analysis.models_index import build_index, index_for
+    from verify.analysis.registry import select_rules
+    from verify.analysis.summaries import Project
 
     if models_source is not None:
         models = build_index([models_source, source])
@@ -123,7 +67,19 @@ def check_source(source: str, path: str = "views.py", *, target_version: Version
     rules = select_rules(select or [], ignore or [], target_version)
     root = Path(project_root).resolve() if project_root is not None else None
     project = Project(root, target_version, models, select_rules([], [], target_version))
-    return check_file_source(path, source, rules, target_version, models, project=project)
+    if served_by_wsgi is None:
+        served_by_wsgi = bool(root) and any(r.code == WSGI_ADVICE for r in rules) and _served_by_wsgi(root, target_version)
+    options = {"served_by_wsgi": served_by_wsgi}
+    return check_file_source(path, source, rules, target_version, models, options, project)
+
+
+WSGI_ADVICE = "DJA407"  # the rule that needs to know whether the project is served by WSGI
+
+
+def _served_by_wsgi(root: Path, version: Version) -> bool:
+    from verify.project.checks import served_by_wsgi
+
+    return served_by_wsgi(root, version)
 
 
 def read_source(path: Path) -> str:
@@ -133,7 +89,7 @@ def read_source(path: Path) -> str:
 
 
 def check_paths(paths: list[str] | None = None, *, select: list[str] | None = None, ignore: list[str] | None = None,
-                target: str | None = None, config_path: Path | None = None, use_config: bool = True,
+                extend_select: list[str] | None = None, target: str | None = None, config_path: Path | None = None, use_config: bool = True,
                 cache: bool = True, cache_dir: Path | None = None, jobs: int = 0, with_dependents: bool = False) -> Report:
     """Check files and folders as ``django-async-kit verify`` does.
 
@@ -150,10 +106,14 @@ def check_paths(paths: list[str] | None = None, *, select: list[str] | None = No
     pyproject = config_path or (config_module.find_pyproject(first if first.exists() else Path.cwd()) if use_config else None)
     cfg = config_module.load(pyproject)
     with reading.size_limit(cfg.max_file_size):
-        return _check_paths(paths, cfg, select, ignore, target, cache, cache_dir, jobs, with_dependents)
+        return _check_paths(paths, cfg, select=select, ignore=ignore, extend_select=extend_select, target=target,
+                            cache=cache, cache_dir=cache_dir, jobs=jobs, with_dependents=with_dependents)
 
 
-def _check_paths(paths: list[str], cfg, select, ignore, target, cache, cache_dir, jobs, with_dependents) -> Report:
+def _check_paths(paths: list[str], cfg: config_module.Config, *, select: list[str] | None, ignore: list[str] | None,
+                 extend_select: list[str] | None, target: str | None, cache: bool, cache_dir: Path | None, jobs: int,
+                 with_dependents: bool) -> Report:
+    """:func:`check_paths` with the configuration loaded (and its ``max-file-size`` in force)."""
     first = Path(paths[0])
     root = find_root(first if first.exists() else Path.cwd())
     config_root = cfg.path.parent.resolve() if cfg.path else root
@@ -162,6 +122,11 @@ def _check_paths(paths: list[str], cfg, select, ignore, target, cache, cache_dir
     files = collect(paths, cfg.exclude, config_root, report.skipped)
     named = {os.path.abspath(path) for path in paths}
     settings = RunSettings(root, version, cfg.extra, None, jobs)
+    base_select = tuple(select if select is not None else cfg.select)
+    base_ignore = tuple((ignore or []) + cfg.ignore)
+    base_extend = tuple((extend_select or []) + cfg.extend_select)
+    if is_enabled(WSGI_ADVICE, Severity.INFO, base_select, base_ignore, base_extend):  # opt-in: only then read the deployment
+        settings.served_by_wsgi = _served_by_wsgi(root, version)
     results = None
     if cache:
         configured = cfg.extra.get("cache-dir")
@@ -170,8 +135,6 @@ def _check_paths(paths: list[str], cfg, select, ignore, target, cache, cache_dir
         if with_dependents:
             callers = results.dependents({os.path.abspath(path) for path in files})
             files += [Path(os.path.relpath(path)) for path in sorted(callers) if os.path.isfile(path)]
-    base_select = tuple(select if select is not None else cfg.select)
-    base_ignore = tuple((ignore or []) + cfg.ignore)
     jobs_to_run: list[Job] = []
     large = len(files) > SYNTAX_CHECK_ALL_MAX_FILES
     for path in files:
@@ -198,17 +161,20 @@ def _check_paths(paths: list[str], cfg, select, ignore, target, cache, cache_dir
         report.files += 1
         if not analysable and large:
             continue
-        extra_ignore = tuple(ignored_codes(path, cfg.per_file_ignores, config_root))
-        jobs_to_run.append(Job(display_path(path), text, Selection(base_select, base_ignore + extra_ignore), content))
+        extra_ignore = tuple(cfg.ignored_for(path, config_root))
+        jobs_to_run.append(Job(display_path(path), text, Selection(base_select, base_ignore + extra_ignore, base_extend), content))
 
     def project_pass() -> list[Finding]:  # a project folder: its settings, requirements and deployment files
         return [finding for project_root in project_roots(paths)
-                for finding in _project_findings(project_root, Selection(base_select, base_ignore), version, cfg, config_root, results)]
+                for finding in _project_findings(project_root, Selection(base_select, base_ignore, base_extend), version, cfg, config_root, results)]
 
-    report.findings.extend(run_jobs(jobs_to_run, settings, results, meanwhile=project_pass))
+    found = run_jobs(jobs_to_run, settings, results, meanwhile=project_pass)
     if results is not None:
         results.save()
-    report.findings.sort()
+    unchecked = [finding for finding in found if newer_syntax.required(finding)]
+    if unchecked:  # said once for all of them, as an input error: these files were not checked at all
+        report.errors.append(newer_syntax.unchecked_error(unchecked))
+    report.findings = sorted(finding for finding in found if not newer_syntax.required(finding))
     return report
 
 
@@ -216,17 +182,15 @@ def _project_findings(root: Path, selection: Selection, version: Version, cfg, c
     """The project pass, from the cache while the project's files are the same ones (by path) and
     the ones it read are unchanged."""
     listing = digest("\n".join(file_tree.relative_files_under(root)))
-    slot = f"project\0{root}\0{os.getcwd()}\0{selection}\0{cfg.per_file_ignores}" if results is not None else ""
+    slot = f"project\0{root}\0{os.getcwd()}\0{selection}\0{cfg.per_file_ignores}\0{cfg.test_paths}" if results is not None else ""
     cached = results.get(results.slot(slot), listing) if results is not None else None
     if cached is not None:
         return cached
-    from verify.project_checks import check_project
-    from verify.project_files import ProjectFiles
-    from verify.registry import select_rules
+    from verify.project.checks import check_project
+    from verify.project.deployment_files import ProjectFiles
 
     files = ProjectFiles(root)
-    findings = check_project(root, select_rules(list(selection.select), list(selection.ignore), version), version, display_path,
-                             lambda path: ignored_codes(path, cfg.per_file_ignores, config_root), files)
+    findings = check_project(root, selection.rules(version), version, display_path, lambda path: cfg.ignored_for(path, config_root), files)
     if results is not None:
         results.put(results.slot(slot), listing, findings, {os.path.abspath(path) for path in files.read_paths}, str(root))
     return findings

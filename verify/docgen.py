@@ -1,9 +1,12 @@
 """Regenerate the repository's generated documentation: ``python -m verify.docgen`` (``make docs``).
 
 * ``docs/rules.md`` from the rule registry;
-* the README's rule table, between ``<!-- rules-table:begin -->`` and ``<!-- rules-table:end -->``;
-* the README's copy-paste snippets, between ``<!-- snippet:begin docs/snippets/NAME -->`` and
-  ``<!-- snippet:end -->``, copied verbatim from ``docs/snippets/`` (the files the tests run).
+* the README's rules by family, between ``<!-- rules-summary:begin -->`` and ``<!-- rules-summary:end -->``;
+* the README's headline figures, between ``<!-- figures:begin -->`` and ``<!-- figures:end -->``, read
+  from the benchmark results in ``bench/results/``;
+* copy-paste snippets in the README and the ``docs/`` pages, between
+  ``<!-- snippet:begin docs/snippets/NAME -->`` and ``<!-- snippet:end -->``, copied verbatim from
+  ``docs/snippets/`` (the files the tests run).
 
 ``--check`` writes nothing and exits 1, naming the stale files, when anything is out of date.
 """
@@ -11,13 +14,16 @@
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import re
 import sys
 from pathlib import Path
 
-from verify.rules_doc import RULES_DOC_PATH, rules_markdown, rules_table
+from verify.analysis.rules_doc import RULES_DOC_PATH, rules_markdown, rules_summary
 
-_RULES_TABLE = re.compile(r"(<!-- rules-table:begin -->\n).*?(<!-- rules-table:end -->)", re.DOTALL)
+_RULES_SUMMARY = re.compile(r"(<!-- rules-summary:begin -->\n).*?(<!-- rules-summary:end -->)", re.DOTALL)
+_FIGURES = re.compile(r"(<!-- figures:begin -->\n).*?(<!-- figures:end -->)", re.DOTALL)
 _SNIPPET = re.compile(r"(<!-- snippet:begin (?P<path>\S+) -->\n).*?(<!-- snippet:end -->)", re.DOTALL)
 _FENCE_LANGUAGE = {".yaml": "yaml", ".yml": "yaml", ".toml": "toml"}
 
@@ -27,24 +33,56 @@ def _fenced(path: Path) -> str:
     return f"```{_FENCE_LANGUAGE.get(path.suffix, 'text')}\n{body.rstrip()}\n```\n"
 
 
-def readme_text(readme: str, root: Path) -> str:
-    """The README with its generated blocks brought up to date."""
-    table = rules_table(link_prefix=RULES_DOC_PATH)
-    readme = _RULES_TABLE.sub(lambda m: f"{m.group(1)}{table}\n{m.group(2)}", readme)
+def headline_figures(results: Path) -> str:
+    """One table of the measured figures, from the recorded benchmark results."""
+    recall = json.loads((results / "recall.json").read_text(encoding="utf-8"))
+    speed = json.loads((results / "verify.json").read_text(encoding="utf-8"))
+    sample = json.loads((results / "sample.json").read_text(encoding="utf-8"))
+    found = sum(recall[key]["found"] for key in ("db", "blocking", "helper"))
+    expected = sum(recall[key]["expected"] for key in ("db", "blocking", "helper"))
+    django, size = speed["django"], speed["sizes"]["django"]
+
+    def solo(server: str) -> float:
+        (row,) = [r for r in sample["results"]
+                  if (r["database"], r["server"], r["view"]) == ("postgres", server, "user_dashboard")]
+        return row["solo_p50_ms"]
+
+    rows = [
+        "| what | measured | how |", "| --- | --- | --- |",
+        f"| bugs found in AI-style conversions (evaluation corpus) | {found} / {expected}, "
+        f"{len(recall['false_positives'])} findings on {recall['correct_files']} correct files | `bench/bench_recall.py` |",
+        f"| verify, Django's source ({size['files']} files), cold / warm | {django['verify_cold']['seconds']:.2f} s / "
+        f"{django['verify_warm']['seconds']:.2f} s (ruff `--select ASYNC`: {django['ruff']['seconds']:.2f} s) | `make bench-verify` |",
+        f"| sample dashboard (two 100 ms API calls), one client, p50, PostgreSQL | sync views on threads "
+        f"{solo('gthread'):.0f} ms, async views {solo('asgi'):.0f} ms | `make bench-sample` |",
+    ]
+    return "\n".join(rows)
+
+
+def page_text(page: Path, root: Path) -> str:
+    """A README or docs page with its generated blocks brought up to date."""
+    text = page.read_text(encoding="utf-8")
+    summary = rules_summary(link_prefix=os.path.relpath(root / RULES_DOC_PATH, page.parent))
+    text = _RULES_SUMMARY.sub(lambda m: f"{m.group(1)}{summary}\n{m.group(2)}", text)
+    if _FIGURES.search(text):
+        figures = headline_figures(root / "bench" / "results")
+        text = _FIGURES.sub(lambda m: f"{m.group(1)}{figures}\n{m.group(2)}", text)
 
     def snippet(match: re.Match) -> str:
         return f"{match.group(1)}{_fenced(root / match.group('path'))}{match.group(3)}"
 
-    return _SNIPPET.sub(snippet, readme)
+    return _SNIPPET.sub(snippet, text)
 
 
 def generated_files(root: Path) -> dict[Path, str]:
     """Every generated file and the text it should have."""
-    readme = root / "README.md"
-    return {
-        root / RULES_DOC_PATH: rules_markdown(),
-        readme: readme_text(readme.read_text(encoding="utf-8"), root),
-    }
+    rules_doc = root / RULES_DOC_PATH
+    pages = [root / "README.md", *sorted((root / "docs").glob("*.md"))]
+    generated = {rules_doc: rules_markdown()}
+    for page in pages:
+        if page != rules_doc:
+            generated[page] = page_text(page, root)
+    return generated
 
 
 def stale_files(root: Path) -> list[Path]:

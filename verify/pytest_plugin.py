@@ -6,7 +6,8 @@ disabled it only declares its options, marker and fixtures; Django, blockbuster 
 
 When on, each test's call phase runs with ``DJANGO_ALLOW_ASYNC_UNSAFE`` unset and with every
 blocking call or ``SynchronousOnlyOperation`` made by the project's code on an event loop recorded;
-a test that recorded any fails with a report (see :mod:`verify.runtime.report`).
+a test that recorded any fails with a report (see :mod:`verify.runtime.report`). What is exempt
+and what the options change is in ``docs/runtime.md``.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ _DETECTOR = pytest.StashKey["Detector"]()
 _UNINSTALLERS = pytest.StashKey[list]()
 _VIOLATIONS = pytest.StashKey[list]()
 SKIP_MARKER = "no_async_verify"
+MODES = ("report", "raise")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -37,10 +39,30 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--async-verify-urls",
         action="store_true",
         default=False,
-        help="also request every URL routed to an async view, anonymously and logged in "
-        "(implies --async-verify)",
+        help="also request every URL routed to an async view, anonymously, logged in and as "
+        "async_verify_other_user if defined; list each status (implies --async-verify)",
+    )
+    group.addoption(
+        "--async-verify-mode",
+        choices=MODES,
+        default=None,
+        help="report (default): let each blocking call go ahead, as in production, and fail the test "
+        "once, listing every violation; raise: raise BlockingError where the call happens",
     )
     parser.addini("async_verify", type="bool", default=False, help="turn on --async-verify")
+    parser.addini("async_verify_mode", default="report", help="report or raise (see --async-verify-mode)")
+    parser.addini(
+        "async_verify_fetch_raise",
+        type="bool",
+        default=False,
+        help="QuerySets made by async views load with FETCH_RAISE (Django 6.1+): any lazy load raises",
+    )
+    parser.addini(
+        "async_verify_report_logging",
+        type="bool",
+        default=False,
+        help="also report blocking writes made by logging handlers (exempt by default)",
+    )
     parser.addini(
         "async_verify_paths",
         type="paths",
@@ -74,13 +96,27 @@ def pytest_configure(config: pytest.Config) -> None:
     from verify.runtime.django_hooks import ViewHook
     from verify.runtime.project_code import ProjectCode
 
+    mode = config.getoption("async_verify_mode") or config.getini("async_verify_mode")
+    if mode not in MODES:
+        raise pytest.UsageError(f"async_verify_mode must be one of {', '.join(MODES)}, not {mode!r}")
+    uninstallers = []
+    if config.getini("async_verify_fetch_raise"):
+        from verify.runtime.fetch_mode import FetchRaiseHook, fetch_modes_available
+
+        if not fetch_modes_available():
+            raise pytest.UsageError("async_verify_fetch_raise needs Django 6.1 or later (fetch modes)")
+        fetch_hook = FetchRaiseHook()
+        fetch_hook.install()
+        uninstallers.append(fetch_hook.uninstall)
     project = ProjectCode(config.getini("async_verify_paths") or [config.rootpath], config.getini("python_files"))
-    detector = Detector(project)
+    detector = Detector(
+        project, raise_errors=mode == "raise", report_logging=config.getini("async_verify_report_logging")
+    )
     view_hook = ViewHook()
     detector.install()
     view_hook.install()
     config.stash[_DETECTOR] = detector
-    config.stash[_UNINSTALLERS] = [view_hook.uninstall, detector.uninstall]
+    config.stash[_UNINSTALLERS] = [*uninstallers, view_hook.uninstall, detector.uninstall]
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -126,6 +162,18 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
         from verify.runtime.url_checks import collect_url_checks
 
         items.extend(collect_url_checks(session, items))
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
+    if not config.getoption("async_verify_urls"):
+        return
+    from verify.runtime.url_checks import status_summary
+
+    lines = status_summary(config)
+    if lines:
+        terminalreporter.section("async-verify URL checks: status per identity")
+        for line in lines:
+            terminalreporter.line(line)
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from shop.models import Order, Product
 from shop.tasks import send_order_confirmation
 
 
-async def product_page(request, product_id):  # expect: DJA407 awaits nothing, so async gains nothing
+async def product_page(request, product_id):
     product = get_object_or_404(Product, pk=product_id)  # expect: DJA110 use aget_object_or_404
     request.session["last_product"] = product.pk  # expect: DJA108 sync session access (use aset)
     return HttpResponse(product.name)
@@ -25,19 +25,19 @@ async def place_order(request, order_id):
     return HttpResponse(status=204)
 
 
-async def catalogue(request):  # expect: DJA407 awaits nothing, so async gains nothing
+async def catalogue(request):
     page = Paginator(Product.objects.order_by("name"), 20).page(1)  # expect: DJA111 use AsyncPaginator
     return render(request, "shop/catalogue.html", {"page": page})
 
 
-async def sign_in(request):  # expect: DJA407 awaits nothing, so async gains nothing
+async def sign_in(request):
     user = authenticate(request, username=request.POST["username"], password=request.POST["password"])  # expect: DJA112 use aauthenticate
     if user is not None:
         login(request, user)  # expect: DJA112 use alogin
     return HttpResponse(status=204)
 
 
-async def raw_count(request):  # expect: DJA407 awaits nothing, so async gains nothing
+async def raw_count(request):
     with connection.cursor() as cursor:  # expect: DJA114 a DB cursor in async code
         cursor.execute("SELECT COUNT(*) FROM shop_product")
         (count,) = cursor.fetchone()
@@ -50,6 +50,6 @@ async def order_history(request):
     return render(request, "shop/orders.html", {"orders": orders})  # expect: DJA201 the template would evaluate the QuerySet
 
 
-async def product_names_json(request):  # expect: DJA407 awaits nothing, so async gains nothing
+async def product_names_json(request):
     names = Product.objects.values_list("name", flat=True)
     return JsonResponse({"names": list(names)})  # expect: DJA103 list() evaluates the QuerySet synchronously

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from verify.api import check_source
-from verify.blocking import async_http_client, code_for
+from verify.analysis.blocking import async_http_client, code_for
 
 
 def blocking(code: str, version=(6, 1)) -> list:

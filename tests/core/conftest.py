@@ -1,6 +1,10 @@
 """Shared helpers for the verifier core tests: a small shop's models and a ``check`` fixture."""
 
+import os
+import subprocess
+import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -95,3 +99,14 @@ def check():
 @pytest.fixture
 def findings():
     return run_check
+
+
+@pytest.fixture
+def cli():
+    """Run ``python -m verify`` (the command line, in a fresh process) in a folder."""
+
+    def _run(*args: str, cwd: Path, python: str = sys.executable) -> subprocess.CompletedProcess:
+        env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+        return subprocess.run([python, "-m", "verify", *args], cwd=cwd, capture_output=True, text=True, env=env)
+
+    return _run

@@ -135,7 +135,7 @@ def test_the_cache_is_one_manifest_with_one_entry_per_checked_file(project):
 def test_a_run_served_by_the_cache_loads_no_rules_and_parses_nothing(project):
     probe = ("import sys; from verify.api import check_paths; "
              "check_paths(['shop'], select=['DJA1', 'DJA2', 'DJA3']); "
-             "print(sorted(m for m in sys.modules if m.startswith(('verify.rules', 'verify.engine', 'verify.inference'))))")
+             "print(sorted(m for m in sys.modules if m.startswith(('verify.rules', 'verify.analysis.engine', 'verify.analysis.inference'))))")
     subprocess.run([sys.executable, "-c", probe], cwd=project, check=True, capture_output=True)
     warm = subprocess.run([sys.executable, "-c", probe], cwd=project, check=True, capture_output=True, text=True)
     assert warm.stdout.strip() == "[]"
@@ -161,7 +161,7 @@ def test_modules_dropped_between_files_give_the_same_results(project, monkeypatc
     later file reaches it, with the same summaries."""
     import gc
 
-    from verify import summaries
+    from verify.analysis import summaries
 
     (project / "shop" / "helpers.py").write_text("from shop.models import Order\n\ndef total(order):\n    return Order.objects.count()\n")
     expected = _run(cache=False, jobs=1)
@@ -178,7 +178,8 @@ def test_memory_stays_flat_without_the_cycle_collector(tmp_path, monkeypatch):
     import ast
     import gc
 
-    from verify import file_tree, summaries
+    from verify.pipeline import file_tree
+    from verify.analysis import summaries
 
     app = tmp_path / "app"
     app.mkdir()

@@ -1,8 +1,8 @@
-"""verify.file_tree: one walk per folder, one read and (mostly) one parse per file in a run."""
+"""verify.pipeline.file_tree: one walk per folder, one read and (mostly) one parse per file in a run."""
 
 from pathlib import Path
 
-from verify import file_tree
+from verify.pipeline import file_tree
 
 
 def test_the_walk_skips_virtualenvs_caches_and_migrations_and_lists_files_like_os_walk(tmp_path):

@@ -134,7 +134,9 @@ def test_coroutine_of_another_module_called_without_await(project):
             product = await load_product(pk)
             return JsonResponse({"name": product.name})
     """)
-    assert [(f.line, f.code) for f in findings()] == [(8, "DJA101")]  # reported where it is used
+    # reported at the call, where `await` belongs, with the use as a second location
+    assert [(f.line, f.code, f.related) for f in findings()] == [
+        (7, "DJA101", ((8, 34, "the coroutine is used as an object (`.name`) here"),))]
 
 
 def test_methods_through_self_and_super_in_class_based_views(project):
@@ -310,3 +312,107 @@ def test_objects_of_project_classes_carry_the_instances_they_were_given(project)
     found = [(f.line, f.code, f.message.split(" -> ")[-1][:40]) for f in findings()]
     assert found == [(8, "DJA106", "`self.review.product` loads a relation l"),
                      (8, "DJA106", "`self.review.user` loads a relation lazi")]
+
+
+def test_a_model_str_that_reads_a_relation_is_followed_from_str_and_f_strings(tmp_path, monkeypatch):
+    (tmp_path / "manage.py").write_text("")
+    shop = tmp_path / "shop"
+    shop.mkdir()
+    (shop / "__init__.py").write_text("")
+    (shop / "models.py").write_text(textwrap.dedent('''
+        from django.conf import settings
+        from django.db import models
+
+
+        class Order(models.Model):
+            user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+            number = models.CharField(max_length=10)
+
+            def __str__(self):
+                return f"{self.number} for {self.user.username}"
+
+
+        class Tag(models.Model):
+            name = models.CharField(max_length=10)
+
+            def __str__(self):
+                return self.name
+    '''))
+    (shop / "views.py").write_text(textwrap.dedent('''
+        from django.http import HttpResponse
+        from shop.models import Order, Tag
+
+
+        async def receipt(request, pk):
+            order = await Order.objects.aget(pk=pk)
+            title = f"Receipt {order}"
+            return HttpResponse(str(order) + title)
+
+
+        async def fine(request, pk):
+            order = await Order.objects.select_related("user").aget(pk=pk)
+            tag = await Tag.objects.aget(pk=pk)
+            return HttpResponse(f"{order} {tag} {order.number:>10}" + str(tag) + repr(order))
+    '''))
+    monkeypatch.chdir(tmp_path)
+    found = check_paths(["shop"], select=["DJA1"]).findings
+    assert [(f.line, f.code) for f in found] == [(8, "DJA106"), (9, "DJA106")]
+    assert "`self.user` loads a relation lazily" in found[0].message
+
+
+def test_a_project_class_whose_init_queries_is_followed_from_its_construction(project):
+    project("forms.py", """
+        from django import forms
+        from shop.models import Product
+
+        class ReviewForm(forms.Form):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                self.fields["product"].choices = [(p.pk, p.name) for p in Product.objects.all()]
+
+        class LazyReviewForm(forms.Form):
+            product = forms.ModelChoiceField(queryset=Product.objects.all())
+
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                self.fields["product"].queryset = Product.objects.filter(name__startswith="a")
+    """)
+    project("views.py", """
+        from django.http import HttpResponse
+        from shop.forms import LazyReviewForm, ReviewForm
+        from shop.models import Product
+
+        async def review(request):
+            form = ReviewForm(request.POST)
+            lazy = LazyReviewForm(request.POST)
+            product = Product(name="x")
+            return HttpResponse(str(form.is_bound and lazy.is_bound))
+    """)
+    assert [(f.line, f.code) for f in findings()] == [(7, "DJA103")]
+
+
+def test_a_client_returned_by_a_project_helper_blocks_like_the_client_itself(project):
+    project("clients.py", """
+        import redis
+        from redis import Redis
+
+        def get_redis() -> Redis:
+            return _pool_client()
+
+        def make_redis():
+            return redis.Redis.from_url("redis://localhost")
+
+        def get_label():
+            return "x"
+    """)
+    project("views.py", """
+        from django.http import HttpResponse
+        from shop.clients import get_label, get_redis, make_redis
+
+        async def counter(request):
+            hits = get_redis().incr("hits")
+            client = make_redis()
+            client.set("last", get_label().upper())
+            return HttpResponse(hits)
+    """)
+    assert [(f.line, f.code) for f in findings()] == [(6, "DJA309"), (8, "DJA309")]

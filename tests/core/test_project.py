@@ -2,8 +2,8 @@
 
 import pytest
 
-from verify.models_index import build_index
-from verify.project import detect_django_version, target_version
+from verify.analysis.models_index import build_index
+from verify.project.target import detect_django_version, target_version
 
 
 @pytest.mark.parametrize(

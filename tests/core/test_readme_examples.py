@@ -1,4 +1,5 @@
-"""The README's worked example is real output, and its configuration example is valid."""
+"""The README's worked example is real output, its configuration examples (README and
+docs/configuration.md) are valid, and the recorded figures are the ones shown."""
 
 import re
 import subprocess
@@ -7,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from verify.config import parse
+from verify.pipeline.config import parse
 
 try:
     import tomllib
@@ -27,21 +28,23 @@ def _examples() -> list[tuple[str, str, str]]:
 @pytest.mark.parametrize("name, command, expected", _examples(), ids=[b[0] for b in _examples()])
 def test_worked_example_output_is_what_the_command_prints(name, command, expected):
     args = command.split()
-    assert args[:3] == ["python", "-m", "verify"]
-    result = subprocess.run([sys.executable, *args[1:], "--no-cache"], cwd=ROOT, capture_output=True, text=True)
+    assert args[:2] == ["django-async-kit", "verify"]
+    result = subprocess.run([sys.executable, "-m", "verify", *args[1:], "--no-cache"], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 1
     assert result.stdout == expected, f"README example {name!r} is stale: run `{command}` and paste its output"
 
 
-def test_configuration_example_is_valid():
-    [block] = re.findall(r"## Configuration\n.*?```toml\n(.*?)```", README, re.DOTALL)
+@pytest.mark.parametrize("page", ["README.md", "docs/configuration.md"])
+def test_configuration_example_is_valid(page):
+    [block] = re.findall(r"```toml\n(\[tool\.django-async-kit\].*?)```", (ROOT / page).read_text(), re.DOTALL)
     section = tomllib.loads(block)["tool"]["django-async-kit"]
     config = parse(section, ROOT / "pyproject.toml")
     assert config.select == ["DJA1", "DJA2", "DJA3"] and config.target_version == "5.2"
 
 
 def _block(name: str) -> str:
-    [block] = re.findall(rf"<!-- {name}:begin -->\n(.*?)<!-- {name}:end -->", README, re.DOTALL)
+    benchmarks = (ROOT / "docs" / "benchmarks.md").read_text()
+    [block] = re.findall(rf"<!-- {name}:begin -->\n(.*?)<!-- {name}:end -->", benchmarks, re.DOTALL)
     return block
 
 

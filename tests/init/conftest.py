@@ -82,7 +82,7 @@ OUTPUT = Path("/out")  # render_targets only builds paths: nothing is written th
 @pytest.fixture(scope="session")
 def stack():
     """``stack(django_version=(4, 2), ...)`` -> ProjectFacts for a described stack, no files needed."""
-    from verify.facts import FACT_NAMES, Fact, ProjectFacts
+    from verify.project.facts import FACT_NAMES, Fact, ProjectFacts
 
     assert set(STACK_DEFAULTS) == set(FACT_NAMES)
 
@@ -98,7 +98,7 @@ def stack():
 @pytest.fixture(scope="session")
 def render_all(stack):
     """``render_all(**stack_overrides)`` -> {relative output path: rendered text} for every target."""
-    from verify.instructions import TARGETS, render_targets
+    from verify.assist.instructions import TARGETS, render_targets
 
     def render(**overrides) -> dict[str, str]:
         files = render_targets(stack(**overrides), list(TARGETS), OUTPUT)

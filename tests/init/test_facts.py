@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from verify.facts import NotADjangoProject, detect_facts, lowest_version, parse_override
+from verify.project.facts import NotADjangoProject, detect_facts, lowest_version, parse_override
 
 
 @pytest.mark.parametrize(

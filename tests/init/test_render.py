@@ -8,10 +8,10 @@ import re
 import pytest
 import yaml
 
-from verify import django_api
-from verify.install import INSTALL_COMMAND
-from verify.instructions import MAX_COPILOT_INSTRUCTIONS, TARGETS, RenderError, render_targets
-from verify.safe_write import CommentStyle
+from verify.analysis import django_api
+from verify.assist.install import INSTALL_COMMAND
+from verify.assist.instructions import MAX_COPILOT_INSTRUCTIONS, TARGETS, RenderError, render_targets
+from verify.assist.safe_write import CommentStyle
 
 VERSIONS = [(4, 2), (5, 0), (5, 1), (5, 2), (6, 0), (6, 1)]
 INVENTED = (

@@ -42,7 +42,7 @@ def test_the_wheel_ships_the_templates_and_init_uses_them(tmp_path, make_project
 
     project = make_project()
     code = (
-        "import sys, verify.instructions as i; from verify.cli import main; "
+        "import sys, verify.assist.instructions as i; from verify.cli import main; "
         "print(i.templates_dir()); sys.exit(main(['init', sys.argv[1], '--targets', 'copilot']))"
     )
     environment = {**os.environ, "PYTHONPATH": str(tmp_path / "site")}
@@ -53,8 +53,8 @@ def test_the_wheel_ships_the_templates_and_init_uses_them(tmp_path, make_project
     assert (project / ".github" / "copilot-instructions.md").is_file()
 
 
-def test_readme_shows_the_real_facts_of_sample_project(capsys):
-    readme = (REPO / "README.md").read_text()
+def test_init_doc_shows_the_real_facts_of_sample_project(capsys):
+    readme = (REPO / "docs" / "init.md").read_text()
     command = "$ django-async-kit init sample_project --output-dir . --show-facts\n"
     shown = readme[readme.index(command) + len(command) :].split("```", 1)[0]
     assert main(["init", str(REPO / "sample_project"), "--output-dir", str(REPO), "--show-facts"]) == 0
@@ -65,6 +65,6 @@ def test_readme_shows_the_real_facts_of_sample_project(capsys):
 
     actual = capsys.readouterr().out
     assert names_and_values(actual) == names_and_values(shown), (
-        "README's init --show-facts example is stale; paste this output of "
+        "docs/init.md's init --show-facts example is stale; paste this output of "
         f"`django-async-kit init sample_project --output-dir . --show-facts`:\n{actual}"
     )

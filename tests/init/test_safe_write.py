@@ -7,7 +7,7 @@ import stat
 
 import pytest
 
-from verify.safe_write import (
+from verify.assist.safe_write import (
     CommentStyle,
     MalformedBlockError,
     ManagedFile,

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from verify.install import INSTALL_COMMAND
-from verify.safe_write import ManagedFile, UnmergeableFileError, apply_writes, plan_write
-from verify.setup_steps import insert_setup_steps
+from verify.assist.install import INSTALL_COMMAND
+from verify.assist.safe_write import ManagedFile, UnmergeableFileError, apply_writes, plan_write
+from verify.assist.setup_steps import insert_setup_steps
 
 HAND_WRITTEN = """\
 name: Copilot setup steps   # ours

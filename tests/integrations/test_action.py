@@ -1,5 +1,5 @@
 """The composite GitHub Action (action.yml): its inputs, its install step, and its verify step's
-script run locally with the inputs of the README's workflow snippets, as the runner would run it."""
+script run locally with the inputs of the workflow snippets of docs/integrations.md, as the runner would run it."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from integration_support import BAD_LINE, BAD_VIEW, GOOD_VIEW, REPO, SNIPPETS, m
 from readers import parse_annotation, sarif_schema_errors
 
 from verify import __version__
-from verify.install import INSTALL_COMMAND
+from verify.assist.install import INSTALL_COMMAND
 
 ACTION = yaml.safe_load((REPO / "action.yml").read_text())
 ACTION_REF = f"django-async-kit/django-async-kit@v{__version__}"
@@ -32,7 +32,7 @@ def action_inputs_of(workflow: Path) -> dict[str, str]:
     """The `with:` of the workflow's step that uses this action at this version."""
     steps = yaml.safe_load(workflow.read_text())["jobs"]["verify"]["steps"]
     [uses] = [s for s in steps if s.get("uses", "").startswith("django-async-kit/django-async-kit@")]
-    assert uses["uses"] == ACTION_REF, "the README's workflows must use the action at the kit's version"
+    assert uses["uses"] == ACTION_REF, "the documented workflows must use the action at the kit's version"
     return {key: str(value) for key, value in uses.get("with", {}).items()}
 
 

@@ -1,5 +1,5 @@
 """One install command, one version pin: the GitHub Action, the Copilot cloud agent's setup steps
-and the agent hook that `django-async-kit init` writes all use `verify.install.INSTALL_COMMAND`."""
+and the agent hook that `django-async-kit init` writes all use `verify.assist.install.INSTALL_COMMAND`."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import yaml
 from integration_support import REPO
 
 from verify import __version__
-from verify.install import INSTALL_COMMAND
+from verify.assist.install import INSTALL_COMMAND
 
 
 @pytest.fixture(scope="module")

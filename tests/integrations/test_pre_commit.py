@@ -1,5 +1,5 @@
 """The pre-commit hook (.pre-commit-hooks.yaml), run by pre-commit itself: ``pre-commit try-repo``
-against temporary git repositories, and the README's ``.pre-commit-config.yaml`` snippet.
+against temporary git repositories, and the ``.pre-commit-config.yaml`` snippet of docs/integrations.md.
 
 pre-commit installs the hook's repository into a fresh virtualenv with pip for every try-repo; both
 installs run from the session's wheelhouse, with no package index."""

@@ -12,7 +12,7 @@ import pytest
 from integration_support import BAD_LINE, BAD_VIEW, REPO, make_project, run_kit
 from readers import sarif_schema_errors
 
-from verify.registry import all_rules
+from verify.analysis.registry import all_rules
 
 def github_anchor(heading: str) -> str:
     """GitHub's heading slug: lowercase, punctuation other than `-` and `_` dropped, spaces to `-`."""
@@ -76,3 +76,24 @@ def test_paths_with_spaces_become_percent_encoded_uris(tmp_path: Path) -> None:
     assert sarif_schema_errors(log) == []
     [result] = log["runs"][0]["results"]
     assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "shop/old%20views.py"
+
+
+def test_an_unawaited_coroutine_has_its_use_as_a_related_location(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "project", "")
+    (project / "shop" / "views.py").write_text(
+        "from django.http import JsonResponse\n"
+        "from shop.models import Product\n"
+        "\n"
+        "\n"
+        "async def detail(request, pk):\n"
+        "    product = Product.objects.aget(pk=pk)\n"
+        "    return JsonResponse({\"name\": product.name})\n"
+    )
+    run_kit("--format", "sarif", "--output", "report.sarif", "--select", "DJA101", cwd=project)
+    log = json.loads((project / "report.sarif").read_text())
+    assert sarif_schema_errors(log) == []
+    [result] = log["runs"][0]["results"]
+    assert result["locations"][0]["physicalLocation"]["region"]["startLine"] == 6  # where `await` belongs
+    [related] = result["relatedLocations"]
+    assert related["physicalLocation"]["region"] == {"startLine": 7, "startColumn": 34}
+    assert related["message"]["text"] == "the coroutine is used as an object (`.name`) here"

@@ -5,7 +5,7 @@ import json
 import jsonschema
 import yaml
 
-from verify import cheatsheet
+from verify.assist import cheatsheet
 from verify.triage import SIGNALS
 
 BUILTIN = cheatsheet.builtin_dir() / "cheatsheet.yaml"

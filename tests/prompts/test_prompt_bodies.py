@@ -1,6 +1,6 @@
 """Every prompt, rendered for Django 4.2, 5.2 and 6.1, names only async APIs that exist in that version.
 
-The verifier's table (``verify.django_api``) is the single source of which async APIs exist and
+The verifier's table (``verify.analysis.django_api``) is the single source of which async APIs exist and
 when they arrived; the tutorial's inventions (``afilter``, ``aprofile``...) must never appear.
 """
 
@@ -9,7 +9,8 @@ import re
 import pytest
 
 from tests.prompts.conftest import render_context
-from verify import cheatsheet, django_api
+from verify.assist import cheatsheet
+from verify.analysis import django_api
 
 VERSIONS = [(4, 2), (5, 2), (6, 1)]
 CONTEXTS = [("chat", False), ("chat", True), ("prompt-file", False), ("skill", False)]

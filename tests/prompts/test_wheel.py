@@ -26,7 +26,7 @@ def test_the_wheel_carries_the_cheatsheet_and_its_schema(wheel):
 def test_an_installed_package_loads_the_cheatsheet_from_itself(wheel, tmp_path):
     zipfile.ZipFile(wheel).extractall(tmp_path / "site")
     probe = (
-        "import json; from verify import cheatsheet; "
+        "import json; from verify.assist import cheatsheet; "
         "print(json.dumps([str(cheatsheet.builtin_dir()), len(cheatsheet.load().prompts)]))"
     )
     result = subprocess.run(

@@ -6,7 +6,7 @@ import re
 import pytest
 
 from verify.compare.run import check_compare
-from verify.registry import get_rule
+from verify.analysis.registry import get_rule
 
 _CODE = re.compile(r"```python\n(.*?)```", re.DOTALL)
 

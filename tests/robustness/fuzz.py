@@ -24,8 +24,8 @@ from hypothesis import strategies as st
 
 from verify.api import check_paths, check_source
 from verify.cli import main
-from verify.config import ConfigError
-from verify.discovery import PathError
+from verify.pipeline.config import ConfigError
+from verify.pipeline.discovery import PathError
 from verify.triage import triage
 
 REPOSITORY = Path(__file__).resolve().parents[2]

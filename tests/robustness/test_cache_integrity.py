@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from verify import cache as cache_module
+from verify.pipeline import cache as cache_module
 from verify.api import check_paths
 
 QUERY = "from shop.models import Order\n\n\nasync def view(request):\n    return Order.objects.count()\n"

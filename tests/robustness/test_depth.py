@@ -1,11 +1,11 @@
-"""Deep code never crashes the analysis: past the bounds of verify.limits a chain stops silently,
+"""Deep code never crashes the analysis: past the bounds of verify.analysis.limits a chain stops silently,
 and a file too deep for Python's own parser is one DJA000 finding (issue 22)."""
 
 import subprocess
 import sys
 
 from verify.api import check_source
-from verify.limits import MAX_HELPER_DEPTH
+from verify.analysis.limits import MAX_HELPER_DEPTH
 
 MODELS = """
 from django.db import models
@@ -25,11 +25,12 @@ def _helper_chain(length: int) -> str:
 
 
 def _codes(source: str) -> list[str]:
-    return [finding.code for finding in check_source(source, "shop/views.py", models_source=MODELS)]
+    """The codes found, without DJA407 (an async view that awaits nothing: advice, not the point here)."""
+    return [finding.code for finding in check_source(source, "shop/views.py", models_source=MODELS) if finding.code != "DJA407"]
 
 
 def test_a_chain_of_88_sync_helpers_stops_silently_at_the_bound():
-    assert _codes(_helper_chain(88)) == ["DJA407"]
+    assert _codes(_helper_chain(88)) == []
 
 
 def test_a_chain_within_the_bound_is_still_followed_to_its_query():
@@ -84,7 +85,7 @@ async def view(request, kind):
 
 
 def test_500_chained_calls_stop_silently():
-    assert _codes("async def view(request):\n    return a" + ".b()" * 500 + "\n") == ["DJA407"]
+    assert _codes("async def view(request):\n    return a" + ".b()" * 500 + "\n") == []
 
 
 def test_a_query_near_the_top_of_a_long_chain_is_still_found():

@@ -5,7 +5,7 @@ number (issue 22)."""
 import subprocess
 import sys
 
-from verify.output import SHOWN_WIDTH, clip
+from verify.pipeline.output import SHOWN_WIDTH, clip
 
 
 def test_a_short_line_is_shown_whole():

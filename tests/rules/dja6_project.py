@@ -7,7 +7,7 @@ import textwrap
 from pathlib import Path
 
 from verify.api import check_paths
-from verify.finding import Finding
+from verify.analysis.finding import Finding
 
 MANAGE = '''\
 import os

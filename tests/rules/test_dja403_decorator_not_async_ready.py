@@ -191,3 +191,67 @@ class Service:
     async def refresh(self, request):
         return None
 ''', version=(4, 2)) == []
+
+
+def test_project_decorators_of_other_modules_are_followed(tmp_path, monkeypatch):
+    from verify.api import check_paths
+
+    (tmp_path / "manage.py").write_text("")
+    shop = tmp_path / "shop"
+    shop.mkdir()
+    (shop / "__init__.py").write_text("")
+    (shop / "decorators.py").write_text(textwrap.dedent('''
+        from functools import wraps
+        from inspect import iscoroutinefunction
+
+
+        def rate_limit(view):
+            @wraps(view)
+            def wrapper(request, *args, **kwargs):
+                return view(request, *args, **kwargs)
+
+            return wrapper
+
+
+        def dual_rate_limit(view):
+            if iscoroutinefunction(view):
+                async def async_wrapper(request, *args, **kwargs):
+                    return await view(request, *args, **kwargs)
+
+                return async_wrapper
+
+            def wrapper(request, *args, **kwargs):
+                return view(request, *args, **kwargs)
+
+            return wrapper
+    '''))
+    (shop / "views.py").write_text(textwrap.dedent('''
+        from django.http import JsonResponse
+
+        from shop import decorators
+        from shop.decorators import dual_rate_limit, rate_limit
+
+
+        @rate_limit
+        async def orders(request):
+            return JsonResponse({})
+
+
+        @decorators.rate_limit
+        async def invoices(request):
+            return JsonResponse({})
+
+
+        @dual_rate_limit
+        async def payments(request):
+            return JsonResponse({})
+
+
+        @rate_limit
+        def legacy_orders(request):
+            return JsonResponse({})
+    '''))
+    monkeypatch.chdir(tmp_path)
+    found = check_paths(["shop"], select=["DJA403"]).findings
+    assert [f.line for f in found] == [8, 13]
+    assert "decorators.rate_limit" in found[1].message

@@ -46,3 +46,50 @@ def test_sync_code_and_nested_sync_functions_run_in_a_thread_pass():
             stats = await sync_to_async(in_thread)()
             return JsonResponse(stats)
     ''') == []
+
+
+def test_asyncio_run_and_run_until_complete_in_async_code_are_flagged():
+    assert lines('''
+        import asyncio
+
+
+        async def dashboard(request):
+            stats = asyncio.run(fetch_stats("day"))
+            more = asyncio.get_event_loop().run_until_complete(fetch_stats("week"))
+            return JsonResponse({**stats, **more})
+    ''') == [6, 7]
+
+
+def test_asyncio_run_in_sync_code_and_awaited_coroutines_pass():
+    assert lines('''
+        import asyncio
+
+
+        def main():
+            asyncio.run(fetch_stats("day"))
+
+
+        async def dashboard(request):
+            def in_thread():
+                return asyncio.run(fetch_stats("day"))
+
+            loop = asyncio.get_running_loop()
+            stats = await fetch_stats("day")
+            more = await loop.run_in_executor(None, in_thread)
+            return JsonResponse({**stats, **more})
+    ''') == []
+
+
+def test_async_to_sync_in_a_sync_helper_called_from_async_code_is_flagged_at_the_call():
+    assert lines('''
+        def day_stats():
+            return async_to_sync(fetch_stats)("day")
+
+
+        async def dashboard(request):
+            return JsonResponse(day_stats())
+
+
+        async def threaded_dashboard(request):
+            return JsonResponse(await sync_to_async(day_stats)())
+    ''') == [7]

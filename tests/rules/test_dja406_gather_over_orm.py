@@ -3,7 +3,7 @@
 import textwrap
 
 from verify.api import check_source
-from verify.finding import Severity
+from verify.analysis.finding import Severity
 
 HEADER = '''
 import asyncio

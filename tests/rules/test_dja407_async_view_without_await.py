@@ -3,7 +3,7 @@
 import textwrap
 
 from verify.api import check_source
-from verify.finding import Severity
+from verify.analysis.finding import Severity
 
 HEADER = '''
 import asyncio
@@ -15,7 +15,8 @@ from shop.models import Order
 
 
 def findings(code: str):
-    return check_source(HEADER + textwrap.dedent(code), "shop/views.py", select=["DJA407"])
+    # served by WSGI: the only deployment DJA407 advises on (test_dja407_deployment.py reads it from real projects)
+    return check_source(HEADER + textwrap.dedent(code), "shop/views.py", select=["DJA407"], served_by_wsgi=True)
 
 
 def flagged(code: str) -> list[int]:

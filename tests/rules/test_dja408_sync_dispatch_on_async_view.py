@@ -6,7 +6,7 @@ Probed on Django 6.1.3 with AsyncClient: an anonymous request to either kind of 
 
 import textwrap
 
-from verify.api import check_source
+from verify.api import check_paths, check_source
 
 HEADER = '''
 from django.contrib.auth.decorators import login_required, permission_required
@@ -82,3 +82,52 @@ def test_sync_views_async_dispatch_handler_decorators_and_pass_through_decorator
             async def get(self, request):
                 return JsonResponse({})
     ''') == []
+
+
+def test_auth_mixins_inherited_through_a_base_view_of_another_module_are_flagged(tmp_path, monkeypatch):
+    (tmp_path / "manage.py").write_text("")
+    shop = tmp_path / "shop"
+    shop.mkdir()
+    (shop / "__init__.py").write_text("")
+    (shop / "base.py").write_text(textwrap.dedent('''
+        from django.contrib.auth.mixins import LoginRequiredMixin
+        from django.views import View
+
+
+        class ShopView(LoginRequiredMixin, View):
+            pass
+
+
+        class AsyncShopView(LoginRequiredMixin, View):
+            async def dispatch(self, request, *args, **kwargs):
+                return await super().dispatch(request, *args, **kwargs)
+    '''))
+    (shop / "views.py").write_text(textwrap.dedent('''
+        from django.http import JsonResponse
+
+        from shop import base
+        from shop.base import AsyncShopView, ShopView
+
+
+        class Orders(ShopView):
+            async def get(self, request):
+                return JsonResponse({})
+
+
+        class Invoices(base.ShopView):
+            async def get(self, request):
+                return JsonResponse({})
+
+
+        class Payments(AsyncShopView):
+            async def get(self, request):
+                return JsonResponse({})
+
+
+        class LegacyOrders(ShopView):
+            def get(self, request):
+                return JsonResponse({})
+    '''))
+    monkeypatch.chdir(tmp_path)
+    found = check_paths(["shop"], select=["DJA408"]).findings
+    assert [(f.path, f.line) for f in found] == [("shop/views.py", 8), ("shop/views.py", 13)]

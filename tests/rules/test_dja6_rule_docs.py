@@ -7,7 +7,7 @@ import pytest
 
 from dja6_project import make_project, project_findings
 
-from verify.registry import all_rules
+from verify.analysis.registry import all_rules
 
 SETTINGS_RULES = [rule for rule in all_rules() if rule.code.startswith("DJA6")]
 _FILE_LINE = re.compile(r"^# (?P<name>[\w./-]+\.\w+|Procfile|Dockerfile)$")

@@ -149,7 +149,7 @@ FILES = {
             return JsonResponse({"total": total, "sold": sold, "books": books, "sold_books": sold_books})
 
 
-        async def ping(request):  # planted: DJA407
+        async def ping(request):  # DJA407 advises on it only when served by WSGI (the WSGI variant)
             return JsonResponse({"pong": True})
 
 
@@ -288,6 +288,9 @@ def test_the_wsgi_only_variant_reports_the_deployment_and_the_missing_asgi_entry
     }
     # served over WSGI, persistent connections are fine: DJA602 goes quiet
     assert not {f for f in found(tmp_path, ["DJA602"])}
+    # and the async view that awaits nothing costs an event loop per request: DJA407 advises on it
+    ping = next(number for number, line in enumerate((tmp_path / "catalog/views.py").read_text().splitlines(), 1) if "def ping(" in line)
+    assert found(tmp_path, ["DJA407"]) == {("DJA407", "catalog/views.py", ping)}
 
 
 # A src/ layout: poetry, manage.py under src/, a settings package whose __init__ star-imports

@@ -4,8 +4,8 @@ from pathlib import Path
 
 from dja6_project import SETTINGS, make_project
 
-from verify.project_files import ProjectFiles
-from verify.settings_scan import SettingsFinder
+from verify.project.deployment_files import ProjectFiles
+from verify.project.settings_scan import SettingsFinder
 
 
 def modules(root: Path) -> dict[str, list[str]]:

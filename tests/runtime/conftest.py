@@ -3,26 +3,30 @@ from pathlib import Path
 
 import pytest
 
-# The demo project is run by pytester in a subprocess with its own settings; the main suite
-# runs with the sample project's settings and must not import it.
-collect_ignore = ["demo_project"]
+# The projects are run by pytester in a subprocess with their own settings; the main suite
+# runs with the sample project's settings and must not import them.
+collect_ignore = ["demo_project", "api_project"]
 
 DEMO_PROJECT = Path(__file__).parent / "demo_project"
+# An API project in the shape of real ones (django-ninja, adrf, logging to a file, templates,
+# httpx2 to a local fake): its api_tests/ must pass with the plugin, its planted_tests/ fail.
+API_PROJECT = Path(__file__).parent / "api_project"
 
 
 class DemoProject:
-    """A copy of ``demo_project/`` in pytester's directory, run by pytest in a subprocess."""
+    """A copy of a project in pytester's directory, run by pytest in a subprocess."""
 
-    def __init__(self, pytester: pytest.Pytester) -> None:
+    def __init__(self, pytester: pytest.Pytester, source: Path = DEMO_PROJECT) -> None:
         self.pytester = pytester
-        shutil.copytree(DEMO_PROJECT, pytester.path, dirs_exist_ok=True)
+        self.source = source
+        shutil.copytree(source, pytester.path, dirs_exist_ok=True)
 
     def run(self, *args: str) -> pytest.RunResult:
         return self.pytester.runpytest_subprocess("-v", "-p", "no:cacheprovider", *args)
 
     def where(self, source: str, file: str = "demo/views.py") -> str:
         """``file:line`` of the line holding ``source``, as the report prints it."""
-        lines = (DEMO_PROJECT / file).read_text().splitlines()
+        lines = (self.source / file).read_text().splitlines()
         (number,) = [number for number, line in enumerate(lines, start=1) if source in line]
         return f"{file}:{number}"
 
@@ -37,3 +41,10 @@ def demo(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> DemoProj
     monkeypatch.delenv("DJANGO_SETTINGS_MODULE", raising=False)
     monkeypatch.delenv("DJANGO_ALLOW_ASYNC_UNSAFE", raising=False)
     return DemoProject(pytester)
+
+
+@pytest.fixture
+def api_project(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> DemoProject:
+    monkeypatch.delenv("DJANGO_SETTINGS_MODULE", raising=False)
+    monkeypatch.delenv("DJANGO_ALLOW_ASYNC_UNSAFE", raising=False)
+    return DemoProject(pytester, API_PROJECT)

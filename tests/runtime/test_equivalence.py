@@ -88,3 +88,36 @@ def test_calling_it_from_async_code_says_to_call_it_from_a_sync_test():
 
     with pytest.raises(RuntimeError, match="call it from a sync test"):
         asyncio.run(an_async_test())
+
+
+def test_the_page_context_is_compared_not_the_email_rendered_before_it(demo):
+    result = demo.run("demo_tests/test_equivalence.py::test_page_context_after_an_email")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        assertion_lines(
+            "GET /receipt/ (anonymous):",
+            "  context['orders']:",
+            "    --- legacy",
+            "    +++ async",
+            "    @@ -1 +1 @@",
+            "    -['teapot']",
+            "    +['teapot', 'kettle']",
+        )
+    )
+    assert "context['item']" not in result.stdout.str()
+
+
+def test_views_that_raise_are_compared_by_the_exceptions_type(demo):
+    result = demo.run(
+        "demo_tests/test_equivalence.py::test_views_that_raise_alike",
+        "demo_tests/test_equivalence.py::test_views_that_raise_otherwise",
+    )
+    result.stdout.fnmatch_lines(["*::test_views_that_raise_alike PASSED*"])
+    result.stdout.fnmatch_lines(
+        assertion_lines(
+            "AssertionError: demo.views.legacy_broken (legacy) and demo.views.broken_otherwise (async) answer differently",
+            "GET /broken/ (anonymous):",
+            "  raised: legacy builtins.ValueError, async builtins.LookupError",
+        )
+    )
+    result.assert_outcomes(passed=1, failed=1)

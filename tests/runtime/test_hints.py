@@ -2,9 +2,9 @@
 
 import pytest
 
-from verify.registry import get_rule
+from verify.analysis.registry import get_rule
 from verify.runtime.detector import BLOCKING, SYNC_ONLY, LibraryFrame, Violation
-from verify.runtime.hints import fix_hint, rule_code
+from verify.runtime.hints import fix_hint, logging_handler, rule_code
 from verify.runtime.project_code import ProjectFrame
 
 SITE = "/venv/lib/python3.13/site-packages"
@@ -95,6 +95,33 @@ def test_blocking_calls(call, frames, code):
 )
 def test_synchronous_only_operations(frames, code):
     assert rule_code(violation(SYNC_ONLY, "?", *frames)) == code
+
+
+HTTPX_SEND = ("httpx2._client", "AsyncClient.send", f"{SITE}/httpx2/_client.py", True)
+FILE_HANDLER = [
+    ("logging", "Logger.info", f"{STDLIB}/logging/__init__.py"),
+    ("logging", "Handler.handle", f"{STDLIB}/logging/__init__.py"),
+    ("logging", "FileHandler.emit", f"{STDLIB}/logging/__init__.py"),
+    ("logging", "StreamHandler.emit", f"{STDLIB}/logging/__init__.py"),
+]
+
+
+def test_a_log_write_under_an_awaited_http_call_is_blamed_on_logging_not_on_http():
+    logged = violation(BLOCKING, "io.TextIOWrapper.write", HTTPX_SEND, *FILE_HANDLER)
+    assert rule_code(logged) is None  # no static rule: the report gives logging's own advice
+    assert logging_handler(logged) == "logging.FileHandler.emit"
+
+
+def test_a_file_write_under_an_awaited_call_is_file_io_not_the_awaited_library():
+    write = ("myplugin.hooks", "write_audit_line", f"{SITE}/myplugin/hooks.py")
+    assert rule_code(violation(BLOCKING, "io.TextIOWrapper.write", HTTPX_SEND, write)) == "DJA303"
+
+
+def test_a_sync_client_called_from_an_awaited_library_is_still_named():
+    # An async helper library that calls requests synchronously: requests did the blocking.
+    async_helper = ("helpers.api", "fetch", f"{SITE}/helpers/api.py", True)
+    sync_call = ("requests.api", "get", f"{SITE}/requests/api.py")
+    assert rule_code(violation(BLOCKING, "socket.socket.connect", async_helper, sync_call)) == "DJA301"
 
 
 def test_the_fix_comes_from_the_rules_documentation():

@@ -1,5 +1,8 @@
 """The plugin on the sample shop: its reviewed conversion passes, the tutorial's AI draft fails."""
 
+import re
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
@@ -74,3 +77,18 @@ def test_the_reviewed_conversion_passes_and_the_tutorial_draft_fails_at_runtime(
             "  rule:    DJA106 lazy-relation-access: *",
         ]
     )
+
+
+def test_the_url_checks_pass_on_the_sample_as_shipped(monkeypatch: pytest.MonkeyPatch):
+    # The sample's tests, with the fixtures tests/sample/conftest.py gives the URL checks.
+    monkeypatch.delenv("DATABASE_URL", raising=False)  # SQLite: not the outer run's test database
+    repository = SAMPLE_PROJECT.parent
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "--async-verify-urls", "tests/sample",
+         "-k", "test_async_view_url", "-q"],
+        cwd=repository, capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert "9 passed" in result.stdout
+    # The other customer is refused someone else's order: a dropped check would show as 200.
+    assert re.search(r"async:order_confirmation  GET \S+  anonymous 302  logged_in 200  other_user 403", result.stdout)

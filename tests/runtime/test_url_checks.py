@@ -1,9 +1,9 @@
-"""--async-verify-urls: one test per URL routed to an async view, anonymous and logged in."""
+"""--async-verify-urls: one test per URL routed to an async view and identity, statuses listed."""
 
 GENERATED = "demo_tests/async-verify-urls::test_async_view_url"
 
 
-def test_one_test_per_async_url_and_identity_with_kwargs_from_the_fixture(demo):
+def test_one_test_per_async_url_and_identity_with_kwargs_from_the_fixture_or_placeholders(demo):
     # test_request_user.py only gives the generated tests a directory to live in.
     result = demo.run("--async-verify-urls", "-rs", "demo_tests/test_request_user.py", "-k", "async_view_url")
     for line in (
@@ -13,19 +13,20 @@ def test_one_test_per_async_url_and_identity_with_kwargs_from_the_fixture(demo):
         f"{GENERATED}[[]demo:whoami-logged_in[]] FAILED*",
         f"{GENERATED}[[]demo:order_list-logged_in[]] PASSED*",
         f"{GENERATED}[[]demo:order_detail-logged_in[]] PASSED*",  # pk from async_verify_url_kwargs
-        f"{GENERATED}[[]demo:order_customer-anonymous[]] SKIPPED*",  # takes a pk, none given
+        # No kwargs given: requested with a placeholder pk, and its lazy relation is caught.
+        f"{GENERATED}[[]demo:order_customer-anonymous[]] FAILED*",
         f"{GENERATED}[[]/ping.json-logged_in[]] PASSED*",  # unnamed: requested by its literal path
+        # The demo's conftest defines async_verify_other_user: a third request per URL.
+        f"{GENERATED}[[]demo:report-other_user[]] PASSED*",
     ):
         result.stdout.fnmatch_lines([line])
-    result.stdout.fnmatch_lines(
-        ["*collected 24 items / 2 deselected / 22 selected", "*demo:order_customer takes URL arguments: add them to the async_verify_url_kwargs fixture*"]
-    )
+    result.stdout.fnmatch_lines(["*collected 38 items / 2 deselected / 36 selected"])
     # Sync views get no generated test.
     assert "legacy_sleepy" not in result.stdout.str()
     assert "legacy_report" not in result.stdout.str()
-    # 11 async URL patterns x 2 identities. Failing: sleepy, swallows_blocking, exchange_rate and
-    # order_count twice each, whoami once; skipped: order_customer twice.
-    result.assert_outcomes(passed=11, failed=9, skipped=2, deselected=2)
+    # 12 async URL patterns x 3 identities. Failing: sleepy, swallows_blocking, exchange_rate,
+    # order_count and order_customer for everyone, whoami for the two logged-in identities.
+    result.assert_outcomes(passed=19, failed=17, deselected=2)
     # The logged-in request is the one that fails, and the report says which request it was.
     result.stdout.fnmatch_lines(
         [
@@ -34,4 +35,23 @@ def test_one_test_per_async_url_and_identity_with_kwargs_from_the_fixture(demo):
             "  request: GET /whoami/ with a session cookie (logged-in user)",
         ]
     )
+    # Every status, per identity, so that a view answering 200 to everyone shows.
+    result.stdout.fnmatch_lines(
+        [
+            "*async-verify URL checks: status per identity*",
+            "demo:whoami  GET /whoami/  anonymous 200  logged_in raised SynchronousOnlyOperation  "
+            "other_user raised SynchronousOnlyOperation",
+            "demo:order_detail  GET /orders/*/  anonymous 200  logged_in 200  other_user 200",
+            "demo:order_customer  GET /orders/1/customer/  anonymous raised * (placeholder arguments)",
+            "demo:report  GET /report/  anonymous 403  logged_in 403  other_user 403",
+        ]
+    )
 
+
+def test_without_an_other_user_fixture_two_identities(demo):
+    conftest = demo.pytester.path / "demo_tests" / "conftest.py"
+    source = conftest.read_text()
+    conftest.write_text(source[: source.index("@pytest.fixture\ndef async_verify_other_user")])
+    result = demo.run("--async-verify-urls", "demo_tests/test_request_user.py", "-k", "ping")
+    result.assert_outcomes(passed=2, deselected=24)  # the other URLs, and the file's own 2 tests
+    result.stdout.fnmatch_lines(["/ping.json  GET /ping.json  anonymous 200  logged_in 200"])

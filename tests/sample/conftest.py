@@ -77,6 +77,26 @@ def shop(transactional_db) -> DemoShop:
     )
 
 
+# What `pytest --async-verify-urls tests/sample` requests the async views with: a customer with
+# a profile and orders (the fake APIs up for the dashboard), another customer, and real ids.
+@pytest.fixture
+def async_verify_user(shop: DemoShop, fake_apis):
+    return shop.alice
+
+
+@pytest.fixture
+def async_verify_other_user(shop: DemoShop, fake_apis):
+    return shop.bob
+
+
+@pytest.fixture
+def async_verify_url_kwargs(shop: DemoShop) -> dict[str, dict]:
+    return {
+        "async:order_confirmation": {"order_id": shop.alice_paid_order.pk},
+        "async:product_detail": {"product_id": shop.alice_paid_order.items.first().product_id},
+    }
+
+
 @pytest.fixture(scope="session")
 def fake_apis_server():
     app = FakeApis(latency=TEST_API_LATENCY_SECONDS)

@@ -1,6 +1,6 @@
-"""The README's benchmark tables show the numbers of ``bench/results/sample.json``, not others.
+"""The benchmark tables of docs/benchmarks.md show the numbers of ``bench/results/sample.json``, not others.
 
-Re-running ``make bench-sample`` rewrites the JSON; this test then says which README cells to update.
+Re-running ``make bench-sample`` rewrites the JSON; this test then says which cells to update.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ SLOW_APIS = {
     pool: json.loads((ROOT / "bench" / "results" / f"slow-apis-pool{pool}" / "sample.json").read_text())
     for pool in (25, 40)
 }
-SECTION = (ROOT / "README.md").read_text().partition("## Does async help? Measured")[2].partition("\n## ")[0]
+SECTION = (ROOT / "docs" / "benchmarks.md").read_text().partition("## Does async help? Measured")[2].partition("\n## ")[0]
 PROSE = " ".join(SECTION.split())  # line breaks in the prose do not matter
 SERVERS = ("sync", "gthread", "asgi")
 

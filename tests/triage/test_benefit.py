@@ -109,6 +109,6 @@ def test_permission_heavy_views_get_the_business_logic_prompt(assess):
 
 
 def test_every_recommended_prompt_exists_in_the_builtin_cheatsheet():
-    from verify import cheatsheet
+    from verify.assist import cheatsheet
 
     assert RECOMMENDED_PROMPTS <= set(cheatsheet.load().prompts)

@@ -1,4 +1,4 @@
-"""The README's Triage and Prompts sections show real output of the commands they show."""
+"""docs/prompts.md (triage and prompts) shows real output of the commands they show."""
 
 import re
 from pathlib import Path
@@ -9,8 +9,8 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def console_output(command: str) -> str:
-    """The output printed under ``$ command`` in a README console block."""
-    readme = REPO.joinpath("README.md").read_text(encoding="utf-8")
+    """The output printed under ``$ command`` in a console block of docs/prompts.md."""
+    readme = REPO.joinpath("docs", "prompts.md").read_text(encoding="utf-8")
     start = readme.index(f"$ {command}\n") + len(command) + 3
     return readme[start : readme.index("```", start)]
 
@@ -20,13 +20,13 @@ def without_line_numbers(text: str) -> str:
     return re.sub(r"(?m)^(    .*)$", lambda m: re.sub(r"\d+", "N", m.group(1)), text)
 
 
-def test_readme_triage_output_is_real(capsys, monkeypatch):
+def test_triage_output_is_real(capsys, monkeypatch):
     monkeypatch.chdir(REPO)
     command = "django-async-kit triage sample_project/shop/views_legacy.py"
     assert main(command.split()[1:]) == 0
     assert without_line_numbers(capsys.readouterr().out) == without_line_numbers(console_output(command))
 
 
-def test_readme_prompts_list_output_is_real(capsys):
+def test_prompts_list_output_is_real(capsys):
     assert main(["prompts", "list"]) == 0
     assert capsys.readouterr().out == console_output("django-async-kit prompts list")

@@ -20,6 +20,8 @@ def add_arguments(parser, name: str) -> None:
     parser.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: .)")
     parser.add_argument("--select", type=_codes, help="only these codes or prefixes, e.g. DJA1,DJA301")
     parser.add_argument("--ignore", type=_codes, default=[], help="skip these codes or prefixes")
+    parser.add_argument("--extend-select", type=_codes, default=[],
+                        help="add these codes or prefixes to the selected rules, e.g. the advice rule DJA407")
     parser.add_argument("--format", choices=["text", "json", "sarif", "github", "agent-stop"], default="text",
                         help="agent-stop: the decision of a Copilot agentStop hook (keep the agent working while there are findings)")
     parser.add_argument("--target-version", metavar="X.Y", help="Django version (default: detected from the project)")
@@ -41,20 +43,26 @@ def add_arguments(parser, name: str) -> None:
 def run(args) -> int:
     from pathlib import Path
 
-    from verify import api, output
-    from verify.config import ConfigError
-    from verify.discovery import PathError
-    from verify.project import parse_version
+    from verify import api
+    from verify.analysis.registry import unknown_code
+    from verify.pipeline import output
+    from verify.pipeline.config import ConfigError
+    from verify.pipeline.discovery import PathError
+    from verify.project.target import version_problem
 
-    for code in (args.select or []) + args.ignore:
-        if not code.startswith("DJA"):
-            raise UsageError(f"`{code}` is not a rule code or prefix (expected e.g. DJA1 or DJA102)")
-    if args.target_version and parse_version(args.target_version) is None:
-        raise UsageError(f"--target-version must look like 5.2, not {args.target_version!r}")
+    for option, codes in (("--select", args.select or []), ("--ignore", args.ignore), ("--extend-select", args.extend_select)):
+        for code in codes:
+            problem = unknown_code(code)
+            if problem:
+                raise UsageError(f"{option}: {problem}")
+    if args.target_version and version_problem(args.target_version):
+        raise UsageError(f"--target-version {version_problem(args.target_version)}")
     if args.jobs < 0:
         raise UsageError(f"--jobs must be 0 (automatic) or more, not {args.jobs}")
     if args.config and not Path(args.config).is_file():
         raise UsageError(f"config file not found: {args.config}")
+    if args.output:
+        _check_output(Path(args.output))
     try:
         if args.changed or args.compare or args.base:
             from verify.compare.run import check_arguments
@@ -62,7 +70,7 @@ def run(args) -> int:
             report = check_arguments(args)
         else:
             report = api.check_paths(
-                args.paths, select=args.select, ignore=args.ignore, target=args.target_version,
+                args.paths, select=args.select, ignore=args.ignore, extend_select=args.extend_select, target=args.target_version,
                 config_path=Path(args.config) if args.config else None, use_config=not args.no_config,
                 cache=not args.no_cache, cache_dir=Path(args.cache_dir) if args.cache_dir else None, jobs=args.jobs,
             )
@@ -79,11 +87,14 @@ def run(args) -> int:
         # An agent already kept running by a stop hook is let go (VS Code's hook input says so):
         # the findings are in its transcript, and blocking again could loop.
         findings = [] if _stop_hook_active() else report.findings
-        text = output.agent_stop(findings, "django-async-kit verify" + (" --changed" if args.changed else ""))
+        text = output.agent_stop([f for f in findings if not output.is_advice(f)], "django-async-kit verify" + (" --changed" if args.changed else ""))
     else:
         text = output.text(report.findings, summary, quiet=args.quiet)
     if args.output:
-        Path(args.output).write_text(text + "\n", encoding="utf-8")
+        try:
+            Path(args.output).write_text(text + "\n", encoding="utf-8")
+        except OSError as error:
+            raise UsageError(f"cannot write the report to {args.output}: {error.strerror or error}") from None
     elif text:
         print(text)
     for note in report.skipped:
@@ -94,7 +105,16 @@ def run(args) -> int:
         return 2
     if args.format == "agent-stop":
         return 0  # the hook's decision carries the result; a failing hook would be ignored
-    return 1 if report.findings and not args.exit_zero else 0
+    problems = [f for f in report.findings if not output.is_advice(f)]  # advice never fails the check
+    return 1 if problems and not args.exit_zero else 0
+
+
+def _check_output(path: Path) -> None:
+    """Refuse an ``--output`` that cannot be written before the check runs, not after."""
+    if path.is_dir():
+        raise UsageError(f"--output {path} is a folder: give a file name")
+    if not path.parent.is_dir():
+        raise UsageError(f"--output {path}: folder {path.parent} does not exist")
 
 
 def _stop_hook_active() -> bool:

@@ -1,8 +1,8 @@
 """``django-async-kit init``: write assistant instructions tailored to a Django project.
 
-Facts are read statically (:mod:`verify.facts`), the templates rendered
-(:mod:`verify.instructions`), and every file planned before any is written
-(:mod:`verify.safe_write`): one unreadable file or malformed block stops the run with exit 2
+Facts are read statically (:mod:`verify.project.facts`), the templates rendered
+(:mod:`verify.assist.instructions`), and every file planned before any is written
+(:mod:`verify.assist.safe_write`): one unreadable file or malformed block stops the run with exit 2
 and nothing written.
 """
 
@@ -15,7 +15,7 @@ HELP = "Write Copilot, AGENTS.md, Claude and Cursor instructions tailored to a D
 
 
 def add_arguments(parser, name: str) -> None:
-    from verify.instructions import DEFAULT_TARGETS, TARGETS
+    from verify.assist.instructions import DEFAULT_TARGETS, TARGETS
 
     parser.add_argument("project_dir", nargs="?", default=".", metavar="PROJECT_DIR",
                         help="the Django project (the folder with manage.py); default: the current folder")
@@ -33,10 +33,10 @@ def add_arguments(parser, name: str) -> None:
 
 
 def run(args) -> int:
+    from verify.assist.instructions import TARGETS, RenderError, render_targets
+    from verify.assist.safe_write import SafeWriteError, apply_writes, plan_write
     from verify.cli import UsageError
-    from verify.facts import NotADjangoProject, detect_facts, parse_override
-    from verify.instructions import TARGETS, RenderError, render_targets
-    from verify.safe_write import SafeWriteError, apply_writes, plan_write
+    from verify.project.facts import NotADjangoProject, detect_facts, parse_override
 
     project_dir = Path(args.project_dir)
     output_dir = Path(args.output_dir) if args.output_dir else project_dir
@@ -62,7 +62,7 @@ def run(args) -> int:
         return 0
 
     try:
-        plans = [plan_write(managed) for managed in render_targets(facts, targets, output_dir)]
+        plans = [plan_write(managed, inside=output_dir) for managed in render_targets(facts, targets, output_dir)]
     except (RenderError, SafeWriteError) as error:
         raise UsageError(str(error)) from None
 
@@ -89,6 +89,8 @@ def run(args) -> int:
     print(summary)
     try:
         apply_writes(plans)
+    except SafeWriteError as error:
+        raise UsageError(str(error)) from None
     except OSError as error:
         raise UsageError(f"cannot write: {error}") from None
     for plan in plans:

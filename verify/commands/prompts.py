@@ -6,7 +6,7 @@ import json
 import sys
 from pathlib import Path
 
-from verify.discovery import display_path
+from verify.pipeline.discovery import display_path
 
 HELP = "The prompt cheatsheet: list, show, render a prompt for one view, export prompt files and skills."
 DEFAULT_HTTP_CLIENT = "httpx2"  # maintained drop-in successor of httpx; used when the project has none
@@ -47,7 +47,7 @@ def _project_options(parser) -> None:
 
 
 def run(args) -> int:
-    from verify.cheatsheet import CheatsheetError
+    from verify.assist.cheatsheet import CheatsheetError
 
     try:
         cheatsheet = _load_cheatsheet(args)
@@ -59,8 +59,9 @@ def run(args) -> int:
 
 
 def _load_cheatsheet(args):
-    from verify import cheatsheet, config
+    from verify.assist import cheatsheet
     from verify.cli import UsageError
+    from verify.pipeline import config
 
     extra = args.cheatsheet
     if extra is None:
@@ -87,6 +88,8 @@ def _get(cheatsheet, prompt_id: str):
 
 
 def _list(args, cheatsheet) -> int:
+    for problem in cheatsheet.problems.values():  # listing is how a cheatsheet is checked: it must all work
+        raise problem
     prompts = list(cheatsheet.prompts.values())
     if args.format == "json":
         fields = ("id", "title", "description", "when", "agent", "argument_hint", "verify", "tags")
@@ -157,25 +160,27 @@ def _render(args, cheatsheet) -> int:
 def _findings(view, display: str, version) -> list:
     """The verifier's findings inside the view's lines."""
     from verify.api import check_source
-    from verify.project import find_root
+    from verify.project.target import find_root
 
     findings = check_source(view.module.text, display, target_version=version, project_root=find_root(view.file))
     return [f for f in findings if view.line <= f.line <= view.end_line]
 
 
 def _export(args, cheatsheet) -> int:
+    from verify.assist.prompt_export import exported_files, orphaned_files, plan_export
+    from verify.assist.safe_write import SafeWriteError, apply_writes, is_within
     from verify.cli import UsageError
-    from verify.prompt_export import exported_files, orphaned_files, plan_export
-    from verify.safe_write import SafeWriteError, apply_writes
 
     context = _project_context(args)
-    files = exported_files(cheatsheet, context)
+    export = exported_files(cheatsheet, context)
     try:
-        plans = [plan_export(exported, args.dir) for exported in files]
+        # The default .github must stay in the project: a link in it may not lead elsewhere.
+        inside = Path.cwd() if is_within(args.dir, Path.cwd()) else args.dir
+        plans = [plan_export(exported, args.dir, inside) for exported in export.files]
     except SafeWriteError as error:
         raise UsageError(str(error)) from None
     changed = [plan for plan in plans if plan.changed]
-    orphans = orphaned_files(args.dir, files)
+    orphans = orphaned_files(args.dir, export)
     for orphan in orphans:
         print(f"not in the cheatsheet any more: {display_path(orphan)} (the kit leaves it alone; delete it if unused)")
     if args.check:
@@ -183,25 +188,36 @@ def _export(args, cheatsheet) -> int:
             print(f"out of date: {display_path(plan.path)}")
         if changed or orphans:
             print(f"{len(changed) + len(orphans)} files out of date; run: django-async-kit prompts export --dir {args.dir}")
-            return 1
+            return _report(export.problems, 1)
         print(f"{len(plans)} files up to date")
-        return 0
+        return _report(export.problems, 0)
     if args.dry_run:
         for plan in changed:
             sys.stdout.write(plan.diff(display_path(plan.path)))
         print(f"{len(changed)} of {len(plans)} files would change (dry run: nothing written)")
-        return 0
+        return _report(export.problems, 0)
+    try:
+        apply_writes(plans)
+    except SafeWriteError as error:
+        raise UsageError(str(error)) from None
     for plan in plans:
         print(f"{plan.action:<9} {display_path(plan.path)}")
-    apply_writes(plans)
-    return 0
+    return _report(export.problems, 0)
+
+
+
+def _report(problems: list, exit_code: int) -> int:
+    """Prompts that could not be exported, one line each: an input error (2) whatever else happened."""
+    for problem in problems:
+        print(f"django-async-kit: error: {problem}", file=sys.stderr)
+    return 2 if problems else exit_code
 
 
 def _project_context(args, start: Path | None = None) -> dict:
     """Django version and HTTP client: from the options, else the project's configuration and files."""
-    from verify import config
     from verify.cli import UsageError
-    from verify.project import find_root, parse_version, target_version
+    from verify.pipeline import config
+    from verify.project.target import find_root, parse_version, target_version
 
     root = find_root(start or Path.cwd())
     if args.django_version:
@@ -227,12 +243,10 @@ def _project_context(args, start: Path | None = None) -> dict:
 
 
 def _project_http_client(root: Path) -> str:
-    from verify.facts import NotADjangoProject, detect_facts
+    from verify.project.facts import NotADjangoProject, detect_facts
 
     try:
         client = detect_facts(root)["http_client"]
     except (NotADjangoProject, OSError):
         return DEFAULT_HTTP_CLIENT
     return client or DEFAULT_HTTP_CLIENT
-
-

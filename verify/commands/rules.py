@@ -15,7 +15,7 @@ def add_arguments(parser, name: str) -> None:
 
 
 def run(args) -> int:
-    from verify.registry import all_rules, get_rule
+    from verify.analysis.registry import all_rules, get_rule
 
     if args.command == "rule":
         rule = get_rule(args.code)
@@ -27,9 +27,17 @@ def run(args) -> int:
     if args.format == "json":
         import json
 
-        print(json.dumps([{"code": r.code, "name": r.name, "summary": r.summary, "versions": r.versions, "severity": r.severity.value} for r in rules], indent=2))
+        print(json.dumps([{"code": r.code, "name": r.name, "summary": r.summary, "versions": r.versions, "severity": r.severity.value,
+                           "default": _on_by_default(r)} for r in rules], indent=2))
         return 0
     width = max(len(r.name) for r in rules)
     for rule in rules:
-        print(f"{rule.code}  {rule.name:<{width}}  {rule.summary}")
+        advice = "" if _on_by_default(rule) else " (advice: off by default, on with --select or --extend-select)"
+        print(f"{rule.code}  {rule.name:<{width}}  {rule.summary}{advice}")
     return 0
+
+
+def _on_by_default(rule) -> bool:
+    from verify.analysis.registry import is_enabled
+
+    return is_enabled(rule.code, rule.severity, (), ())

@@ -5,5 +5,5 @@ version it replaced, and report what the conversion lost (a decorator, an access
 - ``names``, ``access``, ``decorators``, ``exceptions``: what the rules compare, read so that the
   sync and async spellings of the same thing compare equal;
 - ``registry``: how the rule modules ``verify/rules/dja5*`` register their comparison;
-- ``run``: ``verify --changed`` (with ``verify.changes`` for git) and ``verify --compare``.
+- ``run``: ``verify --changed`` (with ``verify.pipeline.changes`` for git) and ``verify --compare``.
 """

@@ -12,7 +12,16 @@ import ast
 from dataclasses import dataclass
 
 from verify.compare.functions import Function
-from verify.compare.names import USER, call_name, current_user_names, is_user, is_user_id, normalized, query_base, receiver
+from verify.compare.names import (
+    USER,
+    call_name,
+    current_user_names,
+    is_user,
+    is_user_id,
+    normalized,
+    query_base,
+    receiver,
+)
 
 Signature = tuple[str, ...]
 AUTHENTICATED: Signature = ("authenticated",)

@@ -6,10 +6,10 @@ import ast
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from verify.context import FileContext
-from verify.file_tree import parse_source
-from verify.django_api import Version
-from verify.models_index import ModelIndex
+from verify.analysis.context import FileContext
+from verify.analysis.django_api import Version
+from verify.analysis.models_index import ModelIndex
+from verify.pipeline.file_tree import parse_source
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 HELPER_DEPTH = 3  # how far "moved into a helper" is followed: view -> helper -> helper -> helper

@@ -16,9 +16,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from verify.analysis.finding import Finding
+from verify.analysis.registry import Rule
 from verify.compare.functions import FunctionPair, ParsedFile
-from verify.finding import Finding
-from verify.registry import Rule
 
 SCOPE = "compare"
 

@@ -6,16 +6,21 @@ from __future__ import annotations
 from pathlib import Path
 
 from verify import api
-from verify import config as config_module
-from verify.changes import ChangedFile, changed_files, repository_root
+from verify.analysis.engine import noqa_lines
+from verify.analysis.finding import Finding
+from verify.analysis.registry import Rule, select_rules
 from verify.compare.functions import ParsedFile, converted_pairs
-from verify.compare.registry import FILE_CHECKS, PAIR_CHECKS, SCOPE, FileChange, Reporter
-from verify.config import ignored_codes
-from verify.discovery import SKIP_DIRS, display_path, excluded
-from verify.engine import noqa_lines
-from verify.finding import Finding
-from verify.project import find_root
-from verify.registry import Rule, select_rules
+from verify.compare.registry import (
+    FILE_CHECKS,
+    PAIR_CHECKS,
+    SCOPE,
+    FileChange,
+    Reporter,
+)
+from verify.pipeline import config as config_module
+from verify.pipeline.changes import ChangedFile, changed_files, repository_root
+from verify.pipeline.discovery import SKIP_DIRS, display_path, excluded
+from verify.project.target import find_root
 
 
 def check_changed(base: str = "HEAD", *, start: Path | None = None, **options) -> api.Report:
@@ -39,12 +44,13 @@ def check_compare(old_path: Path, new_path: Path, **options) -> api.Report:
 
 
 def _check(changed: list[ChangedFile], root: Path, *, select: list[str] | None = None, ignore: list[str] | None = None,
-           target: str | None = None, config_path: Path | None = None, use_config: bool = True) -> api.Report:
+           extend_select: list[str] | None = None, target: str | None = None, config_path: Path | None = None,
+           use_config: bool = True) -> api.Report:
     present = [display_path(item.path) for item in changed if not item.deleted]
     if present:
         # with_dependents: the callers of a changed helper are checked again too
-        report = api.check_paths(present, select=select, ignore=ignore, target=target, config_path=config_path, use_config=use_config,
-                                 with_dependents=True)
+        report = api.check_paths(present, select=select, ignore=ignore, extend_select=extend_select, target=target,
+                                 config_path=config_path, use_config=use_config, with_dependents=True)
     else:
         report = api.Report()
     cfg = _config(root, config_path, use_config)
@@ -54,9 +60,10 @@ def _check(changed: list[ChangedFile], root: Path, *, select: list[str] | None =
     for item in changed:
         if item.old_source is None:
             continue  # a new file: nothing to compare with
-        extra_ignore = ignored_codes(item.path, cfg.per_file_ignores, config_root)
+        extra_ignore = cfg.ignored_for(item.path, config_root)
         # select_rules imports every rule module, which registers each DJA5xx comparison.
-        rules = [rule for rule in select_rules(chosen, (ignore or []) + cfg.ignore + extra_ignore, report.version) if rule.scope == SCOPE]
+        rules = [rule for rule in select_rules(chosen, (ignore or []) + cfg.ignore + extra_ignore, report.version,
+                                               (extend_select or []) + cfg.extend_select) if rule.scope == SCOPE]
         if rules:
             report.findings.extend(compare_file(item, root, rules, report.version, old_sources))
     report.findings = sorted(set(report.findings))
@@ -106,8 +113,8 @@ def _without_noqa(findings: list[Finding]) -> list[Finding]:
 
 def check_arguments(args) -> api.Report:
     """The report for ``verify --changed [--base REV]`` or ``verify --compare OLD NEW``; bad input is a ``UsageError``."""
-    from verify.changes import ChangesError
     from verify.cli import UsageError
+    from verify.pipeline.changes import ChangesError
 
     if args.base and not args.changed:
         raise UsageError("--base goes with --changed")
@@ -115,7 +122,7 @@ def check_arguments(args) -> api.Report:
         raise UsageError("use either --changed or --compare, not both")
     if args.paths:
         raise UsageError("--changed and --compare take no PATH: they choose the files themselves")
-    options = {"select": args.select, "ignore": args.ignore, "target": args.target_version,
+    options = {"select": args.select, "ignore": args.ignore, "extend_select": args.extend_select, "target": args.target_version,
                "config_path": Path(args.config) if args.config else None, "use_config": not args.no_config}
     try:
         if args.changed:

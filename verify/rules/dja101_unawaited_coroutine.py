@@ -1,8 +1,16 @@
 """## What it does
 Checks for coroutines that are never awaited: Django async APIs (`aget`, `acount`, `asave`,
-`request.auser()`, `aget_object_or_404`...), coroutine functions of the same module, and
-`sync_to_async(...)(...)` calls whose result is not awaited, gathered, returned or stored and
-awaited later.
+`request.auser()`, `aget_object_or_404`...), coroutine functions of the project,
+`sync_to_async(...)(...)` calls, the test client's requests in async tests
+(`self.async_client.get(...)`, pytest-django's `async_client`), and a callable known to be
+async because the code tested it (`if iscoroutinefunction(handler): handler(request)`, also
+`is_async_callable` and `getattr(handler, "is_async", False)`), whose result is not awaited,
+gathered, returned or stored and awaited later. A coroutine put in a dict or list that is then
+handed to `render()`, `JsonResponse()` and the like (a template context) is reported too. Each
+finding points at the call that made the coroutine, where `await` belongs; when the mistake
+shows later, that place is a second location (SARIF `relatedLocations`). An async view (or middleware `__call__`) that
+returns another view's coroutine, `return other_view(request)`, is flagged too: Django expects
+a response.
 
 ## Why is this bad?
 Calling a coroutine function only creates a coroutine object: the query never runs, Python
@@ -26,8 +34,9 @@ async def product_detail(request, product_id):
 
 import ast
 
-from verify import types as ty
-from verify.registry import Rule
+from verify.analysis import types as ty
+from verify.analysis.registry import Rule
+from verify.analysis.view_shapes import HTTP_HANDLERS, takes_request
 
 rule = Rule("DJA101", "unawaited-coroutine", __doc__, min_version=(4, 1))
 
@@ -48,15 +57,19 @@ def _callee(call: ast.Call) -> str:
     return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
 
 
-def _misuse(node: ast.AST, ctx, parent_of=None) -> str | None:
-    """How the coroutine value at ``node`` is used wrongly, or None if the use is fine."""
+def _misuse(node: ast.AST, ctx, parent_of=None, call: ast.AST | None = None) -> str | None:
+    """How the coroutine value at ``node`` (made by ``call``) is used wrongly, or None if the use is fine."""
     parent_of = parent_of or ctx.parent
     parent = parent_of(node)
     if isinstance(parent, ast.keyword):
         node, parent = parent, parent_of(parent)
     if isinstance(parent, ast.Starred):
         node, parent = parent, parent_of(parent)
-    if isinstance(parent, (ast.Await, ast.Return, ast.Yield, ast.YieldFrom, ast.List, ast.Tuple, ast.Set,
+    if isinstance(parent, ast.Return):
+        if _delegates_request(call or node, ctx) and _is_view(ctx):
+            return f"returned from async view `{ctx.function.name}`: Django gets a coroutine instead of a response (ValueError)"
+        return None  # a coroutine function may hand a coroutine to its caller
+    if isinstance(parent, (ast.Await, ast.Yield, ast.YieldFrom, ast.List, ast.Tuple, ast.Set,
                            ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.Lambda, ast.NamedExpr)):
         return None
     if isinstance(parent, ast.Call):
@@ -88,6 +101,23 @@ def _misuse(node: ast.AST, ctx, parent_of=None) -> str | None:
     if isinstance(parent, ast.Expr):
         return "never awaited"
     return None
+
+
+def _delegates_request(node: ast.AST, ctx) -> bool:
+    """``other_view(request, ...)``, ``self.get_response(request)``: a call handing the view's
+    request on, so its coroutine is meant to become the response."""
+    params = ctx.function.args.posonlyargs + ctx.function.args.args
+    request = params[1 if ctx.class_name else 0].arg if len(params) > (1 if ctx.class_name else 0) else None
+    return isinstance(node, ast.Call) and bool(node.args) and isinstance(node.args[0], ast.Name) and node.args[0].id == request
+
+
+def _is_view(ctx) -> bool:
+    """The async function is a view Django calls: a function taking ``request``, or an HTTP
+    handler (``dispatch``, a middleware's ``__call__``) of a class, whose return value must be a response."""
+    function = ctx.function
+    if ctx.class_name is None:
+        return takes_request(function)
+    return function.name in (*HTTP_HANDLERS, "dispatch", "__call__") and takes_request(function, is_method=True)
 
 
 _NAMES: dict[int, tuple[ast.AST, dict[str, list[ast.Name]], dict[ast.AST, ast.AST]]] = {}
@@ -136,25 +166,59 @@ def check(node: ast.Call, ctx) -> None:
         if any(isinstance(t, (ast.Tuple, ast.List)) for t in targets):
             _report(node, ctx, "unpacked without `await` (TypeError: cannot unpack non-iterable coroutine)")
             return
-        if len(targets) != 1 or not isinstance(targets[0], ast.Name):
+        if len(targets) != 1:
+            return
+        if isinstance(targets[0], ast.Subscript):  # context["count"] = Product.objects.acount()
+            _check_container(node, targets[0].value, parent, ctx)
+            return
+        if not isinstance(targets[0], ast.Name):
             return
         uses = _later_uses(targets[0].id, parent, ctx.function)
         if not uses:
             _report(node, ctx, f"stored in `{targets[0].id}` and never awaited")
             return
-        misuse = _misuse(uses[0], ctx, _names_in(ctx.function)[1].get)
+        misuse = _misuse(uses[0], ctx, _names_in(ctx.function)[1].get, call=node)
         if misuse and misuse != "never awaited":
-            _report(uses[0], ctx, f"stored in `{targets[0].id}`, then {misuse} without `await`", origin=node)
+            _report(node, ctx, f"stored in `{targets[0].id}` without `await`, then {misuse}", used=(uses[0], misuse))
         return
+    if isinstance(parent, (ast.Dict, ast.List, ast.Tuple)):
+        holder = ctx.parent(parent)
+        if isinstance(holder, ast.Assign) and len(holder.targets) == 1 and (node is not getattr(parent, "keys", ())):
+            _check_container(node, holder.targets[0], holder, ctx)
+            return
     misuse = _misuse(node, ctx)
     if misuse:
         _report(node, ctx, misuse)
 
 
-def _report(node: ast.AST, ctx, how: str, origin: ast.AST | None = None) -> None:
-    call = ctx.source(origin or node)
+def _check_container(node: ast.Call, container: ast.expr, assign: ast.stmt, ctx) -> None:
+    """A coroutine put in a dict or list (a template context) that is then handed, whole, to
+    a call that uses its values as plain data: ``render(request, "t.html", context)``."""
+    if not isinstance(container, ast.Name):
+        return
+    uses = _later_uses(container.id, assign, ctx.function)
+    parents = _names_in(ctx.function)[1]
+    for use in uses:
+        holder = parents.get(use)
+        if isinstance(holder, ast.keyword):
+            holder = parents.get(holder)
+        if isinstance(holder, ast.Call) and use is not holder.func:
+            name = _callee(holder)
+            if name in _PLAIN_CONSUMERS:
+                how = f"passed to `{name}()`"
+                _report(node, ctx, f"put in `{container.id}` without `await`, then {how} as a value", used=(use, how))
+            return  # handed to any other call first: that call may await it (asyncio.gather(*tasks))
+        if isinstance(holder, ast.Attribute) and holder.attr not in ("update", "setdefault"):
+            return  # read some other way first (`tasks.values()`)
+
+
+def _report(node: ast.AST, ctx, how: str, used: tuple[ast.AST, str] | None = None) -> None:
+    """Reported at the call that made the coroutine (where `await` belongs); ``used``: the
+    place it is used, and how."""
+    call = ctx.source(node)
     ctx.report(
         node,
         f"coroutine `{call}` is {how}: it never runs" if how == "never awaited" else f"coroutine `{call}` is {how}",
-        hint=f"write `await {ctx.source(origin or node)}`",
+        hint=f"write `await {call}`",
+        related=((used[0], f"the coroutine is {used[1]} here"),) if used else (),
     )

@@ -27,11 +27,11 @@ async def product_detail(request, product_id):
 
 import ast
 
-from verify import django_api as api
-from verify import hints
-from verify import types as ty
-from verify.models_index import USER_MODEL
-from verify.registry import Rule
+from verify.analysis import django_api as api
+from verify.analysis import hints
+from verify.analysis import types as ty
+from verify.analysis.models_index import USER_MODEL
+from verify.analysis.registry import Rule
 
 rule = Rule("DJA102", "sync-orm-call", __doc__, min_version=(4, 1))
 
@@ -68,7 +68,8 @@ def check(node: ast.Call, ctx) -> None:
         return  # request.user itself is DJA107's finding
     method = node.func.attr
     if receiver.kind == ty.INSTANCE and method in _VALIDATION:
-        ctx.report(node, f"`{ctx.source(node)}` validates with database queries (unique checks, related objects) in async code",
+        ctx.report(node, f"`{ctx.source(node)}` in async code: model validation queries the database for unique fields and relations "
+                   "(raises SynchronousOnlyOperation when it does)",
                    hints.offload(f"`{method}()`"))
         return
     if receiver.kind == ty.FORM and method in ("is_valid", "save", "full_clean", "validate_unique"):

@@ -25,8 +25,8 @@ async def order_list(request):
 
 import ast
 
-from verify import types as ty
-from verify.registry import Rule
+from verify.analysis import types as ty
+from verify.analysis.registry import Rule
 
 rule = Rule("DJA103", "sync-queryset-evaluation", __doc__, min_version=(4, 1))
 

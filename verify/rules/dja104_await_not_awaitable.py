@@ -1,12 +1,16 @@
 """## What it does
 Checks for `await` on values that are not awaitable: a QuerySet or manager (also inside
-`asyncio.gather`), and `qs.aiterator()`, which is an async generator. Also checks `async for`
-over a manager or related manager, which has no `__aiter__`.
+`asyncio.gather`), `qs.aiterator()`, which is an async generator, and the wrapper
+`sync_to_async(f)` itself, never called (`await sync_to_async(f)` instead of
+`await sync_to_async(f)()`). Also checks `async for` over a manager or related manager, which
+has no `__aiter__`.
 
 ## Why is this bad?
 A QuerySet has `__aiter__` but no `__await__`: `await qs` raises
 `TypeError: object QuerySet can't be used in 'await' expression`, and `asyncio.gather(qs)`
 raises `TypeError: An asyncio.Future, a coroutine or an awaitable is required`.
+`sync_to_async(f)` returns a callable, not a coroutine: awaiting it raises
+`TypeError: object SyncToAsync can't be used in 'await' expression` (any asgiref version).
 
 ## Example
 ```python
@@ -27,8 +31,8 @@ async def product_detail(request, product_id):
 
 import ast
 
-from verify import types as ty
-from verify.registry import Rule
+from verify.analysis import types as ty
+from verify.analysis.registry import Rule
 
 rule = Rule("DJA104", "await-not-awaitable", __doc__, min_version=(4, 1))
 
@@ -45,9 +49,18 @@ def _problem(node: ast.AST, ctx) -> str | None:
     return None
 
 
+_WRAPPERS = {"asgiref.sync.sync_to_async", "asgiref.sync.SyncToAsync", "channels.db.database_sync_to_async"}
+
+
 @rule.visits(ast.Await)
 def check_await(node: ast.Await, ctx) -> None:
-    problem = _problem(node.value, ctx)
+    value = node.value
+    if isinstance(value, ast.Call) and value.args and (ctx.qualified(value.func) or "") in _WRAPPERS:
+        wrapped = ctx.source(value.args[0], 40)
+        ctx.report(node, f"`await {ctx.source(value, 50)}` awaits the wrapper, which is never called (TypeError)",
+                   f"call the wrapper, then await it: `await {ctx.source(value.func, 30)}({wrapped})(...)`")
+        return
+    problem = _problem(value, ctx)
     if problem:
         ctx.report(node, f"`await` on a value that is not awaitable (TypeError)", problem)
 

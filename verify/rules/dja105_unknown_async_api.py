@@ -29,10 +29,10 @@ async def user_dashboard(request):
 
 import ast
 
-from verify import django_api as api
-from verify import types as ty
-from verify.django_api import fmt
-from verify.registry import Rule
+from verify.analysis import django_api as api
+from verify.analysis import types as ty
+from verify.analysis.django_api import fmt
+from verify.analysis.registry import Rule
 
 rule = Rule("DJA105", "unknown-async-api", __doc__, min_version=(4, 1))
 

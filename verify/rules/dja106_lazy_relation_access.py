@@ -38,8 +38,8 @@ async def order_detail(request, order_id):
 
 import ast
 
-from verify import types as ty
-from verify.registry import Rule
+from verify.analysis import types as ty
+from verify.analysis.registry import Rule
 
 rule = Rule("DJA106", "lazy-relation-access", __doc__, min_version=(4, 1))
 
@@ -59,7 +59,7 @@ def check(node: ast.Attribute, ctx) -> None:
         return
     relation = ctx.typer.relation(receiver.model, attr)
     if relation is not None and relation.kind in ("fk", "o2o", "reverse_o2o"):
-        if attr in receiver.loaded:
+        if attr in receiver.loaded or ty.UNKNOWN_LOADS in receiver.loaded:
             return
         if "*" in receiver.loaded and relation.kind != "reverse_o2o" and not relation.null:
             return  # select_related() with no names loads every non-null foreign key

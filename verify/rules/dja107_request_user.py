@@ -25,9 +25,9 @@ async def user_dashboard(request):
 
 import ast
 
-from verify import hints
-from verify import types as ty
-from verify.registry import Rule
+from verify.analysis import hints
+from verify.analysis import types as ty
+from verify.analysis.registry import Rule
 
 rule = Rule("DJA107", "request-user-in-async", __doc__, min_version=(4, 1))
 

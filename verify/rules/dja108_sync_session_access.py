@@ -1,6 +1,7 @@
 """## What it does
 Checks for sync session access in async code: `request.session["key"]`, `.get()`, `.pop()`,
-`.setdefault()`, `in`, `.flush()`, `.cycle_key()`...
+`.setdefault()`, `in`, `.flush()`, `.cycle_key()`..., and the same on a Channels consumer's
+`self.scope["session"]` (the lazy session store of Channels' `SessionMiddleware`).
 
 ## Why is this bad?
 With the database (or cached_db) session engine, the first access loads the session with a
@@ -22,10 +23,10 @@ async def cart(request):
 
 import ast
 
-from verify import django_api as api
-from verify import hints
-from verify import types as ty
-from verify.registry import Rule
+from verify.analysis import django_api as api
+from verify.analysis import hints
+from verify.analysis import types as ty
+from verify.analysis.registry import Rule
 
 rule = Rule("DJA108", "sync-session-access", __doc__, min_version=(4, 1))
 _SUBSCRIPT_TWIN = {ast.Load: "aget", ast.Store: "aset", ast.Del: "apop"}
@@ -36,9 +37,9 @@ def _is_session(node: ast.AST, ctx) -> bool:
     return value is not None and value.kind == ty.SESSION
 
 
-def _hint(twin: str, ctx) -> str:
+def _hint(twin: str, ctx, session: ast.AST) -> str:
     if ctx.version >= api.SESSION_ASYNC_VERSION:
-        return f"use `await request.session.{twin}(...)`"
+        return f"use `await {ctx.source(session, 40)}.{twin}(...)`"
     return "Django < 5.1 has no async session API: " + hints.offload("the session access")
 
 
@@ -46,18 +47,18 @@ def _hint(twin: str, ctx) -> str:
 def check_subscript(node: ast.Subscript, ctx) -> None:
     if _is_session(node.value, ctx):
         twin = _SUBSCRIPT_TWIN.get(type(node.ctx), "aget")
-        ctx.report(node, f"`{ctx.source(node)}` accesses the session synchronously in async code", _hint(twin, ctx))
+        ctx.report(node, f"`{ctx.source(node)}` accesses the session synchronously in async code", _hint(twin, ctx, node.value))
 
 
 @rule.visits(ast.Call)
 def check_method(node: ast.Call, ctx) -> None:
     if isinstance(node.func, ast.Attribute) and node.func.attr in api.SESSION_SYNC_METHODS and _is_session(node.func.value, ctx):
         twin = "a" + node.func.attr if "a" + node.func.attr in api.SESSION_ASYNC else "ahas_key"
-        ctx.report(node, f"`{ctx.source(node)}` accesses the session synchronously in async code", _hint(twin, ctx))
+        ctx.report(node, f"`{ctx.source(node)}` accesses the session synchronously in async code", _hint(twin, ctx, node.func.value))
 
 
 @rule.visits(ast.Compare)
 def check_in(node: ast.Compare, ctx) -> None:
     for op, right in zip(node.ops, node.comparators):
         if isinstance(op, (ast.In, ast.NotIn)) and _is_session(right, ctx):
-            ctx.report(node, f"`{ctx.source(node)}` reads the session synchronously in async code", _hint("ahas_key", ctx))
+            ctx.report(node, f"`{ctx.source(node)}` reads the session synchronously in async code", _hint("ahas_key", ctx, right))

@@ -42,8 +42,8 @@ async def checkout(request):
 
 import ast
 
-from verify import hints
-from verify.registry import Rule
+from verify.analysis import hints
+from verify.analysis.registry import Rule
 
 rule = Rule("DJA109", "sync-transaction", __doc__, min_version=(4, 1))
 _HINT = hints.offload("the whole transaction")

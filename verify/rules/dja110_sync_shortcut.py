@@ -30,8 +30,8 @@ async def product_detail(request, product_id):
 
 import ast
 
-from verify import hints
-from verify.registry import Rule
+from verify.analysis import hints
+from verify.analysis.registry import Rule
 
 rule = Rule("DJA110", "sync-shortcut", __doc__, min_version=(4, 1))
 _SHORTCUTS = {"django.shortcuts.get_object_or_404": "aget_object_or_404", "django.shortcuts.get_list_or_404": "aget_list_or_404"}

@@ -21,9 +21,9 @@ async def product_list(request):
 
 import ast
 
-from verify import hints
-from verify import types as ty
-from verify.registry import Rule
+from verify.analysis import hints
+from verify.analysis import types as ty
+from verify.analysis.registry import Rule
 
 rule = Rule("DJA111", "sync-paginator", __doc__, min_version=(4, 1))
 _METHODS = {"page": "apage", "get_page": "aget_page", "validate_number": "avalidate_number", "get_elided_page_range": "aget_elided_page_range"}

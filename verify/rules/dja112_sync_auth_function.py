@@ -30,8 +30,8 @@ async def login_view(request, name, password):
 
 import ast
 
-from verify import hints
-from verify.registry import Rule
+from verify.analysis import hints
+from verify.analysis.registry import Rule
 
 rule = Rule("DJA112", "sync-auth-function", __doc__, min_version=(4, 1))
 _FUNCTIONS = {"authenticate", "login", "logout", "get_user", "update_session_auth_hash"}

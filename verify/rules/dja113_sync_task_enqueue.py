@@ -27,7 +27,7 @@ async def order_confirmation(request, order_id):
 
 import ast
 
-from verify.registry import Rule
+from verify.analysis.registry import Rule
 
 rule = Rule("DJA113", "sync-task-enqueue", __doc__, min_version=(6, 0))
 
@@ -40,5 +40,6 @@ def check(node: ast.Call, ctx) -> None:
     name = func.value.id
     imported = ctx.file.imports.get(name, "")
     if name in ctx.file.task_functions or (imported and ".tasks." in f".{imported}" and not imported.startswith(("celery", "rq", "huey"))):
-        ctx.report(node, f"`{name}.enqueue()` in async code: a task that queries fails silently (its result holds SynchronousOnlyOperation)",
+        ctx.report(node, f"`{name}.enqueue()` is the sync API in async code: with the default `ImmediateBackend` it runs the task on "
+                   "the event loop, where a task that queries fails silently (its result holds SynchronousOnlyOperation)",
                    f"use `await {name}.aenqueue(...)`")

@@ -34,8 +34,8 @@ async def report(request):
 
 import ast
 
-from verify import hints
-from verify.registry import Rule
+from verify.analysis import hints
+from verify.analysis.registry import Rule
 
 rule = Rule("DJA114", "sync-cursor", __doc__, min_version=(4, 1))
 

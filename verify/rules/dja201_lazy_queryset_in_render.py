@@ -36,8 +36,8 @@ async def order_list(request):
 
 import ast
 
-from verify import types as ty
-from verify.registry import Rule
+from verify.analysis import types as ty
+from verify.analysis.registry import Rule
 
 rule = Rule("DJA201", "lazy-queryset-in-render", __doc__, min_version=(4, 1))
 # qualified renderer -> index of its context argument
@@ -79,5 +79,5 @@ def check(node: ast.Call, ctx) -> None:
     else:
         return
     for key in lazy_items(context, ctx):
-        ctx.report(node, f"lazy QuerySet `{key}` is passed to `{name}()`: the template evaluates it in the event loop (raises SynchronousOnlyOperation)",
+        ctx.report(node, f"lazy QuerySet `{key}` is passed to `{name}()`: where the template reads it, its query runs on the event loop (raises SynchronousOnlyOperation)",
                    "evaluate it first with `[obj async for obj in qs]`, or return a `TemplateResponse`")

@@ -34,7 +34,7 @@ async def product_api(request):
 
 import ast
 
-from verify.registry import Rule
+from verify.analysis.registry import Rule
 from verify.rules.dja201_lazy_queryset_in_render import context_argument, lazy_items
 
 rule = Rule("DJA202", "lazy-queryset-in-response", __doc__, min_version=(4, 1))

@@ -36,9 +36,9 @@ async def exchange_rate(request):
 
 import ast
 
-from verify import blocking
-from verify.finding import Severity
-from verify.registry import Rule
+from verify.analysis import blocking
+from verify.analysis.finding import Severity
+from verify.analysis.registry import Rule
 
 rule = Rule("DJA301", "blocking-http-call", __doc__, severity=Severity.WARNING)
 

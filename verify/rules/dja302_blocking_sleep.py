@@ -28,9 +28,9 @@ async def poll_export(request, export_id):
 
 import ast
 
-from verify import blocking
-from verify.finding import Severity
-from verify.registry import Rule
+from verify.analysis import blocking
+from verify.analysis.finding import Severity
+from verify.analysis.registry import Rule
 
 rule = Rule("DJA302", "blocking-sleep", __doc__, severity=Severity.WARNING)
 

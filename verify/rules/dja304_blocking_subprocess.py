@@ -30,9 +30,9 @@ async def thumbnail(request, name):
 
 import ast
 
-from verify import blocking
-from verify.finding import Severity
-from verify.registry import Rule
+from verify.analysis import blocking
+from verify.analysis.finding import Severity
+from verify.analysis.registry import Rule
 
 rule = Rule("DJA304", "blocking-subprocess", __doc__, severity=Severity.WARNING)
 

@@ -32,9 +32,9 @@ async def contact(request):
 
 import ast
 
-from verify import blocking
-from verify.finding import Severity
-from verify.registry import Rule
+from verify.analysis import blocking
+from verify.analysis.finding import Severity
+from verify.analysis.registry import Rule
 
 rule = Rule("DJA306", "blocking-email", __doc__, severity=Severity.WARNING)
 

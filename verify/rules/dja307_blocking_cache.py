@@ -31,9 +31,9 @@ async def dashboard(request):
 
 import ast
 
-from verify import blocking
-from verify.finding import Severity
-from verify.registry import Rule
+from verify.analysis import blocking
+from verify.analysis.finding import Severity
+from verify.analysis.registry import Rule
 
 rule = Rule("DJA307", "blocking-cache", __doc__, severity=Severity.WARNING)
 

@@ -33,9 +33,9 @@ async def change_password(request):
 
 import ast
 
-from verify import blocking
-from verify.finding import Severity
-from verify.registry import Rule
+from verify.analysis import blocking
+from verify.analysis.finding import Severity
+from verify.analysis.registry import Rule
 
 rule = Rule("DJA308", "blocking-password-hashing", __doc__, severity=Severity.WARNING)
 

@@ -42,9 +42,9 @@ async def upload_avatar(request):
 
 import ast
 
-from verify import blocking
-from verify.finding import Severity
-from verify.registry import Rule
+from verify.analysis import blocking
+from verify.analysis.finding import Severity
+from verify.analysis.registry import Rule
 
 rule = Rule("DJA309", "blocking-client", __doc__, severity=Severity.WARNING)
 

@@ -22,9 +22,9 @@ async def confirm(request):
 
 import ast
 
-from verify import blocking
-from verify.finding import Severity
-from verify.registry import Rule
+from verify.analysis import blocking
+from verify.analysis.finding import Severity
+from verify.analysis.registry import Rule
 
 rule = Rule("DJA310", "blocking-input", __doc__, severity=Severity.WARNING)
 

@@ -40,9 +40,9 @@ async def prices(request):
 
 import ast
 
-from verify import blocking
-from verify.finding import Severity
-from verify.registry import Rule
+from verify.analysis import blocking
+from verify.analysis.finding import Severity
+from verify.analysis.registry import Rule
 
 rule = Rule("DJA311", "blocking-configured-call", __doc__, severity=Severity.WARNING)
 

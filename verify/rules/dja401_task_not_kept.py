@@ -35,8 +35,8 @@ async def checkout(request, order_id):
 
 import ast
 
-from verify.orm_use import orm_call
-from verify.registry import Rule
+from verify.analysis.orm_use import orm_call
+from verify.analysis.registry import Rule
 
 rule = Rule("DJA401", "task-not-kept", __doc__, min_version=(4, 1))
 

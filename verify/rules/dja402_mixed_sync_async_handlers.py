@@ -47,8 +47,8 @@ class OrderView(View):
 
 import ast
 
-from verify.registry import Rule
-from verify.view_shapes import class_views
+from verify.analysis.registry import Rule
+from verify.analysis.view_shapes import class_views
 
 rule = Rule("DJA402", "mixed-sync-async-handlers", __doc__, min_version=(4, 1), scope="module")
 

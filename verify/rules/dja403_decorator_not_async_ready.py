@@ -3,8 +3,9 @@ Checks for decorators on async views that cannot wrap an async view in the targe
 version: Django's view decorators (`csrf_exempt`, `require_POST`, `never_cache`, `vary_on_headers`
 and the rest of the 5.0 list) before 5.0, the auth decorators (`login_required`,
 `permission_required`, `user_passes_test`, `staff_member_required`) before 5.1, `method_decorator`
-on an async handler before 5.2, and, in every version, `transaction.atomic` and decorators defined
-in the same module whose sync wrapper calls the view without awaiting it.
+on an async handler before 5.2, and, in every version, `transaction.atomic` and the project's own
+decorators (defined in the same module or imported from another one, such as a rate limiter)
+whose sync wrapper calls the view without awaiting it.
 
 ## Why is this bad?
 A decorator that wraps the view in a plain `def` hides the coroutine function: Django sees a
@@ -58,9 +59,9 @@ async def product_list(request):
 
 import ast
 
-from verify.django_api import fmt
-from verify.registry import Rule
-from verify.view_shapes import HTTP_HANDLERS, takes_request
+from verify.analysis.django_api import fmt
+from verify.analysis.registry import Rule
+from verify.analysis.view_shapes import HTTP_HANDLERS, takes_request
 
 rule = Rule("DJA403", "decorator-not-async-ready", __doc__, min_version=(4, 1), scope="module")
 
@@ -139,16 +140,38 @@ def _check_decorator(decorator: ast.expr, view: str, ctx, method: bool) -> None:
                        f"`{view}` in a sync function, so Django gets an unawaited coroutine instead of a response",
                        hint=f"upgrade to Django {fmt(ready)}+, or do the check inside the view (e.g. `user = await request.auser()`)")
         return
-    if isinstance(target, ast.Name) and _sync_wrapper(target.id, isinstance(decorator, ast.Call), ctx) is not None:
-        ctx.report(decorator, f"decorator `{target.id}` wraps async {'handler' if method else 'view'} `{view}` in a sync function that "
+    if _sync_wrapper(_project_function(target, ctx), isinstance(decorator, ast.Call)) is not None:
+        ctx.report(decorator, f"decorator `{ctx.source(target, 40)}` wraps async {'handler' if method else 'view'} `{view}` in a sync function that "
                    "calls it without `await`: Django gets an unawaited coroutine instead of a response",
-                   hint=f"give `{target.id}` an `async def` wrapper that awaits the view (check `inspect.iscoroutinefunction(view)` "
+                   hint=f"give `{ctx.source(target, 40)}` an `async def` wrapper that awaits the view (check `inspect.iscoroutinefunction(view)` "
                    "to support both kinds)")
 
 
-def _sync_wrapper(name: str, is_factory: bool, ctx) -> ast.FunctionDef | None:
-    """The sync wrapper a same-module decorator returns, if it calls the view without awaiting it."""
-    decorator = next((n for n in ctx.file.tree.body if isinstance(n, ast.FunctionDef) and n.name == name), None)
+def _project_function(target: ast.expr, ctx) -> ast.FunctionDef | None:
+    """The project's own function a decorator names: defined in this module, imported from
+    another module of the project (``from shop.decorators import rate_limit``), or written
+    ``decorators.rate_limit``."""
+    file = ctx.file
+    if isinstance(target, ast.Name):
+        local = next((n for n in file.tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name == target.id), None)
+        if local is not None:
+            return local if isinstance(local, ast.FunctionDef) else None
+    project = file.project
+    if project is None or getattr(file, "module_name", None) is None:
+        return None
+    if isinstance(target, ast.Name) and target.id in file.imports:
+        found = project.resolve_name(file, target.id)
+    elif isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id in file.imports:
+        module = project.module(file.imports[target.value.id])
+        found = (module, target.attr) if module is not None else None
+    else:
+        return None
+    function = found[0].functions.get(found[1]) if found is not None else None
+    return function if isinstance(function, ast.FunctionDef) else None
+
+
+def _sync_wrapper(decorator: ast.FunctionDef | None, is_factory: bool) -> ast.FunctionDef | None:
+    """The sync wrapper a project decorator returns, if it calls the view without awaiting it."""
     if decorator is None or _is_dual(decorator):
         return None
     if is_factory:  # @with_header("X-Frame"): the factory returns the real decorator

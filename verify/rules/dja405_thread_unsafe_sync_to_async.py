@@ -45,9 +45,9 @@ async def close(request, order_id):
 
 import ast
 
-from verify import types as ty
-from verify.orm_use import orm_call
-from verify.registry import Rule
+from verify.analysis import types as ty
+from verify.analysis.orm_use import orm_call
+from verify.analysis.registry import Rule
 
 rule = Rule("DJA405", "thread-unsafe-sync-to-async", __doc__, min_version=(4, 1), scope="module", triggers=("thread_sensitive",))
 _SYNC_TO_ASYNC = {"asgiref.sync.sync_to_async", "asgiref.sync.SyncToAsync"}

@@ -2,7 +2,8 @@
 Checks for `asyncio.gather(...)` whose awaitables are all Django ORM calls.
 
 The calls are Django's async database methods (`acount()`, `aget()`, `afirst()`,
-`request.auser()`...). It is informational: the code is correct.
+`request.auser()`...). It is advice (severity info) on correct code: off by default, on with
+`--select DJA406` (or `--extend-select DJA406`), and it never fails the check.
 
 ## Why is this bad?
 Django's async ORM methods are `sync_to_async` wrappers, and every thread-sensitive call of one
@@ -31,9 +32,9 @@ async def stats(request):
 
 import ast
 
-from verify import types as ty
-from verify.finding import Severity
-from verify.registry import Rule
+from verify.analysis import types as ty
+from verify.analysis.finding import Severity
+from verify.analysis.registry import Rule
 
 rule = Rule("DJA406", "gather-over-orm", __doc__, min_version=(4, 1), severity=Severity.INFO)
 

@@ -1,17 +1,26 @@
 """## What it does
-Checks for async views that await nothing: an `async def` view (first parameter `request`, or
-an HTTP handler of a class-based view) with no `await`, `async for`, `async with` or other
-asyncio use. It is informational.
+Checks for async views that await nothing, in a project served by WSGI: an `async def` view
+(first parameter `request`, or an HTTP handler of a class-based view) with no `await`,
+`async for`, `async with` or other asyncio use. It is advice (severity info): off by default,
+on with `--select DJA407` (or `--extend-select DJA407`), and it never fails the check.
+
+It advises only where the project is known to be served by WSGI: a deployment file (Procfile,
+Dockerfile, compose file, systemd unit...) starts a WSGI server (gunicorn without a uvicorn
+worker, uWSGI, waitress, mod_wsgi) and none starts an ASGI server, or the project has a WSGI
+entry point and no ASGI one (the same reading of the deployment as DJA605).
 
 ## Why is this bad?
-An async view only pays off when it waits on something concurrently. One that awaits nothing
-gains nothing from being async: under WSGI Django runs it through `async_to_sync` (an event loop
-per request), and under ASGI any blocking call it makes (a sync query raises, a sync HTTP call
-stalls every request on the loop). A plain `def` view says what it does. Helpers that other code
-awaits, handlers of a class whose other handlers await, and stubs are left alone.
+Under WSGI, Django runs an async view through `async_to_sync`, in a new event loop per
+request: a view that awaits nothing pays for that loop and gains nothing, and a plain `def`
+view is cheaper. Under ASGI the advice would be wrong: there an async view that awaits nothing
+runs directly on the event loop, without the hop to a worker thread that a sync view costs,
+so it is the cheaper choice (as long as it makes no blocking call, which other rules report).
+Helpers that other code awaits, handlers of a class whose other handlers await, and stubs are
+left alone.
 
 ## Example
 ```python
+# Procfile: web: gunicorn config.wsgi
 async def health(request):
     return JsonResponse({"status": "ok"})
 ```
@@ -25,16 +34,18 @@ def health(request):
 
 import ast
 
-from verify.ast_walk import children, walk
-from verify.finding import Severity
-from verify.registry import Rule
-from verify.view_shapes import HTTP_HANDLERS, class_views, takes_request
+from verify.analysis.ast_walk import children, walk
+from verify.analysis.finding import Severity
+from verify.analysis.registry import Rule
+from verify.analysis.view_shapes import HTTP_HANDLERS, class_views, takes_request
 
 rule = Rule("DJA407", "async-view-without-await", __doc__, min_version=(4, 1), severity=Severity.INFO)
 
 
 @rule.visits(ast.AsyncFunctionDef)
 def check(node: ast.AsyncFunctionDef, ctx) -> None:
+    if not ctx.file.options.get("served_by_wsgi"):  # under ASGI (or unknown) an async view is not worse
+        return
     if _does_async_work(node, ctx):  # the common case, and the cheapest test
         return
     owner = _owner(node, ctx)
@@ -54,8 +65,9 @@ def check(node: ast.AsyncFunctionDef, ctx) -> None:
     if _is_stub(node) or _does_async_work(node, ctx):
         return
     label = f"view `{node.name}`" if kind == "view" else kind
-    ctx.report(node, f"async {label} awaits nothing: it gains nothing from being async, and any blocking call in it would stall the event loop",
-               hint="make it a plain `def` view, unless it is about to await something")
+    ctx.report(node, f"async {label} awaits nothing, and the project is served by WSGI: Django runs it through `async_to_sync` "
+               "in a new event loop per request, which a plain `def` view does not cost",
+               hint="make it a plain `def` view, unless it is about to await something or the project moves to ASGI")
 
 
 def _owner(node: ast.AsyncFunctionDef, ctx) -> ast.Module | ast.ClassDef | None:

@@ -1,8 +1,9 @@
 """## What it does
 Checks for class-based views with async handlers whose `dispatch` stays sync and wrapped: a
 `@method_decorator(..., name="dispatch")` on the class, or one of Django's auth mixins
-(`LoginRequiredMixin`, `PermissionRequiredMixin`, `UserPassesTestMixin`), when neither the
-class nor a base class in the same file defines `async def dispatch`.
+(`LoginRequiredMixin`, `PermissionRequiredMixin`, `UserPassesTestMixin`), also inherited
+through the project's own base views in other modules, when neither the class nor one of its
+project base classes defines `async def dispatch`.
 
 ## Why is this bad?
 `View.dispatch` and the auth mixins' `dispatch` are sync, even in Django 6.1. Django awaits
@@ -44,8 +45,8 @@ class OrderListView(View):
 
 import ast
 
-from verify.registry import Rule
-from verify.view_shapes import class_views
+from verify.analysis.registry import Rule
+from verify.analysis.view_shapes import class_views, project_bases
 
 rule = Rule("DJA408", "sync-dispatch-on-async-view", __doc__, min_version=(4, 1), scope="module")
 
@@ -64,7 +65,7 @@ def check(node: ast.ClassDef, ctx) -> None:
     handlers = views.handlers(node)
     if not views.is_view(node) or not handlers or not all(h.is_async for h in handlers.values()):
         return
-    if _async_dispatch(node, views, set()):
+    if _async_dispatch(node, ctx.file, set()):
         return
     for decorator in node.decorator_list:
         if _wraps_dispatch(decorator, ctx):
@@ -72,7 +73,7 @@ def check(node: ast.ClassDef, ctx) -> None:
                        "returns a plain response that Django then awaits (TypeError), and the check runs sync code on the event loop",
                        hint=f"decorate the async handlers instead: `name=\"{sorted(handlers)[0]}\"` for each (Django 5.2+), "
                             "or do the check inside them with `user = await request.auser()`")
-    for mixin in _auth_mixins(node, views, ctx, set()):
+    for mixin in _auth_mixins(node, ctx.file, set()):
         name = mixin.rsplit(".", 1)[1]
         ctx.report(node, f"`{name}` checks access in a sync `dispatch` but `{node.name}`'s handlers are async: a refused request returns a "
                    "plain response that Django then awaits (TypeError), and `request.user` is read on the event loop",
@@ -92,25 +93,22 @@ def _wraps_dispatch(decorator: ast.expr, ctx) -> bool:
     return any(name not in _PASS_THROUGH for name in names)
 
 
-def _async_dispatch(cls: ast.ClassDef, views, seen: set[str]) -> bool:
-    """The class or a same-file base defines ``async def dispatch``."""
-    if cls.name in seen:
+def _async_dispatch(cls: ast.ClassDef, file, seen: set) -> bool:
+    """The class or a base of the project defines ``async def dispatch``."""
+    if (file.path, cls.name) in seen:
         return False
-    seen.add(cls.name)
+    seen.add((file.path, cls.name))
     if any(isinstance(item, ast.AsyncFunctionDef) and item.name == "dispatch" for item in cls.body):
         return True
-    return any(isinstance(base, ast.Name) and base.id in views.classes and _async_dispatch(views.classes[base.id], views, seen) for base in cls.bases)
+    return any(_async_dispatch(base, base_file, seen) for base_file, base in project_bases(cls, file))
 
 
-def _auth_mixins(cls: ast.ClassDef, views, ctx, seen: set[str]) -> list[str]:
-    if cls.name in seen:
+def _auth_mixins(cls: ast.ClassDef, file, seen: set) -> list[str]:
+    """Django's auth mixins among the class's bases, through the project's own base classes."""
+    if (file.path, cls.name) in seen:
         return []
-    seen.add(cls.name)
-    found = []
-    for base in cls.bases:
-        qualified = ctx.qualified(base) or ""
-        if qualified in _AUTH_MIXINS:
-            found.append(qualified)
-        elif isinstance(base, ast.Name) and base.id in views.classes:
-            found += _auth_mixins(views.classes[base.id], views, ctx, seen)
+    seen.add((file.path, cls.name))
+    found = [qualified for qualified in (file.qualified(base) or "" for base in cls.bases) if qualified in _AUTH_MIXINS]
+    for base_file, base in project_bases(cls, file):
+        found += _auth_mixins(base, base_file, seen)
     return found

@@ -34,14 +34,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from verify.analysis.context import FileContext
+from verify.analysis.models_index import ModelIndex
+from verify.analysis.registry import Rule
 from verify.compare.functions import ParsedFile
 from verify.compare.registry import SCOPE, FileChange, Reporter, compares_files
-from verify.context import FileContext
-from verify.file_tree import parse_source
-from verify.discovery import display_path
-from verify.discovery import SKIP_DIRS
-from verify.models_index import ModelIndex
-from verify.registry import Rule
+from verify.pipeline.discovery import SKIP_DIRS, display_path
+from verify.pipeline.file_tree import parse_source
+from verify.pipeline.reading import read_python
 
 rule = Rule("DJA501", "view-removed", __doc__, scope=SCOPE)
 
@@ -128,8 +128,8 @@ def _parse(path: Path, source: str) -> FileContext | None:
 
 def _read(path: Path) -> str:
     try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        return read_python(path)
+    except ValueError:  # (reading.Unreadable: not a regular file, too large, undecodable)
         return ""
 
 

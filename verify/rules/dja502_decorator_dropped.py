@@ -34,11 +34,11 @@ from __future__ import annotations
 
 import ast
 
+from verify.analysis.registry import Rule
 from verify.compare.access import Signature, new_access
 from verify.compare.decorators import Decorator, decorators, last_name, signatures_of
 from verify.compare.functions import Function, FunctionPair
 from verify.compare.registry import SCOPE, Reporter, compares_functions, header_node
-from verify.registry import Rule
 
 rule = Rule("DJA502", "decorator-dropped", __doc__, scope=SCOPE)
 

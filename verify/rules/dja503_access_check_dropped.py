@@ -45,11 +45,11 @@ from __future__ import annotations
 
 import ast
 
+from verify.analysis.registry import Rule
 from verify.compare.access import AccessCheck, Signature, new_access, old_checks
 from verify.compare.decorators import decorator_signatures
 from verify.compare.functions import FunctionPair
 from verify.compare.registry import SCOPE, Reporter, compares_functions, header_node
-from verify.registry import Rule
 
 rule = Rule("DJA503", "access-check-dropped", __doc__, scope=SCOPE)
 # A 404 for someone else's object hides that it exists: as good as the 403, and what a query

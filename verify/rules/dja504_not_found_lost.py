@@ -37,11 +37,16 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
-from verify.compare.exceptions import covers, handler_names, lost_handlers, shortcut_bases
+from verify.analysis.registry import Rule
+from verify.compare.exceptions import (
+    covers,
+    handler_names,
+    lost_handlers,
+    shortcut_bases,
+)
 from verify.compare.functions import Function, FunctionPair
 from verify.compare.names import call_name, current_user_names, query_base
 from verify.compare.registry import SCOPE, Reporter, compares_functions, header_node
-from verify.registry import Rule
 
 rule = Rule("DJA504", "not-found-lost", __doc__, scope=SCOPE)
 

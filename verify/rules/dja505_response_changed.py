@@ -37,13 +37,13 @@ import ast
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from verify.analysis.finding import Severity
+from verify.analysis.registry import Rule
 from verify.compare.access import denial
 from verify.compare.exceptions import lost_handlers
 from verify.compare.functions import Function, FunctionPair
 from verify.compare.names import call_name, current_user_names, normalized
 from verify.compare.registry import SCOPE, Reporter, compares_functions, header_node
-from verify.finding import Severity
-from verify.registry import Rule
 
 rule = Rule("DJA505", "response-changed", __doc__, scope=SCOPE, severity=Severity.WARNING)
 

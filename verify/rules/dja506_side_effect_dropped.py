@@ -49,11 +49,11 @@ import ast
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from verify.analysis.finding import Severity
+from verify.analysis.registry import Rule
 from verify.compare.functions import FunctionPair
 from verify.compare.names import call_name, receiver
 from verify.compare.registry import SCOPE, Reporter, compares_functions, header_node
-from verify.finding import Severity
-from verify.registry import Rule
 
 rule = Rule("DJA506", "side-effect-dropped", __doc__, scope=SCOPE, severity=Severity.WARNING)
 

@@ -66,10 +66,10 @@ class TimingMiddleware:
 ```
 """
 
-from verify.finding import Severity
-from verify.middleware import Loader, sync_only_reason
-from verify.project_checks import project_check
-from verify.registry import Rule
+from verify.analysis.finding import Severity
+from verify.analysis.registry import Rule
+from verify.project.checks import project_check
+from verify.project.middleware import Loader, sync_only_reason
 
 rule = Rule("DJA601", "sync-only-middleware", __doc__, min_version=(4, 1), severity=Severity.WARNING, scope="project")
 

@@ -40,10 +40,10 @@ DATABASES = {
 ```
 """
 
-from verify.finding import Severity
-from verify.project_checks import project_check
-from verify.registry import Rule
-from verify.settings_scan import conn_max_age
+from verify.analysis.finding import Severity
+from verify.analysis.registry import Rule
+from verify.project.checks import project_check
+from verify.project.settings_scan import conn_max_age
 
 rule = Rule("DJA602", "persistent-connections-under-asgi", __doc__, min_version=(4, 1), severity=Severity.WARNING, scope="project")
 

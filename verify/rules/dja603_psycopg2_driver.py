@@ -29,9 +29,9 @@ psycopg[binary,pool]>=3.2
 
 import re
 
-from verify.finding import Severity
-from verify.project_checks import project_check
-from verify.registry import Rule
+from verify.analysis.finding import Severity
+from verify.analysis.registry import Rule
+from verify.project.checks import project_check
 
 rule = Rule("DJA603", "psycopg2-driver", __doc__, min_version=(4, 1), severity=Severity.WARNING, scope="project")
 

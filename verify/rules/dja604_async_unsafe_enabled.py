@@ -31,9 +31,9 @@ CMD ["uvicorn", "config.asgi:application"]
 import ast
 import re
 
-from verify.lines import source_lines
-from verify.project_checks import project_check
-from verify.registry import Rule
+from verify.analysis.lines import source_lines
+from verify.analysis.registry import Rule
+from verify.project.checks import project_check
 
 rule = Rule("DJA604", "async-unsafe-enabled", __doc__, min_version=(4, 1), scope="project")
 

@@ -26,10 +26,10 @@ web: gunicorn config.asgi:application -k uvicorn_worker.UvicornWorker --workers 
 ```
 """
 
-from verify.finding import Severity
-from verify.lines import source_lines
-from verify.project_checks import project_check
-from verify.registry import Rule
+from verify.analysis.finding import Severity
+from verify.analysis.lines import source_lines
+from verify.analysis.registry import Rule
+from verify.project.checks import project_check
 
 rule = Rule("DJA605", "wsgi-only-deployment", __doc__, min_version=(4, 1), severity=Severity.WARNING, scope="project")
 

@@ -3,16 +3,21 @@
 Two detectors feed one list of :class:`Violation`:
 
 - blockbuster patches ~58 blocking functions; its wrapper asks a per-function predicate whether
-  the call may block. Our predicate answers "no" only when a frame of the project's code is on
-  the stack, and records the violation right there. It also replays blockbuster's own
-  exemptions first (importlib, linecache, ...), so a recorded violation is exactly one that
-  blockbuster raises for; and it lets module imports read their files.
+  the call may block. Our predicate records the call when a frame of the project's code is on
+  the stack. It replays blockbuster's own exemptions first (importlib, linecache, ...), and
+  lets through what is not the project's blocking call: module imports and other work done
+  once per process (:data:`ONCE_PER_PROCESS`), and writes made by ``logging`` handlers
+  (unless ``report_logging``).
 - Django raises ``SynchronousOnlyOperation`` itself (``django.utils.asyncio.async_unsafe``);
   its ``__init__`` is wrapped to record where it was raised.
 
-Recording at the raise point, rather than trusting the exception to reach the test, matters
-because legacy views love ``except Exception:``: a swallowed ``BlockingError`` around
-``send_mail`` would otherwise let the test pass while the event loop blocked.
+In report mode (the default) a blocking call then goes ahead, as it would in production, so that
+it does not hide what comes after it: the test fails once, listing every violation. Django's
+own ``SynchronousOnlyOperation`` is raised as in production: letting the query run on the
+loop's thread would use another connection than the test's, outside its transaction, and fail
+in ways no production run does. In raise mode a blocking call raises ``BlockingError`` where it
+happens. Recording at the call, rather than trusting an exception to reach the test, matters
+because legacy views love ``except Exception:``.
 
 Both checks only fire on a thread that runs an event loop, so sync views and the code Django
 sends to worker threads (``sync_to_async``, ``TemplateResponse.render``) are never flagged.
@@ -21,6 +26,7 @@ sends to worker threads (``sync_to_async``, ``TemplateResponse.render``) are nev
 from __future__ import annotations
 
 import asyncio
+import inspect
 import os
 import sys
 import threading
@@ -37,6 +43,32 @@ SYNC_ONLY = "SynchronousOnlyOperation"
 
 ASYNC_UNSAFE_ENV = "DJANGO_ALLOW_ASYNC_UNSAFE"
 _IMPORTLIB = "<frozen importlib._bootstrap>"
+_ASYNC_CODE_FLAGS = inspect.CO_COROUTINE | inspect.CO_ASYNC_GENERATOR | inspect.CO_ITERABLE_COROUTINE
+
+# Work a process does once, on whichever request comes first, then serves from a cache: blaming
+# it on a view would make the same test pass or fail depending on the order tests run in.
+# (file suffix, function names): the work is exempt while such a frame is on the stack.
+ONCE_PER_PROCESS = (
+    # A template's first load (engine set-up, reading the file); the cached loader keeps it
+    # for the process, and Django uses that loader unless `loaders` is configured by hand.
+    ("django/template/loaders/cached.py", {"get_template"}),
+    ("django/template/utils.py", {"templates", "__getitem__", "all"}),  # the engines' set-up
+    # Jinja2 caches templates per environment; Django turns its mtime check off unless DEBUG.
+    ("jinja2/environment.py", {"_load_template"}),
+    # A language's catalogs and locale paths, found and read once (a dict or lru_cache keeps them),
+    # and its format modules, looked up at the first number or date a template localizes.
+    (
+        "django/utils/translation/trans_real.py",
+        {"translation", "all_locale_paths", "check_for_language", "get_supported_language_variant"},
+    ),
+    ("django/utils/formats.py", {"get_format_modules"}),
+    ("mimetypes.py", {"init"}),  # the system's MIME table, read at the first guess_type()
+    # A time zone's file, found and read at its first ZoneInfo(key); ZoneInfo caches it per key.
+    ("zoneinfo/_tzpath.py", {"find_tzfile"}),
+    ("zoneinfo/_common.py", {"load_tzdata", "load_data"}),
+)
+# A logging handler writes the record (stream, file, socket) inside Handler.handle.
+_LOGGING_HANDLE = ("logging/__init__.py", {"handle"})
 
 
 @dataclass(frozen=True)
@@ -59,6 +91,7 @@ class RequestInfo:
         return f"{self.method} {self.path} {who}"
 
 
+_VIEW_HOOK_MODULE = "verify.runtime.django_hooks"
 CURRENT_REQUEST: ContextVar[RequestInfo | None] = ContextVar("async_verify_request", default=None)
 
 
@@ -67,6 +100,7 @@ class LibraryFrame:
     module: str
     qualname: str
     filename: str
+    is_async: bool = False  # a coroutine or async generator: an awaited API, not a blocking one
 
     @property
     def dotted(self) -> str:
@@ -78,7 +112,9 @@ class Violation:
     kind: str  # BLOCKING or SYNC_ONLY
     call: str  # blockbuster's name of the patched function, or the library function called
     where: ProjectFrame  # innermost project frame: the line to fix
-    entry: str  # the view (dotted path), or the outermost project function for direct calls
+    # The endpoint: the outermost project function inside the view call (the user's function
+    # behind a framework's wrapper), else the view; for direct calls the outermost project function.
+    entry: str
     request: RequestInfo | None
     # Frames between the project line and the raise, outermost first: what the line called.
     library_path: tuple[LibraryFrame, ...] = field(default=(), compare=False)
@@ -88,8 +124,16 @@ class Violation:
 _FORWARDERS = frozenset({"manager_method", "<lambda>", "inner", "_setup", "__getattribute__"})
 
 
+def _on_stack(frame: FrameType | None, suffix: str, functions: object) -> bool:
+    while frame is not None:
+        if frame.f_code.co_name in functions and frame.f_code.co_filename.replace("\\", "/").endswith(suffix):
+            return True
+        frame = frame.f_back
+    return False
+
+
 def _exempted(innermost: FrameType, exemptions: list[tuple[str, object]]) -> bool:
-    """Blockbuster's own exemptions for this function, plus module imports."""
+    """Blockbuster's own exemptions for this function, module imports and once-per-process work."""
     frame = innermost
     while frame is not None:
         filename = frame.f_code.co_filename.replace("\\", "/")
@@ -97,11 +141,15 @@ def _exempted(innermost: FrameType, exemptions: list[tuple[str, object]]) -> boo
             # A module imported on the loop (the URLconf at the first request, a lazy import in
             # a view) reads its files once per process, not once per request.
             return True
-        for suffix, functions in exemptions:
-            if filename.endswith(suffix) and frame.f_code.co_name in functions:
+        for suffix, functions in (*exemptions, *ONCE_PER_PROCESS):
+            if frame.f_code.co_name in functions and filename.endswith(suffix):
                 return True
         frame = frame.f_back
     return False
+
+
+def in_logging_handler(innermost: FrameType | None) -> bool:
+    return _on_stack(innermost, *_LOGGING_HANDLE)
 
 
 def _library_path(innermost: FrameType, project_frame: FrameType) -> tuple[LibraryFrame, ...]:
@@ -109,9 +157,34 @@ def _library_path(innermost: FrameType, project_frame: FrameType) -> tuple[Libra
     frame = innermost
     while frame is not None and frame is not project_frame:
         code = frame.f_code
-        path.append(LibraryFrame(frame.f_globals.get("__name__", "?"), code.co_qualname, code.co_filename))
+        path.append(
+            LibraryFrame(
+                frame.f_globals.get("__name__", "?"),
+                code.co_qualname,
+                code.co_filename,
+                bool(code.co_flags & _ASYNC_CODE_FLAGS),
+            )
+        )
         frame = frame.f_back
     return tuple(reversed(path))
+
+
+def _is_view_call(frame: FrameType) -> bool:
+    """The frame of :mod:`verify.runtime.django_hooks`' wrapper: where the view call starts."""
+    return frame.f_code.co_name == "view_with_request_info" and frame.f_globals.get("__name__") == _VIEW_HOOK_MODULE
+
+
+def _endpoint(project_frames: list[FrameType]) -> str | None:
+    """The user's endpoint among the project frames inside the view call (innermost first).
+
+    The outermost one, passing over the project's own decorators (functions defined inside a
+    function): a framework's wrapper (django-ninja, DRF, ``method_decorator``) is library code,
+    so the user's function is the first project frame under it.
+    """
+    if not project_frames:
+        return None
+    named = [frame for frame in project_frames if "<locals>" not in frame.f_code.co_qualname]
+    return dotted_name((named or project_frames)[-1])
 
 
 def _called_function(library_path: tuple[LibraryFrame, ...]) -> str:
@@ -122,8 +195,10 @@ def _called_function(library_path: tuple[LibraryFrame, ...]) -> str:
 
 
 class Detector:
-    def __init__(self, project: ProjectCode) -> None:
+    def __init__(self, project: ProjectCode, *, raise_errors: bool = False, report_logging: bool = False) -> None:
         self._project = project
+        self._raise_errors = raise_errors
+        self._report_logging = report_logging
         self._lock = threading.Lock()
         # The list of the test being watched; None between tests, when nothing is recorded.
         self._violations: list[Violation] | None = None
@@ -180,7 +255,9 @@ class Detector:
             caller = sys._getframe(2)
             if not self._project.has_frame(caller) or _exempted(caller, exemptions):
                 return True
-            return not self._record(BLOCKING, name, caller)
+            if not self._report_logging and in_logging_handler(caller):
+                return True
+            return not (self._record(BLOCKING, name, caller) and self._raise_errors)
 
         return may_block
 
@@ -208,17 +285,21 @@ class Detector:
             asyncio.get_running_loop()
         except RuntimeError:
             return False
-        project_frames = list(self._project.frames(innermost))
+        project_frames, in_view = self._project_frames(innermost)
         if not project_frames:
             return False
         library_path = _library_path(innermost, project_frames[0])
         request = CURRENT_REQUEST.get()
+        if request is not None:
+            entry = _endpoint(in_view) or request.view
+        else:
+            # Without a request, the test called into project code: the outermost frame is the entry.
+            entry = dotted_name(project_frames[-1])
         violation = Violation(
             kind=kind,
             call=call or _called_function(library_path),
             where=capture(project_frames[0]),
-            # Without a request, the test called into project code: the outermost frame is the entry.
-            entry=request.view if request else dotted_name(project_frames[-1]),
+            entry=entry,
             request=request,
             library_path=library_path,
         )
@@ -226,3 +307,15 @@ class Detector:
             if violation not in violations:
                 violations.append(violation)
         return True
+
+    def _project_frames(self, innermost: FrameType) -> tuple[list[FrameType], list[FrameType]]:
+        """The project's frames on the stack, innermost first, and those of them inside the view call."""
+        frames, in_view = [], None
+        frame = innermost
+        while frame is not None:
+            if in_view is None and _is_view_call(frame):
+                in_view = list(frames)
+            elif self._project.contains(frame.f_code.co_filename):
+                frames.append(frame)
+            frame = frame.f_back
+        return frames, in_view or []

@@ -16,10 +16,47 @@ from collections.abc import Callable
 from verify.runtime.detector import CURRENT_REQUEST, RequestInfo
 
 
+def _dotted(target: object) -> str:
+    qualname = getattr(target, "__qualname__", type(target).__qualname__)
+    name = getattr(target, "__name__", None)
+    if isinstance(target, type) and name and qualname.rpartition(".")[2] != name:
+        # A class a decorator built and renamed after the function (DRF's and adrf's api_view).
+        qualname = name
+    return f"{target.__module__}.{qualname}"
+
+
+def _framework_operations(view: Callable) -> list[Callable]:
+    """The endpoint functions behind a django-ninja path view (its wrapper closes over a PathView)."""
+    for cell in getattr(view, "__closure__", None) or ():
+        try:
+            operations = getattr(cell.cell_contents, "operations", None)
+        except ValueError:  # an empty cell
+            continue
+        functions = [getattr(operation, "view_func", None) for operation in operations or ()]
+        if functions and all(callable(function) for function in functions):
+            return functions
+    return []
+
+
 def view_path(view: Callable) -> str:
-    """Dotted path of a view, class-based views named by their class."""
-    target = getattr(view, "view_class", view)
-    return f"{target.__module__}.{getattr(target, '__qualname__', type(target).__qualname__)}"
+    """Dotted path of the user's view behind the wrappers frameworks put around it.
+
+    Class-based views (Django's ``as_view``, DRF's and adrf's) are named by their class,
+    decorated functions by the function ``functools.wraps`` recorded, partials by their function,
+    django-ninja operations by their endpoint functions.
+    """
+    for _ in range(20):  # a decorator chain, not a cycle
+        view_class = getattr(view, "view_class", None) or getattr(view, "cls", None)
+        if isinstance(view_class, type):
+            return _dotted(view_class)
+        operations = _framework_operations(view)
+        if operations:
+            return " | ".join(dict.fromkeys(_dotted(function) for function in operations))
+        wrapped = view.func if isinstance(view, functools.partial) else getattr(view, "__wrapped__", None)
+        if wrapped is None:
+            break
+        view = wrapped
+    return _dotted(view)
 
 
 def _describing_request(view: Callable, path: str) -> Callable:

@@ -8,8 +8,11 @@ runs in a transaction that is rolled back, so the second view sees the data the 
 same connection).
 
 Compared: status code, selected headers (the redirect target is ``Location``), the body (parsed
-when JSON, with CSRF tokens masked when text), and for template responses the template names and
-the view's context, with QuerySets compared by their evaluated contents.
+when JSON, with CSRF tokens masked when text), the template names, and the page's context with
+QuerySets compared by their evaluated contents. The page's context is the response's own: a
+``TemplateResponse``'s ``context_data``, else the context of the last template rendered at the
+top level (not included or extended), so an email rendered before the page is not compared. A
+view that raises answers 500 with its exception's type, compared instead of the body.
 """
 
 from __future__ import annotations
@@ -20,7 +23,8 @@ import json
 import pprint
 import re
 import types
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -61,6 +65,7 @@ class Answer:
     body: Any
     templates: tuple[str, ...]
     context: dict[str, Any]
+    exception: str | None = None  # the type of the exception the view raised, if it raised
 
 
 @dataclass(frozen=True)
@@ -117,24 +122,70 @@ def _answer(view: Callable, spec: RequestSpec, user, headers: tuple[str, ...]) -
     from django.test import Client, override_settings
 
     with transaction.atomic():
-        client = Client()
+        # A view that raises answers 500 here, as it would in production, instead of raising.
+        client = Client(raise_request_exception=False)
         if user is not None:
             client.force_login(user)
-        with override_settings(ROOT_URLCONF=_urlconf_routing(spec, view)):
+        with override_settings(ROOT_URLCONF=_urlconf_routing(spec, view)), _page_renders() as renders:
             send = getattr(client, spec.method.lower())
             options = {"headers": dict(spec.headers)}
             if spec.content_type is not None:
                 options["content_type"] = spec.content_type
             response = send(spec.path, spec.data, **options)
+            exc_info = getattr(response, "exc_info", None)
             answer = Answer(
                 status=response.status_code,
                 headers={name: response.get(name) for name in headers},
-                body=_body(response),
+                # A 500 page says nothing the exception's type does not (and DEBUG's differs each time).
+                body=None if exc_info else _body(response),
                 templates=tuple(template.name for template in response.templates),
-                context=_view_context(response),
+                context=_page_context(response, renders),
+                exception=_qualified_name(exc_info[0]) if exc_info else None,
             )
         transaction.set_rollback(True)
     return answer
+
+
+def _qualified_name(cls: type) -> str:
+    return f"{cls.__module__}.{cls.__qualname__}"
+
+
+@contextmanager
+def _page_renders() -> Iterator[list[dict[str, Any]]]:
+    """The view's values of each template rendered at the top level, in order.
+
+    Django's test instrumentation signals every template rendered, included and extended ones
+    too; those reuse the context of the template that pulled them in, so the first template seen
+    with a given context object is the one rendered at the top level.
+    """
+    from django.test.signals import template_rendered
+
+    contexts: list[object] = []
+    renders: list[dict[str, Any]] = []
+
+    def record(sender, template, context, **kwargs) -> None:
+        if any(seen is context for seen in contexts):
+            return
+        contexts.append(context)  # kept alive, so no later context can take its place
+        renders.append(_view_values(context))
+
+    template_rendered.connect(record, dispatch_uid="async_verify_page_renders")
+    try:
+        yield renders
+    finally:
+        template_rendered.disconnect(dispatch_uid="async_verify_page_renders")
+
+
+def _view_values(context) -> dict[str, Any]:
+    """The values a view passed to a template, without context processors' output."""
+    # dicts[0] holds True/False/None. RequestContext keeps the context processors' output at
+    # _processors_index (Django has done so since 1.8); it differs per request (csrf_token, perms).
+    processors_index = getattr(context, "_processors_index", None)
+    values: dict[str, Any] = {}
+    for index, layer in enumerate(context.dicts[1:], start=1):
+        if index != processors_index:
+            values.update(layer)
+    return values
 
 
 def _urlconf_routing(spec: RequestSpec, view: Callable) -> types.ModuleType:
@@ -175,21 +226,16 @@ def _body(response) -> Any:
     return content
 
 
-def _view_context(response) -> dict[str, Any]:
-    """The context the view passed to its first template, without context processors' output."""
-    from django.test.utils import ContextList
+def _page_context(response, renders: list[dict[str, Any]]) -> dict[str, Any]:
+    """The response's own template context: a TemplateResponse's, else the last top-level render's."""
+    from django.template.response import SimpleTemplateResponse
 
-    contexts = response.context
-    if not contexts:
+    if isinstance(response, SimpleTemplateResponse):
+        values = dict(response.context_data or {})
+    elif renders:
+        values = renders[-1]
+    else:
         return {}
-    first = contexts[0] if isinstance(contexts, ContextList) else contexts
-    # dicts[0] holds True/False/None. RequestContext keeps the context processors' output at
-    # _processors_index (Django has done so since 1.8); it differs per request (csrf_token, perms).
-    processors_index = getattr(first, "_processors_index", None)
-    values: dict[str, Any] = {}
-    for index, layer in enumerate(first.dicts[1:], start=1):
-        if index != processors_index:
-            values.update(layer)
     return {key: _comparable(value) for key, value in values.items()}
 
 
@@ -223,6 +269,8 @@ def _differences(legacy: Answer, converted: Answer) -> list[str]:
     lines = []
     if legacy.status != converted.status:
         lines.append(f"  status: legacy {legacy.status}, async {converted.status}")
+    if legacy.exception != converted.exception:
+        lines.append(f"  raised: legacy {legacy.exception or 'nothing'}, async {converted.exception or 'nothing'}")
     for name, value in legacy.headers.items():
         if value != converted.headers[name]:
             lines.append(f"  header {name}: legacy {value!r}, async {converted.headers[name]!r}")
@@ -236,7 +284,8 @@ def _differences(legacy: Answer, converted: Answer) -> list[str]:
         elif legacy.context[key] != converted.context[key]:
             lines.append(f"  context[{key!r}]:")
             lines.extend(_diff(legacy.context[key], converted.context[key]))
-    if legacy.body != converted.body:
+    # A 500 page's body is not compared: the exceptions' types are.
+    if legacy.body != converted.body and not (legacy.exception or converted.exception):
         lines.append("  body:")
         lines.extend(_diff(legacy.body, converted.body))
     return lines

@@ -26,7 +26,9 @@ _SYNC_ONLY_MARKERS = (
     ("/django/template/", None, "DJA201"),
 )
 # For blocking calls, the library the project called wins: the outermost frame with a marker
-# (`cache.get` is DJA307 though redis sends the bytes, a Stripe call DJA309 though it uses requests).
+# (`cache.get` is DJA307 though redis sends the bytes, a Stripe call DJA309 though it uses requests),
+# among the frames that made the call synchronously: an awaited `httpx.AsyncClient.get` whose
+# logging wrote to a file is no sync HTTP call (see `_blocking_chain`).
 _BLOCKING_MARKERS = (
     ("/subprocess.py", None, "DJA304"),
     ("/smtplib.py", None, "DJA306"),
@@ -88,10 +90,31 @@ def _slashed(filename: str) -> str:
     return filename.replace("\\", "/")
 
 
+def _blocking_chain(path: tuple[LibraryFrame, ...]) -> tuple[LibraryFrame, ...]:
+    """The frames under the innermost awaited library function: the synchronous calls that blocked."""
+    innermost_async = max((index for index, frame in enumerate(path) if frame.is_async), default=-1)
+    return path[innermost_async + 1 :]
+
+
+def logging_handler(violation: Violation) -> str | None:
+    """The logging handler method that made a blocking call, if one did."""
+    if violation.kind != BLOCKING:
+        return None
+    handlers = [
+        frame
+        for frame in _blocking_chain(violation.library_path)
+        if frame.module == "logging" or frame.module.startswith("logging.")
+        if frame.qualname.endswith((".emit", ".flush"))
+    ]
+    return handlers[0].dotted if handlers else None
+
+
 def rule_code(violation: Violation) -> str | None:
     path = violation.library_path
     if violation.kind == BLOCKING:
-        code = _outermost_marker(path, _BLOCKING_MARKERS)
+        if logging_handler(violation):
+            return None  # no static rule covers logging; the report says what to do instead
+        code = _outermost_marker(_blocking_chain(path), _BLOCKING_MARKERS)
         if code:
             return code
         return next((code for prefix, code in _BLOCKING_BY_FUNCTION if violation.call.startswith(prefix)), None)
@@ -117,7 +140,7 @@ class FixHint:
 def fix_hint(code: str | None) -> FixHint | None:
     if code is None:
         return None
-    from verify.registry import get_rule
+    from verify.analysis.registry import get_rule
 
     rule = get_rule(code)
     if rule is None:  # a rule this version of the kit does not ship: report without a hint

@@ -20,7 +20,7 @@ __all__ = ["SIGNALS", "Assessment", "View", "assess_view", "find_view", "sort_ke
 def triage(paths: list[Path], skipped: list[str] | None = None) -> list[Assessment]:
     """An assessment for every view under ``paths``, in report order; the files that could not
     be read or parsed are added to ``skipped``, each with the reason."""
-    from verify.runner import without_cycle_collection  # (the collector's passes over a large file's trees grow with it)
+    from verify.pipeline.runner import without_cycle_collection  # (the collector's passes over a large file's trees grow with it)
 
     project = Project()
     verifier = _Verifier()
@@ -64,7 +64,7 @@ class _Verifier:
             return []
         if view.file not in self._by_file:
             from verify.api import check_source
-            from verify.project import find_root, target_version
+            from verify.project.target import find_root, target_version
 
             root = find_root(view.file)
             version, _ = target_version(root)

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from verify import reading
-from verify.file_tree import parse_source
-from verify.lines import source_lines
+from verify.analysis.lines import source_lines
+from verify.pipeline import reading
+from verify.pipeline.file_tree import parse_source
 
 HTTP_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "trace"})
 # Generic views whose handlers Django implements (sync only): a subclass that defines no handler

@@ -6,7 +6,7 @@ arguments, so triage can tell calls that could overlap from calls that must wait
 Calls into the project's own helper functions are followed (a few levels deep), so a view that
 calls ``_get_json(client, url)`` is seen to make an HTTP call.
 
-Which calls block comes from the verifier's table (:mod:`verify.blocking`, shared with the DJA3xx
+Which calls block comes from the verifier's table (:mod:`verify.analysis.blocking`, shared with the DJA3xx
 rules); this module adds what only triage needs: ORM queries, async clients, sync-only and
 CPU-bound libraries.
 """
@@ -16,7 +16,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 
-from verify import blocking
+from verify.analysis import blocking
 from verify.triage.discovery import Module, Project, View
 
 # Signal names: triage reasons and the cheatsheet's ``when`` lists use exactly these.
@@ -48,7 +48,7 @@ KIND_TO_SIGNAL = {
     "cpu": "cpu-heavy",
 }
 
-# Sync blocking calls come from the verifier's table (verify.blocking, the DJA3xx rules); a rule
+# Sync blocking calls come from the verifier's table (verify.analysis.blocking, the DJA3xx rules); a rule
 # code maps to a triage kind here. Network calls are refined by module below.
 BLOCKING_KINDS = {
     blocking.HTTP: "http",

@@ -13,6 +13,7 @@ demo_patterns = [
     path("orders/count/", views.order_count, name="order_count"),
     path("orders/<int:pk>/", views.order_detail, name="order_detail"),
     path("orders/<int:pk>/customer/", views.order_customer, name="order_customer"),
+    path("orders/<int:pk>/customer-offloaded/", views.order_customer_offloaded, name="order_customer_offloaded"),
     path("report/", views.report, name="report"),
     path("legacy/report/", views.legacy_report, name="legacy_report"),
     re_path(r"^ping\.json$", views.ping),  # unnamed: the URL checks request it by its literal path

@@ -6,6 +6,7 @@ from time import sleep as nap  # a reference taken at import: caught only if blo
 from asgiref.sync import sync_to_async
 from django.http import HttpResponse, HttpResponseForbidden, JsonResponse
 from django.shortcuts import aget_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 
 from demo.models import Order
@@ -114,3 +115,35 @@ def legacy_order_stats(request):
 
 async def order_stats_with_a_renamed_key(request):
     return JsonResponse({"order_count": await Order.objects.acount()})
+
+
+def legacy_receipt(request):
+    # The email renders before the page, as views that mail a receipt do.
+    render_to_string("demo/receipt_email.txt", {"item": "teapot"})
+    return render(request, "demo/orders.html", {"orders": ["teapot"]})
+
+
+async def receipt_with_another_page_context(request):
+    render_to_string("demo/receipt_email.txt", {"item": "teapot"})  # the same email
+    return render(request, "demo/orders.html", {"orders": ["teapot", "kettle"]})  # another page
+
+
+def legacy_broken(request):
+    raise ValueError("no such order")
+
+
+async def broken_alike(request):
+    raise ValueError("no such order")
+
+
+async def broken_otherwise(request):
+    raise LookupError("no such order")
+
+
+def _customer_name(order):
+    return order.customer.username  # a lazy load: legal in a worker thread, one more query
+
+
+async def order_customer_offloaded(request, pk):
+    order = await Order.objects.aget(pk=pk)
+    return JsonResponse({"customer": await sync_to_async(_customer_name)(order)})

@@ -12,3 +12,8 @@ def order(db, django_user_model):
 @pytest.fixture
 def async_verify_url_kwargs(order):
     return {"demo:order_detail": {"pk": order.pk}}
+
+
+@pytest.fixture
+def async_verify_other_user(django_user_model):
+    return django_user_model.objects.create_user(username="someone-else", password="pw")

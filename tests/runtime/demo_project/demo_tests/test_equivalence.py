@@ -34,3 +34,15 @@ def test_changed_redirect(assert_views_equivalent):
 
 def test_changed_json(assert_views_equivalent, order):
     assert_views_equivalent(views.legacy_order_stats, views.order_stats_with_a_renamed_key, "/stats/")
+
+
+def test_page_context_after_an_email(assert_views_equivalent):
+    assert_views_equivalent(views.legacy_receipt, views.receipt_with_another_page_context, "/receipt/")
+
+
+def test_views_that_raise_alike(assert_views_equivalent, db):
+    assert_views_equivalent(views.legacy_broken, views.broken_alike, "/broken/")
+
+
+def test_views_that_raise_otherwise(assert_views_equivalent, db):
+    assert_views_equivalent(views.legacy_broken, views.broken_otherwise, "/broken/")

@@ -4,3 +4,7 @@ def test_sync_orm_in_async_view(client, db):
 
 def test_lazy_relation_in_async_view(client, order):
     assert client.get(f"/orders/{order.pk}/customer/").json() == {"customer": "customer"}
+
+
+def test_lazy_relation_in_a_helper_thread(client, order):
+    assert client.get(f"/orders/{order.pk}/customer-offloaded/").json() == {"customer": "customer"}

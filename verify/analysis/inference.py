@@ -1,0 +1,715 @@
+"""Expression typing inside one async function: which values are QuerySets, managers,
+instances (and which of their relations are loaded), coroutines, requests and sessions.
+
+Unknown stays unknown: ``data.get(...)``, ``request.GET.get(...)``, ``cache.get(...)`` have no
+type here, so no rule can fire on them.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable
+
+from verify.analysis import blocking
+from verify.analysis import django_api as api
+from verify.analysis import types as ty
+from verify.analysis.context import FileContext
+from verify.analysis.limits import MAX_TYPING_DEPTH
+from verify.analysis.models_index import USER_MODEL, Relation
+from verify.analysis.types import T
+
+_LIST_BUILDERS = {"list", "tuple", "sorted", "set"}
+# Fallbacks for models the index does not know: names that are foreign keys in practice.
+_COMMON_FOREIGN_KEYS = frozenset({
+    "user", "author", "owner", "customer", "category", "product", "order", "profile", "created_by",
+    "updated_by", "parent", "company", "account", "organization", "shop", "store", "post", "article",
+    "project", "team", "client", "vendor", "seller", "buyer", "shipping_address", "billing_address",
+    "invoice", "payment", "cart", "event", "course", "student", "teacher", "employee", "tenant",
+})
+_FOREIGN_KEY_TARGETS = {"author": USER_MODEL, "owner": USER_MODEL, "user": USER_MODEL, "created_by": USER_MODEL,
+                        "updated_by": USER_MODEL, "customer": USER_MODEL, "buyer": USER_MODEL, "seller": USER_MODEL,
+                        "shipping_address": "Address", "billing_address": "Address"}
+_USER_REVERSE_ONE_TO_ONE = frozenset({"profile", "userprofile", "customer_profile", "account_profile"})
+# Async HTTP clients whose request methods return coroutines.
+_ASYNC_HTTP_CLIENTS = {"httpx.AsyncClient", "httpx2.AsyncClient", "aiohttp.ClientSession"}
+_ASYNC_CLIENT_METHODS = {"get", "post", "put", "patch", "delete", "head", "options", "request", "send"}
+# Django's test AsyncClient (`self.async_client` in a TestCase, pytest-django's `async_client`).
+_TEST_ASYNC_CLIENTS = {"django.test.AsyncClient", "django.test.client.AsyncClient"}
+_TEST_ASYNC_CLIENT_METHODS = {"get", "post", "put", "patch", "delete", "head", "options", "trace", "generic",
+                              "request", "aforce_login", "alogin", "alogout"}
+_REQUEST_ANNOTATIONS = {"HttpRequest", "ASGIRequest", "WSGIRequest", "Request"}
+_SYNC_TO_ASYNC = {"asgiref.sync.sync_to_async", "channels.db.database_sync_to_async", "sync_to_async", "database_sync_to_async"}
+_UNTYPED = object()  # not in Typer._memo (None is a type answer: unknown)
+_COROUTINE_FACTORIES = {"asyncio.sleep", "asyncio.to_thread", "asyncio.wait_for", "asyncio.wait"}
+
+
+def _string_args(call: ast.Call) -> frozenset[str]:
+    return frozenset(
+        arg.value for arg in call.args if isinstance(arg, ast.Constant) and isinstance(arg.value, str)
+    ) | frozenset(
+        arg.args[0].value
+        for arg in call.args
+        if isinstance(arg, ast.Call) and arg.args and isinstance(arg.args[0], ast.Constant) and isinstance(arg.args[0].value, str)
+    )
+
+
+def _with_prefixes(paths: frozenset[str]) -> frozenset[str]:
+    """``user__profile`` also loads ``user``."""
+    out = set(paths)
+    for path in paths:
+        parts = path.split("__")
+        out.update("__".join(parts[:i]) for i in range(1, len(parts)))
+    return frozenset(out)
+
+
+class Env(dict):
+    """Variable types, with a version number that changes on every write."""
+
+    version = 0
+
+    def _bump(self) -> None:
+        self.version += 1
+
+    def __setitem__(self, key, value):
+        self._bump()
+        super().__setitem__(key, value)
+
+    def __delitem__(self, key):
+        self._bump()
+        super().__delitem__(key)
+
+    def pop(self, *args):
+        self._bump()
+        return super().pop(*args)
+
+    def clear(self):
+        self._bump()
+        super().clear()
+
+    def update(self, *args, **kwargs):
+        self._bump()
+        super().update(*args, **kwargs)
+
+
+class Typer:
+    def __init__(self, file: FileContext, env: dict[str, T], class_name: str | None = None,
+                 none_defaults: frozenset[str] = frozenset()):
+        self.file = file
+        self.env = env if isinstance(env, Env) else Env(env)
+        self.class_name = class_name  # the class whose method is being analysed
+        self.none_defaults = none_defaults  # parameters that default to None (`qs=None`)
+        # Every rule asks for the types of the same nodes: remember them while the environment
+        # is unchanged.
+        self._memo: dict[ast.AST, T | None] = {}
+        self._memo_version = -1
+        self._depth = 0  # typings in progress, one inside the other
+
+    def module_scope(self) -> Typer:
+        """A typer of the same file that knows no local variable: for expressions read outside
+        the function being analysed (an enclosing function's or a class's assignments)."""
+        return Typer(self.file, {})
+
+    # -- entry point -------------------------------------------------------------------------
+    def type_of(self, node: ast.AST | None) -> T | None:
+        if node is None:
+            return None
+        memo = self._memo
+        if self._memo_version != self.env.version:
+            memo.clear()
+            self._memo_version = self.env.version
+        value = memo.get(node, _UNTYPED)
+        if value is not _UNTYPED:
+            return value
+        method = _TYPERS.get(type(node))
+        if method is None or self._depth >= MAX_TYPING_DEPTH:  # past the bound: unknown, so no rule fires
+            return None
+        self._depth += 1
+        try:
+            value = method(self, node)
+        finally:
+            self._depth -= 1
+        if self._memo_version == self.env.version:  # typing a call may walk a helper and bind nothing here
+            memo[node] = value
+        return value
+
+    # -- names and attributes ----------------------------------------------------------------
+    def _Name(self, node: ast.Name) -> T | None:
+        if node.id in self.env:
+            return self.env[node.id]
+        model = self.model_class(node)
+        if model is not None:
+            return model
+        value = self.file.module_values.get(node.id)
+        # module-level client: s3 = boto3.client("s3"), store = caches["default"]
+        if isinstance(value, ast.Call) or isinstance(value, ast.Subscript) and blocking.item_class(self.file.qualified(value.value) or ""):
+            module_type = Typer(self.file, {}).type_of(value)
+            if module_type is not None and module_type.kind == ty.OBJECT:
+                return module_type
+        return None
+
+    def model_class(self, node: ast.expr) -> T | None:
+        """A name that refers to a model class, by the project's model index or by its import."""
+        if not isinstance(node, ast.Name):
+            return None
+        known = self.file.model_classes
+        if node.id not in known:  # the answer depends on the file only
+            known[node.id] = self._model_class(node.id)
+        return known[node.id]
+
+    def _model_class(self, name: str) -> T | None:
+        qualified = self.file.imports.get(name, "")
+        if qualified == "django.contrib.auth.models.User":
+            return T(ty.MODEL, USER_MODEL)
+        key = self.file.models.resolve(name, qualified or f"{self.file.module_name or ''}.{name}")
+        if key is not None and (key != USER_MODEL or name != "User"):  # a custom user class (`Account`) is the user model
+            return T(ty.MODEL, key)
+        if name == "User" and (qualified.endswith(".User") or name in self.file.models.models):
+            return T(ty.MODEL, USER_MODEL)
+        value = self.file.module_values.get(name)
+        if isinstance(value, ast.Call) and self._call_qualified(value).endswith("get_user_model"):
+            return T(ty.MODEL, USER_MODEL)
+        if ".models." in qualified and name[:1].isupper():  # from shop.models import Order
+            return T(ty.MODEL, name)
+        return None
+
+    def _Attribute(self, node: ast.Attribute) -> T | None:
+        base = self.type_of(node.value)
+        if base is not None and base.kind == ty.OBJECT:  # Path(x).parent, openai_client.chat
+            known = dict(base.items).get(node.attr)  # OrderSerializer(order).order
+            if known is not None:
+                return known.with_(origin=self.file.source_of(node))
+            cls = blocking.attribute_class(base.cls, node.attr)
+            return T(ty.OBJECT, cls=cls, origin=self.file.source_of(node)) if cls else None
+        if base is None:
+            if isinstance(node.value, ast.Name) and node.value.id == "self" and node.attr == "request":
+                return T(ty.REQUEST)
+            if isinstance(node.value, ast.Name) and node.value.id == "self" and node.attr == "async_client":
+                return T(ty.OBJECT, cls="django.test.AsyncClient", origin="self.async_client")
+            if node.attr == "objects" and isinstance(node.value, ast.Name) and node.value.id[:1].isupper():
+                # Model.objects on a model the index does not know (views checked without their models)
+                if node.value.id not in self.env and not self.file.imports.get(node.value.id, "").startswith(("django.", "rest_framework")) or self.file.imports.get(node.value.id, "").endswith(".User"):
+                    return T(ty.MANAGER, node.value.id, origin=f"{node.value.id}.objects")
+            if node.attr == "model" and isinstance(node.value, ast.Name) and node.value.id == "self":
+                return T(ty.MODEL, None)
+            return None
+        attr = node.attr
+        if base.kind == ty.MODEL:
+            info = self.file.models.get(base.model)
+            managers = info.managers if info else {"objects"}
+            if attr in managers or attr in ("objects", "_default_manager", "_base_manager"):
+                return T(ty.MANAGER, base.model, origin=f"{base.model or 'Model'}.{attr}")
+            return None
+        if base.kind == ty.INSTANCE:
+            relation = self.relation(base.model, attr)
+            if relation is None:
+                return None
+            if relation.kind in ("fk", "o2o", "reverse_o2o"):
+                loaded = ty.instance_loaded(base.loaded, attr)
+                if "*" in base.loaded and relation.kind != "reverse_o2o" and not relation.null:
+                    loaded |= {"*"}  # select_related() follows non-null foreign keys all the way down
+                return T(ty.INSTANCE, relation.target, loaded=loaded, origin=self.file.source_of(node))
+            prefetched = attr in base.loaded or ty.UNKNOWN_LOADS in base.loaded
+            return T(ty.RELATED_MANAGER, relation.target, loaded=ty.instance_loaded(base.loaded, attr) if prefetched else frozenset(), origin=self.file.source_of(node), extra={"prefetched": prefetched})
+        if base.kind == ty.REQUEST:
+            if attr == "user":
+                return T(ty.INSTANCE, USER_MODEL, origin="request.user", extra={"request_user": True})
+            if attr == "session":
+                return T(ty.SESSION, origin="request.session")
+        return None
+
+    def relation(self, model: str | None, attr: str) -> Relation | None:
+        """The relation ``attr`` of ``model``. For a model the project index does not know (a
+        views file checked without its models), only names that are relations by strong
+        evidence: ``select_related``/``prefetch_related`` names in the file, or the usual
+        foreign-key names."""
+        known = self.file.models.relation(model, attr)
+        if known is not None:
+            return known
+        info = self.file.models.get(model)
+        if info is not None and (model != USER_MODEL or self.file.models.has_project_models):
+            return None
+        if model == USER_MODEL:
+            return Relation(attr, "reverse_o2o", attr.capitalize()) if attr in _USER_REVERSE_ONE_TO_ONE else None
+        if attr in _COMMON_FOREIGN_KEYS or attr in self.file.related_names:
+            return Relation(attr, "fk", attr.capitalize() if attr not in _FOREIGN_KEY_TARGETS else _FOREIGN_KEY_TARGETS[attr])
+        return None
+
+    # -- annotations -------------------------------------------------------------------------
+    def annotation(self, node: ast.expr | None) -> T | None:
+        """The type an annotation promises: a model instance (``u: User``, ``-> "Order"``), a
+        tuple of them (``-> tuple[Order, dict]``), a list or a QuerySet of one model. What such
+        an instance has loaded is not known. ``Order | None`` and anything else: unknown."""
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            try:
+                node = ast.parse(node.value, mode="eval").body
+            except SyntaxError:
+                return None
+        if isinstance(node, ast.Name):
+            model = self.model_class(node)
+            if model is None or not model.model or model.model != USER_MODEL and self.file.imports.get(node.id, "").startswith("django."):
+                return None  # `QuerySet`, `HttpRequest`: Django's own classes are not models
+            return T(ty.INSTANCE, model.model, loaded=frozenset({ty.UNKNOWN_LOADS}))
+        if not isinstance(node, ast.Subscript):
+            return None
+        container = node.value.attr if isinstance(node.value, ast.Attribute) else getattr(node.value, "id", "")
+        parts = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+        if container in ("tuple", "Tuple"):
+            if any(isinstance(part, ast.Constant) and part.value is Ellipsis for part in parts):
+                return None
+            items = tuple((str(index), value) for index, value in enumerate(map(self.annotation, parts)) if value is not None)
+            return T(ty.LIST, items=items) if items else None
+        inner = self.annotation(parts[0]) if len(parts) == 1 else None
+        if inner is None or inner.kind != ty.INSTANCE:
+            return None
+        if container in ("list", "List", "Sequence"):
+            return T(ty.LIST, elem=inner)
+        if container == "QuerySet":
+            return T(ty.QUERYSET, inner.model, loaded=inner.loaded)
+        return None
+
+    def annotated_parameters(self, function: ast.AsyncFunctionDef | ast.FunctionDef, is_method: bool) -> dict[str, T]:
+        """Parameters annotated with a model type: ``async def notify(user: User)``."""
+        args = function.args.posonlyargs + function.args.args + function.args.kwonlyargs
+        if is_method and function.args.posonlyargs + function.args.args:
+            args = args[1:]
+        found = {}
+        for arg in args:
+            if arg.annotation is not None:
+                value = self.annotation(arg.annotation)
+                if value is not None:
+                    found[arg.arg] = value
+        return found
+
+    # -- calls -------------------------------------------------------------------------------
+    def _call_qualified(self, call: ast.Call) -> str:
+        return self.file.qualified(call.func) or ""
+
+    def _Call(self, node: ast.Call) -> T | None:
+        func = node.func
+        if isinstance(func, ast.Attribute):
+            receiver = self.type_of(func.value)
+            if receiver is not None:
+                result = self.method_result(receiver, func.attr, node)
+                if result is not None:
+                    return result
+        qualified = self._call_qualified(node)
+        name = qualified.rsplit(".", 1)[-1]
+        if isinstance(func, ast.Name):
+            if func.id in self.env:
+                known = self.env[func.id]
+                return T(ty.COROUTINE, origin=self.file.source_of(node), extra={"local": func.id}) if known.kind == ty.COROUTINE_FUNCTION else None
+            model = self.model_class(func)
+            if model is not None:  # Product(name=...) builds an instance whose given relations are set
+                return T(ty.INSTANCE, model.model, loaded=frozenset(k.arg for k in node.keywords if k.arg), origin=self.file.source_of(node))
+            if func.id in self.file.async_functions:
+                return T(ty.COROUTINE, result=self._coroutine_result(node), origin=self.file.source_of(node), extra={"local": func.id})
+            if func.id in _LIST_BUILDERS and node.args:
+                inner = self.type_of(node.args[0])
+                return T(ty.LIST, elem=inner.element() if inner else None)
+        if isinstance(func, ast.Attribute) and func.attr in api.ASYNC_PAGINATOR_GENERATORS and self._is_async_paginator(func.value):
+            return T(ty.ASYNC_GEN, origin=self.file.source_of(node))
+        if isinstance(func, ast.Attribute) and self._is_coroutine_method(func, qualified):
+            # not extra["django"]: that marks ORM coroutines (DJA406 counts them)
+            return T(ty.COROUTINE, origin=self.file.source_of(node), extra={"method": func.attr})
+        if qualified.startswith("django.") and qualified in api.FUNCTION_ASYNC:
+            return T(ty.COROUTINE, result=self._shortcut_result(node, name), origin=self.file.source_of(node), extra={"django": name})
+        if name in ("get_object_or_404",) and qualified.startswith("django."):
+            return self._shortcut_result(node, name)
+        if name == "get_list_or_404" and qualified.startswith("django."):
+            inner = self._shortcut_result(node, name)
+            return T(ty.LIST, elem=inner)
+        if qualified.endswith("Paginator") and "paginator" in qualified.lower() and not qualified.endswith("AsyncPaginator"):
+            objects = self.type_of(node.args[0]) if node.args else None
+            # over a list (built with `async for`) a Paginator makes no query
+            return T(ty.PAGINATOR, origin=self.file.source_of(node)) if objects is not None and objects.is_lazy else None
+        if qualified.endswith("get_user_model"):
+            return T(ty.MODEL, USER_MODEL)
+        if isinstance(func, ast.Call):  # sync_to_async(f)(...), database_sync_to_async(f)(...)
+            inner = self._call_qualified(func)
+            if inner in _SYNC_TO_ASYNC or inner.endswith((".sync_to_async", ".database_sync_to_async")):
+                result = None
+                wrapped = func.args[0] if func.args else None  # sync_to_async(Order.objects.get)(pk=pk)
+                if isinstance(wrapped, ast.Attribute) and wrapped.attr in ("get", "first", "last", "latest", "earliest", "create"):
+                    source = self.type_of(wrapped.value)
+                    if source is not None and source.is_lazy:
+                        result = T(ty.INSTANCE, source.model, loaded=source.loaded, only=source.only, deferred=source.deferred)
+                return T(ty.COROUTINE, result=result, origin=self.file.source_of(node), extra={"sync_to_async": True})
+        if qualified in _COROUTINE_FACTORIES:
+            return T(ty.COROUTINE, origin=self.file.source_of(node), extra={"asyncio": name})
+        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == "self":
+            narrowed = self.env.get(f"self.{func.attr}")
+            if narrowed is not None and narrowed.kind == ty.COROUTINE_FUNCTION:
+                return T(ty.COROUTINE, origin=self.file.source_of(node), extra={"local": f"self.{func.attr}"})
+            if self.class_name and func.attr in self.file.async_methods.get(self.class_name, ()):
+                return T(ty.COROUTINE, result=self._coroutine_result(node), origin=self.file.source_of(node), extra={"local": f"self.{func.attr}"})
+        project_type = self._project_call(node)
+        if project_type is not None:
+            return project_type
+        if isinstance(func, ast.Name):
+            form = self._model_form(func.id)
+            if form is not None:
+                return form
+        project_object = self._project_object(node)
+        if project_object is not None:
+            return project_object
+        if isinstance(func, ast.Name) and qualified == "open":  # the builtin: a file object (DJA303)
+            return T(ty.OBJECT, cls="builtins.open", origin=self.file.source_of(node))
+        if qualified and "." in qualified:
+            return T(ty.OBJECT, cls=qualified, origin=self.file.source_of(node))
+        return None
+
+    def _is_coroutine_method(self, func: ast.Attribute, qualified: str) -> bool:
+        """Coroutine methods of objects the analysis knows: the cache's ``a*`` methods, a Django
+        task's ``aenqueue``, a signal's ``asend``, an async HTTP client's requests."""
+        name = func.attr
+        if name in api.CACHE_ASYNC and qualified.startswith(("django.core.cache.cache.", "django.core.cache.caches.")):
+            return True
+        if name in api.TASK_ASYNC and isinstance(func.value, ast.Name) and func.value.id in self.file.task_functions:
+            return True
+        if name in api.SIGNAL_ASYNC:
+            return True  # `asend`/`asend_robust`: Django signals' own names
+        receiver = self.type_of(func.value)
+        if receiver is None or receiver.kind != ty.OBJECT:
+            return False
+        if name in api.ASYNC_PAGINATOR_METHODS and receiver.cls.endswith("AsyncPaginator"):
+            return name not in api.ASYNC_PAGINATOR_GENERATORS
+        if receiver.cls in _TEST_ASYNC_CLIENTS:
+            return name in _TEST_ASYNC_CLIENT_METHODS
+        return name in _ASYNC_CLIENT_METHODS and receiver.cls in _ASYNC_HTTP_CLIENTS
+
+    def _is_async_paginator(self, node: ast.expr) -> bool:
+        receiver = self.type_of(node)
+        return receiver is not None and receiver.kind == ty.OBJECT and receiver.cls.endswith("AsyncPaginator")
+
+    def _model_form(self, name: str) -> T | None:
+        """``PostForm(request.POST)`` for a project ModelForm: its Meta.model, and whether
+        validating it looks related objects up (ModelChoiceFields for the model's relations)."""
+        project = self.file.project
+        if project is None or self.file.module_name is None:
+            return None
+        found = project.resolve_name(self.file, name)
+        if found is None or found[1] not in found[0].classes:
+            return None
+        module, cls = found[0], found[0].classes[found[1]]
+        bases = {b.attr if isinstance(b, ast.Attribute) else getattr(b, "id", "") for b in cls.bases}
+        if not any(base.endswith("ModelForm") for base in bases):
+            return None
+        meta = next((item for item in cls.body if isinstance(item, ast.ClassDef) and item.name == "Meta"), None)
+        options = {t.id: item.value for item in (meta.body if meta else []) if isinstance(item, ast.Assign)
+                   for t in item.targets if isinstance(t, ast.Name)}
+        model = options.get("model")
+        if not isinstance(model, ast.Name):
+            return None
+        key = module.file.models.resolve(model.id, module.file.imports.get(model.id, f"{module.name}.{model.id}"))
+        info = module.file.models.get(key)
+        if info is None:
+            return T(ty.FORM, key, origin=name, extra={"queries_on_validation": False})
+        listed = options.get("fields")
+        if isinstance(listed, (ast.List, ast.Tuple)):
+            fields = {e.value for e in listed.elts if isinstance(e, ast.Constant)}
+        else:  # "__all__", or `exclude`
+            excluded = options.get("exclude")
+            fields = (set(info.relations) | info.fields) - ({e.value for e in excluded.elts if isinstance(e, ast.Constant)}
+                                                            if isinstance(excluded, (ast.List, ast.Tuple)) else set())
+        # Validation queries for model-choice fields and unique checks.
+        looked_up = {n for n, r in info.relations.items() if r.kind in ("fk", "o2o", "m2m")} | info.unique
+        return T(ty.FORM, key, origin=name, extra={"queries_on_validation": bool(fields & looked_up)})
+
+    def _project_call(self, node: ast.Call) -> T | None:
+        """A call of another project function: a coroutine, or a helper that returns a QuerySet."""
+        project = self.file.project
+        if project is None or self.file.module_name is None:
+            return None
+        receiver = self.type_of(node.func.value) if isinstance(node.func, ast.Attribute) else None
+        if receiver is not None and receiver.kind != ty.INSTANCE:
+            return None  # a method of a manager, a request, a client...: not the project's function
+        found = project.call_summary(self.file, node, self.class_name, receiver, argument_types(node, self.type_of))
+        if found is None:
+            return None
+        (module, qualname, function), summary = found
+        if summary.is_coroutine:
+            return T(ty.COROUTINE, result=project.coroutine_result(module, qualname, function), origin=self.file.source_of(node), extra={"local": qualname})
+        if summary.returns_queryset is not None:
+            return summary.returns_queryset.with_(origin=self.file.source_of(node))
+        if summary.returns_client is not None:
+            return summary.returns_client.with_(origin=self.file.source_of(node))
+        return None
+
+    def _coroutine_result(self, node: ast.Call) -> T | None:
+        """What awaiting a call of a coroutine function of this module (or ``self.method()``) gives."""
+        project = self.file.project
+        if project is None or self.file.module_name is None:
+            return None
+        target = project.resolve_call(self.file, node, self.class_name)
+        return project.coroutine_result(*target) if target is not None and target[2] is not None else None
+
+    def _project_object(self, node: ast.Call) -> T | None:
+        """``OrderSerializer(order)`` of a project class: an object whose attributes set from the
+        arguments keep their types, so that its methods and properties see the caller's instance."""
+        project = self.file.project
+        if project is None or self.file.module_name is None or not isinstance(node.func, ast.Name) or node.func.id in self.env:
+            return None
+        found = project.resolve_name(self.file, node.func.id)
+        if found is None or found[1] not in found[0].classes:
+            return None
+        module, class_name = found
+        return T(ty.OBJECT, cls=f"{module.name}.{class_name}", items=project.instance_attributes(module, class_name, argument_types(node, self.type_of)),
+                 origin=self.file.source_of(node))
+
+    def _shortcut_result(self, node: ast.Call, name: str) -> T | None:
+        if name not in ("aget_object_or_404", "get_object_or_404", "aget_list_or_404", "get_list_or_404") or not node.args:
+            return None
+        source = self.type_of(node.args[0])
+        if source is None:
+            return None
+        if source.kind == ty.MODEL:
+            return T(ty.INSTANCE, source.model)
+        if source.is_lazy:
+            element = source.element()
+            return element.with_(origin=self.file.source_of(node)) if element else None
+        return None
+
+    def _prefetch_objects(self, node: ast.Call) -> frozenset[str]:
+        """Paths loaded by ``Prefetch("comments", queryset=Comment.objects.select_related("author"))``:
+        the lookup, and the lookups of its queryset below it."""
+        paths: set[str] = set()
+        for arg in node.args:
+            if not (isinstance(arg, ast.Call) and (self.file.qualified(arg.func) or "").endswith("Prefetch")):
+                continue
+            lookup = arg.args[0] if arg.args else next((k.value for k in arg.keywords if k.arg == "lookup"), None)
+            if not (isinstance(lookup, ast.Constant) and isinstance(lookup.value, str)):
+                continue
+            if any(k.arg == "to_attr" for k in arg.keywords):
+                continue  # the objects land in a list attribute, not in the relation's cache
+            paths |= _with_prefixes(frozenset({lookup.value}))
+            queryset = arg.args[1] if len(arg.args) > 1 else next((k.value for k in arg.keywords if k.arg == "queryset"), None)
+            inner = self.type_of(queryset) if queryset is not None else None
+            if inner is not None and inner.is_lazy:
+                paths |= {f"{lookup.value}__{path}" for path in inner.loaded if path != "*"}
+        return frozenset(paths)
+
+    def method_result(self, receiver: T, method: str, node: ast.Call) -> T | None:
+        kind = receiver.kind
+        origin = self.file.source_of(node)
+        if kind in (ty.MANAGER, ty.QUERYSET, ty.RELATED_MANAGER):
+            if method in api.QUERYSET_CHAIN_METHODS:
+                loaded = receiver.loaded
+                only = receiver.only
+                deferred = receiver.deferred
+                if method in ("select_related", "prefetch_related"):
+                    loaded = loaded | _with_prefixes(_string_args(node)) | self._prefetch_objects(node)
+                    if method == "select_related" and not node.args:
+                        loaded = loaded | {"*"}  # every non-null foreign key (DJA106 checks null=True)
+                elif method == "only":
+                    only = _string_args(node) | {"pk", "id"}
+                elif method == "defer":
+                    deferred = deferred | _string_args(node)
+                elif method in ("values", "values_list"):
+                    return T(ty.QUERYSET, receiver.model, origin=origin, extra={"values": True})
+                # user.orders.all() after prefetch_related("orders") reads the prefetch cache: no query
+                prefetched = method == "all" and receiver.extra.get("prefetched", False)
+                extra = {"prefetched": prefetched}
+                if method == "select_for_update" or receiver.extra.get("for_update"):
+                    extra["for_update"] = True  # locks rows: needs a transaction (DJA117)
+                return T(ty.QUERYSET, receiver.model, loaded=loaded, only=only, deferred=deferred, origin=origin, extra=extra)
+            if method in api.QUERYSET_ASYNC:
+                if method in ("aget", "afirst", "alast", "alatest", "aearliest", "acreate"):
+                    loaded = receiver.loaded | (frozenset(k.arg for k in node.keywords if k.arg) if method == "acreate" else frozenset())
+                    result = T(ty.INSTANCE, receiver.model, loaded=loaded, only=receiver.only, deferred=receiver.deferred, origin=origin)
+                elif method in ("aget_or_create", "aupdate_or_create"):
+                    result = self._created_pair(receiver, method, node, origin)
+                elif method == "ain_bulk":
+                    result = self._in_bulk(receiver, origin)
+                else:
+                    result = None
+                return T(ty.COROUTINE, result=result, origin=origin, extra={"django": method})
+            if method in api.QUERYSET_ASYNC_GENERATORS:
+                return T(ty.ASYNC_GEN, receiver.model, elem=receiver.element(), origin=origin)
+            if kind == ty.RELATED_MANAGER and method in api.RELATED_MANAGER_ASYNC:
+                return T(ty.COROUTINE, origin=origin, extra={"django": method})
+            if method in ("get", "first", "last", "latest", "earliest", "create"):
+                return T(ty.INSTANCE, receiver.model, loaded=receiver.loaded, only=receiver.only, deferred=receiver.deferred, origin=origin)
+            if method in ("get_or_create", "update_or_create"):
+                return self._created_pair(receiver, method, node, origin)
+            if method == "in_bulk":
+                return self._in_bulk(receiver, origin)
+            if receiver.model == USER_MODEL and method in api.USER_MANAGER_ASYNC:
+                return T(ty.COROUTINE, origin=origin, extra={"django": method})
+            if method not in api.SYNC_QUERY_METHODS and not method.startswith("_") and self.file.models.custom_method_returns_queryset(receiver.model, method):
+                return T(ty.QUERYSET, receiver.model, loaded=receiver.loaded, origin=origin)
+            return None
+        if kind == ty.DICT and receiver.elem is not None:  # in_bulk()'s {pk: instance}
+            if method == "values":
+                return T(ty.LIST, elem=receiver.elem, origin=origin)
+            if method == "items":
+                return T(ty.LIST, elem=T(ty.LIST, elem=receiver.elem, extra={"pair": 1}), origin=origin)
+            if method == "get":
+                return receiver.elem
+            return None
+        if kind == ty.FORM and method == "save":
+            return T(ty.INSTANCE, receiver.model, origin=origin)  # saved, or built with commit=False
+        if kind == ty.INSTANCE:
+            if method in api.MODEL_ASYNC or (receiver.model == USER_MODEL and method in api.USER_ASYNC):
+                return T(ty.COROUTINE, origin=origin, extra={"django": method})
+            return None
+        if kind == ty.REQUEST and method == "auser":
+            return T(ty.COROUTINE, result=T(ty.INSTANCE, USER_MODEL, origin="await request.auser()"), origin=origin, extra={"django": "auser"})
+        if kind == ty.SESSION and method in api.SESSION_ASYNC:
+            return T(ty.COROUTINE, origin=origin, extra={"django": method})
+        if kind == ty.MODEL:
+            return None
+        if kind == ty.OBJECT:  # conn.cursor(), s3.Bucket("x"), Path(x).with_suffix(".txt")
+            cls = blocking.result_class(receiver.cls, method)
+            return T(ty.OBJECT, cls=cls, origin=origin) if cls else None
+        return None
+
+    @staticmethod
+    def _created_pair(receiver: T, method: str, node: ast.Call, origin: str) -> T:
+        """``(obj, created)`` from ``get_or_create()`` / ``update_or_create()`` and their a-twins."""
+        loaded = receiver.loaded | frozenset(k.arg for k in node.keywords if k.arg)
+        return T(ty.LIST, elem=T(ty.INSTANCE, receiver.model, loaded=loaded, origin=origin), origin=origin,
+                 extra={"pair": 0, "created_pair": method})
+
+    @staticmethod
+    def _in_bulk(receiver: T, origin: str) -> T | None:
+        """``in_bulk()``: a dict from primary key to instance (of dicts, after ``values()``)."""
+        if receiver.extra.get("values"):
+            return None
+        return T(ty.DICT, receiver.model, elem=receiver.element(), origin=origin)
+
+    # -- other expressions -------------------------------------------------------------------
+    def _Await(self, node: ast.Await) -> T | None:
+        inner = self.type_of(node.value)
+        if inner is not None and inner.kind == ty.COROUTINE:
+            return inner.result
+        return None
+
+    def _Subscript(self, node: ast.Subscript) -> T | None:
+        base = self.type_of(node.value)
+        if base is None and _is_scope(node.value) and isinstance(node.slice, ast.Constant) and node.slice.value == "session":
+            return T(ty.SESSION, origin=self.file.source_of(node))  # Channels' SessionMiddleware: a lazy SessionStore
+        if base is None:
+            item = blocking.item_class(self.file.qualified(node.value) or "")  # caches["default"]
+            return T(ty.OBJECT, cls=item, origin=self.file.source_of(node)) if item else None
+        if base.kind == ty.OBJECT:  # mongo_client["shop"]["orders"]
+            item = blocking.attribute_class(base.cls, None)
+            return T(ty.OBJECT, cls=item, origin=self.file.source_of(node)) if item else None
+        if base.kind == ty.QUERYSET:
+            if isinstance(node.slice, ast.Slice):
+                return base.with_(origin=self.file.source_of(node))
+            return base.element()
+        if base.kind == ty.LIST and base.items and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, int):
+            return dict(base.items).get(str(node.slice.value))
+        if base.kind == ty.LIST and base.elem is not None:
+            return None if isinstance(node.slice, ast.Slice) else base.elem
+        if base.kind == ty.DICT and base.elem is not None:  # in_bulk()[pk]
+            return base.elem
+        if base.kind == ty.DICT and isinstance(node.slice, ast.Constant):
+            return dict(base.items).get(node.slice.value)
+        return None
+
+    def _comprehension(self, node: ast.ListComp | ast.SetComp | ast.GeneratorExp) -> T | None:
+        generator = node.generators[0]
+        iterated = self.type_of(generator.iter)
+        if len(node.generators) == 1 and isinstance(node.elt, ast.Name) and isinstance(generator.target, ast.Name) and node.elt.id == generator.target.id and iterated:
+            return T(ty.LIST, elem=iterated.element())
+        return T(ty.LIST) if generator.is_async else None
+
+    _ListComp = _SetComp = _comprehension
+
+    def _List(self, node: ast.List | ast.Tuple) -> T | None:
+        """A sequence literal, with the types of its elements by position (``return order, {...}``)."""
+        items = []
+        for index, element in enumerate(node.elts):
+            if type(element) is ast.Starred:
+                break
+            value = self.type_of(element)
+            if value is not None:
+                items.append((str(index), value))
+        return T(ty.LIST, items=tuple(items))
+
+    _Tuple = _List
+
+    def _Dict(self, node: ast.Dict) -> T:
+        items = []
+        for key, value in zip(node.keys, node.values):
+            if isinstance(key, ast.Constant) and isinstance(key.value, str):
+                value_type = self.type_of(value)
+                if value_type is not None:
+                    items.append((key.value, value_type))
+        return T(ty.DICT, items=tuple(items))
+
+    def _IfExp(self, node: ast.IfExp) -> T | None:
+        return ty.join(self.type_of(node.body), self.type_of(node.orelse))
+
+    def _BinOp(self, node: ast.BinOp) -> T | None:
+        """``Path(x) / "y"`` and ``settings.MEDIA_ROOT / "y"`` (only a Path divides by a str) are Paths."""
+        if not isinstance(node.op, ast.Div):
+            return None
+        left = self.type_of(node.left)
+        if left is not None and left.kind == ty.OBJECT and blocking.result_class(left.cls, "joinpath"):
+            return T(ty.OBJECT, cls="pathlib.Path", origin=self.file.source_of(node))
+        if left is None and (self.file.qualified(node.left) or "").startswith("django.conf.settings."):
+            return T(ty.OBJECT, cls="pathlib.Path", origin=self.file.source_of(node))
+        return None
+
+    def _NamedExpr(self, node: ast.NamedExpr) -> T | None:
+        return self.type_of(node.value)
+
+    def _BoolOp(self, node: ast.BoolOp) -> T | None:
+        """``qs or Product.objects.all()`` where ``qs`` is a parameter that defaults to None: the
+        caller's QuerySet or the default one, both lazy."""
+        *given, fallback = node.values
+        if not isinstance(node.op, ast.Or) or not all(isinstance(v, ast.Name) and v.id in self.none_defaults and v.id not in self.env for v in given):
+            return None
+        value = self.type_of(fallback)
+        return value if value is not None and value.is_lazy else None
+
+
+# node type -> the Typer method for it (``_Call`` for ast.Call), looked up once.
+_TYPERS = {getattr(ast, name[1:]): method for name, method in vars(Typer).items()
+           if name[1:2].isupper() and isinstance(getattr(ast, name[1:], None), type)}
+
+
+def _is_scope(node: ast.expr) -> bool:
+    """An ASGI scope: ``self.scope`` in a Channels consumer, or a ``scope`` variable."""
+    if isinstance(node, ast.Attribute):
+        return node.attr == "scope" and isinstance(node.value, ast.Name) and node.value.id == "self"
+    return isinstance(node, ast.Name) and node.id == "scope"
+
+
+def argument_types(call: ast.Call, type_of: Callable[[ast.AST], T | None]) -> tuple[tuple, tuple]:
+    """The (positional, keyword) argument types of a call, as helper summaries are keyed on them.
+    List comprehensions, not generators: they run inline, without a frame of their own."""
+    if not call.args and not call.keywords:
+        return (), ()
+    positional = tuple([type_of(arg) for arg in call.args if type(arg) is not ast.Starred])
+    keywords = tuple([(k.arg, type_of(k.value)) for k in call.keywords if k.arg])
+    return positional, keywords
+
+
+def none_default_parameters(function: ast.AsyncFunctionDef | ast.FunctionDef) -> frozenset[str]:
+    """Parameters written ``name=None``."""
+    args = function.args
+    positional = args.posonlyargs + args.args
+    pairs = list(zip(positional[len(positional) - len(args.defaults):], args.defaults)) + list(zip(args.kwonlyargs, args.kw_defaults))
+    return frozenset(arg.arg for arg, default in pairs if isinstance(default, ast.Constant) and default.value is None)
+
+
+def parameter_types(function: ast.AsyncFunctionDef | ast.FunctionDef, is_method: bool) -> dict[str, T]:
+    """Initial environment: the view's request parameter."""
+    env: dict[str, T] = {}
+    args = function.args.posonlyargs + function.args.args
+    if is_method and args:
+        args = args[1:]
+    for index, arg in enumerate(args):
+        annotation = arg.annotation
+        annotated = annotation is not None and (
+            (isinstance(annotation, ast.Name) and annotation.id in _REQUEST_ANNOTATIONS)
+            or (isinstance(annotation, ast.Attribute) and annotation.attr in _REQUEST_ANNOTATIONS)
+        )
+        if annotated or (arg.arg == "request" and index == 0):
+            env[arg.arg] = T(ty.REQUEST)
+        elif arg.arg == "async_client" and function.name.startswith("test"):  # pytest-django's fixture
+            env[arg.arg] = T(ty.OBJECT, cls="django.test.AsyncClient", origin="async_client")
+    return env

@@ -1,0 +1,419 @@
+"""Per-function summaries linked across the project: what a sync helper does when it is called
+directly from async code.
+
+A summary is found by walking the helper's body as if it were async context with the DJA1xx,
+DJA2xx and DJA3xx rules: what they would report there is what happens when async code calls the
+helper without ``sync_to_async``. Calls to further project functions are followed (through
+imports, ``self.method()`` and ``super().method()`` in the project's own classes) to a fixed
+point. Third-party code is not followed. Recursion, unresolvable dispatch, star imports and a chain
+deeper than ``MAX_HELPER_DEPTH`` helpers end a chain silently: no guess, no false positive.
+
+Modules are parsed lazily, only when async code reaches them, and each summary is computed once.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from verify.analysis import types as ty
+from verify.analysis.blocking import CLASSES
+from verify.analysis.arguments import bind_arguments, decorator_names
+from verify.analysis.context import FileContext
+from verify.analysis.finding import Finding
+from verify.analysis.limits import MAX_HELPER_DEPTH
+from verify.analysis.models_index import ModelIndex
+from verify.analysis.module_names import module_name_of, package_of
+from verify.analysis.registry import Rule
+from verify.pipeline import file_tree, reading
+from verify.pipeline.file_tree import relative_files_under
+
+# Codes whose findings in a helper body are real problems for an async caller. Coroutine misuse
+# (DJA101, DJA104, DJA105) cannot happen in sync code. Lazy relations (DJA106) count for the
+# instances the helper loads itself and for those its caller passes in, typed with what the
+# caller's query loaded. `async_to_sync` (DJA404) in a helper raises on the caller's event loop.
+_EFFECT_PREFIXES = ("DJA102", "DJA103", "DJA106", "DJA107", "DJA108", "DJA109", "DJA11", "DJA2", "DJA3", "DJA404")
+# Bugs of sync code as much as async code: a helper that has one is not wrong *for its async caller*.
+_NOT_EFFECTS = {"DJA119"}
+_SAFE_DECORATORS = {"staticmethod", "classmethod", "lru_cache", "cache", "wraps"}
+_PROPERTY_DECORATORS = {"property", "cached_property"}
+MAX_MODULES = 96  # parsed modules kept between files (about 0.4 MB each)
+_SKIP_DIRS = {".git", "node_modules", "__pycache__", ".tox", ".nox", ".venv", "venv", "site-packages", "migrations", "build", "dist"}
+
+
+@dataclass(frozen=True)
+class Effect:
+    finding: Finding
+    chain: tuple[str, ...]  # call texts from the helper down to the effect
+
+
+@dataclass
+class Summary:
+    effects: list[Effect] = field(default_factory=list)
+    returns_queryset: ty.T | None = None
+    returns_client: ty.T | None = None  # a client whose methods block (``def get_redis() -> Redis``)
+    is_coroutine: bool = False
+    deps: set[str] = field(default_factory=set)  # files whose content decided this summary
+
+
+@dataclass
+class Module:
+    name: str
+    path: str
+    file: FileContext
+    functions: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = field(default_factory=dict)
+    classes: dict[str, ast.ClassDef] = field(default_factory=dict)
+
+
+def _is_generator(function: ast.FunctionDef) -> bool:
+    stack = list(function.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.Yield, ast.YieldFrom)):
+            return True
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            stack.extend(ast.iter_child_nodes(node))
+    return False
+
+
+def _returned_client(file: FileContext, node: ast.FunctionDef, return_types: list) -> ty.T | None:
+    """The blocking client every ``return`` of a helper gives (``return redis.Redis(...)``), else
+    the one its return annotation names (``-> redis.Redis``)."""
+    classes = {t.cls for t in return_types if t is not None and t.kind == ty.OBJECT}
+    if return_types and len(classes) == 1 and all(t is not None for t in return_types):
+        cls = classes.pop()
+        return ty.T(ty.OBJECT, cls=cls) if cls in CLASSES else None
+    annotation = node.returns
+    if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
+        annotation = ast.Name(annotation.value)
+    cls = file.qualified(annotation) if isinstance(annotation, (ast.Name, ast.Attribute)) else None
+    return ty.T(ty.OBJECT, cls=cls) if cls in CLASSES else None
+
+
+class Project:
+    """The project's modules and function summaries, shared by every file of one run."""
+
+    def __init__(self, root: Path | None, version, models: ModelIndex, rules: list[Rule]):
+        self.root = root
+        self.version = version
+        self.models = models
+        self.effect_rules = [r for r in rules if r.scope == "async" and r.code.startswith(_EFFECT_PREFIXES) and r.code not in _NOT_EFFECTS]
+        self._module_paths: dict[str, Path] | None = None
+        self._modules: OrderedDict[str, Module | None] = OrderedDict()  # least recently used first
+        self._summaries: dict[tuple[str, str], Summary] = {}
+        self._in_progress: set[tuple[str, str]] = set()
+        self._results: dict[tuple[str, str], ty.T | None] = {}  # coroutine functions: the type after await
+        # Summaries a chain cut at MAX_HELPER_DEPTH decided, kept only while the outermost one is
+        # computed: called from elsewhere, the same helper may reach further.
+        self._cut_short: dict[tuple[str, str], Summary] = {}
+        self._cuts = 0
+        # Files read while checking the current file: its cache entry is valid while they are unchanged.
+        self.touched: set[str] = set()
+
+    # -- modules ---------------------------------------------------------------------------
+    def _index_paths(self) -> dict[str, Path]:
+        if self._module_paths is None:
+            paths: dict[str, Path] = {}
+            for relative in relative_files_under(self.root) if self.root else ():
+                *folders, name = relative.split(os.sep)
+                if not name.endswith(".py") or any(folder in _SKIP_DIRS or folder.startswith(".") for folder in folders):
+                    continue
+                path = self.root / relative
+                package = package_of(str(path))
+                stem = name[:-3]
+                dotted = package if stem == "__init__" else (f"{package}.{stem}" if package else stem)
+                paths.setdefault(dotted, path)
+            self._module_paths = paths
+        return self._module_paths
+
+    def trim(self) -> None:
+        """Between two files: keep the trees of the most recently used modules only, so that
+        memory stays flat over a large code base. A module dropped here is parsed again if
+        a later file reaches it; the summaries computed from it are kept."""
+        while len(self._modules) > MAX_MODULES:
+            self._modules.popitem(last=False)
+
+    def module(self, dotted: str) -> Module | None:
+        if dotted in self._modules:
+            self._modules.move_to_end(dotted)
+            module = self._modules[dotted]
+            if module is not None:
+                self.touched.add(module.path)
+            return module
+        self._modules[dotted] = None
+        path = self._index_paths().get(dotted)
+        if path is None:
+            return None
+        try:
+            source = reading.read_python(path)
+            tree = file_tree.parse(path, source)
+        except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
+            return None
+        self.touched.add(str(path))
+        return self.add_module(dotted, str(path), FileContext.build(str(path), source, tree, self.version, self.models))
+
+    def add_module(self, dotted: str, path: str, file: FileContext) -> Module:
+        module = Module(dotted, path, file)
+        for node in file.tree.body:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                module.functions[node.name] = node
+            elif isinstance(node, ast.ClassDef):
+                module.classes[node.name] = node
+        self._modules[dotted] = module
+        self._modules.move_to_end(dotted)  # (re)added: the most recently used
+        file.project = self
+        file.module_name = dotted
+        return module
+
+    def resolve_name(self, file: FileContext, name: str) -> tuple[Module, str] | None:
+        """A module-level name of ``file`` to (module, function or class name) in the project."""
+        here = self.module(file.module_name) if getattr(file, "module_name", None) else None
+        if here is not None and (name in here.functions or name in here.classes):
+            return here, name
+        qualified = file.imports.get(name)
+        if not qualified or "." not in qualified:
+            return None
+        module_name, _, attr = qualified.rpartition(".")
+        module = self.module(module_name)
+        if module is not None and (attr in module.functions or attr in module.classes):
+            return module, attr
+        return None
+
+    def resolve_method(self, module: Module, class_name: str, method: str, skip_own: bool = False, seen=None):
+        """(module, "Class.method") through the project's class hierarchy, or None."""
+        seen = seen or set()
+        if (module.name, class_name) in seen:
+            return None
+        seen.add((module.name, class_name))
+        cls = module.classes.get(class_name)
+        if cls is None:
+            return None
+        if not skip_own:
+            for item in cls.body:
+                if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item.name == method:
+                    return module, f"{class_name}.{method}", item
+        for base in cls.bases:
+            if isinstance(base, ast.Name):
+                found = self.resolve_name(module.file, base.id)
+                if found is not None and found[1] in found[0].classes:
+                    result = self.resolve_method(found[0], found[1], method, seen=seen)
+                    if result:
+                        return result
+        return None
+
+    def instance_attributes(self, module: Module, class_name: str, arg_types: tuple) -> tuple[tuple[str, ty.T], ...]:
+        """The attributes ``Class(...)`` sets from its arguments, with the types the call knows:
+        ``self.order = order`` at the top level of ``__init__``."""
+        found = self.resolve_method(module, class_name, "__init__")
+        if found is None or not found[2].args.args:
+            return ()
+        init = found[2]
+        bound = dict(bind_arguments(init, arg_types, None, True))
+        own = init.args.args[0].arg
+        attributes = {}
+        for statement in init.body:
+            if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
+                target, value = statement.targets[0], statement.value
+                if (isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id == own
+                        and isinstance(value, ast.Name) and value.id in bound):
+                    attributes[target.attr] = bound[value.id]
+        return tuple(sorted(attributes.items()))
+
+    def _object_method(self, receiver: ty.T, method: str):
+        """(module, "Class.method", node) for an instance of a project class: ``Service(uid).award()``."""
+        module_name, _, class_name = receiver.cls.rpartition(".")
+        target = self.module(module_name) if module_name else None
+        if target is None or class_name not in target.classes:
+            return None
+        return self.resolve_method(target, class_name, method)
+
+    def property_summary(self, receiver: ty.T, attr: str) -> Summary | None:
+        """What reading ``instance.attr`` runs when the model (or project class) defines it as a property."""
+        target = self._model_method(receiver.model, attr) if receiver.kind == ty.INSTANCE else self._object_method(receiver, attr)
+        if target is None or not (decorator_names(target[2]) & _PROPERTY_DECORATORS):
+            return None
+        module, qualname, node = target
+        return self.summary(module, qualname, node, bind_arguments(node, ((), ()), receiver, True),
+                            property_access=True)
+
+    def init_summary(self, file: FileContext, call: ast.Call, arg_types: tuple) -> Summary | None:
+        """What ``SomeClass(...)`` runs for a class of the project: its ``__init__`` (its own or
+        a project base's), such as a form that loads its choices there."""
+        if not isinstance(call.func, ast.Name) or getattr(file, "module_name", None) is None:
+            return None
+        found = self.resolve_name(file, call.func.id)
+        if found is None or found[1] not in found[0].classes or self.models.resolve(found[1]) is not None:
+            return None  # not a project class, or a model: Django's Model.__init__ runs no query
+        target = self.resolve_method(found[0], found[1], "__init__")
+        if target is None:
+            return None
+        module, qualname, node = target
+        return self.summary(module, qualname, node, bind_arguments(node, arg_types, None, True))
+
+    def conversion_summary(self, receiver: ty.T, method: str) -> Summary | None:
+        """What ``str(instance)`` / ``f"{instance}"`` (``__str__``) or ``repr(instance)``
+        (``__repr__``) runs when the project's model defines it."""
+        if receiver.kind != ty.INSTANCE:
+            return None
+        target = self._model_method(receiver.model, method)
+        if target is None:
+            return None
+        module, qualname, node = target
+        return self.summary(module, qualname, node, bind_arguments(node, ((), ()), receiver, True))
+
+    def _model_method(self, model: str | None, method: str):
+        info = self.models.get(model)
+        if info is None or info.path is None or info.class_name is None:
+            return None
+        module = self.module(module_name_of(info.path)) or self._module_at(info.path)
+        if module is None:
+            return None
+        return self.resolve_method(module, info.class_name, method)
+
+    def _module_at(self, path: str) -> Module | None:
+        """A model file outside the dotted module map (its folder has no __init__.py)."""
+        key = f"<file>{path}"
+        if key not in self._modules:
+            try:
+                source = reading.read_python(path)
+                tree = file_tree.parse(path, source)
+            except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
+                self._modules[key] = None
+                return None
+            self.add_module(key, path, FileContext.build(path, source, tree, self.version, self.models))
+        module = self._modules[key]
+        if module is not None:
+            self.touched.add(module.path)
+        return module
+
+    # -- summaries -------------------------------------------------------------------------
+    def function_node(self, module: Module, qualname: str):
+        if "." in qualname:
+            class_name, method = qualname.split(".", 1)
+            found = self.resolve_method(module, class_name, method)
+            return found[2] if found else None
+        return module.functions.get(qualname)
+
+    def summary(self, module: Module, qualname: str, node=None, args: frozenset = frozenset(), property_access: bool = False) -> Summary | None:
+        """What calling ``qualname`` does; ``args`` are the (parameter, type) pairs the call site
+        knows, so that a helper sees which relations its caller's instances have loaded."""
+        key = (module.name, qualname, args)
+        known = self._summaries.get(key) or self._cut_short.get(key)
+        if known is not None:
+            self.touched |= known.deps
+            return known
+        if key in self._in_progress:
+            return None  # recursion: the chain ends here
+        if len(self._in_progress) >= MAX_HELPER_DEPTH:
+            self._cuts += 1
+            return None  # a chain deeper than code is written by hand: it ends here
+        node = node or self.function_node(module, qualname)
+        if node is None:
+            return None
+        if isinstance(node, ast.AsyncFunctionDef) or decorator_names(node) & {"sync_to_async", "database_sync_to_async"}:
+            summary = Summary(is_coroutine=True, deps={module.path})
+            self._summaries[key] = summary
+            return summary
+        if decorator_names(node) - _SAFE_DECORATORS - (_PROPERTY_DECORATORS if property_access else set()):
+            return None  # an unknown decorator may change what calling it does
+        if _is_generator(node):
+            return None  # calling a generator runs none of its body; whoever iterates it does
+        self._in_progress.add(key)
+        outer, self.touched = self.touched, {module.path}
+        cuts = self._cuts
+        try:
+            summary = self._summarize(module, qualname, node, dict(args))
+        finally:
+            self._in_progress.discard(key)
+            summary_deps, self.touched = self.touched, outer | self.touched
+        summary.deps = summary_deps
+        (self._cut_short if self._cuts != cuts else self._summaries)[key] = summary
+        if not self._in_progress:
+            self._cut_short.clear()
+        return summary
+
+    def _summarize(self, module: Module, qualname: str, node: ast.FunctionDef, env: dict) -> Summary:
+        from verify.analysis.engine import summarize_sync_body
+
+        class_name = qualname.split(".")[0] if "." in qualname and "<locals>" not in qualname else None
+        findings, return_types, calls = summarize_sync_body(module.file, node, class_name, self.effect_rules, env)
+        summary = Summary()
+        summary.effects = [Effect(f, ()) for f in findings]
+        lazy = [t for t in return_types if t is not None and t.is_lazy]
+        if lazy and len(lazy) == len(return_types):
+            summary.returns_queryset = lazy[0]
+        summary.returns_client = _returned_client(module.file, node, return_types)
+        for call, text, receiver, arg_types in calls:
+            found = self.call_summary(module.file, call, class_name, receiver, arg_types)
+            if found is None or found[1].is_coroutine:
+                continue
+            summary.effects.extend(Effect(e.finding, (text, *e.chain)) for e in found[1].effects)
+        return summary
+
+    def coroutine_result(self, module: Module, qualname: str, node: ast.AsyncFunctionDef | ast.FunctionDef) -> ty.T | None:
+        """The type ``await qualname(...)`` gives: what every ``return`` of its body agrees on
+        (``return order, {...}`` keeps the instance with what its query loaded), else its
+        return annotation (``-> tuple[Order, dict]``). Computed once per function."""
+        key = (module.name, qualname)
+        if key in self._results:
+            return self._results[key]
+        self._results[key] = None  # recursion: unknown
+        from verify.analysis.engine import summarize_sync_body
+        from verify.analysis.inference import Typer
+
+        class_name = qualname.split(".")[0] if "." in qualname and "<locals>" not in qualname else None
+        _, returns, _ = summarize_sync_body(module.file, node, class_name, [])
+        result = returns[0] if returns and all(r is not None for r in returns) else None
+        for value in returns[1:]:
+            result = ty.join(result, value)
+        if result is None and node.returns is not None:
+            result = Typer(module.file, {}).annotation(node.returns)
+        self._results[key] = result
+        return result
+
+    def call_summary(self, file: FileContext, call: ast.Call, class_name: str | None, receiver: ty.T | None,
+                     arg_types: tuple) -> tuple[tuple, Summary] | None:
+        """The project function a call reaches and its summary for the argument types at the call."""
+        target = self.resolve_call(file, call, class_name, receiver)
+        if target is None:
+            return None
+        module, qualname, node = target
+        # The instance a method runs on: a model instance, or a project object with known attributes.
+        self_type = receiver if receiver is not None and (receiver.kind == ty.INSTANCE or receiver.items) else None
+        summary = self.summary(module, qualname, node, bind_arguments(node, arg_types, self_type, "." in qualname))
+        return (target, summary) if summary is not None else None
+
+    def resolve_call(self, file: FileContext, call: ast.Call, class_name: str | None, receiver: ty.T | None = None):
+        """(module, qualname, node) of the project function a call reaches, or None: a function
+        (by name or as ``module.function``), a method through ``self``/``super()``, or a method
+        of one of the project's models called on an instance."""
+        func = call.func
+        module = self.module(file.module_name) if getattr(file, "module_name", None) else None
+        if isinstance(func, ast.Name):
+            found = self.resolve_name(file, func.id)
+            if found is None or found[1] in found[0].classes:
+                return None
+            return found[0], found[1], found[0].functions[found[1]]
+        if not isinstance(func, ast.Attribute):
+            return None
+        owner = func.value
+        if receiver is not None and receiver.kind == ty.INSTANCE:
+            return self._model_method(receiver.model, func.attr)
+        if receiver is not None and receiver.kind == ty.OBJECT and "." in receiver.cls:
+            return self._object_method(receiver, func.attr)  # ReputationService(uid).award(2)
+        if isinstance(owner, ast.Name) and owner.id in file.imports and owner.id != "self":
+            target = self.module(file.imports[owner.id])  # from shop import services; services.total()
+            function = target.functions.get(func.attr) if target is not None else None
+            return (target, func.attr, function) if function is not None else None
+        if module is None or class_name is None:
+            return None
+        if isinstance(owner, ast.Name) and owner.id == "self":
+            found = self.resolve_method(module, class_name, func.attr)
+        elif isinstance(owner, ast.Call) and isinstance(owner.func, ast.Name) and owner.func.id == "super":
+            found = self.resolve_method(module, class_name, func.attr, skip_own=True)
+        else:
+            return None
+        return found

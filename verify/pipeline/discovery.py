@@ -1,0 +1,83 @@
+"""Which files to check: explicit files always; directories recursively, without virtualenvs,
+``node_modules``, ``migrations``, caches, excluded globs, and (inside git) ignored files."""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import subprocess
+from pathlib import Path
+
+from verify.pipeline import git
+from verify.pipeline.file_tree import SKIP_DIRS, other_entries_under, relative_files_under  # noqa: F401  (SKIP_DIRS: for callers that walk themselves)
+
+
+class PathError(Exception):
+    pass
+
+
+def excluded(path: Path, patterns: list[str], root: Path) -> bool:
+    """Whether a configured ``exclude`` glob matches the path (relative to ``root``) or its name."""
+    if not patterns:
+        return False
+    relative = os.path.relpath(os.path.abspath(path), root)
+    if relative.startswith(".."):
+        relative = path.as_posix()
+    return any(fnmatch.fnmatch(relative, p) or fnmatch.fnmatch(path.name, p) or fnmatch.fnmatch(relative, p.rstrip("/") + "/*") for p in patterns)
+
+
+def _in_git_work_tree(folder: Path) -> bool:
+    """A ``.git`` here or above: only then can git ignore anything (saves starting git)."""
+    start = folder.resolve()
+    return any((parent / ".git").exists() for parent in (start, *start.parents))
+
+
+def _git_ignored(folder: Path, files: list[Path]) -> set[str]:
+    """Files git ignores (empty set when git or a repository is not available)."""
+    if not files or not _in_git_work_tree(folder):
+        return set()
+    try:
+        result = git.run(folder, "check-ignore", "--stdin", "-z", input="\0".join(os.path.abspath(f) for f in files), timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return set()
+    if result.returncode not in (0, 1):
+        return set()
+    return {p for p in result.stdout.split("\0") if p}
+
+
+def collect(paths: list[str], exclude: list[str], root: Path, skipped: list[str] | None = None) -> list[Path]:
+    """The Python files to check; what a folder holds under a ``.py`` name that is not a regular
+    file (a FIFO, a device, a dangling symbolic link) is never read, and noted in ``skipped``."""
+    out: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if not path.exists() and not path.is_symlink():
+            raise PathError(f"path not found: {raw}")
+        if path.is_file():
+            out.append(path)
+            continue
+        if not path.is_dir():
+            raise PathError(f"{raw} is not a regular file or a folder")
+        python = [path / relative for relative in relative_files_under(path) if relative.endswith(".py")]
+        files = [f for f in python if not excluded(f, exclude, root)]
+        if skipped is not None:
+            skipped += [f"{display_path(path / relative)} is not a regular file" for relative in other_entries_under(path)
+                        if relative.endswith(".py") and not excluded(path / relative, exclude, root)]
+        ignored = _git_ignored(path, files)
+        out.extend(f for f in files if os.path.abspath(f) not in ignored)
+    seen: set[str] = set()
+    unique = []
+    for path in out:
+        key = os.path.abspath(path)
+        if key not in seen:
+            seen.add(key)
+            unique.append(path)
+    return unique
+
+
+def display_path(path: Path) -> str:
+    """A path as findings and messages show it: relative to the working directory when below it."""
+    if not path.is_absolute():
+        return Path(os.path.normpath(path)).as_posix()
+    relative = os.path.relpath(path)
+    return path.as_posix() if relative.startswith("..") else Path(relative).as_posix()

@@ -1,0 +1,110 @@
+"""Facts about the user's project read statically: its root and its target Django version."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from verify.analysis.django_api import KNOWN_VERSIONS, NEWEST, Version
+
+ROOT_MARKERS = ("manage.py", "pyproject.toml", "setup.cfg", "setup.py", ".git")
+
+
+def find_root(start: Path) -> Path:
+    """The nearest ancestor (or ``start`` itself) holding a project marker, else ``start``."""
+    start = start.resolve()
+    if start.is_file():
+        start = start.parent
+    for folder in (start, *start.parents):
+        if any((folder / marker).exists() for marker in ROOT_MARKERS):
+            return folder
+    return start
+
+
+def parse_version(text: str) -> Version | None:
+    match = re.match(r"^\s*(\d{1,4})\.(\d{1,4})(?!\d)", text)
+    return (int(match.group(1)), int(match.group(2))) if match else None
+
+
+def version_problem(text: str) -> str | None:
+    """What is wrong with a configured Django version (``--target-version``, ``target-version``), or None."""
+    if not re.fullmatch(r"\s*\d{1,4}\.\d{1,4}(\.\d{1,4})?\s*", text):
+        return f"must be a string like \"5.2\" (a Django version), not {text[:40]!r}"
+    return None
+
+
+def detect_django_version(root: Path) -> tuple[Version | None, str]:
+    """(version, where it came from): lock files first, then requirement specs (their lowest
+    admitted version), then a project virtualenv, then the Django installed with the kit. The
+    same detection as ``django-async-kit init`` (verify/facts.py)."""
+    from verify.project import dependencies
+
+    try:
+        dependency = dependencies.detect_dependencies([root]).get("django")
+    except (OSError, ValueError):  # an unreadable or invalid lock file: fall back to the installed Django
+        dependency = None
+    if dependency is not None and dependency.version:
+        return dependency.version, dependency.source
+    return installed_django_version(), "installed Django"
+
+
+def installed_django_version() -> Version | None:
+    """The Django importable next to the kit, read from its ``VERSION`` without importing it
+    (importing Django, or even importlib.metadata, would cost more than a cached run)."""
+    from importlib.util import find_spec
+
+    spec = find_spec("django")
+    if spec is None or not spec.origin:
+        return None
+    try:
+        with open(spec.origin, encoding="utf-8") as stream:
+            match = re.search(r"^VERSION = \((\d+), (\d+)", stream.read(), re.MULTILINE)
+    except OSError:
+        match = None
+    if match:
+        return int(match.group(1)), int(match.group(2))
+    from importlib.metadata import (  # an install without the usual source
+        PackageNotFoundError,
+        version,
+    )
+
+    try:
+        return parse_version(version("django"))
+    except PackageNotFoundError:
+        return None
+
+
+def target_version(root: Path, configured: str | None = None) -> tuple[Version, str]:
+    """The Django version rules are gated on: configured, else detected, else the newest known."""
+    if configured:
+        version = parse_version(configured)
+        return _clamp(version), "configuration"
+    version, source = detect_django_version(root)
+    if version is None:
+        return NEWEST, "default (newest known)"
+    return _clamp(version), source
+
+
+def _clamp(version: Version) -> Version:
+    if version < KNOWN_VERSIONS[0]:
+        return KNOWN_VERSIONS[0]
+    return min(version, NEWEST) if version[0] < 2000 else NEWEST
+
+
+# Besides ROOT_MARKERS: files that only sit at the top of a deployable project.
+_TOP_LEVEL = ("requirements*.txt", "Dockerfile*", "Procfile", "docker-compose*.y*ml", "compose*.y*ml", "*/manage.py")
+
+
+def project_roots(paths: list[str]) -> list[Path]:
+    """Checked folders that are project roots: they hold manage.py, pyproject.toml, .git..., or
+    requirements and deployment files, or a manage.py one folder down (``backend/manage.py``)."""
+    roots = []
+    for raw in paths:
+        path = Path(raw)
+        if not path.is_dir():
+            continue
+        folder = path.resolve()
+        is_root = find_root(folder) == folder or any(next(folder.glob(pattern), None) for pattern in _TOP_LEVEL)
+        if is_root and folder not in roots:
+            roots.append(folder)
+    return roots
