@@ -171,6 +171,7 @@ def _check_paths(paths: list[str], cfg: config_module.Config, *, select: list[st
     found = run_jobs(jobs_to_run, settings, results, meanwhile=project_pass)
     if results is not None:
         results.save()
+    found = [newer_syntax.for_project(finding, cfg.requires_python) for finding in found]
     unchecked = [finding for finding in found if newer_syntax.required(finding)]
     if unchecked:  # said once for all of them, as an input error: these files were not checked at all
         report.errors.append(newer_syntax.unchecked_error(unchecked))

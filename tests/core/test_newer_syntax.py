@@ -99,3 +99,22 @@ def test_on_an_older_python_the_constructs_of_each_newer_one_are_named(shop, cli
         assert result.returncode == 2, (path, result.stdout, result.stderr)
         assert f"1 file uses syntax of Python {needs[0]}.{needs[1]} (first: {path}:" in result.stderr
         assert construct in result.stderr
+
+
+@pytest.mark.parametrize("requires, newer", [(f">={sys.version_info[0]}.{sys.version_info[1] + 1}", True),
+                                             (f">={sys.version_info[0]}.{sys.version_info[1]}", False),
+                                             (None, False)])
+def test_an_unknown_syntax_error_in_a_project_that_requires_a_newer_python_is_named_as_such(shop, cli, requires, newer):
+    # syntax no Python has yet: in a project that requires a newer Python, likely that Python's
+    project = '[project]\nname = "shop"\n' + (f'requires-python = "{requires}"\n' if requires else "")
+    (shop / "pyproject.toml").write_text(project)
+    (shop / "shop" / "views.py").write_text("async def view(request):\n    return request ?? None\n")
+    result = cli("shop/views.py", "--no-cache", cwd=shop)
+    if newer:
+        needed = f"{sys.version_info[0]}.{sys.version_info[1] + 1}"
+        assert result.returncode == 2 and "DJA000" not in result.stdout
+        assert result.stderr.startswith(f"django-async-kit: error: 1 file uses syntax of Python {needed} (first: shop/views.py:2, "
+                                        f"syntax Python {sys.version_info[0]}.{sys.version_info[1]} cannot parse (")
+        assert f"in a project that requires Python {needed})" in result.stderr
+    else:
+        assert result.returncode == 1 and "DJA000 syntax error" in result.stdout and result.stderr == ""

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import sys
+from dataclasses import replace
 
 from verify.analysis.finding import Finding
 
@@ -19,6 +20,7 @@ Version = tuple[int, int]
 RUNNING: Version = sys.version_info[:2]
 
 MESSAGE_START = "needs Python "
+_SYNTAX_ERROR = "syntax error: "  # the message of any other syntax error (verify.analysis.check_file)
 _MESSAGE = re.compile(r"^needs Python (\d+)\.(\d+) or newer: (?P<construct>.*); the kit runs on")
 
 _T_STRING_PREFIX = re.compile(r"(?<![\w])(?:[tT][rR]?|[rR][tT])$")
@@ -63,12 +65,30 @@ def needed_python(error: SyntaxError) -> tuple[Version, str] | None:
 
 
 def finding(path: str, error: SyntaxError, rule, needed: tuple[Version, str]) -> Finding:
-    (major, minor), construct = needed
     line = error.lineno or 1
     column = error.offset or 1
-    return Finding(path, line, column, line, column + 1, rule.code, rule.name,
-                   f"{MESSAGE_START}{major}.{minor} or newer: {construct}; the kit runs on Python {RUNNING[0]}.{RUNNING[1]}",
-                   f"run django-async-kit on Python {major}.{minor} or newer to check this file: nothing in it was checked")
+    message, hint = _texts(*needed)
+    return Finding(path, line, column, line, column + 1, rule.code, rule.name, message, hint)
+
+
+def _texts(version: Version, construct: str) -> tuple[str, str]:
+    """The message and the hint of a finding of a newer Python's syntax."""
+    needed, running = f"{version[0]}.{version[1]}", f"{RUNNING[0]}.{RUNNING[1]}"
+    return (f"{MESSAGE_START}{needed} or newer: {construct}; the kit runs on Python {running}",
+            f"run django-async-kit on Python {needed} or newer to check this file: nothing in it was checked")
+
+
+def for_project(finding: Finding, requires_python: Version | None) -> Finding:
+    """A syntax error in a project that requires a newer Python than this one is most likely
+    syntax this Python does not know yet (beyond the constructs recognised above): the finding
+    says so, and the run names the file among those it could not check."""
+    if finding.code != "DJA000" or not finding.message.startswith(_SYNTAX_ERROR) or requires_python is None or requires_python <= RUNNING:
+        return finding
+    error = finding.message.removeprefix(_SYNTAX_ERROR)
+    construct = (f"syntax Python {RUNNING[0]}.{RUNNING[1]} cannot parse ({error}), in a project that requires "
+                 f"Python {requires_python[0]}.{requires_python[1]}")
+    message, hint = _texts(requires_python, construct)
+    return replace(finding, message=message, hint=hint)
 
 
 def required(finding: Finding) -> Version | None:

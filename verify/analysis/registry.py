@@ -111,6 +111,7 @@ def known_codes() -> frozenset[str]:
 
 _RULE_MODULE = re.compile(r"dja(\d{3})_\w+\.py")
 _KNOWN_CODES: frozenset[str] | None = None
+_LOOK_ALIKE_DIGITS = str.maketrans("OoIl", "0011")
 
 
 def unknown_code(code: str) -> str | None:
@@ -124,7 +125,9 @@ def unknown_code(code: str) -> str | None:
         return f"`{code}` is not a DJA code or prefix (rule codes look like DJA1 or DJA102)"
     import difflib
 
-    closest = difflib.get_close_matches(code, sorted(known), n=1, cutoff=0.75)
+    # A letter typed for the digit it looks like (DJA1O7) is the likeliest typo: try that first.
+    digits = code[:3] + code[3:].translate(_LOOK_ALIKE_DIGITS)
+    closest = [digits] if digits in known else difflib.get_close_matches(code, sorted(known), n=1, cutoff=0.75)
     return f"unknown rule code `{code}`" + (f" (did you mean {closest[0]}?)" if closest else " (rule codes look like DJA1 or DJA102)")
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -44,6 +45,7 @@ class Config:
     path: Path | None = None
     extra: dict = field(default_factory=dict)  # keys other modules read (cache-dir, cheatsheet, blocking calls)
     max_file_size: int | None = None  # bytes; None: verify.analysis.limits.DEFAULT_MAX_FILE_BYTES
+    requires_python: tuple[int, int] | None = None  # the lowest Python `[project] requires-python` admits
 
     def ignored_for(self, path: Path, root: Path) -> list[str]:
         """Codes turned off for ``path``: its ``per-file-ignores``, and DJA3xx in test code."""
@@ -80,9 +82,17 @@ def load(path: Path | None) -> Config:
     if not isinstance(tool, dict):
         raise ConfigError(f"{path}: `tool` must be a table ([tool.django-async-kit])")
     section = tool.get("django-async-kit")
-    if section is None:
-        return Config(path=path)
-    return parse(section, path)
+    config = Config(path=path) if section is None else parse(section, path)
+    config.requires_python = _lowest_python(data.get("project"))
+    return config
+
+
+def _lowest_python(project) -> tuple[int, int] | None:
+    """The lower bound of ``requires-python`` (``>=3.14``, ``~=3.14``, ``==3.14.*``); another tool's
+    key: read when it is clear, never an error."""
+    requirement = project.get("requires-python") if isinstance(project, dict) else None
+    match = re.search(r"(?:>=|~=|==)\s*3\.(\d{1,3})", requirement) if isinstance(requirement, str) else None
+    return (3, int(match.group(1))) if match else None
 
 
 # -- value checks: each returns the value or raises ConfigError naming the key and the file -------
