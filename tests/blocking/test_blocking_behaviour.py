@@ -130,12 +130,20 @@ def test_http_hint_defaults_to_httpx2_never_plain_httpx() -> None:
 @pytest.mark.parametrize("requirements, client", [
     ("django>=5.2\naiohttp>=3.9\n", "aiohttp.ClientSession"),
     ("django>=5.2\naiohttp>=3.9\nhttpx2>=2.16\n", "httpx2.AsyncClient"),
-    ("django>=5.2\nhttpx>=0.27\n", "httpx2.AsyncClient"),
+    # The project's own client, as init names it (init adds that httpx2 is httpx's maintained fork).
+    ("django>=5.2\nhttpx>=0.27\n", "httpx.AsyncClient"),
     ("django>=5.2\n", "httpx2.AsyncClient"),
 ])
 def test_the_recommended_http_client_is_the_one_the_project_depends_on(tmp_path: Path, requirements: str, client: str) -> None:
     (tmp_path / "requirements.txt").write_text(requirements)
     assert async_http_client(tmp_path) == client
+
+
+def test_the_client_the_code_imports_outweighs_a_declared_one(tmp_path: Path) -> None:
+    (tmp_path / "requirements.txt").write_text("django>=5.2\naiohttp>=3.9\n")
+    (tmp_path / "shop").mkdir()
+    (tmp_path / "shop" / "views.py").write_text("import httpx\n")
+    assert async_http_client(tmp_path) == "httpx.AsyncClient"
 
 
 def test_email_hint_offers_a_task_from_django_6_only() -> None:

@@ -186,3 +186,13 @@ def test_the_readme_and_docs_show_the_recorded_ecosystem_results():
     docs = (ROOT / "docs" / "ecosystem.md").read_text()
     assert _block(docs, "ecosystem") == ecosystem.markdown_table(results), hint
     assert _block(docs, "ecosystem-rules") == ecosystem.rule_table(results), hint
+
+
+def test_an_sdist_with_its_own_verify_module_does_not_run_it(fixture, tmp_path):
+    marker = tmp_path / "sdist-code-ran"
+    members = {"fakeproj-1.0/shop/models.py": MODELS, "fakeproj-1.0/shop/views.py": VIEWS,
+               "fakeproj-1.0/verify.py": f"open({str(marker)!r}, 'w').close()\n"}
+    fixture["write_projects"](sha256=_tarball(fixture["archive"], members))
+    result = run(fixture)
+    assert not marker.exists(), "python -m verify ran the sdist's own verify.py"
+    assert re.search(r"new +shop/views\.py:8 DJA102 \[item_detail\]", result.stdout), result.stderr

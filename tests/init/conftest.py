@@ -65,14 +65,17 @@ STACK_DEFAULTS = {
     "db_driver": "sqlite3",
     "http_client": None,
     "sync_http_clients": [],
-    "asgi_server": "uvicorn",
+    "server": "uvicorn",
     "test_runner": "pytest",
+    "test_runner_class": None,
     "pytest_asyncio": True,
     "asyncio_mode": "strict",
     "view_apps": ["shop"],
     "sync_middleware": [],
     "test_command": "python -m pytest",
     "install_deps": "pip install -r requirements.txt",
+    "task_queue": None,
+    "drf": False,
 }
 
 

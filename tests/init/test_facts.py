@@ -81,8 +81,25 @@ def test_python_version(make_project, files, version):
     assert detect_facts(make_project(requirements="Django==5.2\n", files=files))["python_version"] == version
 
 
-def test_python_version_falls_back_to_the_running_interpreter(make_project):
-    assert detect_facts(make_project())["python_version"] == sys.version_info[:2]
+def test_python_version_is_unknown_rather_than_the_kits_interpreter(make_project):
+    facts = detect_facts(make_project(requirements="Django==4.2.11\n"))
+    assert facts["python_version"] is None
+    assert "not found" in facts.facts["python_version"].source
+
+
+@pytest.mark.parametrize(
+    ("requirements", "files", "version", "source"),
+    [
+        ("Django==4.2.11\n", {"Dockerfile": "FROM python:3.11-slim\nCMD gunicorn mysite.wsgi\n"}, (3, 11), "Dockerfile:1"),
+        # A Django 4.2 project pinned to a Python its Django does not support: capped, and said so.
+        ("Django==4.2.11\n", {".python-version": "3.13\n"}, (3, 12), "capped"),
+        ("Django==5.2\n", {"pyproject.toml": '[project]\nname = "x"\nrequires-python = ">=3.8"\n'}, (3, 10), "raised"),
+    ],
+)
+def test_python_version_is_the_projects_within_what_its_django_supports(make_project, requirements, files, version, source):
+    fact = detect_facts(make_project(requirements=requirements, files=files)).facts["python_version"]
+    assert fact.value == version
+    assert source in fact.source
 
 
 def test_settings_module_from_manage_py_then_environment_then_pytest_config(make_project, monkeypatch):
@@ -157,10 +174,11 @@ def test_async_http_client(make_project, requirements, files, client):
 def test_server_runner_and_apps(make_project):
     root = make_project(
         requirements="Django==5.2\ngunicorn\nuvicorn-worker\npytest-django\npytest-asyncio\nrequests\n",
-        files={"blog/views/__init__.py": "", "blog/views/posts.py": "", "shop/views_api.py": ""},
+        files={"blog/views/__init__.py": "", "blog/views/posts.py": "", "shop/views_api.py": "", "conftest.py": "",
+               "shop/tests/test_views.py": "", "tests/views.py": ""},
     )
     facts = detect_facts(root)
-    assert facts["asgi_server"] == "uvicorn"
+    assert facts["server"] == "gunicorn-uvicorn"
     assert facts["test_runner"] == "pytest"
     assert facts["test_command"] == "python -m pytest"
     assert facts["pytest_asyncio"] is True
@@ -169,10 +187,10 @@ def test_server_runner_and_apps(make_project):
 
 
 def test_without_pytest_django_tests_run_with_manage_py(make_project):
-    facts = detect_facts(make_project(requirements="Django==5.2\ndaphne\n"))
-    assert facts["test_runner"] == "django"
+    facts = detect_facts(make_project(requirements="Django==5.2\ndaphne\npytest-django\n"))
+    assert facts["test_runner"] == "django"  # pytest-django declared but pytest is not configured
     assert facts["test_command"] == "python manage.py test"
-    assert facts["asgi_server"] == "daphne"
+    assert facts["server"] == "daphne"
 
 
 def test_middleware_capability_is_read_from_source(make_project):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 
@@ -109,25 +110,32 @@ def test_the_client_the_project_uses_is_recommended(render_all):
 
 def test_a_project_on_httpx_is_told_about_httpx2(render_all):
     text = render_all(http_client="httpx")[".github/copilot-instructions.md"]
-    assert "`async with httpx.AsyncClient(timeout=...) as client:`" in text
+    assert "`async with httpx.AsyncClient(timeout=..., verify=TLS_CONTEXT) as client:`" in text
+    assert "`TLS_CONTEXT = ssl.create_default_context(cafile=certifi.where())` (httpx's own CA bundle)" in text
     assert "`httpx` is unmaintained: `httpx2` is a drop-in replacement" in text
 
 
 def test_stack_specific_warnings(render_all):
-    text = render_all(asgi_server=None, sync_middleware=["shop.middleware.Timing"])[".github/copilot-instructions.md"]
-    assert "No ASGI server is a dependency" in text
+    text = render_all(server=None, sync_middleware=["shop.middleware.Timing"])[".github/copilot-instructions.md"]
+    assert "No command that starts the server was found" in text and "server not detected" in text
     assert "`shop.middleware.Timing`" in text
     quiet = render_all()[".github/copilot-instructions.md"]
-    assert "No ASGI server" not in quiet and "Sync-only middleware" not in quiet
+    assert "No command that starts the server" not in quiet and "Sync-only middleware" not in quiet
+    wsgi = render_all(server="gunicorn")[".github/copilot-instructions.md"]
+    assert "served by gunicorn (WSGI)" in wsgi and "`-k uvicorn_worker.UvicornWorker`" in wsgi
 
 
 @pytest.mark.parametrize(
     "overrides",
     [
         {},
-        {"django_version": (4, 2), "database": ["postgresql", "sqlite3"], "db_driver": "psycopg2", "asgi_server": None,
+        {"django_version": (4, 2), "database": ["postgresql", "sqlite3"], "db_driver": "psycopg2", "server": None,
          "http_client": "httpx", "sync_middleware": [f"company_platform.middleware.Legacy{i}" for i in range(4)],
          "view_apps": [f"apps/department_{i}" for i in range(8)], "test_command": "cd backend && python manage.py test"},
+        {"django_version": (4, 2), "database": ["postgresql", "sqlite3"], "db_driver": "psycopg2", "server": "gunicorn",
+         "http_client": "httpx", "sync_middleware": [f"company_platform.middleware.Legacy{i}" for i in range(4)],
+         "view_apps": [f"apps/department_{i}" for i in range(8)], "test_command": "cd backend && python manage.py test",
+         "test_runner": "django", "test_runner_class": "company_platform.testing.runners.ParallelColourTestRunner"},
     ],
 )
 def test_copilot_instructions_fit_the_code_review_limit(render_all, overrides):
@@ -241,3 +249,28 @@ def test_every_target_renders(stack, tmp_path):
     for target, outputs in TARGETS.items():
         files = render_targets(stack(), [target], tmp_path)
         assert [managed.path for managed in files] == [tmp_path / output.path for output in outputs]
+
+
+def test_an_unknown_python_is_left_out_and_ci_uses_the_newest_its_django_supports(render_all):
+    import yaml
+
+    files = render_all(django_version=(4, 2), python_version=None)
+    assert "Stack: Django 4.2, SQLite" in files[".github/copilot-instructions.md"]
+    assert "Python" not in files[".github/copilot-instructions.md"].split("Stack:", 1)[1].split("\n", 1)[0]
+    workflow = yaml.safe_load(files[".github/workflows/copilot-setup-steps.yml"])
+    assert workflow["jobs"]["copilot-setup-steps"]["steps"][1]["with"]["python-version"] == "3.12"
+
+
+def test_the_instructions_paginate_with_aget_page_which_clamps_bad_input(render_all):
+    from django.core.paginator import AsyncPaginator, PageNotAnInteger
+
+    async def pages():
+        paginator = AsyncPaginator(list(range(30)), 10)
+        clamped = await paginator.aget_page("not a number")
+        with pytest.raises(PageNotAnInteger):
+            await paginator.apage("not a number")
+        return clamped.number
+
+    assert asyncio.run(pages()) == 1
+    text = render_all(django_version=(6, 1))[".github/copilot-instructions.md"]
+    assert "`await paginator.aget_page(n)`" in text and "apage(" not in text

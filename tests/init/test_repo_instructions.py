@@ -14,8 +14,11 @@ from verify.cli import main
 
 REPO = Path(__file__).resolve().parents[2]
 TEMPLATES = REPO / ".github" / "templates"
+# The sample has no Procfile or Dockerfile (the benchmark starts it under gunicorn and uvicorn):
+# its async views are served by uvicorn, which only --set can tell init.
 REGENERATE = (
-    'django-async-kit init sample_project --output-dir . --targets copilot --set "test_command=python -m pytest tests/sample"'
+    'django-async-kit init sample_project --output-dir . --targets copilot'
+    ' --set "test_command=python -m pytest tests/sample" --set server=uvicorn'
 )
 
 

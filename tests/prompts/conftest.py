@@ -31,7 +31,14 @@ def user_cheatsheet(tmp_path):
     return write
 
 
-def render_context(version: tuple[int, int], target: str = "chat", with_view: bool = False) -> dict:
+# The project facts the CLI adds (verify/commands/prompts.py); a pytest project by default.
+PROJECT_FACTS = {
+    "test_command": "python -m pytest", "test_runner": "pytest", "test_runner_class": None, "pytest_asyncio": True,
+    "asyncio_mode": "strict", "task_queue": None, "drf": False, "server": "uvicorn (ASGI)",
+}
+
+
+def render_context(version: tuple[int, int], target: str = "chat", with_view: bool = False, **facts) -> dict:
     view = {
         "name": "dashboard", "dotted": "shop.views.dashboard", "file": "shop/views.py", "line": 3,
         "source": "def dashboard(request):\n    return HttpResponse()\n", "is_async": False, "class_based": False,
@@ -48,4 +55,6 @@ def render_context(version: tuple[int, int], target: str = "chat", with_view: bo
         "triage": triage if with_view else None,
         "findings": [],
         "findings_checked": with_view,
+        **PROJECT_FACTS,
+        **facts,
     }

@@ -78,9 +78,13 @@ def test_the_http_client_is_the_projects():
     sheet = cheatsheet.load()
     with_aiohttp = sheet.render("convert-external-api-view", {**render_context((6, 1)), "http_client": "aiohttp"})
     assert "aiohttp.ClientSession(" in with_aiohttp and "AsyncClient" not in with_aiohttp
-    assert "httpx2.AsyncClient(timeout=...)" in sheet.render("convert-external-api-view", render_context((6, 1)))
+    with_httpx2 = sheet.render("convert-external-api-view", render_context((6, 1)))
+    assert "httpx2.AsyncClient(timeout=..., verify=TLS_CONTEXT)" in with_httpx2
+    assert "`TLS_CONTEXT = httpx2.create_ssl_context()` once, at module level" in with_httpx2
     with_httpx = sheet.render("convert-external-api-view", {**render_context((6, 1)), "http_client": "httpx"})
-    assert "httpx.AsyncClient(timeout=...)" in with_httpx and "suggest moving to httpx2" in with_httpx
+    assert "httpx.AsyncClient(timeout=..., verify=TLS_CONTEXT)" in with_httpx and "suggest moving to httpx2" in with_httpx
+    assert "ssl.create_default_context(cafile=certifi.where())" in with_httpx
+    assert "ssl.create_default_context()" in with_aiohttp and "per request" not in with_aiohttp
 
 
 def test_the_tutorials_wrong_advice_is_contradicted_not_repeated():

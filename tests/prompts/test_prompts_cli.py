@@ -81,7 +81,8 @@ def test_render_fills_in_the_views_code_triage_and_project_facts(tmp_path, capsy
     assert "Facts for Django 5.2;" in out  # the lowest version requirements.txt admits
     assert "use aiohttp" in out  # the project's own async HTTP client
     assert "`django-async-kit verify` reports no findings for this view." in out
-    assert out.endswith("- `django-async-kit verify shop/views.py`\n- `python -m pytest`\n")
+    # No pytest configuration: the project's tests run with Django's runner, as init says.
+    assert out.endswith("- `django-async-kit verify shop/views.py`\n- `python manage.py test`\n")
 
 
 def test_render_feeds_the_verifiers_findings_back(tmp_path, capsys, monkeypatch):
@@ -123,3 +124,16 @@ def test_pyproject_config_names_the_user_cheatsheet(tmp_path, user_cheatsheet, c
     monkeypatch.chdir(tmp_path)
     assert main(["prompts", "show", "my-prompt", "--django-version", "5.2"]) == 0
     assert "Convert <file> for Django 5.2." in capsys.readouterr().out
+
+
+def test_a_drf_view_gets_told_that_drf_cannot_run_async_handlers(tmp_path, capsys, monkeypatch):
+    write_app(tmp_path)
+    (tmp_path / "shop" / "api.py").write_text(
+        "from rest_framework.views import APIView\nfrom rest_framework.response import Response\n\n\n"
+        "class OrderView(APIView):\n    def get(self, request):\n        return Response({})\n"
+    )
+    monkeypatch.chdir(tmp_path)
+    assert main(["prompts", "render", "convert-class-based-view", "--view", "shop/api.py::OrderView.get"]) == 0
+    assert "Django REST framework: `APIView`, `GenericAPIView` and viewsets cannot run `async def` handlers" in capsys.readouterr().out
+    assert main(["prompts", "render", "convert-class-based-view", "--view", "shop/views.py::dashboard"]) == 0
+    assert "Django REST framework" not in capsys.readouterr().out

@@ -48,6 +48,27 @@ def test_sync_code_and_nested_sync_functions_run_in_a_thread_pass():
     ''') == []
 
 
+def test_a_wrapper_called_later_in_the_same_async_function_is_flagged():
+    assert lines('''
+        async def dashboard(request):
+            fetch = async_to_sync(fetch_stats)
+            return JsonResponse(fetch("day"))
+    ''') == [4]
+
+
+def test_a_wrapper_stored_for_a_worker_thread_is_not_a_call():
+    assert lines('''
+        class Consumer:
+            async def connect(self, send):
+                self.send_sync = async_to_sync(send)
+
+
+        async def page(request, response):
+            response.add_post_render_callback(async_to_sync(fetch_stats))
+            return response
+    ''') == []
+
+
 def test_asyncio_run_and_run_until_complete_in_async_code_are_flagged():
     assert lines('''
         import asyncio

@@ -54,3 +54,19 @@ def walk(node: ast.AST) -> Iterator[ast.AST]:
         node = todo.popleft()
         todo.extend(children(node))
         yield node
+
+
+_OWN_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+
+
+def is_generator(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """Whether ``function`` yields (in its own body, not in a nested function): calling it only
+    builds a generator (an async generator for an ``async def``), it runs none of the body."""
+    stack = list(function.body)
+    while stack:
+        node = stack.pop()
+        if type(node) is ast.Yield or type(node) is ast.YieldFrom:
+            return True
+        if not isinstance(node, _OWN_SCOPES):
+            stack.extend(children(node))
+    return False

@@ -409,23 +409,15 @@ def code_for(name: str) -> str | None:
 
 
 # -- the project's async HTTP client -----------------------------------------------------------
-_REQUIREMENT_FILES = ("pyproject.toml", "setup.cfg", "setup.py", "Pipfile")
+_CLIENT_CLASSES = {"httpx2": "httpx2.AsyncClient", "httpx": "httpx.AsyncClient", "aiohttp": "aiohttp.ClientSession"}
 
 
-def _mentions(text: str, package: str) -> bool:
-    return re.search(rf"(?<![\w.-]){re.escape(package)}(?![\w-])", text, re.IGNORECASE) is not None
-
-
-@lru_cache(maxsize=32)
 def async_http_client(root: Path) -> str:
-    """The async HTTP client to recommend: the one the project depends on (httpx2 or aiohttp),
-    else httpx2 (never plain httpx: unmaintained since 0.28.1)."""
-    files = sorted(root.glob("requirements*.txt")) + sorted(root.glob("requirements/*.txt"))
-    files += [root / name for name in _REQUIREMENT_FILES]
-    text = "\n".join(file_tree.read_text(path) for path in files)
-    if _mentions(text, "aiohttp") and not _mentions(text, "httpx2"):
-        return "aiohttp.ClientSession"
-    return "httpx2.AsyncClient"
+    """The async client class to recommend: the one ``init`` names for the project
+    (:func:`verify.project.http_client.project_client`)."""
+    from verify.project.http_client import project_client
+
+    return _CLIENT_CLASSES[project_client(root)]
 
 
 @lru_cache(maxsize=256)
@@ -787,6 +779,8 @@ def report(node: ast.Call, ctx, rules: dict[str, Rule]) -> None:
         # function runs none of its body; Django iterates a sync generator handed to
         # StreamingHttpResponse in a thread.
         return
+    if ctx.once:
+        return  # `if self._client is None: self._client = connect()`: once per process, not per request
     found = match(node, ctx)
     if found is not None and found.code in rules:
         ctx.report(node, found.message, found.hint, rule=rules[found.code])

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import ast
-import re
 from dataclasses import dataclass, field
 
+from verify.analysis.ast_walk import is_generator
 from verify.analysis.django_api import Version
 from verify.analysis.lines import source_lines
 from verify.analysis.models_index import ModelIndex
 from verify.analysis.module_names import package_of
 
-_RELATED_CALL = re.compile(r"(?:select|prefetch)_related\(([^)]*)\)")
-_QUOTED = re.compile(r"""["']([\w]+)["']""")
 _UNKNOWN = object()  # not in FileContext._qualified (None is an answer: not a dotted name)
 
 
@@ -28,10 +26,12 @@ class FileContext:
     async_functions: set[str] = field(default_factory=set)  # module-level coroutine functions
     sync_functions: set[str] = field(default_factory=set)
     async_methods: dict[str, set[str]] = field(default_factory=dict)  # class -> coroutine methods
+    # The async defs above that yield ("name", "Class.method"): calling one builds an async
+    # generator, for ``async for``, never awaited.
+    async_generators: set[str] = field(default_factory=set)
     task_functions: set[str] = field(default_factory=set)  # @task-decorated functions (django.tasks)
     module_values: dict[str, ast.expr] = field(default_factory=dict)  # module-level NAME = expr
     lines: list[str] = field(default_factory=list)
-    related_names: frozenset[str] = frozenset()  # names in select_related()/prefetch_related() calls
     project: object | None = None  # verify.analysis.summaries.Project, when cross-function analysis runs
     module_name: str | None = None
     # node -> qualified(node): every rule asks about each call's function in turn.
@@ -44,11 +44,6 @@ class FileContext:
     @classmethod
     def build(cls, path: str, source: str, tree: ast.Module, version: Version, models: ModelIndex, options: dict | None = None) -> FileContext:
         ctx = cls(path, source, tree, version, models, options or {}, lines=source_lines(source))
-        if "_related(" in source:
-            ctx.related_names = frozenset(
-                part for match in _RELATED_CALL.finditer(source) for name in _QUOTED.findall(match.group(1))
-                for part in name.split("__")
-            )
         package = package_of(path)
         for node in statements(tree.body):
             if isinstance(node, ast.Import):
@@ -63,17 +58,21 @@ class FileContext:
                 for alias in node.names:
                     if alias.name != "*":
                         ctx.imports[alias.asname or alias.name] = f"{module}.{alias.name}" if module else alias.name
+        may_yield = "yield" in source
         for node in tree.body:
             if isinstance(node, ast.AsyncFunctionDef):
                 ctx.async_functions.add(node.name)
+                if may_yield and is_generator(node):
+                    ctx.async_generators.add(node.name)
             elif isinstance(node, ast.FunctionDef):
                 ctx.sync_functions.add(node.name)
                 if any(_decorator_name(d) in ("task", "tasks.task") for d in node.decorator_list):
                     ctx.task_functions.add(node.name)
             elif isinstance(node, ast.ClassDef):
-                ctx.async_methods[node.name] = {
-                    item.name for item in node.body if isinstance(item, ast.AsyncFunctionDef)
-                }
+                methods = [item for item in node.body if isinstance(item, ast.AsyncFunctionDef)]
+                ctx.async_methods[node.name] = {item.name for item in methods}
+                if may_yield:
+                    ctx.async_generators.update(f"{node.name}.{item.name}" for item in methods if is_generator(item))
             elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
                 ctx.module_values[node.targets[0].id] = node.value
         return ctx

@@ -133,7 +133,7 @@ CACHE_ASYNC = frozenset(
 # Pagination: AsyncPaginator / AsyncPage, 6.0.
 ASYNC_PAGINATOR_VERSION: Version = (6, 0)
 ASYNC_PAGINATOR_METHODS = frozenset(
-    {"acount", "anum_pages", "apage_range", "apage", "aget_page", "avalidate_number", "aget_elided_page_range"}
+    {"acount", "anum_pages", "apage_range", "apage", "aget_page", "avalidate_number"}
 )
 # Of those, the async generators: iterated with `async for`, never awaited (core/paginator.py).
 ASYNC_PAGINATOR_GENERATORS = frozenset({"aget_elided_page_range"})
@@ -172,7 +172,7 @@ def all_async_names() -> set[str]:
     """Every real async API name, for checking that shipped text names nothing invented."""
     names = set(QUERYSET_ASYNC) | set(QUERYSET_ASYNC_GENERATORS) | set(MODEL_ASYNC) | set(RELATED_MANAGER_ASYNC)
     names |= set(USER_ASYNC) | set(USER_MANAGER_ASYNC) | set(SESSION_ASYNC) | set(CACHE_ASYNC)
-    names |= ASYNC_PAGINATOR_METHODS | set(TASK_ASYNC) | set(SIGNAL_ASYNC) | {"auser", "arefresh"}
+    names |= ASYNC_PAGINATOR_METHODS | ASYNC_PAGINATOR_GENERATORS | set(TASK_ASYNC) | set(SIGNAL_ASYNC) | {"auser", "arefresh"}
     names |= {qualified.rsplit(".", 1)[1] for qualified in FUNCTION_ASYNC}
     names |= {"aget_object_list", "ahas_next", "ahas_previous", "ahas_other_pages", "anext_page_number",
               "aprevious_page_number", "astart_index", "aend_index", "alogin", "aforce_login", "alogout", "asession"}

@@ -14,18 +14,21 @@ from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
 
-from verify.analysis import blocking
+from verify.analysis import blocking, request_user
 from verify.analysis import types as ty
 from verify.analysis.arguments import bind_arguments
 from verify.analysis.ast_walk import children, walk
 from verify.analysis.context import FileContext
 from verify.analysis.finding import Finding, Severity
-from verify.analysis.inference import Typer, argument_types, none_default_parameters, parameter_types
+from verify.analysis.inference import SELF_REQUEST, Typer, argument_types, none_default_parameters, parameter_types, with_loaded_user
 from verify.analysis.limits import MAX_NESTING
 from verify.analysis.lines import source_lines
 from verify.analysis.registry import Rule, iter_visitors
 from verify.analysis.types import T
 
+# Django's login and logout set ``request.user`` (to the user, to an AnonymousUser).
+_SETS_REQUEST_USER = frozenset({"django.contrib.auth.alogin", "django.contrib.auth.alogout",
+                                "django.contrib.auth.login", "django.contrib.auth.logout"})
 _COMPREHENSIONS = frozenset({ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp})
 # Statement parts whose own children are linked to them, not to the statement.
 _HOLDERS = frozenset({ast.ExceptHandler, ast.match_case, ast.withitem, ast.keyword})
@@ -45,6 +48,9 @@ class RuleContext:
         self.typer = Typer(file, {})
         self.parents: dict[ast.AST, ast.AST] = {}
         self._all_parents = False
+        # Inside `if self._x is None: self._x = ...`: code that runs once per process (DJA3xx
+        # leave it alone; a query there still raises).
+        self.once = False
         # The rules' most frequent questions go straight to the answering methods, with no
         # call in between.
         self.qualified: Callable[[ast.expr], str | None] = file.qualified
@@ -152,8 +158,8 @@ class AsyncWalker:
         if node_type in _COMPREHENSIONS:
             self.comprehension(node)
             return
-        if node_type is ast.Call and node.args and type(node.args[0]) is ast.Name:
-            self._prefetch_into(node)
+        if node_type is ast.Call and node.args and (type(node.args[0]) is ast.Name or type(node.args[0]) is ast.Attribute):
+            self._call_effects(node)
         parents = self.ctx.parents
         if node_type is ast.Attribute:  # a third of the expressions, with a single child
             value = node.value
@@ -201,6 +207,15 @@ class AsyncWalker:
             self.expr(node.elt)
         self.env.clear()
         self.env.update(saved)
+        for generator in node.generators:
+            if generator.is_async:
+                self._evaluated(generator.iter, self.ctx.type_of(generator.iter))
+
+    def _evaluated(self, iterated: ast.expr, value: T | None) -> None:
+        """``async for x in qs`` fills ``qs``'s result cache before the first item: ``len(qs)``,
+        ``qs[0]``, ``if qs:`` afterwards run no query."""
+        if type(iterated) is ast.Name and value is not None and value.kind == ty.QUERYSET and not value.extra.get("evaluated"):
+            self.env[iterated.id] = value.with_(extra={**value.extra, "evaluated": True})
 
     # -- binding ---------------------------------------------------------------------------
     def bind(self, target: ast.AST, value: T | None) -> None:
@@ -277,6 +292,8 @@ class AsyncWalker:
             for target in node.targets:
                 if not isinstance(target, ast.Name):
                     self.expr(target)
+                    if type(target) is ast.Attribute and target.attr == "user":
+                        self._user_assigned(target.value, value)
                 self.bind(target, value)
                 self._track_dict_item(target, node.value)
         elif isinstance(node, ast.AnnAssign):
@@ -292,6 +309,8 @@ class AsyncWalker:
         elif isinstance(node, (ast.For, ast.AsyncFor)):
             self.expr(node.iter)
             iterated = self.ctx.type_of(node.iter)
+            if type(node) is ast.AsyncFor:
+                self._evaluated(node.iter, iterated)
             self.expr_target(node.target)
             start = dict(self.env)
             self.bind(node.target, iterated.element() if iterated else None)
@@ -348,9 +367,12 @@ class AsyncWalker:
         associative): each branch starts from the environment after its own and the earlier
         tests, narrowed by them."""
         results = []
+        set_once = False  # a link that fills what it tests runs once: so does the rest of the chain after it
         while True:
             self.expr(node.test)
             narrowed = _narrowed_by_test(node.test, self.ctx.qualified)
+            if not self.ctx.once and _runs_once(node, self.ctx.function):
+                self.ctx.once = set_once = True
             after_test = dict(self.env)
             if narrowed:
                 self.env.update(narrowed[0])
@@ -370,16 +392,26 @@ class AsyncWalker:
             if falls_through(orelse):
                 results.append(dict(self.env))
             break
+        if set_once:
+            self.ctx.once = False
         self._merge(results)
 
     def expr_target(self, target: ast.AST) -> None:
         if not isinstance(target, ast.Name):
             self.expr(target)
 
+    def _call_effects(self, call: ast.Call) -> None:
+        """What a call does to the variable it is given: ``await alogin(request, user)`` sets
+        ``request.user``, ``await aprefetch_related_objects(posts, "author")`` loads relations."""
+        qualified = self.ctx.qualified(call.func) or ""
+        if qualified in _SETS_REQUEST_USER:
+            given = self.ctx.type_of(call.args[1]) if len(call.args) > 1 else None
+            self._user_assigned(call.args[0], given)
+        elif qualified.endswith("prefetch_related_objects") and type(call.args[0]) is ast.Name:
+            self._prefetch_into(call)
+
     def _prefetch_into(self, call: ast.Call) -> None:
         """``await aprefetch_related_objects(posts, "author")`` loads "author" on each post."""
-        if not (self.ctx.qualified(call.func) or "").endswith("prefetch_related_objects"):
-            return
         name = call.args[0].id
         current = self.env.get(name)
         lookups = frozenset(a.value for a in call.args[1:] if isinstance(a, ast.Constant) and isinstance(a.value, str))
@@ -391,6 +423,17 @@ class AsyncWalker:
         elif current.kind == ty.INSTANCE:
             self.env[name] = current.with_(loaded=current.loaded | paths)
 
+    def _user_assigned(self, holder: ast.expr, value: T | None) -> None:
+        """``request.user = await request.auser()``: later reads of ``request.user`` get that user."""
+        request = self.ctx.type_of(holder)
+        if request is None or request.kind != ty.REQUEST or value is not None and value.extra.get("request_user"):
+            return
+        loaded = with_loaded_user(request, value if value is not None and value.kind == ty.INSTANCE else None)
+        if type(holder) is ast.Name:
+            self.env[holder.id] = loaded
+        elif type(holder) is ast.Attribute and holder.attr == "request" and type(holder.value) is ast.Name and holder.value.id == "self":
+            self.env[SELF_REQUEST] = loaded
+
     def _track_dict_item(self, target: ast.AST, value: ast.expr) -> None:
         """``context["orders"] = qs`` adds to a dict literal's known items."""
         if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name) and isinstance(target.slice, ast.Constant):
@@ -400,6 +443,32 @@ class AsyncWalker:
                 items = dict(current.items)
                 items[target.slice.value] = value_type
                 self.env[target.value.id] = current.with_(items=tuple(items.items()))
+
+
+def _runs_once(node: ast.If, function: ast.AST | None) -> bool:
+    """``if self._x is None: self._x = load()`` (or ``if not self._x``, or a ``global``): the body
+    fills what it tests, so it runs on the first call only."""
+    test = node.test
+    if type(test) is ast.Compare and len(test.ops) == 1 and type(test.ops[0]) is ast.Is and \
+            type(test.comparators[0]) is ast.Constant and test.comparators[0].value is None:
+        tested = test.left
+    elif type(test) is ast.UnaryOp and type(test.op) is ast.Not:
+        tested = test.operand
+    else:
+        return False
+    if type(tested) is ast.Attribute:
+        if not (type(tested.value) is ast.Name and tested.value.id in ("self", "cls")):
+            return False
+    elif type(tested) is not ast.Name or not any(
+            type(statement) is ast.Global and tested.id in statement.names for statement in getattr(function, "body", ())):
+        return False
+    key = ast.dump(tested.value) + tested.attr if type(tested) is ast.Attribute else tested.id
+    for statement in node.body:
+        targets = statement.targets if type(statement) is ast.Assign else [statement.target] if type(statement) is ast.AnnAssign else []
+        for target in targets:
+            if type(target) is type(tested) and (ast.dump(target.value) + target.attr if type(target) is ast.Attribute else target.id) == key:
+                return True
+    return False
 
 
 # `iscoroutinefunction(handler)` from asyncio, inspect, asgiref, Django, and Starlette-style helpers.
@@ -538,22 +607,35 @@ def noqa_lines(source: str) -> dict[int, set[str] | None]:
     return out
 
 
-def _nested_functions(function: ast.AST) -> dict[str, ast.FunctionDef]:
-    """Sync functions defined directly in an async function's body (at any block depth).
-    Definitions are statements, so expressions are not visited."""
+def _nested_functions(function: ast.AST) -> tuple[dict[str, ast.FunctionDef], set[str]]:
+    """Sync functions defined directly in an async function's body (at any block depth), and the
+    names its statements assign: a local name (``fetch = sync_to_async(fetch)``) hides the
+    module's function of that name in the whole body, as a parameter does. Definitions and assignments are statements,
+    so expressions are not visited."""
     found: dict[str, ast.FunctionDef] = {}
-    todo = list(reversed(function.body))
-    while todo:
-        node = todo.pop()
+    assigned: set[str] = set()
+    _collect_nested_functions(function.body, found, assigned)
+    return found, assigned
+
+
+def _collect_nested_functions(block: list[ast.stmt], found: dict[str, ast.FunctionDef], assigned: set[str]) -> None:
+    for node in block:
         if isinstance(node, ast.FunctionDef):
             found[node.name] = node
+        elif isinstance(node, ast.Assign):
+            assigned.update(target.id for target in node.targets if type(target) is ast.Name)
         elif not isinstance(node, (ast.AsyncFunctionDef, ast.ClassDef)):
-            todo.extend(reversed(_blocks_of(node)))
-    return found
+            for name in ("body", "orelse", "finalbody"):
+                _collect_nested_functions(getattr(node, name, None) or [], found, assigned)
+            for holder in (getattr(node, "handlers", None) or []) + (getattr(node, "cases", None) or []):
+                _collect_nested_functions(holder.body, found, assigned)
 
 
-def _check_helper_call(node: ast.Call, ctx: RuleContext, enabled: dict[str, Rule], nested: dict[str, ast.FunctionDef]) -> None:
+def _check_helper_call(node: ast.Call, ctx: RuleContext, enabled: dict[str, Rule], nested: dict[str, ast.FunctionDef],
+                       local_names: frozenset[str]) -> None:
     """A direct call from async code to a sync project function that queries, blocks or loads lazily."""
+    if type(node.func) is ast.Name and node.func.id in local_names and node.func.id not in nested:
+        return  # a parameter or local variable, not the module's function
     project = ctx.file.project
     receiver, arg_types = call_types(node, ctx)
     if isinstance(node.func, ast.Name) and node.func.id in nested:
@@ -638,11 +720,16 @@ def call_types(node: ast.Call, ctx: RuleContext) -> tuple[T | None, tuple]:
     return receiver, argument_types(node, ctx.type_of)
 
 
-def _typer_for(file: FileContext, function: ast.AsyncFunctionDef | ast.FunctionDef, class_name: str | None, env: dict | None = None) -> Typer:
-    """The typing of one function's body: its request parameter, parameters annotated with a
-    model type, and the argument types its caller knows (``env``), which win."""
+def _typer_for(file: FileContext, function: ast.AsyncFunctionDef | ast.FunctionDef, class_name: str | None, env: dict | None = None,
+               by_name: bool = True, handler: tuple | None = None, local_names: frozenset[str] = frozenset()) -> Typer:
+    """The typing of one function's body: its request parameter (by name too, unless ``by_name``
+    is False: a helper gets only what its caller passes), parameters annotated with a model type,
+    and the argument types its caller knows (``env``), which win. An async function (``handler``:
+    its parent node and whether the file reads a user) has its request's user loaded when the
+    framework or a decorator loaded it first."""
     is_method = class_name is not None
-    typer = Typer(file, parameter_types(function, is_method), class_name, none_default_parameters(function))
+    start = parameter_types(function, is_method, by_name) if handler is None else _handler_types(file, function, class_name, *handler)
+    typer = Typer(file, start, class_name, none_default_parameters(function), local_names)
     annotated = typer.annotated_parameters(function, is_method) if _has_annotations(function) else {}
     if annotated or env:
         typer.env.update({**annotated, **typer.env, **(env or {})})
@@ -661,7 +748,7 @@ def summarize_sync_body(file: FileContext, function: ast.FunctionDef, class_name
     ctx = RuleContext(file)
     ctx.function = function
     ctx.class_name = class_name
-    ctx.typer = _typer_for(file, function, class_name, env)
+    ctx.typer = _typer_for(file, function, class_name, env, by_name=False)
     returns: list[T | None] = []
     calls: list[tuple] = []
 
@@ -672,6 +759,17 @@ def summarize_sync_body(file: FileContext, function: ast.FunctionDef, class_name
     dispatcher.async_visitors.setdefault(ast.Call, []).append((None, record_call))
     AsyncWalker(dispatcher, ctx).body(function.body)
     return ctx.findings, returns, calls
+
+
+def _handler_types(file: FileContext, function: ast.AsyncFunctionDef, owner: str | None, parent: ast.AST, reads_user: bool) -> dict[str, T]:
+    """The parameters' types, with ``request.user`` loaded when the framework or a decorator
+    loaded it before the handler runs (verify.analysis.request_user)."""
+    env = parameter_types(function, is_method=owner is not None)
+    if reads_user and (function.decorator_list or owner is not None) and request_user.loaded_before(file, function, parent):
+        env = {name: with_loaded_user(value) if value.kind == ty.REQUEST else value for name, value in env.items()}
+        if owner is not None:
+            env[SELF_REQUEST] = with_loaded_user(T(ty.REQUEST))
+    return env
 
 
 def check_tree(file: FileContext, rules: list[Rule]) -> list[Finding]:
@@ -688,16 +786,20 @@ def check_tree(file: FileContext, rules: list[Rule]) -> list[Finding]:
             dispatcher.dispatch(dispatcher.module_visitors, node, ctx)
         ctx.function = None
     if dispatcher.async_visitors and has_async:
+        reads_user = ".user" in file.source
         for function, owner, parent in _async_functions(file.tree):
             ctx.parents[function] = parent
             ctx.function = function
             ctx.class_name = owner
-            ctx.typer = _typer_for(file, function, owner)
+            nested, assigned = _nested_functions(function)
+            arguments = function.args
+            local_names = frozenset(assigned.union(argument.arg for argument in (
+                *arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs, arguments.vararg, arguments.kwarg) if argument))
+            ctx.typer = _typer_for(file, function, owner, handler=(parent, reads_user), local_names=local_names)
             walker = AsyncWalker(dispatcher, ctx)
             dispatcher.dispatch(dispatcher.async_visitors, function, ctx)
             if file.project is not None:
-                nested = _nested_functions(function)
-                hook = (None, partial(_check_helper_call, enabled=enabled, nested=nested))
+                hook = (None, partial(_check_helper_call, enabled=enabled, nested=nested, local_names=local_names))
                 property_hook = (None, partial(_check_property, enabled=enabled))
                 format_hook = (None, partial(_check_formatted, enabled=enabled))
                 dispatcher.async_visitors.setdefault(ast.Call, []).append(hook)

@@ -19,17 +19,6 @@ from verify.analysis.models_index import USER_MODEL, Relation
 from verify.analysis.types import T
 
 _LIST_BUILDERS = {"list", "tuple", "sorted", "set"}
-# Fallbacks for models the index does not know: names that are foreign keys in practice.
-_COMMON_FOREIGN_KEYS = frozenset({
-    "user", "author", "owner", "customer", "category", "product", "order", "profile", "created_by",
-    "updated_by", "parent", "company", "account", "organization", "shop", "store", "post", "article",
-    "project", "team", "client", "vendor", "seller", "buyer", "shipping_address", "billing_address",
-    "invoice", "payment", "cart", "event", "course", "student", "teacher", "employee", "tenant",
-})
-_FOREIGN_KEY_TARGETS = {"author": USER_MODEL, "owner": USER_MODEL, "user": USER_MODEL, "created_by": USER_MODEL,
-                        "updated_by": USER_MODEL, "customer": USER_MODEL, "buyer": USER_MODEL, "seller": USER_MODEL,
-                        "shipping_address": "Address", "billing_address": "Address"}
-_USER_REVERSE_ONE_TO_ONE = frozenset({"profile", "userprofile", "customer_profile", "account_profile"})
 # Async HTTP clients whose request methods return coroutines.
 _ASYNC_HTTP_CLIENTS = {"httpx.AsyncClient", "httpx2.AsyncClient", "aiohttp.ClientSession"}
 _ASYNC_CLIENT_METHODS = {"get", "post", "put", "patch", "delete", "head", "options", "request", "send"}
@@ -39,6 +28,8 @@ _TEST_ASYNC_CLIENT_METHODS = {"get", "post", "put", "patch", "delete", "head", "
                               "request", "aforce_login", "alogin", "alogout"}
 _REQUEST_ANNOTATIONS = {"HttpRequest", "ASGIRequest", "WSGIRequest", "Request"}
 _SYNC_TO_ASYNC = {"asgiref.sync.sync_to_async", "channels.db.database_sync_to_async", "sync_to_async", "database_sync_to_async"}
+# The environment's entry for ``self.request`` in a view method, once its user is known loaded.
+SELF_REQUEST = "self.request"
 _UNTYPED = object()  # not in Typer._memo (None is a type answer: unknown)
 _COROUTINE_FACTORIES = {"asyncio.sleep", "asyncio.to_thread", "asyncio.wait_for", "asyncio.wait"}
 
@@ -93,11 +84,13 @@ class Env(dict):
 
 class Typer:
     def __init__(self, file: FileContext, env: dict[str, T], class_name: str | None = None,
-                 none_defaults: frozenset[str] = frozenset()):
+                 none_defaults: frozenset[str] = frozenset(), local_names: frozenset[str] = frozenset()):
         self.file = file
         self.env = env if isinstance(env, Env) else Env(env)
         self.class_name = class_name  # the class whose method is being analysed
         self.none_defaults = none_defaults  # parameters that default to None (`qs=None`)
+        # The function's parameters and assigned names: they hide module-level functions.
+        self.local_names = local_names
         # Every rule asks for the types of the same nodes: remember them while the environment
         # is unchanged.
         self._memo: dict[ast.AST, T | None] = {}
@@ -182,7 +175,7 @@ class Typer:
             return T(ty.OBJECT, cls=cls, origin=self.file.source_of(node)) if cls else None
         if base is None:
             if isinstance(node.value, ast.Name) and node.value.id == "self" and node.attr == "request":
-                return T(ty.REQUEST)
+                return self.env.get(SELF_REQUEST) or T(ty.REQUEST)
             if isinstance(node.value, ast.Name) and node.value.id == "self" and node.attr == "async_client":
                 return T(ty.OBJECT, cls="django.test.AsyncClient", origin="self.async_client")
             if node.attr == "objects" and isinstance(node.value, ast.Name) and node.value.id[:1].isupper():
@@ -203,36 +196,28 @@ class Typer:
             relation = self.relation(base.model, attr)
             if relation is None:
                 return None
+            # Objects fetched through a reverse relation have their key back to `base` cached.
+            back = frozenset({relation.field}) if relation.kind in ("reverse_fk", "reverse_o2o") and relation.field else frozenset()
             if relation.kind in ("fk", "o2o", "reverse_o2o"):
-                loaded = ty.instance_loaded(base.loaded, attr)
+                loaded = ty.instance_loaded(base.loaded, attr) | back
                 if "*" in base.loaded and relation.kind != "reverse_o2o" and not relation.null:
                     loaded |= {"*"}  # select_related() follows non-null foreign keys all the way down
                 return T(ty.INSTANCE, relation.target, loaded=loaded, origin=self.file.source_of(node))
             prefetched = attr in base.loaded or ty.UNKNOWN_LOADS in base.loaded
-            return T(ty.RELATED_MANAGER, relation.target, loaded=ty.instance_loaded(base.loaded, attr) if prefetched else frozenset(), origin=self.file.source_of(node), extra={"prefetched": prefetched})
+            return T(ty.RELATED_MANAGER, relation.target, loaded=(ty.instance_loaded(base.loaded, attr) if prefetched else frozenset()) | back,
+                     origin=self.file.source_of(node), extra={"prefetched": prefetched})
         if base.kind == ty.REQUEST:
             if attr == "user":
-                return T(ty.INSTANCE, USER_MODEL, origin="request.user", extra={"request_user": True})
+                loaded = dict(base.items).get("user")  # assigned, or loaded before the handler ran
+                return loaded or T(ty.INSTANCE, USER_MODEL, origin="request.user", extra={"request_user": True})
             if attr == "session":
                 return T(ty.SESSION, origin="request.session")
         return None
 
     def relation(self, model: str | None, attr: str) -> Relation | None:
-        """The relation ``attr`` of ``model``. For a model the project index does not know (a
-        views file checked without its models), only names that are relations by strong
-        evidence: ``select_related``/``prefetch_related`` names in the file, or the usual
-        foreign-key names."""
-        known = self.file.models.relation(model, attr)
-        if known is not None:
-            return known
-        info = self.file.models.get(model)
-        if info is not None and (model != USER_MODEL or self.file.models.has_project_models):
-            return None
-        if model == USER_MODEL:
-            return Relation(attr, "reverse_o2o", attr.capitalize()) if attr in _USER_REVERSE_ONE_TO_ONE else None
-        if attr in _COMMON_FOREIGN_KEYS or attr in self.file.related_names:
-            return Relation(attr, "fk", attr.capitalize() if attr not in _FOREIGN_KEY_TARGETS else _FOREIGN_KEY_TARGETS[attr])
-        return None
+        """The relation ``attr`` of ``model``, as the project's model index knows it: a name alone
+        (`author`, `user`) is never taken for a relation, it may be a plain field."""
+        return self.file.models.relation(model, attr)
 
     # -- annotations -------------------------------------------------------------------------
     def annotation(self, node: ast.expr | None) -> T | None:
@@ -298,10 +283,14 @@ class Typer:
             if func.id in self.env:
                 known = self.env[func.id]
                 return T(ty.COROUTINE, origin=self.file.source_of(node), extra={"local": func.id}) if known.kind == ty.COROUTINE_FUNCTION else None
+            if func.id in self.local_names:
+                return None
             model = self.model_class(func)
             if model is not None:  # Product(name=...) builds an instance whose given relations are set
                 return T(ty.INSTANCE, model.model, loaded=frozenset(k.arg for k in node.keywords if k.arg), origin=self.file.source_of(node))
             if func.id in self.file.async_functions:
+                if func.id in self.file.async_generators:
+                    return T(ty.ASYNC_GEN, origin=self.file.source_of(node))
                 return T(ty.COROUTINE, result=self._coroutine_result(node), origin=self.file.source_of(node), extra={"local": func.id})
             if func.id in _LIST_BUILDERS and node.args:
                 inner = self.type_of(node.args[0])
@@ -341,6 +330,8 @@ class Typer:
             if narrowed is not None and narrowed.kind == ty.COROUTINE_FUNCTION:
                 return T(ty.COROUTINE, origin=self.file.source_of(node), extra={"local": f"self.{func.attr}"})
             if self.class_name and func.attr in self.file.async_methods.get(self.class_name, ()):
+                if f"{self.class_name}.{func.attr}" in self.file.async_generators:
+                    return T(ty.ASYNC_GEN, origin=self.file.source_of(node))
                 return T(ty.COROUTINE, result=self._coroutine_result(node), origin=self.file.source_of(node), extra={"local": f"self.{func.attr}"})
         project_type = self._project_call(node)
         if project_type is not None:
@@ -427,6 +418,8 @@ class Typer:
         if found is None:
             return None
         (module, qualname, function), summary = found
+        if summary.is_async_generator:
+            return T(ty.ASYNC_GEN, origin=self.file.source_of(node))
         if summary.is_coroutine:
             return T(ty.COROUTINE, result=project.coroutine_result(module, qualname, function), origin=self.file.source_of(node), extra={"local": qualname})
         if summary.returns_queryset is not None:
@@ -696,8 +689,9 @@ def none_default_parameters(function: ast.AsyncFunctionDef | ast.FunctionDef) ->
     return frozenset(arg.arg for arg, default in pairs if isinstance(default, ast.Constant) and default.value is None)
 
 
-def parameter_types(function: ast.AsyncFunctionDef | ast.FunctionDef, is_method: bool) -> dict[str, T]:
-    """Initial environment: the view's request parameter."""
+def parameter_types(function: ast.AsyncFunctionDef | ast.FunctionDef, is_method: bool, by_name: bool = True) -> dict[str, T]:
+    """Initial environment: the view's request parameter (annotated, or named ``request``
+    unless ``by_name`` is False: a helper's ``request`` parameter may hold anything)."""
     env: dict[str, T] = {}
     args = function.args.posonlyargs + function.args.args
     if is_method and args:
@@ -708,8 +702,13 @@ def parameter_types(function: ast.AsyncFunctionDef | ast.FunctionDef, is_method:
             (isinstance(annotation, ast.Name) and annotation.id in _REQUEST_ANNOTATIONS)
             or (isinstance(annotation, ast.Attribute) and annotation.attr in _REQUEST_ANNOTATIONS)
         )
-        if annotated or (arg.arg == "request" and index == 0):
+        if annotated or (by_name and arg.arg == "request" and index == 0):
             env[arg.arg] = T(ty.REQUEST)
         elif arg.arg == "async_client" and function.name.startswith("test"):  # pytest-django's fixture
             env[arg.arg] = T(ty.OBJECT, cls="django.test.AsyncClient", origin="async_client")
     return env
+
+
+def with_loaded_user(request: T, user: T | None = None) -> T:
+    """``request`` whose ``user`` is a loaded instance: ``request.user`` reads it, no query."""
+    return request.with_(items=(("user", user or T(ty.INSTANCE, USER_MODEL, origin="request.user")),))

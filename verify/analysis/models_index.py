@@ -1,4 +1,5 @@
-"""The project's models, read statically from its ``models.py`` / ``models/`` files.
+"""The project's models, read statically from its model modules (``models.py``, ``models/``, and
+any other module that defines model classes).
 
 What the rules need to know: which names are models, their forward relations (foreign key,
 one-to-one, many-to-many), the reverse relations other models give them, their plain fields (for
@@ -29,6 +30,9 @@ class Relation:
     kind: str  # fk, o2o, m2m (forward) or reverse_fk, reverse_o2o, reverse_m2m
     target: str
     null: bool = False  # select_related() without names follows only non-null foreign keys
+    # A reverse relation: the forward field's name on ``target``, whose cache Django fills on the
+    # objects it fetches through the reverse side (``order.items.afirst()`` knows its ``order``).
+    field: str = ""
 
 
 @dataclass
@@ -228,7 +232,7 @@ def _add_model(key: str, node: ast.ClassDef, index: ModelIndex, parents: list[Mo
                 for attr in names:
                     info.relations[attr] = Relation(attr, _RELATION_FIELDS[func], target, null)
                     info.fields.add(attr + "_id")
-                    _add_reverse(index, target, key, node.name, _RELATION_FIELDS[func], related_name)
+                    _add_reverse(index, target, key, node.name, _RELATION_FIELDS[func], related_name, attr)
             continue
         if func and (func.endswith("Manager") or func in ("as_manager", "from_queryset")) or (
             isinstance(call.func, ast.Call) and _call_name(call.func) == "from_queryset"
@@ -256,7 +260,7 @@ def _add_model(key: str, node: ast.ClassDef, index: ModelIndex, parents: list[Mo
     return info
 
 
-def _add_reverse(index: ModelIndex, target: str, source: str, source_class: str, kind: str, related_name: str | None) -> None:
+def _add_reverse(index: ModelIndex, target: str, source: str, source_class: str, kind: str, related_name: str | None, field: str) -> None:
     if related_name and (related_name.endswith("+")):
         return
     reverse = index.models.setdefault(target, ModelInfo(target))
@@ -264,21 +268,66 @@ def _add_reverse(index: ModelIndex, target: str, source: str, source_class: str,
         name, reverse_kind = related_name or source_class.lower(), "reverse_o2o"
     else:
         name, reverse_kind = related_name or source_class.lower() + "_set", "reverse_" + kind
-    reverse.relations.setdefault(name, Relation(name, reverse_kind, source))
+    reverse.relations.setdefault(name, Relation(name, reverse_kind, source, field=field))
+
+
+# A module-level class header with a base named like a model class (``models.Model``,
+# ``TimeStampedModel``, ``AbstractUser``), read from the bytes: a superset of the files the parse
+# will find models in, cheap enough to run over every file of a project.
+_MODEL_HEADER = re.compile(rb"^class[ \t]+\w+[ \t]*\([^)]*(?:Model|AbstractUser|AbstractBaseUser)\b", re.MULTILINE)
+# path -> [mtime_ns, size, whether it has such a header]: what a file was when last read. The
+# result cache keeps it between runs (``verify.cache``), so that a run whose files are unchanged
+# reads none of them.
+DEFINES_MODELS: dict[str, list] = {}
+
+
+_FOUND: dict[str, tuple[list[str], list[Path]]] = {}  # root -> (the run's listing of it, its model files)
 
 
 def model_files(root: Path) -> list[Path]:
-    """The project's model modules (``models.py`` and ``models/*.py``)."""
+    """The project's model modules: ``models.py``, ``models/*.py``, and every other module with a
+    class header whose bases name a model class (apps that keep models in ``entities.py``,
+    Django's own tests that define models in ``tests.py``). Found once per run."""
+    listing = relative_files_under(root)
+    known = _FOUND.get(str(root))
+    if known is not None and known[0] is listing:  # the same run: the listing is kept until the next
+        return known[1]
     found = []
-    for relative in relative_files_under(root):
+    for relative in listing:
         if not relative.endswith(".py"):
             continue
         parts = relative.split(os.sep)
-        if not (parts[-1] == "models.py" or (len(parts) > 1 and parts[-2] == "models")):
+        if _SKIP_DIRS.intersection(parts[:-1]) or any(folder.startswith(".") for folder in parts[:-1]):
             continue
-        if not _SKIP_DIRS.intersection(parts[:-1]) and not any(folder.startswith(".") for folder in parts[:-1]):
+        if parts[-1] == "models.py" or (len(parts) > 1 and parts[-2] == "models") or _has_model_header(root / relative):
             found.append(root / relative)
-    return sorted(found)
+    found.sort()
+    _FOUND.clear()
+    _FOUND[str(root)] = (listing, found)
+    return found
+
+
+def _has_model_header(path: Path) -> bool:
+    key = str(path)
+    try:
+        stat = os.stat(key)
+    except OSError:
+        return False
+    known = DEFINES_MODELS.get(key)
+    if known is not None and known[0] == stat.st_mtime_ns and known[1] == stat.st_size:
+        return known[2]
+    text = file_tree.known_text(key)  # read already by this run: the files it checks
+    if text is not None:
+        data = text.encode()
+    else:
+        try:
+            with open(key, "rb") as stream:
+                data = stream.read()
+        except OSError:
+            return False
+    found = b"class" in data and _MODEL_HEADER.search(data) is not None
+    DEFINES_MODELS[key] = [stat.st_mtime_ns, stat.st_size, found]
+    return found
 
 
 def build_index(sources: list[str], paths: list[str] | None = None) -> ModelIndex:
@@ -315,8 +364,12 @@ def build_index(sources: list[str], paths: list[str] | None = None) -> ModelInde
     for name, _node, _path in found:
         counts[name] = counts.get(name, 0) + 1
 
+    # The custom user model, when there is one: several candidates (a test suite's many custom
+    # users) cannot all be AUTH_USER_MODEL, and merging them would give User their fields.
+    user_models = [name for name, node, _path in found if _is_user_model(name, node)]
+
     def key_of(name: str, node: ast.ClassDef, path: str | None) -> str:
-        if _is_user_model(name, node):
+        if len(user_models) == 1 and user_models[0] == name:
             return USER_MODEL
         if counts[name] == 1 or path is None:
             return name

@@ -22,6 +22,7 @@ from pathlib import Path
 from verify.analysis import types as ty
 from verify.analysis.blocking import CLASSES
 from verify.analysis.arguments import bind_arguments, decorator_names
+from verify.analysis.ast_walk import is_generator
 from verify.analysis.context import FileContext
 from verify.analysis.finding import Finding
 from verify.analysis.limits import MAX_HELPER_DEPTH
@@ -40,6 +41,8 @@ _EFFECT_PREFIXES = ("DJA102", "DJA103", "DJA106", "DJA107", "DJA108", "DJA109", 
 _NOT_EFFECTS = {"DJA119"}
 _SAFE_DECORATORS = {"staticmethod", "classmethod", "lru_cache", "cache", "wraps"}
 _PROPERTY_DECORATORS = {"property", "cached_property"}
+# The body runs once (per arguments, per instance) and its result is kept.
+_ONCE_DECORATORS = {"cache", "lru_cache", "cached_property"}
 MAX_MODULES = 96  # parsed modules kept between files (about 0.4 MB each)
 _SKIP_DIRS = {".git", "node_modules", "__pycache__", ".tox", ".nox", ".venv", "venv", "site-packages", "migrations", "build", "dist"}
 
@@ -55,7 +58,8 @@ class Summary:
     effects: list[Effect] = field(default_factory=list)
     returns_queryset: ty.T | None = None
     returns_client: ty.T | None = None  # a client whose methods block (``def get_redis() -> Redis``)
-    is_coroutine: bool = False
+    is_coroutine: bool = False  # calling it runs nothing of its body: a coroutine function (or an async generator's)
+    is_async_generator: bool = False
     deps: set[str] = field(default_factory=set)  # files whose content decided this summary
 
 
@@ -66,17 +70,6 @@ class Module:
     file: FileContext
     functions: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = field(default_factory=dict)
     classes: dict[str, ast.ClassDef] = field(default_factory=dict)
-
-
-def _is_generator(function: ast.FunctionDef) -> bool:
-    stack = list(function.body)
-    while stack:
-        node = stack.pop()
-        if isinstance(node, (ast.Yield, ast.YieldFrom)):
-            return True
-        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-            stack.extend(ast.iter_child_nodes(node))
-    return False
 
 
 def _returned_client(file: FileContext, node: ast.FunctionDef, return_types: list) -> ty.T | None:
@@ -314,12 +307,13 @@ class Project:
         if node is None:
             return None
         if isinstance(node, ast.AsyncFunctionDef) or decorator_names(node) & {"sync_to_async", "database_sync_to_async"}:
-            summary = Summary(is_coroutine=True, deps={module.path})
+            summary = Summary(is_coroutine=True, is_async_generator=isinstance(node, ast.AsyncFunctionDef) and is_generator(node),
+                              deps={module.path})
             self._summaries[key] = summary
             return summary
         if decorator_names(node) - _SAFE_DECORATORS - (_PROPERTY_DECORATORS if property_access else set()):
             return None  # an unknown decorator may change what calling it does
-        if _is_generator(node):
+        if is_generator(node):
             return None  # calling a generator runs none of its body; whoever iterates it does
         self._in_progress.add(key)
         outer, self.touched = self.touched, {module.path}
@@ -330,6 +324,8 @@ class Project:
             self._in_progress.discard(key)
             summary_deps, self.touched = self.touched, outer | self.touched
         summary.deps = summary_deps
+        if decorator_names(node) & _ONCE_DECORATORS:  # blocks on the first call only, not on every request
+            summary.effects = [effect for effect in summary.effects if not effect.finding.code.startswith("DJA3")]
         (self._cut_short if self._cuts != cuts else self._summaries)[key] = summary
         if not self._in_progress:
             self._cut_short.clear()

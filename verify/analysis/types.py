@@ -90,9 +90,13 @@ def instance_loaded(paths: frozenset[str], attr: str) -> frozenset[str]:
 def join(a: T | None, b: T | None) -> T | None:
     """The type after two branches meet: kept when both agree. Two QuerySets (or instances) of
     the same model from different expressions (``tags = qs`` or ``tags = qs.filter(...)``) join
-    to one with only what both have loaded; anything else that differs is unknown."""
+    to one with only what both have loaded; anything else that differs is unknown. What one
+    path only did is not kept: a QuerySet evaluated (by `async for`) on one branch may still
+    query on the other, and so may a request whose user one branch assigned."""
     if a == b:
-        return a
+        return b if a is not None and a.extra.get("evaluated") else a
+    if a is not None and b is not None and a.kind == REQUEST and b.kind == REQUEST:
+        return a if not a.items else b if not b.items else None
     if a is None or b is None or a.kind != b.kind or a.model != b.model or a.kind not in _JOINABLE:
         return None
     if a.extra != b.extra or a.elem != b.elem or a.items or b.items:

@@ -21,6 +21,7 @@ CHEATSHEET_FILE = "cheatsheet.yaml"
 SCHEMA_FILE = "cheatsheet.schema.json"
 MAX_REPORTED_PROBLEMS = 100  # a file of 200,000 wrong items is not worth listing them all
 _FENCE = re.compile(r"^\s*```")
+AGENTS_THAT_RUN_COMMANDS = ("agent",)  # ask and plan modes are read-only
 
 
 class CheatsheetError(Exception):
@@ -62,7 +63,9 @@ class Cheatsheet:
         return self.prompts.get(prompt_id)
 
     def render(self, prompt_id: str, context: dict) -> str:
-        """The prompt's body followed by its ``verify`` commands, filled from ``context``.
+        """The prompt's body followed by its ``verify`` commands, filled from ``context``. A command
+        that renders empty (the project's test command when it is unknown) is left out; read-only
+        modes (``ask``, ``plan``) cannot run commands, so theirs are offered to the user.
 
         Raises CheatsheetError, naming the line, when a template fails (an undefined name, an
         unsafe attribute, a partial that includes itself...).
@@ -75,7 +78,11 @@ class Cheatsheet:
             self._render(prompt, "verify", command, line, context).strip()
             for command, line in zip(prompt.verify, prompt.verify_lines or [prompt.body_line] * len(prompt.verify))
         ]
-        text = body.strip() + "\n\n## Verify\n\nWhen you are done, run:\n\n" + "".join(f"- `{c}`\n" for c in commands)
+        commands = [command for command in commands if command]
+        text = body.strip()
+        if commands:
+            lead = "When you are done, run:" if prompt.agent in AGENTS_THAT_RUN_COMMANDS else "Commands for the user to confirm the answer:"
+            text += f"\n\n## Verify\n\n{lead}\n\n" + "".join(f"- `{c}`\n" for c in commands)
         return _squeeze_blank_lines(text)
 
     def _render(self, prompt: Prompt, field_name: str, source: str, line: int, context: dict) -> str:

@@ -19,7 +19,9 @@ from verify.analysis import django_api
 from verify.assist.install import INSTALL_COMMAND
 from verify.assist.safe_write import CommentStyle, ManagedFile, Merge
 from verify.assist.setup_steps import insert_setup_steps
-from verify.project.facts import ENGINE_NAMES, ProjectFacts
+from verify.project.facts import ENGINE_NAMES, ProjectFacts, supported_pythons
+from verify.project.http_client import DEFAULT as DEFAULT_CLIENT
+from verify.project.serving import ASGI_SERVERS, SERVERS
 
 PACKAGED_TEMPLATES = Path(__file__).parent.parent / "templates"  # verify/templates in the wheel
 REPOSITORY_TEMPLATES = Path(__file__).parent.parent.parent / ".github" / "templates"
@@ -32,10 +34,15 @@ VERIFY_CHANGED = "django-async-kit verify --changed"
 VERIFY_HOOK = f"{VERIFY_CHANGED} --format agent-stop"
 VIEW_GLOBS = "**/views*.py,**/views/**/*.py,**/urls.py,**/middleware*.py,**/middleware/**/*.py"
 TEST_GLOBS = "**/tests/**/*.py,**/test_*.py,**/*_tests.py,**/tests.py,**/conftest.py"
+# How to call each client: one TLS context per process, shared by the clients a request opens
+# (building one costs more CPU than a typical API call; see the sample's benchmark).
 CLIENT_USAGE = {
-    "httpx2": "`async with httpx2.AsyncClient(timeout=...) as client:` and `await client.get(url)`",
-    "httpx": "`async with httpx.AsyncClient(timeout=...) as client:` and `await client.get(url)`",
-    "aiohttp": "`async with aiohttp.ClientSession() as session:` and `async with session.get(url) as response:`",
+    "httpx2": "`async with httpx2.AsyncClient(timeout=..., verify=TLS_CONTEXT) as client:` and `await client.get(url)`,"
+              " with `TLS_CONTEXT = httpx2.create_ssl_context()` built once at module level",
+    "httpx": "`async with httpx.AsyncClient(timeout=..., verify=TLS_CONTEXT) as client:` and `await client.get(url)`,"
+             " with `TLS_CONTEXT = ssl.create_default_context(cafile=certifi.where())` (httpx's own CA bundle) built once at module level",
+    "aiohttp": "`async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(ssl=TLS_CONTEXT)) as session:` and"
+               " `async with session.get(url) as response:`, with `TLS_CONTEXT = ssl.create_default_context()` built once at module level",
 }
 DRIVER_NAMES = {"psycopg": "psycopg 3", "psycopg2": "psycopg2"}
 
@@ -121,22 +128,30 @@ def build_context(facts: ProjectFacts) -> dict:
     driver = facts["db_driver"]
     driver_note = f" ({DRIVER_NAMES[driver]})" if driver in DRIVER_NAMES else ""  # drivers named here are PostgreSQL's
     databases = [ENGINE_NAMES.get(engine, engine) + (driver_note if engine == "postgresql" else "") for engine in engines]
-    client = facts["http_client"] or "httpx2"
+    client = facts["http_client"] or DEFAULT_CLIENT
     view_apps = facts["view_apps"]
     not_installed = f"django-async-kit is not installed: {INSTALL_COMMAND}"
+    python = facts["python_version"]
+    server = facts["server"]
     return {
         "api": django_api,
         "dj": dj,
         "dj_label": f"{dj[0]}.{dj[1]}",
-        "py_label": "{}.{}".format(*facts["python_version"]),
+        "py_label": "{}.{}".format(*python) if python else None,
+        # Copilot's runner needs a Python: the project's, else the newest its Django supports.
+        "ci_python": "{}.{}".format(*(python or supported_pythons(dj)[1])),
         "databases": databases,
         "db_engines": engines,
         "driver": driver,
         "client": client,
         "client_declared": bool(facts["http_client"]),
         "client_usage": CLIENT_USAGE.get(client, f"`{client}`'s async API"),
-        "server": facts["asgi_server"],
+        "server": server,
+        "server_label": SERVERS.get(server, server),
+        "server_is_asgi": server in ASGI_SERVERS,
         "test_runner": facts["test_runner"],
+        "test_runner_class": facts["test_runner_class"],
+        "test_runner_label": _test_runner_label(facts),
         "test_command": facts["test_command"],
         "pytest_asyncio": facts["pytest_asyncio"],
         "asyncio_mode": facts["asyncio_mode"],
@@ -160,6 +175,13 @@ def build_context(facts: ProjectFacts) -> dict:
         "yaml_begin": CommentStyle.HASH.begin,
         "yaml_end": CommentStyle.HASH.end,
     }
+
+
+def _test_runner_label(facts: ProjectFacts) -> str:
+    if facts["test_runner"] == "pytest":
+        return "pytest"
+    runner = facts["test_runner_class"]
+    return f'Django\'s test runner (`TEST_RUNNER = "{runner}"`)' if runner else "Django's test runner"
 
 
 def render_targets(facts: ProjectFacts, targets: list[str], output_dir: Path) -> list[ManagedFile]:

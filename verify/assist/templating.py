@@ -41,6 +41,7 @@ def environment(loader, **filters) -> BoundedSandbox:
         keep_trailing_newline=True,
         autoescape=False,  # the output is Markdown or YAML for an assistant, not HTML
     )
+    del sandbox.globals["lipsum"]  # lipsum(n) writes n paragraphs of filler: nothing a prompt needs
     sandbox.filters.update(filters)
     return sandbox
 

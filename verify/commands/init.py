@@ -52,6 +52,7 @@ def run(args) -> int:
 
     try:
         facts = detect_facts(project_dir, output_dir)
+        _configured_version(facts)
         for override in args.overrides:
             facts.override(*parse_override(override))
     except (NotADjangoProject, OSError, ValueError) as error:  # OSError: a project file that cannot be read
@@ -71,6 +72,8 @@ def run(args) -> int:
 
     django = facts.facts["django_version"]
     summary = f"Django {django.display()} ({django.source}); targets: {','.join(targets)}"
+    if facts.root != project_dir.resolve():  # the project was found in a subfolder (backend/manage.py)
+        summary = f"Django project in {facts.root.relative_to(project_dir.resolve()).as_posix()}/; {summary}"
     if args.dry_run:
         print(summary, file=sys.stderr)
         for plan in plans:
@@ -96,6 +99,23 @@ def run(args) -> int:
     for plan in plans:
         print(f"{plan.action:>9}  {name(plan)}")
     return 0
+
+
+def _configured_version(facts) -> None:
+    """``target-version`` in ``[tool.django-async-kit]`` wins, as it does for ``verify`` and
+    ``prompts``: every command states the same Django version."""
+    from verify.cli import UsageError
+    from verify.pipeline import config
+    from verify.project.facts import Fact
+    from verify.project.target import parse_version
+
+    pyproject = config.find_pyproject(facts.root)
+    try:
+        configured = config.load(pyproject).target_version
+    except config.ConfigError as error:
+        raise UsageError(str(error)) from None
+    if configured:
+        facts.facts["django_version"] = Fact(parse_version(configured), f"{pyproject.name}: [tool.django-async-kit] target-version")
 
 
 def _quote(args) -> str:

@@ -9,7 +9,6 @@ from pathlib import Path
 from verify.pipeline.discovery import display_path
 
 HELP = "The prompt cheatsheet: list, show, render a prompt for one view, export prompt files and skills."
-DEFAULT_HTTP_CLIENT = "httpx2"  # maintained drop-in successor of httpx; used when the project has none
 VERIFY_COMMAND = "django-async-kit verify"
 
 
@@ -152,9 +151,20 @@ def _render(args, cheatsheet) -> int:
         },
         findings=findings,
         findings_checked=True,
+        drf=context["drf"] or _is_drf_view(view.class_node),
     )  # fmt: skip
     print(cheatsheet.render(prompt.id, context), end="")
     return 0
+
+
+def _is_drf_view(class_node) -> bool:
+    """A class whose bases are Django REST framework views (``APIView``, generics, viewsets)."""
+    import ast
+
+    if class_node is None:
+        return False
+    names = {ast.unparse(base).rpartition(".")[2] for base in class_node.bases}
+    return any(name == "APIView" or name.endswith(("APIView", "ViewSet")) for name in names)
 
 
 def _findings(view, display: str, version) -> list:
@@ -233,7 +243,7 @@ def _project_context(args, start: Path | None = None) -> dict:
     return {
         "django_version": version,
         "django": f"{version[0]}.{version[1]}",
-        "http_client": args.http_client or _project_http_client(root),
+        **_project_facts(root, args.http_client),
         "verify_command": VERIFY_COMMAND,
         "view": None,
         "triage": None,
@@ -242,11 +252,21 @@ def _project_context(args, start: Path | None = None) -> dict:
     }
 
 
-def _project_http_client(root: Path) -> str:
+def _project_facts(root: Path, http_client: str | None) -> dict:
+    """The facts ``init`` reads, as the cheatsheet's variables; unknown (None) outside a Django project."""
     from verify.project.facts import NotADjangoProject, detect_facts
+    from verify.project.http_client import DEFAULT as DEFAULT_HTTP_CLIENT
+    from verify.project.serving import SERVERS
 
     try:
-        client = detect_facts(root)["http_client"]
+        facts = detect_facts(root)
     except (NotADjangoProject, OSError):
-        return DEFAULT_HTTP_CLIENT
-    return client or DEFAULT_HTTP_CLIENT
+        facts = None
+    names = ("test_command", "test_runner", "test_runner_class", "pytest_asyncio", "asyncio_mode", "task_queue", "drf")
+    values = {name: facts[name] if facts else None for name in names}
+    values["asyncio_mode"] = values["asyncio_mode"] or "strict"
+    values["server"] = SERVERS.get(facts["server"]) if facts else None
+    values["http_client"] = http_client or (facts and facts["http_client"]) or DEFAULT_HTTP_CLIENT
+    return values
+
+

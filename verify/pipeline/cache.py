@@ -56,6 +56,7 @@ class Cache:
         self._manifest: dict | None = None
         self._written: dict[str, dict] = {}
         self._stats_written: dict[str, list] = {}
+        self._models_written: dict[str, list] = {}
 
     def slot(self, name: str) -> str:
         """The entry name for ``name`` (a file and its rules) under this cache's settings."""
@@ -95,6 +96,18 @@ class Cache:
             self._stats_written[path] = self.manifest["files"][path] = [
                 stat.st_mtime_ns, stat.st_size, content_hash, analysable, stat.st_ino, ctime]
 
+    def model_headers(self) -> dict[str, list]:
+        """path -> [mtime_ns, size, whether it has a model class header] (verify.models_index)."""
+        return self.manifest["models"]
+
+    def record_model_headers(self, records: dict[str, list]) -> None:
+        """Keep what the run learnt about which files define models, for settled files."""
+        now = time.time_ns()
+        known = self.manifest["models"]
+        for path, record in records.items():
+            if known.get(path) != record and now - record[0] > _SETTLED_NS:
+                self._models_written[path] = known[path] = record
+
     @property
     def manifest(self) -> dict:
         if self._manifest is None:
@@ -130,7 +143,7 @@ class Cache:
 
     def save(self) -> None:
         """Merge this run's new entries into the manifest on disk (a no-op when there are none)."""
-        if not self._written and not self._stats_written:
+        if not self._written and not self._stats_written and not self._models_written:
             return
         manifest = self.directory / MANIFEST
         on_disk = _load(manifest)
@@ -139,6 +152,8 @@ class Cache:
         entries.update(self._written)
         files = {path: record for path, record in on_disk["files"].items() if _valid_record(record) and os.path.exists(path)}
         files.update(self._stats_written)
+        models = {path: record for path, record in on_disk["models"].items() if os.path.exists(path)}
+        models.update(self._models_written)
         import tempfile  # only runs that write pay for it
 
         temporary = None
@@ -148,13 +163,14 @@ class Cache:
                 (self.directory / ".gitignore").write_text("*\n")
             handle, temporary = tempfile.mkstemp(dir=self.directory, prefix=".tmp-")
             with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                json.dump({"entries": entries, "files": files}, stream, separators=(",", ":"))
+                json.dump({"entries": entries, "files": files, "models": models}, stream, separators=(",", ":"))
             os.replace(temporary, manifest)
         except OSError:  # a read-only checkout still gets its findings, just no cache
             if temporary is not None and os.path.exists(temporary):
                 os.unlink(temporary)
         self._written.clear()
         self._stats_written.clear()
+        self._models_written.clear()
 
 
 # A finding's fields and their types, as Finding.as_dict writes them.
@@ -195,4 +211,4 @@ def _load(manifest: Path) -> dict:
         data = None
     if not isinstance(data, dict):
         data = {}
-    return {name: data[name] if isinstance(data.get(name), dict) else {} for name in ("entries", "files")}
+    return {name: data[name] if isinstance(data.get(name), dict) else {} for name in ("entries", "files", "models")}

@@ -159,6 +159,7 @@ _CHECKS: dict[str, Callable] = {
     "blocking-calls": lambda value, key, where: _table(value, key, where, _string, "\"qualified.name\" = \"suggested replacement\""),
     "allowed-calls": _strings,
     "max-file-size": _file_size,
+    "user-loaders": _strings,
 }
 
 
@@ -179,7 +180,7 @@ def parse(section: dict, path: Path) -> Config:
     config.test_paths = values.get("test-paths", list(DEFAULT_TEST_PATHS))
     config.target_version = values.get("target-version")
     config.max_file_size = values.get("max-file-size")
-    config.extra = {key: value for key, value in values.items() if key in ("cache-dir", "cheatsheet", "blocking-calls", "allowed-calls")}
+    config.extra = {key: value for key, value in values.items() if key in ("cache-dir", "cheatsheet", "blocking-calls", "allowed-calls", "user-loaders")}
     return config
 
 

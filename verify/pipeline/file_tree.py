@@ -117,6 +117,11 @@ def read_text(path: Path) -> str:
     return text
 
 
+def known_text(path: str | Path) -> str | None:
+    """The file's text if the run has read it already, else None (nothing is read)."""
+    return _TEXTS.get(os.path.abspath(path))
+
+
 def remember_text(path: Path, text: str) -> None:
     """A text the run has already read (and decoded strictly): later readers share it."""
     _TEXTS[os.path.abspath(path)] = text

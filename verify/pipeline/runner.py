@@ -15,7 +15,7 @@ from pathlib import Path
 
 from verify.analysis.django_api import Version
 from verify.analysis.finding import Finding
-from verify.analysis.models_index import index_for, model_files
+from verify.analysis.models_index import DEFINES_MODELS, index_for, model_files
 from verify.pipeline.cache import Cache
 
 # Below these, starting worker processes costs more than it saves.
@@ -193,11 +193,17 @@ def open_cache(settings: RunSettings) -> Cache | None:
     if settings.cache_dir is None:
         return None
     hashes = Cache(settings.cache_dir, "")
+    for path, record in hashes.model_headers().items():  # which unchanged files define models, unread
+        if isinstance(record, list) and len(record) == 3:
+            DEFINES_MODELS.setdefault(path, record)
     # Every analysis reads the model index: the model files' contents are part of every key.
     models = ",".join(f"{path}={hashes.file_hash(path)}" for path in sorted(_model_paths(settings.root)))
     # The Python version decides what parses (newer syntax); the options decide what is reported.
     options = json.dumps(settings.options, sort_keys=True, default=str)
-    return Cache(settings.cache_dir, f"{settings.version}\0{sys.version_info[:2]}\0{options}\0{models}")
+    cache = Cache(settings.cache_dir, f"{settings.version}\0{sys.version_info[:2]}\0{options}\0{models}")
+    under_root = str(settings.root) + os.sep
+    cache.record_model_headers({path: record for path, record in DEFINES_MODELS.items() if path.startswith(under_root)})
+    return cache
 
 
 def run(jobs: list[Job], settings: RunSettings, cache: Cache | None = None,

@@ -85,7 +85,7 @@ class ProjectFiles:
         """Files that start the server in production; test scripts and fixtures are not deployments."""
         found = []
         for path, relative in self._text_entries + self._python_entries:
-            if _is_test(relative) or "test" in path.name.lower():
+            if is_test(relative) or "test" in path.name.lower():
                 continue
             if _DEPLOY_NAME.match(path.name):
                 found.append(path)
@@ -96,7 +96,7 @@ class ProjectFiles:
     @cached_property
     def source_files(self) -> list[Path]:
         """Python files that are not tests: where views and entry points live."""
-        return [path for path, relative in self._python_entries if not _is_test(relative)]
+        return [path for path, relative in self._python_entries if not is_test(relative)]
 
     # -- facts from Python sources ---------------------------------------------------------------
     def tree(self, path: Path) -> ast.Module | None:
@@ -160,7 +160,7 @@ class ProjectFiles:
         return found
 
 
-def _is_test(relative: tuple[str, ...]) -> bool:
+def is_test(relative: tuple[str, ...]) -> bool:
     """``relative``: the parts of a path below the project root."""
     name = relative[-1]
     if name == "conftest.py" or name.startswith("test_") or name.endswith("_test.py") or name == "tests.py":

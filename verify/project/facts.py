@@ -1,22 +1,21 @@
 """What ``init`` needs to know about a Django project, read statically: no user code is imported.
 
 :func:`detect_facts` returns :class:`ProjectFacts`, one :class:`Fact` per name in :data:`FACT_NAMES`
-with the value and where it came from. :func:`parse_override` turns ``--set name=value`` into a
-fact of the right type. Sources, by fact:
+with the value and where it came from (file and line). :func:`parse_override` turns
+``--set name=value`` into a fact of the right type, refusing unknown names and values. A fact the
+kit cannot tell is None: the instructions then leave it out rather than guess. The rules (what is
+read, what wins) are documented in docs/facts.md:
 
-- Django and other packages: lock files (``uv.lock``, ``poetry.lock``, ``pylock*.toml``,
-  ``Pipfile.lock``) give exact versions; then ``requirements*.txt`` / ``requirements/*.txt``
-  (following ``-r`` / ``-c``), ``pyproject.toml`` (PEP 621, PEP 735 groups, Poetry),
-  ``setup.cfg`` and ``setup.py`` give the lowest version a spec admits; then a ``.venv`` /
-  ``venv`` inside the project; for Django last, the interpreter running the kit. Files between
-  the project and the repository root count too (nearest first).
-- Python: ``.python-version``, ``runtime.txt``, ``requires-python``, else the running
-  interpreter; never below the oldest Python the Django version supports.
-- Settings module: ``manage.py`` (``os.environ.setdefault`` or assignment), else
-  ``$DJANGO_SETTINGS_MODULE`` when that module is in the project, else the pytest
-  configuration. The settings file, with the modules it star-imports inlined where they are
-  imported, is parsed for ``DATABASES`` engines and ``MIDDLEWARE``; middleware sources are
-  parsed (in the project, its virtualenv, then the kit's site-packages) for async support.
+- Packages (:mod:`verify.project.dependencies`): only the project's own declarations count as "uses";
+  lock files and virtualenvs give exact versions. Django's version may come from any of them.
+- HTTP client (:mod:`verify.project.http_client`): the code's imports, then declarations.
+- Server (:mod:`verify.project.serving`): the command that starts it, then settings, then declarations.
+- Tests: pytest where pytest is configured, else Django's runner and the project's TEST_RUNNER.
+- Python: ``.python-version``, ``runtime.txt``, Dockerfile ``FROM python:X.Y``, ``requires-python``,
+  kept within what the project's Django supports; never the interpreter running the kit.
+- Settings module: ``manage.py``, else ``$DJANGO_SETTINGS_MODULE`` when that module is in the
+  project, else the pytest configuration. The settings file, with the modules it star-imports
+  inlined, is parsed for ``DATABASES``, ``MIDDLEWARE``, ``INSTALLED_APPS`` and ``TEST_RUNNER``.
 """
 
 from __future__ import annotations
@@ -31,11 +30,13 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
+from verify.project import http_client, serving
 from verify.project.dependencies import (  # noqa: F401  (lowest_version: part of this module's API)
     PROJECT_VENVS,
     Dependency,
     Version,
     detect_dependencies,
+    line_of,
     load_ini,
     load_toml,
     lowest_version,
@@ -43,16 +44,17 @@ from verify.project.dependencies import (  # noqa: F401  (lowest_version: part o
     parse_version,
     read_file,
     relative_path,
+    search_dirs,
 )
 from verify.assist.safe_write import MARKER_NAME
+from verify.project.deployment_files import ProjectFiles
+from verify.project.deployment_files import is_test as _is_test
 from verify.project.middleware import readiness
 
 SKIPPED_DIRS = frozenset(
     {".git", ".hg", ".venv", "venv", "env", ".env", ".tox", ".nox", "node_modules", "__pycache__",
      "site-packages", "build", "dist", "migrations", ".mypy_cache", ".pytest_cache", ".ruff_cache"}
 )
-ASYNC_HTTP_CLIENTS = ("httpx2", "aiohttp", "httpx")  # preference order when several are present
-ASGI_SERVERS = ("uvicorn", "daphne", "hypercorn", "granian")
 PSYCOPG3 = ("psycopg", "psycopg-binary", "psycopg-c")
 PSYCOPG2 = ("psycopg2", "psycopg2-binary")
 ENGINE_NAMES = {"postgresql": "PostgreSQL", "sqlite3": "SQLite", "mysql": "MySQL", "oracle": "Oracle"}
@@ -68,14 +70,31 @@ FACT_NAMES: dict[str, str] = {
     "db_driver": "text",
     "http_client": "text",
     "sync_http_clients": "list",
-    "asgi_server": "text",
+    "server": "text",
     "test_runner": "text",
+    "test_runner_class": "text",
     "pytest_asyncio": "bool",
     "asyncio_mode": "text",
     "view_apps": "list",
     "sync_middleware": "list",
     "test_command": "text",
     "install_deps": "text",
+    "task_queue": "text",
+    "drf": "bool",
+}
+# Facts every project has: None means the kit could not tell (for the others, that there is none).
+UNKNOWN_WHEN_NONE = frozenset({"django_version", "python_version", "settings_module", "db_driver", "server"})
+TASK_QUEUES = {"celery": "celery", "django-rq": "rq", "rq": "rq", "huey": "huey", "dramatiq": "dramatiq",
+               "django-q2": "django-q", "django-q": "django-q"}  # distribution -> the queue's name
+# The values --set accepts for facts that take one of a few (None: any text).
+CHOICES: dict[str, tuple[str, ...]] = {
+    "database": tuple(ENGINE_NAMES),
+    "db_driver": ("psycopg", "psycopg2", "mysqlclient", "sqlite3", "oracledb"),
+    "http_client": http_client.CLIENTS,
+    "server": tuple(serving.SERVERS),
+    "test_runner": ("pytest", "django"),
+    "asyncio_mode": ("strict", "auto"),
+    "task_queue": tuple(dict.fromkeys(TASK_QUEUES.values())),
 }
 
 
@@ -132,9 +151,12 @@ class ProjectFacts:
 
     def as_table(self) -> str:
         width = max(map(len, FACT_NAMES))
-        return "\n".join(
-            f"{name:<{width}}  {self.facts[name].display():<24}  {self.facts[name].source}" for name in FACT_NAMES
-        )
+
+        def shown(name: str) -> str:
+            fact = self.facts[name]
+            return "(unknown)" if fact.value is None and name in UNKNOWN_WHEN_NONE else fact.display()
+
+        return "\n".join(f"{name:<{width}}  {shown(name):<24}  {self.facts[name].source}" for name in FACT_NAMES)
 
 
 def parse_override(text: str) -> tuple[str, object]:
@@ -149,12 +171,16 @@ def parse_override(text: str) -> tuple[str, object]:
         if version is None:
             raise ValueError(f"--set {name}: expected a version like 5.2, got {raw!r}")
         return name, version
-    if kind == "list":
-        return name, [item.strip() for item in raw.split(",") if item.strip()]
     if kind == "bool":
         if raw.lower() not in {"yes", "no", "true", "false", "1", "0"}:
             raise ValueError(f"--set {name}: expected yes or no, got {raw!r}")
         return name, raw.lower() in {"yes", "true", "1"}
+    values = [item.strip() for item in raw.split(",") if item.strip()] if kind == "list" else [raw] if raw else []
+    unknown = [value for value in values if name in CHOICES and value not in CHOICES[name]]
+    if unknown:
+        raise ValueError(f"--set {name}: unknown value {unknown[0]!r}; expected one of: {', '.join(CHOICES[name])}")
+    if kind == "list":
+        return name, values
     return name, raw or None
 
 
@@ -191,20 +217,31 @@ def _settings_from_manage_py(root: Path) -> str | None:
 
 
 def _pytest_config(dirs: list[Path]) -> tuple[dict[str, str], Path | None]:
-    """The nearest pytest ini options and their file (``{}, None`` when there are none)."""
+    """The nearest pytest configuration's ini options and its file (``{}, None`` when there is
+    none): ``pytest.ini``, ``tox.ini [pytest]``, ``setup.cfg [tool:pytest]``,
+    ``pyproject.toml [tool.pytest.ini_options]`` or ``[tool.pytest]``."""
     for root in dirs:
         for name, section in (("pytest.ini", "pytest"), ("tox.ini", "pytest"), ("setup.cfg", "tool:pytest")):
             path = root / name
             if path.is_file():
                 parser = load_ini(path)
-                if parser.has_section(section):
-                    return dict(parser.items(section)), path
+                if parser.has_section(section) or name == "pytest.ini":
+                    return dict(parser.items(section)) if parser.has_section(section) else {}, path
         pyproject = root / "pyproject.toml"
         if pyproject.is_file():
-            options = load_toml(pyproject).get("tool", {}).get("pytest", {}).get("ini_options")
-            if options is not None:
-                return {key.lower(): str(value) for key, value in options.items()}, pyproject
+            pytest_table = load_toml(pyproject).get("tool", {}).get("pytest")
+            if isinstance(pytest_table, dict):
+                options = pytest_table.get("ini_options", pytest_table)
+                return {key.lower(): str(value) for key, value in options.items() if not isinstance(value, dict)}, pyproject
     return {}, None
+
+
+def _conftest(root: Path, dirs: list[Path]) -> Path | None:
+    """A ``conftest.py`` of the project (any depth) or of a folder above it: pytest is set up."""
+    for path in _walk_python_files(root):
+        if path.name == "conftest.py":
+            return path
+    return next((d / "conftest.py" for d in dirs[1:] if (d / "conftest.py").is_file()), None)
 
 
 def _module_file(root: Path, module: str) -> Path | None:
@@ -216,10 +253,10 @@ def _module_file(root: Path, module: str) -> Path | None:
     return None
 
 
-def _settings_statements(root: Path, module: str, files: list[Path]) -> Iterator[ast.stmt]:
-    """The settings module's top-level statements in execution order, with the project modules
-    it star-imports (``from .base import *``) inlined where they are imported. ``files``
-    collects every file read."""
+def _settings_statements(root: Path, module: str, files: list[Path]) -> Iterator[tuple[Path, ast.stmt]]:
+    """The settings module's top-level statements (with their file) in execution order, with the
+    project modules it star-imports (``from .base import *``) inlined where they are imported.
+    ``files`` collects every file read."""
     path = _module_file(root, module)
     tree = path and path not in files and parse_python(path)
     if not tree:
@@ -232,7 +269,16 @@ def _settings_statements(root: Path, module: str, files: list[Path]) -> Iterator
             base = parts[: len(parts) - (node.level - 1)] if node.level else []
             yield from _settings_statements(root, ".".join(base + ([node.module] if node.module else [])), files)
         else:
-            yield node
+            yield path, node
+
+
+def _setting(located: list[tuple[Path, ast.stmt]], name: str) -> tuple[ast.expr, Path, int] | None:
+    """The last value assigned to the setting ``name``, its file and line."""
+    found = None
+    for path, node in located:
+        if isinstance(node, ast.Assign) and any(getattr(target, "id", None) == name for target in node.targets):
+            found = (node.value, path, node.lineno)
+    return found
 
 
 def _top_level_statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
@@ -329,8 +375,11 @@ def _walk_python_files(root: Path) -> Iterator[Path]:
 
 
 def _view_apps(root: Path) -> list[str]:
+    """Folders with views; test folders and test modules are not apps."""
     apps: list[str] = []
     for path in _walk_python_files(root):
+        if _is_test(path.relative_to(root).parts):
+            continue
         is_view = re.fullmatch(r"views(_\w+)?\.py", path.name) or "views" in path.relative_to(root).parts[:-1]
         if is_view:
             parts = path.relative_to(root).parts
@@ -341,65 +390,60 @@ def _view_apps(root: Path) -> list[str]:
     return apps
 
 
-def _imported_top_modules(root: Path, wanted: tuple[str, ...]) -> Iterator[tuple[str, Path]]:
-    for path in _walk_python_files(root):
-        try:
-            tree = parse_python(path)
-        except OSError:  # a legacy file in another encoding says nothing about HTTP clients
-            continue
-        for node in ast.walk(tree) if tree else ():
-            names = []
-            if isinstance(node, ast.Import):
-                names = [alias.name for alias in node.names]
-            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-                names = [node.module]
-            for name in names:
-                top = name.split(".")[0]
-                if top in wanted:
-                    yield top, path
-
-
 # --- detection ---------------------------------------------------------------------------------
 
-# The oldest Python each Django series supports: a project cannot run on less.
-DJANGO_MIN_PYTHON: dict[Version, Version] = {(4, 2): (3, 8), (5, 0): (3, 10), (6, 0): (3, 12)}
-
-
-def search_dirs(project_dir: Path, repo_root: Path | None = None) -> list[Path]:
-    """``project_dir`` and its ancestors up to ``repo_root``: dependency and pytest files of a
-    monorepo often sit above the Django project."""
-    project_dir = Path(project_dir).resolve()
-    dirs = [project_dir]
-    if repo_root is not None:
-        repo_root = Path(repo_root).resolve()
-        if repo_root in project_dir.parents:
-            dirs += [parent for parent in project_dir.parents if parent == repo_root or repo_root in parent.parents]
-    return dirs
+def _nested_projects(root: Path) -> list[Path]:
+    """Folders one or two levels below ``root`` holding a ``manage.py`` (``backend/manage.py``),
+    test and documentation folders left out."""
+    found = []
+    for pattern in ("*/manage.py", "*/*/manage.py"):
+        for path in sorted(root.glob(pattern)):
+            parts = path.relative_to(root).parts[:-1]
+            if not any(part in SKIPPED_DIRS or part.startswith((".", "_")) or part in ("docs", "doc") or _is_test((part, "x"))
+                       for part in parts):
+                found.append(path.parent)
+    return found
 
 
 def detect_facts(project_dir: Path, repo_root: Path | None = None) -> ProjectFacts:
     """Read every fact about the Django project in ``project_dir``.
 
     ``repo_root`` (default: ``project_dir``) is where the generated files go; paths in facts are
-    relative to it, and dependency and pytest files are also looked for between the two.
+    relative to it. Dependency, lock and pytest files are also looked for in the folders above the
+    project up to the repository root. A ``project_dir`` without ``manage.py`` whose Django
+    project sits one or two folders down (``backend/manage.py``) is read there.
     Raises NotADjangoProject, or OSError for a file that exists but cannot be read or parsed.
     """
     root = Path(project_dir).resolve()
     if not root.is_dir():
         raise NotADjangoProject(f"{project_dir}: not a directory")
     repo = Path(repo_root).resolve() if repo_root is not None else root
-    dirs = search_dirs(root, repo)
+    if not (root / "manage.py").is_file():
+        nested = _nested_projects(root)
+        if len(nested) > 1:
+            where = ", ".join(relative_path(folder / "manage.py", root) for folder in nested)
+            raise NotADjangoProject(f"{project_dir}: several Django projects ({where}); pass the folder of one as PROJECT_DIR")
+        if nested:
+            root = nested[0]
+    dirs = search_dirs(root, repo if repo in root.parents else None)
     deps = detect_dependencies(dirs)
+    direct = {name: dependency for name, dependency in deps.items() if dependency.direct}
     facts = ProjectFacts(root)
     put = facts.facts.__setitem__
 
-    settings_module, settings_source = _settings_from_manage_py(root), "manage.py"
+    def shown(path: Path) -> str:
+        return relative_path(path, repo)
+
+    settings_module = _settings_from_manage_py(root)
+    settings_source = f"{shown(root / 'manage.py')}:{line_of(read_file(root / 'manage.py'), 'DJANGO_SETTINGS_MODULE')}" if settings_module else ""
     environment_module = os.environ.get("DJANGO_SETTINGS_MODULE")
     # The variable may be left over from another project: trust it only if the module is here.
     if not settings_module and environment_module and _module_file(root, environment_module):
         settings_module, settings_source = environment_module, "$DJANGO_SETTINGS_MODULE"
     pytest_options, pytest_file = _pytest_config(dirs)
-    pytest_name = relative_path(pytest_file, repo) if pytest_file else ""
+    pytest_name = shown(pytest_file) if pytest_file else ""
+    pytest_text = read_file(pytest_file) if pytest_file else ""
+    pytest_where = f"{pytest_name}:{line_of(pytest_text, '[pytest]') or line_of(pytest_text, '[tool:pytest]') or line_of(pytest_text, '[tool.pytest')}" if pytest_file else ""
     if not settings_module and pytest_options.get("django_settings_module"):
         settings_module, settings_source = pytest_options["django_settings_module"], pytest_name
     if not (root / "manage.py").is_file() and not settings_module and "django" not in deps:
@@ -409,61 +453,65 @@ def detect_facts(project_dir: Path, repo_root: Path | None = None) -> ProjectFac
 
     django = _django_version(deps)
     put("django_version", django)
-    put("python_version", _python_version(dirs, django.value))
+    files = ProjectFiles(root)
+    put("python_version", _python_version(dirs, files if dirs[-1] == root else ProjectFiles(dirs[-1]), django.value, shown))
     put("settings_module", Fact(settings_module, settings_source if settings_module else "not found"))
 
-    files: list[Path] = []
-    statements = list(_settings_statements(root, settings_module, files)) if settings_module else []
-    settings_files = ", ".join(relative_path(path, repo) for path in files) or "no settings file found"
+    read: list[Path] = []
+    located = list(_settings_statements(root, settings_module, read)) if settings_module else []
+    statements = [node for _, node in located]
+    settings_files = ", ".join(shown(path) for path in read) or "no settings file found"
     engines = _database_engines(statements)
-    put("database", Fact(engines, settings_files))
+    databases = _setting(located, "DATABASES")
+    put("database", Fact(engines, f"{shown(databases[1])}:{databases[2]}: DATABASES" if databases else settings_files))
     put("db_driver", _db_driver(engines, deps))
 
-    clients = [name for name in ASYNC_HTTP_CLIENTS if name in deps]
-    if clients:
-        put("http_client", Fact(clients[0], deps[clients[0]].source))
-    else:
-        imported = dict(_imported_top_modules(root, ASYNC_HTTP_CLIENTS))
-        client = next((name for name in ASYNC_HTTP_CLIENTS if name in imported), None)
-        source = f"imported in {relative_path(imported[client], repo)}" if client else "no async HTTP client found"
-        put("http_client", Fact(client, source))
-    requests = deps.get("requests")
-    put("sync_http_clients", Fact(["requests"] if requests else [], requests.source if requests else "none declared"))
+    put("http_client", Fact(*http_client.detect(files, direct, shown)))
+    put("sync_http_clients", Fact(*http_client.detect_sync(files, direct, shown)))
+    installed_apps = _setting(located, "INSTALLED_APPS")
+    daphne_app = None
+    if installed_apps and "daphne" in (_strings(installed_apps[0]) or []):
+        daphne_app = f"{shown(installed_apps[1])}:{installed_apps[2]}: INSTALLED_APPS"
+    # The repository root's Procfile or Dockerfile may start a project that lives in a subfolder.
+    deployment = files if dirs[-1] == root else ProjectFiles(dirs[-1])
+    put("server", Fact(*serving.detect(deployment, direct, shown, daphne_app)))
 
-    server = next((name for name in ASGI_SERVERS if name in deps), None)
-    if server:
-        put("asgi_server", Fact(server, deps[server].source))
-    elif "uvicorn-worker" in deps:
-        put("asgi_server", Fact("uvicorn", deps["uvicorn-worker"].source))
-    else:
-        put("asgi_server", Fact(None, "no ASGI server dependency found"))
-
-    uses_pytest = "pytest-django" in deps or "django_settings_module" in pytest_options
-    if uses_pytest:
-        source = deps["pytest-django"].source if "pytest-django" in deps else f"{pytest_name}: DJANGO_SETTINGS_MODULE"
-        put("test_runner", Fact("pytest", source))
+    conftest = _conftest(root, dirs)
+    test_runner = _setting(located, "TEST_RUNNER")
+    if pytest_file or conftest:
+        put("test_runner", Fact("pytest", pytest_where or shown(conftest)))
         # pytest runs from the directory that holds its configuration.
         where = pytest_file.parent if pytest_file else root
-        prefix = f"cd {shlex.quote(relative_path(where, repo))} && " if where != repo else ""
-        put("test_command", Fact(f"{prefix}python -m pytest", pytest_name or "pytest-django"))
+        prefix = f"cd {shlex.quote(Path(os.path.relpath(where, repo)).as_posix())} && " if where != repo else ""
+        put("test_command", Fact(f"{prefix}python -m pytest", f"pytest configured in {pytest_where or shown(conftest)}"))
+        put("test_runner_class", Fact(None, "pytest runs the tests"))
     else:
-        put("test_runner", Fact("django", "no pytest-django dependency"))
-        prefix = f"cd {shlex.quote(relative_path(root, repo))} && " if root != repo else ""
-        put("test_command", Fact(f"{prefix}python manage.py test", "manage.py test"))
-    asyncio_plugin = deps.get("pytest-asyncio")
+        put("test_runner", Fact("django", "no pytest configuration (pytest.ini, [tool.pytest.ini_options], [tool:pytest], conftest.py)"))
+        prefix = f"cd {shlex.quote(Path(os.path.relpath(root, repo)).as_posix())} && " if root != repo else ""
+        put("test_command", Fact(f"{prefix}python manage.py test", "Django's test runner"))
+        if test_runner and isinstance(test_runner[0], ast.Constant) and re.fullmatch(r"[A-Za-z_][\w.]*", str(test_runner[0].value)):
+            put("test_runner_class", Fact(test_runner[0].value, f"{shown(test_runner[1])}:{test_runner[2]}: TEST_RUNNER"))
+        else:
+            put("test_runner_class", Fact(None, "TEST_RUNNER not set: django.test.runner.DiscoverRunner"))
+    asyncio_plugin = direct.get("pytest-asyncio")
     put("pytest_asyncio", Fact(bool(asyncio_plugin), asyncio_plugin.source if asyncio_plugin else "not declared"))
     mode = pytest_options.get("asyncio_mode", "strict")
-    mode_source = f"{pytest_name}: asyncio_mode" if "asyncio_mode" in pytest_options else "pytest-asyncio default"
+    mode_source = f"{pytest_name}:{line_of(pytest_text, 'asyncio_mode')}: asyncio_mode" if "asyncio_mode" in pytest_options else "pytest-asyncio default"
     put("asyncio_mode", Fact(mode, mode_source))
 
-    put("view_apps", Fact([relative_path(root / app, repo) for app in _view_apps(root)], "views*.py and views/ packages"))
+    put("view_apps", Fact([shown(root / app) for app in _view_apps(root)], "views*.py and views/ packages, tests left out"))
     search_paths = [root, root / "src"] + [p for venv in PROJECT_VENVS for p in (root / venv).glob("lib/python3*/site-packages")]
     search_paths += [Path(p) for p in sys.path if p and "site-packages" in p and Path(p).is_dir()]
     verdicts = {name: middleware_is_sync_only(name, search_paths) for name in _middleware(statements)}
     unresolved = [name for name, verdict in verdicts.items() if verdict is None]
-    source = f"MIDDLEWARE in {settings_files}" + (f"; source not found (its own or a base's): {', '.join(unresolved)}" if unresolved else "")
+    middleware = _setting(located, "MIDDLEWARE")
+    source = (f"{shown(middleware[1])}:{middleware[2]}: MIDDLEWARE" if middleware else f"MIDDLEWARE in {settings_files}") + (f"; source not found (its own or a base's): {', '.join(unresolved)}" if unresolved else "")
     put("sync_middleware", Fact([name for name, verdict in verdicts.items() if verdict], source))
     put("install_deps", _install_deps(dirs, repo))
+    queue = next((name for name in TASK_QUEUES if name in direct), None)
+    put("task_queue", Fact(TASK_QUEUES[queue], direct[queue].source) if queue else Fact(None, "no task queue declared"))
+    drf = direct.get("djangorestframework")
+    put("drf", Fact(bool(drf), drf.source if drf else "djangorestframework not declared"))
     # Folder names, settings values and file contents are the repository's: keep them to one line.
     facts.facts = {name: fact.cleaned() for name, fact in facts.facts.items()}
     return facts
@@ -479,24 +527,54 @@ def _django_version(deps: dict[str, Dependency]) -> Fact:
     return Fact(parse_version(installed), f"installed with the kit: Django {installed}")
 
 
-def _python_version(dirs: list[Path], django: Version | None) -> Fact:
-    found = Fact(sys.version_info[:2], f"running interpreter: Python {sys.version.split()[0]}")
+# The Pythons each Django series supports (oldest, newest): the project runs on one of them.
+DJANGO_PYTHONS: dict[Version, tuple[Version, Version]] = {
+    (4, 2): ((3, 8), (3, 12)), (5, 0): ((3, 10), (3, 12)), (5, 1): ((3, 10), (3, 13)),
+    (5, 2): ((3, 10), (3, 14)), (6, 0): ((3, 12), (3, 14)),
+}
+
+
+def supported_pythons(django: Version | None) -> tuple[Version, Version] | None:
+    """(oldest, newest) Python the Django series supports; None for an unknown Django."""
+    series = [known for known in DJANGO_PYTHONS if django and django >= known]
+    return DJANGO_PYTHONS[max(series)] if series else None
+
+
+def _declared_python(dirs: list[Path], files: ProjectFiles, shown) -> Fact | None:
+    """The project's own Python: ``.python-version``, ``runtime.txt``, the Dockerfile's
+    ``FROM python:X.Y``, then ``requires-python`` (its lowest version)."""
     for root in dirs:
         for name in (".python-version", "runtime.txt"):
             text = (root / name).is_file() and read_file(root / name).strip().removeprefix("python-")
             if text and parse_version(text):
-                return Fact(parse_version(text), f"{relative_path(root / name, dirs[-1])}: {text.splitlines()[0]}")
+                return Fact(parse_version(text), f"{shown(root / name)}:1: {text.splitlines()[0]}")
+    for path in files.deployment_files:
+        if re.match(r"^(Dockerfile.*|.+\.dockerfile|Containerfile)$", path.name):
+            for number, line in enumerate(files.text(path).splitlines(), 1):
+                match = re.match(r"^\s*FROM\s+(?:\S+/)?python:(\d+\.\d+)", line, re.IGNORECASE)
+                if match:
+                    return Fact(parse_version(match.group(1)), f"{shown(path)}:{number}: {line.strip()}")
+    for root in dirs:
         if (root / "pyproject.toml").is_file():
             data = load_toml(root / "pyproject.toml")
             poetry = data.get("tool", {}).get("poetry", {}).get("dependencies", {})
             spec = data.get("project", {}).get("requires-python") or poetry.get("python")
             if spec and lowest_version(str(spec)):
-                where = relative_path(root / "pyproject.toml", dirs[-1])
-                found = Fact(lowest_version(str(spec)), f"{where}: requires-python {spec}")
-                break
-    floor = max((python for series, python in DJANGO_MIN_PYTHON.items() if django and django >= series), default=None)
-    if floor and found.value < floor:
-        return Fact(floor, f"{found.source}, raised to Django {django[0]}.{django[1]}'s minimum")
+                where = f"{shown(root / 'pyproject.toml')}:{line_of(read_file(root / 'pyproject.toml'), str(spec))}"
+                return Fact(lowest_version(str(spec)), f"{where}: python {spec}")
+    return None
+
+
+def _python_version(dirs: list[Path], files: ProjectFiles, django: Version | None, shown) -> Fact:
+    """The project's Python, kept within what its Django supports; never the kit's interpreter."""
+    found = _declared_python(dirs, files, shown)
+    pythons = supported_pythons(django)
+    if found is None:
+        return Fact(None, "not found (.python-version, runtime.txt, Dockerfile FROM python, requires-python)")
+    if pythons and found.value < pythons[0]:
+        return Fact(pythons[0], f"{found.source}, raised to Django {django[0]}.{django[1]}'s minimum")
+    if pythons and found.value > pythons[1]:
+        return Fact(pythons[1], f"{found.source}, capped to the newest Python Django {django[0]}.{django[1]} supports")
     return found
 
 
@@ -525,9 +603,9 @@ def _install_deps(dirs: list[Path], repo: Path) -> Fact:
     for root in dirs:
         for name in REQUIREMENTS_PREFERENCE:
             if (root / name).is_file():
-                where = relative_path(root / name, repo)
+                where = Path(os.path.relpath(root / name, repo)).as_posix()
                 return Fact(f"pip install -r {shlex.quote(where)}", where)
-        prefix = f"cd {shlex.quote(relative_path(root, repo))} && " if root != repo else ""
+        prefix = f"cd {shlex.quote(Path(os.path.relpath(root, repo)).as_posix())} && " if root != repo else ""
         if (root / "uv.lock").is_file():
             command = "uv export --frozen --no-hashes --format requirements-txt -o /tmp/requirements.txt"
             return Fact(f"pip install uv && {prefix}{command} && pip install -r /tmp/requirements.txt", "uv.lock")
@@ -535,6 +613,6 @@ def _install_deps(dirs: list[Path], repo: Path) -> Fact:
             command = "poetry config virtualenvs.create false && poetry install --no-interaction --no-root"
             return Fact(f"pip install poetry && {prefix}{command}", "poetry.lock")
         if (root / "pyproject.toml").is_file() and "project" in load_toml(root / "pyproject.toml"):
-            target = relative_path(root, repo) if root != repo else "."
+            target = Path(os.path.relpath(root, repo)).as_posix()
             return Fact(f"pip install -e {shlex.quote(target)}", relative_path(root / "pyproject.toml", repo))
     return Fact(None, "no requirements file or pyproject.toml")

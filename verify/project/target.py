@@ -35,12 +35,13 @@ def version_problem(text: str) -> str | None:
 
 def detect_django_version(root: Path) -> tuple[Version | None, str]:
     """(version, where it came from): lock files first, then requirement specs (their lowest
-    admitted version), then a project virtualenv, then the Django installed with the kit. The
-    same detection as ``django-async-kit init`` (verify/facts.py)."""
+    admitted version), then a project virtualenv, then the Django installed with the kit; in
+    ``root`` and the folders above it up to the repository root. The same detection as
+    ``django-async-kit init`` (verify/facts.py)."""
     from verify.project import dependencies
 
     try:
-        dependency = dependencies.detect_dependencies([root]).get("django")
+        dependency = dependencies.detect_dependencies(dependencies.search_dirs(root)).get("django")
     except (OSError, ValueError):  # an unreadable or invalid lock file: fall back to the installed Django
         dependency = None
     if dependency is not None and dependency.version:

@@ -35,6 +35,7 @@ async def product_detail(request, product_id):
 import ast
 
 from verify.analysis import types as ty
+from verify.analysis.name_uses import later_uses, names_in
 from verify.analysis.registry import Rule
 from verify.analysis.view_shapes import HTTP_HANDLERS, takes_request
 
@@ -64,6 +65,8 @@ def _misuse(node: ast.AST, ctx, parent_of=None, call: ast.AST | None = None) -> 
     if isinstance(parent, ast.keyword):
         node, parent = parent, parent_of(parent)
     if isinstance(parent, ast.Starred):
+        node, parent = parent, parent_of(parent)
+    while isinstance(parent, ast.IfExp) and node is not parent.test:  # `await (a() if x else b())`: used as the branch is
         node, parent = parent, parent_of(parent)
     if isinstance(parent, ast.Return):
         if _delegates_request(call or node, ctx) and _is_view(ctx):
@@ -120,39 +123,6 @@ def _is_view(ctx) -> bool:
     return function.name in (*HTTP_HANDLERS, "dispatch", "__call__") and takes_request(function, is_method=True)
 
 
-_NAMES: dict[int, tuple[ast.AST, dict[str, list[ast.Name]], dict[ast.AST, ast.AST]]] = {}
-
-
-def _names_in(function: ast.AST) -> tuple[dict[str, list[ast.Name]], dict[ast.AST, ast.AST]]:
-    """Name nodes of a function by identifier, and every node's parent: computed once per
-    function, and only for functions that store a coroutine (the walk has not reached later uses)."""
-    cached = _NAMES.get(id(function))
-    if cached is None or cached[0] is not function:
-        by_id: dict[str, list[ast.Name]] = {}
-        parents: dict[ast.AST, ast.AST] = {}
-        for node in ast.walk(function):
-            for child in ast.iter_child_nodes(node):
-                parents[child] = node
-            if isinstance(node, ast.Name):
-                by_id.setdefault(node.id, []).append(node)
-        _NAMES.clear()  # one function at a time: keep memory flat
-        cached = _NAMES[id(function)] = (function, by_id, parents)
-    return cached[1], cached[2]
-
-
-def _later_uses(var: str, assign: ast.stmt, function: ast.AST) -> list[ast.Name]:
-    """Loads of ``var`` after ``assign`` (in source order) until it is assigned again."""
-    start = (assign.end_lineno, assign.end_col_offset)
-    names = [n for n in _names_in(function)[0].get(var, []) if (n.lineno, n.col_offset) > start]
-    names.sort(key=lambda n: (n.lineno, n.col_offset))
-    uses = []
-    for name in names:
-        if isinstance(name.ctx, ast.Store):
-            break
-        uses.append(name)
-    return uses
-
-
 @rule.visits(ast.Call)
 def check(node: ast.Call, ctx) -> None:
     value = ctx.type_of(node)
@@ -173,11 +143,11 @@ def check(node: ast.Call, ctx) -> None:
             return
         if not isinstance(targets[0], ast.Name):
             return
-        uses = _later_uses(targets[0].id, parent, ctx.function)
+        uses = later_uses(targets[0].id, parent, ctx.function)
         if not uses:
             _report(node, ctx, f"stored in `{targets[0].id}` and never awaited")
             return
-        misuse = _misuse(uses[0], ctx, _names_in(ctx.function)[1].get, call=node)
+        misuse = _misuse(uses[0], ctx, names_in(ctx.function)[1].get, call=node)
         if misuse and misuse != "never awaited":
             _report(node, ctx, f"stored in `{targets[0].id}` without `await`, then {misuse}", used=(uses[0], misuse))
         return
@@ -196,8 +166,8 @@ def _check_container(node: ast.Call, container: ast.expr, assign: ast.stmt, ctx)
     a call that uses its values as plain data: ``render(request, "t.html", context)``."""
     if not isinstance(container, ast.Name):
         return
-    uses = _later_uses(container.id, assign, ctx.function)
-    parents = _names_in(ctx.function)[1]
+    uses = later_uses(container.id, assign, ctx.function)
+    parents = names_in(ctx.function)[1]
     for use in uses:
         holder = parents.get(use)
         if isinstance(holder, ast.keyword):

@@ -1,14 +1,17 @@
 """## What it does
 Checks for sync database calls in async code: QuerySet and manager methods that run a query
-(`get`, `create`, `count`, `exists`, `first`, `update`, `delete`, `aggregate`, `iterator`...),
-model `save()` / `delete()` / `refresh_from_db()` and validation (`full_clean()`), related-manager
+(`get`, `create`, `count`, `exists`, `first`, `update`, `delete`, `aggregate`..., and `iterator()`
+where a `for` loop or `list()` runs through it on the event loop), model `save()` / `delete()` / `refresh_from_db()` and validation (`full_clean()`), related-manager
 writes (`add`, `remove`, `set`, `clear`), user permission checks, and a ModelForm's `save()` (and
 `is_valid()` when its model has relations to look up).
 
 ## Why is this bad?
 Django's database layer is sync-only: called from the event loop it raises
-`SynchronousOnlyOperation`. Every one of these has an `a`-prefixed twin (a thin
-`sync_to_async` wrapper) that is safe to await.
+`SynchronousOnlyOperation`. Most of these have an `a`-prefixed twin (a thin `sync_to_async`
+wrapper) that is safe to await, but not all: `full_clean()`, a ModelForm's `save()` and
+`is_valid()` have none in any version, and `has_perm()` none before Django 5.2 (`ahas_perm`);
+those go into a sync function called with `sync_to_async`. `aiterator()` is not awaited: it is
+iterated with `async for`.
 
 ## Example
 ```python
@@ -59,6 +62,23 @@ def _twin(receiver, method: str):
 _VALIDATION = {"full_clean", "clean_fields", "validate_unique", "validate_constraints"}
 
 
+# QuerySet methods that answer from the result cache once the QuerySet has been evaluated.
+_CACHE_READERS = frozenset({"count", "exists", "contains"})
+# Builtins that run through an iterator they are given.
+_CONSUMERS = frozenset({"list", "tuple", "set", "sorted", "dict", "sum", "any", "all", "max", "min", "next", "enumerate"})
+
+
+def _consumed_here(node: ast.Call, ctx) -> bool:
+    """Whether the iterator ``qs.iterator()`` builds is run through where it is built, on the event
+    loop: a ``for`` loop, a sync comprehension, ``list(...)``. Building it runs no query; passed on
+    (``await sync_to_async(list)(qs.iterator())``) it runs where it is consumed."""
+    parent = ctx.parent(node)
+    if isinstance(parent, (ast.For, ast.comprehension)):
+        return parent.iter is node and not getattr(parent, "is_async", 0)
+    return (isinstance(parent, ast.Call) and isinstance(parent.func, ast.Name) and parent.func.id in _CONSUMERS
+            and parent.args[:1] == [node])
+
+
 @rule.visits(ast.Call)
 def check(node: ast.Call, ctx) -> None:
     if not isinstance(node.func, ast.Attribute):
@@ -81,8 +101,10 @@ def check(node: ast.Call, ctx) -> None:
         ctx.report(node, f"ModelForm `{ctx.source(node)}` {what} in async code (raises SynchronousOnlyOperation)",
                    hints.offload("the form handling"))
         return
+    if method in _CACHE_READERS and receiver.extra.get("evaluated"):
+        return  # `async for` filled the QuerySet's result cache: these read it
     twin = _twin(receiver, method)
-    if twin is None:
+    if twin is None or method == "iterator" and not _consumed_here(node, ctx):
         return
     name, added = twin
     call = ctx.source(node)

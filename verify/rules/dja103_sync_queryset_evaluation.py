@@ -6,7 +6,8 @@ Checks for QuerySets evaluated synchronously in async code: `for` loops and comp
 ## Why is this bad?
 Evaluating a QuerySet runs its query, and from the event loop that raises
 `SynchronousOnlyOperation`. A QuerySet read through `prefetch_related` (`order.items.all()`
-after `prefetch_related("items")`) is already in memory and is fine.
+after `prefetch_related("items")`) is already in memory and is fine, and so is one that
+`async for` (or an async comprehension) has run through: it keeps its results.
 
 ## Example
 ```python
@@ -44,7 +45,7 @@ _FIX = {
 
 def _lazy(node: ast.AST, ctx):
     value = ctx.type_of(node)
-    if value is None or not value.is_lazy or value.extra.get("prefetched"):
+    if value is None or not value.is_lazy or value.extra.get("prefetched") or value.extra.get("evaluated"):
         return None
     return value
 

@@ -38,9 +38,31 @@ rule = Rule("DJA105", "unknown-async-api", __doc__, min_version=(4, 1))
 
 
 def _too_new(node, ctx, name: str, added) -> None:
-    if added and ctx.version < added:
+    if added and ctx.version < added and not _version_guarded(node, ctx):
         ctx.report(node, f"`{name}` does not exist in Django {fmt(ctx.version)} (added in {fmt(added)})",
                    "wrap the sync call with `sync_to_async`, or raise the project's Django version")
+
+
+def _version_guarded(node, ctx) -> bool:
+    """Inside ``if hasattr(request, "auser"):`` or ``if django.VERSION >= (5, 0):``: the code
+    supports older Django versions in its other branch."""
+    attr = node.attr if isinstance(node, ast.Attribute) else getattr(node.func, "attr", getattr(node.func, "id", ""))
+    child, parent = node, ctx.parent(node)
+    while parent is not None and not isinstance(parent, (ast.AsyncFunctionDef, ast.FunctionDef)):
+        if isinstance(parent, (ast.If, ast.IfExp)) and child is not parent.test and _checks_version(parent.test, attr, ctx):
+            return True
+        child, parent = parent, ctx.parent(parent)
+    return False
+
+
+def _checks_version(test: ast.expr, attr: str, ctx) -> bool:
+    for node in ast.walk(test):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "hasattr" and len(node.args) == 2 \
+                and isinstance(node.args[1], ast.Constant) and node.args[1].value == attr:
+            return True
+        if isinstance(node, (ast.Name, ast.Attribute)) and (ctx.qualified(node) or "") in ("django.VERSION", "django.__version__"):
+            return True
+    return False
 
 
 @rule.visits(ast.Attribute)

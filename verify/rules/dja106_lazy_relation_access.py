@@ -3,8 +3,11 @@ Checks for lazy relation access on model instances in async code: a forward fore
 one-to-one (`order.user`), a reverse one-to-one (`user.profile`), or a field deferred by
 `only()` / `defer()`, unless the query that loaded the instance covered it with
 `select_related` (or `prefetch_related`, a `Prefetch` object, `aprefetch_related_objects`).
+Relations are those the project's models declare (any module that defines model classes): a
+name alone (`author`, `user`) is never taken for one. Objects fetched through a reverse relation
+(`order.items.afirst()`) know their `order`.
 `select_related()` without names follows only non-null foreign keys. `order.user_id` is a plain
-column and is fine.
+column and is fine (also after `only("user")`, which loads the key, not the related object).
 
 ## Why is this bad?
 An uncached relation runs a query on first access, and from the event loop that raises
@@ -13,9 +16,13 @@ not exist), so the relation must be loaded by the query.
 
 ## Example
 ```python
+from django.conf import settings
+from django.db import models
 from django.http import JsonResponse
 
-from shop.models import Order
+
+class Order(models.Model):  # in shop/models.py
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
 
 
 async def order_detail(request, order_id):
@@ -25,9 +32,13 @@ async def order_detail(request, order_id):
 
 ## Use instead
 ```python
+from django.conf import settings
+from django.db import models
 from django.http import JsonResponse
 
-from shop.models import Order
+
+class Order(models.Model):  # in shop/models.py
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
 
 
 async def order_detail(request, order_id):
@@ -74,6 +85,8 @@ def check(node: ast.Attribute, ctx) -> None:
         return
     if receiver.only is not None and relation is None:
         info = ctx.file.models.get(receiver.model)
-        if info is not None and attr in info.fields and attr not in receiver.only:
+        # only("user") loads the key column: `user_id`, not the related object
+        if info is not None and attr in info.fields and attr not in receiver.only and not (
+                attr.endswith("_id") and attr[:-3] in receiver.only):
             ctx.report(node, f"`{text}.{attr}` reads a field deferred by `only()`: it runs a query (raises SynchronousOnlyOperation)",
                        f"add \"{attr}\" to `only()`")

@@ -1,5 +1,24 @@
 """## What it does
-Checks for `request.user` in async code.
+Checks for `request.user` read in async code while it is still Django's lazy user.
+
+Not reported, because the user is already loaded or not loaded there:
+
+- after `request.user = <user>` in the function (`request.user = await request.auser()`), or
+  after `await alogin(request, user)` / `await alogout(request)`;
+- in a handler whose framework authenticates before it runs: adrf views and viewsets
+  (`adrf.views.APIView`, `adrf.decorators.api_view`), django-ninja operations whose `auth` is
+  Django's session (`django_auth`, `django_auth_superuser`, `django_auth_is_staff`) on the
+  decorator or on the module's `Router`/`NinjaAPI`;
+- after a decorator of the project whose wrapper assigns `request.user`, or a django-ninja auth
+  class of the project whose `authenticate` does;
+- after your own decorators, view base classes or django-ninja auth objects, listed by
+  qualified name in `pyproject.toml`:
+  ```toml
+  [tool.django-async-kit]
+  user-loaders = ["myproject.auth.with_user", "myproject.views.AuthenticatedView"]
+  ```
+- when it is only handed on (`await sync_to_async(audit)(request.user)`,
+  `asyncio.to_thread(...)`) or tested by identity (`request.user is None`).
 
 ## Why is this bad?
 `request.user` is a lazy object that loads the session and the user with sync queries. In an
@@ -15,6 +34,8 @@ async def user_dashboard(request):
 ```
 
 ## Use instead
+`request.auser()` needs Django 5.0; before it, read `request.user` in a sync function called with
+`sync_to_async`.
 ```python
 async def user_dashboard(request):
     user = await request.auser()
@@ -26,17 +47,54 @@ async def user_dashboard(request):
 import ast
 
 from verify.analysis import hints
-from verify.analysis import types as ty
+from verify.analysis.name_uses import later_uses, names_in
 from verify.analysis.registry import Rule
 
 rule = Rule("DJA107", "request-user-in-async", __doc__, min_version=(4, 1))
+
+
+# Calls that run what they are given in a worker thread, where the lazy user may load.
+_OFFLOADERS = {"asyncio.to_thread"}
+_OFFLOADING_WRAPPERS = ("sync_to_async", "database_sync_to_async")
 
 
 @rule.visits(ast.Attribute)
 def check(node: ast.Attribute, ctx) -> None:
     if node.attr != "user" or not isinstance(node.ctx, ast.Load):
         return
-    receiver = ctx.type_of(node.value)
-    if receiver is not None and receiver.kind == ty.REQUEST:
-        ctx.report(node, f"`{ctx.source(node)}` runs sync queries for logged-in users in async code (raises SynchronousOnlyOperation)",
-                   hints.auser(ctx.version))
+    value = ctx.type_of(node)
+    parent = ctx.parent(node)
+    if value is None or not value.extra.get("request_user") or _left_alone(node, parent, ctx.parent, ctx):
+        return
+    if isinstance(parent, ast.Assign) and len(parent.targets) == 1 and isinstance(parent.targets[0], ast.Name):
+        # `user = request.user`: it depends on what the code does with `user` next
+        uses = later_uses(parent.targets[0].id, parent, ctx.function)
+        parent_of = names_in(ctx.function)[1].get
+        if uses and all(_left_alone(use, parent_of(use), parent_of, ctx) for use in uses):
+            return
+    ctx.report(node, f"`{ctx.source(node)}` runs sync queries for logged-in users in async code (raises SynchronousOnlyOperation)",
+               hints.auser(ctx.version))
+
+
+def _left_alone(node: ast.expr, parent: ast.AST | None, parent_of, ctx) -> bool:
+    """Uses that leave the lazy object alone: an identity test (`request.user is None`), packing it
+    in a tuple, `object.__getattribute__(request.user, "_wrapped")`, handing it to a thread."""
+    if isinstance(parent, ast.keyword):
+        parent = parent_of(parent)
+    if isinstance(parent, ast.Call) and parent.func is not node and _offloads(parent, ctx):
+        return True
+    if isinstance(parent, ast.Compare):
+        return all(isinstance(op, (ast.Is, ast.IsNot)) for op in parent.ops)
+    if isinstance(parent, ast.Tuple):
+        return True
+    return (isinstance(parent, ast.Call) and isinstance(parent.func, ast.Attribute) and parent.func.attr == "__getattribute__"
+            and isinstance(parent.func.value, ast.Name) and parent.func.value.id == "object")
+
+
+def _offloads(call: ast.Call, ctx) -> bool:
+    """``sync_to_async(fn)(...)``, ``asyncio.to_thread(...)``, ``loop.run_in_executor(...)``: the
+    arguments are read (and a lazy user loads, if it must) in the thread."""
+    func = call.func
+    if isinstance(func, ast.Call):
+        return (ctx.qualified(func.func) or "").rpartition(".")[2] in _OFFLOADING_WRAPPERS
+    return (ctx.qualified(func) or "") in _OFFLOADERS or isinstance(func, ast.Attribute) and func.attr == "run_in_executor"

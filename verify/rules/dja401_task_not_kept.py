@@ -7,9 +7,10 @@ statement, or with its result stored in a variable that is never used again.
 ## Why is this bad?
 The event loop keeps only a weak reference to a task, so a task nobody holds can be
 garbage-collected before it finishes, and its exceptions are never seen. In a Django view it is
-worse: a fire-and-forget task outlives its request, and once the request's
-`ThreadSensitiveContext` has exited, the task's first ORM call (`acreate`, `aget`...) fails with
-`RuntimeError: ThreadSensitiveContext has exited`. For work that must outlive the request use a
+worse: a fire-and-forget task outlives its request. Once the request's `ThreadSensitiveContext`
+has exited, the task's ORM calls (`acreate`, `aget`...) fail with `RuntimeError:
+ThreadSensitiveContext has exited` on recent asgiref releases (3.13); older ones silently run
+them on a new executor, outside the request's thread and its cleanup. For work that must outlive the request use a
 task queue: on Django 6.0+, a `django.tasks` task with `await task.aenqueue(...)`.
 
 ## Example
@@ -109,8 +110,8 @@ def check(node: ast.Call, ctx) -> None:
         how = f"is stored in `{parent.targets[0].id}` and never used"
     else:
         return
-    orm = (" It uses the ORM, which fails with `RuntimeError: ThreadSensitiveContext has exited` once the "
-           "request has ended.") if _touches_orm(node, ctx) else ""
+    orm = (" It uses the ORM, which after the request has ended fails with `RuntimeError: ThreadSensitiveContext "
+           "has exited` (recent asgiref) or runs outside the request's thread (older asgiref).") if _touches_orm(node, ctx) else ""
     if ctx.version >= (6, 0):
         outlive = "for work that must outlive the request, use a `django.tasks` task and `await my_task.aenqueue(...)`"
     else:

@@ -1,8 +1,10 @@
 """## What it does
-Checks for `async_to_sync(...)` called in async code, and for the other ways of running a
-coroutine to completion from sync code: `asyncio.run(...)` and
+Checks for calls of an `async_to_sync(...)` wrapper in async code, and for the other ways of
+running a coroutine to completion from sync code: `asyncio.run(...)` and
 `asyncio.get_event_loop().run_until_complete(...)` (or on a new event loop). A sync helper of the
-project that does it, called directly from async code, is reported at the call.
+project that does it, called directly from async code, is reported at the call. Building the
+wrapper to keep it for a worker thread (`self.send_sync = async_to_sync(send)`) runs nothing and
+is fine.
 
 ## Why is this bad?
 `async_to_sync` runs a coroutine function from sync code by driving an event loop. Called from
@@ -33,6 +35,7 @@ async def dashboard(request):
 
 import ast
 
+from verify.analysis import types as ty
 from verify.analysis.registry import Rule
 
 rule = Rule("DJA404", "async-to-sync-in-async", __doc__, min_version=(4, 1))
@@ -50,9 +53,16 @@ def check(node: ast.Call, ctx) -> None:
         ctx.report(node, f"`{ctx.source(node)}` in async code: an event loop is already running here (RuntimeError)",
                    hint=f"await it directly: `await {coroutine}`")
         return
-    if qualified not in _ASYNC_TO_SYNC:
-        return
-    wrapped = ctx.source(node.args[0]) if node.args else "the function"
+    # A call of what `async_to_sync(f)` returns: `async_to_sync(f)(...)`, or a name that holds it.
+    # Wrapping alone runs nothing: a wrapper stored for a worker thread is fine.
+    func = node.func
+    if isinstance(func, ast.Call) and (ctx.qualified(func.func) or "") in _ASYNC_TO_SYNC:
+        wrapped = ctx.source(func.args[0]) if func.args else "the function"
+    else:
+        held = ctx.type_of(func) if isinstance(func, ast.Name) else None
+        if held is None or held.kind != ty.OBJECT or held.cls not in _ASYNC_TO_SYNC:
+            return
+        wrapped = "the function"
     ctx.report(node, f"`{ctx.source(node)}` in async code: asgiref raises RuntimeError "
                "(you cannot use AsyncToSync in the same thread as an async event loop)",
                hint=f"await it directly: `await {wrapped}(...)`")

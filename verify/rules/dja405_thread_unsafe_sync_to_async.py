@@ -8,8 +8,9 @@ form `@sync_to_async(thread_sensitive=False)` is checked too.
 ## Why is this bad?
 `thread_sensitive=False` runs the function on a pool thread instead of the request's one
 sync thread. Django database connections belong to the thread that opened them: each pool
-thread opens its own connection, which Django's request-finished cleanup never closes (it
-piles up until the database refuses connections), and the work runs outside the request's
+thread opens its own connection, which Django's request-finished cleanup never closes: up to
+one open connection per thread of the default executor (`min(32, CPUs + 4)` threads), held
+until the thread ends. The work also runs outside the request's
 transactions and test-case transactions. Django's own ORM async methods use the default,
 `thread_sensitive=True`. Keep `thread_sensitive=False` for CPU-bound or non-database blocking
 work (password hashing, image resizing).

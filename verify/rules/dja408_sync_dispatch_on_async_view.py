@@ -36,6 +36,8 @@ from django.utils.decorators import method_decorator
 from django.views import View
 
 
+# method_decorator wraps async methods from Django 5.2; before 5.2, check
+# `(await request.auser()).is_authenticated` in the handler instead.
 @method_decorator(login_required, name="get")
 class OrderListView(View):
     async def get(self, request):

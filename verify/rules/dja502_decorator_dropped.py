@@ -4,7 +4,8 @@ with the same arguments: `login_required`, `permission_required`, `user_passes_t
 `require_http_methods` / `require_GET` / `require_POST`, `cache_*`, `transaction.*` and the
 project's own decorators. A `method_decorator(...)` on the class counts for its methods, and so do
 the auth mixins `LoginRequiredMixin` and `PermissionRequiredMixin` (as `login_required` and
-`permission_required`: an async handler needs `method_decorator(..., name="get")` instead, see DJA408).
+`permission_required`: an async handler needs `method_decorator(..., name="get")` instead, which
+wraps async methods from Django 5.2 only; see DJA408).
 
 ## Why is this bad?
 A dropped `@login_required` or `@permission_required` opens the view to everyone, a dropped

@@ -38,7 +38,7 @@ class TimingMiddleware:
 ```python
 # shop/middleware.py
 import time
-from inspect import iscoroutinefunction, markcoroutinefunction
+from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 
 
 class TimingMiddleware:

@@ -150,8 +150,8 @@ async def report_reply(request, pk):
 
 async def moderation_queue(request):
     reports = Report.objects.filter(resolved=False).select_related("reply")
-    payload = [{"id": r.pk, "reply": r.reply.excerpt()} async for r in reports]
     any_old = any(r.reply.created.year < 2020 for r in reports)  # expect: DJA103
+    payload = [{"id": r.pk, "reply": r.reply.excerpt()} async for r in reports]
     return JsonResponse({"reports": payload, "old": any_old})
 
 
