@@ -33,13 +33,21 @@ class Report:
     files: int = 0
     version: Version = (6, 1)
     version_source: str = ""
+    left_out: int | None = None  # `verify --changed`: older findings of the changed files, not the change's
+    in_baseline: int | None = None  # `verify --baseline`: findings the baseline records
 
     def summary(self) -> dict:
         by_code: dict[str, int] = {}
         for finding in self.findings:
             by_code[finding.code] = by_code.get(finding.code, 0) + 1
-        return {"files": self.files, "findings": len(self.findings), "by_code": dict(sorted(by_code.items())),
-                "errors": self.errors, "django_version": f"{self.version[0]}.{self.version[1]}"}
+        summary = {"files": self.files, "findings": len(self.findings), "by_code": dict(sorted(by_code.items())),
+                   "errors": self.errors, "django_version": f"{self.version[0]}.{self.version[1]}"}
+        # Only in the runs that leave findings out: `--changed` without `--all`, `--baseline`.
+        if self.left_out is not None:
+            summary["left_out"] = self.left_out
+        if self.in_baseline is not None:
+            summary["in_baseline"] = self.in_baseline
+        return summary
 
 
 # Up to this many files, files without async code are still checked for syntax errors; above it

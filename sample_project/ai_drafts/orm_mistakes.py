@@ -22,9 +22,8 @@ async def product_names(request, category_id):
 
 
 async def product_stats(request, product_id):
-    product = Product.objects.aget(pk=product_id)  # the missing await: `product` is a coroutine
+    product = Product.objects.aget(pk=product_id)  # expect: DJA101 no await: `product` is a coroutine
     count = Review.objects.filter(product_id=product_id).count()  # expect: DJA102 sync count() in async code
-    # expect: DJA101 the un-awaited coroutine is used as if it were the product
     return JsonResponse({"product": str(product), "reviews": count})
 
 

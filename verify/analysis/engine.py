@@ -593,6 +593,11 @@ def _blocks_of(node: ast.AST) -> list[ast.AST]:
     return found
 
 
+def noqa_comment(text: str) -> re.Match | None:
+    """The ``# noqa`` or ``# noqa: CODES`` in a comment or line (group ``codes``: the codes, if any)."""
+    return _NOQA.search(text)
+
+
 def noqa_lines(source: str) -> dict[int, set[str] | None]:
     """line -> suppressed codes (None: every code)."""
     out: dict[int, set[str] | None] = {}

@@ -72,7 +72,18 @@ def text(findings: list[Finding], summary: dict, quiet: bool = False) -> str:
     if quiet:
         return "\n".join(out)
     out.append(summary_line(findings, summary))
+    out.extend(_left_out(summary))
     return "\n".join(out)
+
+
+def _left_out(summary: dict) -> list[str]:
+    """What ``--changed`` and ``--baseline`` did not report."""
+    lines = []
+    if left_out := summary.get("left_out"):
+        lines.append(f"Left out {_count(left_out, 'older finding')} in the changed files (outside the changed code; `--all` shows them).")
+    if in_baseline := summary.get("in_baseline"):
+        lines.append(f"Left out {_count(in_baseline, 'finding')} recorded in the baseline.")
+    return lines
 
 
 def is_advice(finding: Finding) -> bool:
@@ -172,7 +183,11 @@ def _artifact_location(path: str) -> dict:
 
 
 def sarif(findings: list[Finding]) -> str:
+    from verify.pipeline.fingerprint import FINGERPRINT_KEY, fingerprints
+
     rules = sarif_rules()
+    # Code scanning matches alerts across runs by these: an alert stays one alert when lines move.
+    prints = fingerprints(findings)
     index = {rule["id"]: i for i, rule in enumerate(rules)}
     results = [
         {
@@ -184,6 +199,7 @@ def sarif(findings: list[Finding]) -> str:
                 "artifactLocation": _artifact_location(f.path),
                 "region": {"startLine": f.line, "startColumn": f.column, "endLine": f.end_line, "endColumn": f.end_column},
             }}],
+            "partialFingerprints": {FINGERPRINT_KEY: prints[f]},
             **({"relatedLocations": [
                 {"id": number, "message": {"text": note}, "physicalLocation": {
                     "artifactLocation": _artifact_location(f.path), "region": {"startLine": line, "startColumn": column}}}
