@@ -14,6 +14,7 @@ from verify.analysis import blocking
 from verify.analysis import django_api as api
 from verify.analysis import types as ty
 from verify.analysis.context import FileContext
+from verify.analysis.limits import MAX_TYPING_DEPTH
 from verify.analysis.models_index import USER_MODEL, Relation
 from verify.analysis.types import T
 
@@ -94,6 +95,7 @@ class Typer:
         # is unchanged.
         self._memo: dict[ast.AST, T | None] = {}
         self._memo_version = -1
+        self._depth = 0  # typings in progress, one inside the other
 
     def module_scope(self) -> Typer:
         """A typer of the same file that knows no local variable: for expressions read outside
@@ -112,7 +114,13 @@ class Typer:
         if value is not _UNTYPED:
             return value
         method = _TYPERS.get(type(node))
-        value = method(self, node) if method else None
+        if method is None or self._depth >= MAX_TYPING_DEPTH:  # past the bound: unknown, so no rule fires
+            return None
+        self._depth += 1
+        try:
+            value = method(self, node)
+        finally:
+            self._depth -= 1
         if self._memo_version == self.env.version:  # typing a call may walk a helper and bind nothing here
             memo[node] = value
         return value

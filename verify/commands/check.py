@@ -153,6 +153,8 @@ def _show(args, report) -> int:
             raise UsageError(f"cannot write the report to {args.output}: {error.strerror or error}") from None
     elif text:
         print(text)
+    for note in report.skipped:
+        print(f"django-async-kit: note: not checked: {note}", file=sys.stderr)
     for error in report.errors:
         print(f"django-async-kit: error: {error}", file=sys.stderr)
     if report.errors:

@@ -14,7 +14,7 @@ from functools import cached_property
 from pathlib import Path
 
 from verify.analysis.view_shapes import HTTP_HANDLERS, takes_request
-from verify.pipeline.file_tree import SKIP_DIRS, read_text, relative_files_under
+from verify.pipeline.file_tree import SKIP_DIRS, parse_source, read_text, relative_files_under
 
 _NAME = re.compile(r"[A-Za-z_]\w*")
 
@@ -103,7 +103,7 @@ class ProjectFiles:
     # -- facts from Python sources ---------------------------------------------------------------
     def tree(self, path: Path) -> ast.Module | None:
         try:
-            return ast.parse(self.text(path), filename=str(path))
+            return parse_source(self.text(path), path)
         except (SyntaxError, ValueError):
             return None
 

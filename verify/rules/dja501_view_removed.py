@@ -43,6 +43,8 @@ from verify.analysis.registry import Rule
 from verify.compare.functions import ParsedFile
 from verify.compare.registry import SCOPE, FileChange, Reporter, compares_files
 from verify.pipeline.discovery import SKIP_DIRS, display_path
+from verify.pipeline.file_tree import parse_source
+from verify.pipeline.reading import read_python
 
 rule = Rule("DJA501", "view-removed", __doc__, scope=SCOPE)
 
@@ -121,7 +123,7 @@ def _files(root: Path, suffixes: tuple[str, ...]) -> Iterator[Path]:
 
 def _parse(path: Path, source: str) -> FileContext | None:
     try:
-        tree = ast.parse(source)
+        tree = parse_source(source)
     except (SyntaxError, ValueError):
         return None
     return FileContext.build(str(path), source, tree, (6, 1), ModelIndex())
@@ -129,8 +131,8 @@ def _parse(path: Path, source: str) -> FileContext | None:
 
 def _read(path: Path) -> str:
     try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        return read_python(path)
+    except ValueError:  # (reading.Unreadable: not a regular file, too large, undecodable)
         return ""
 
 
