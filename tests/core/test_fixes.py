@@ -277,3 +277,19 @@ def test_get_object_or_404_becomes_its_awaited_twin_from_django_5_0() -> None:
     assert after == ("from django.shortcuts import aget_object_or_404\n" + source).replace(
         "    product = get_object_or_404(", "    product = await aget_object_or_404(")
     assert check_source(after, target_version=(5, 0)) == []
+
+
+def test_cached_findings_keep_their_fixes(views: Path) -> None:
+    first = run("--diff", "--target-version", "6.1", "views.py", cwd=views.parent)
+    cached = subprocess.run([sys.executable, "-m", "verify", "--diff", "--target-version", "6.1", "views.py"], cwd=views.parent,
+                            capture_output=True, text=True)
+    again = subprocess.run([sys.executable, "-m", "verify", "--diff", "--target-version", "6.1", "views.py"], cwd=views.parent,
+                           capture_output=True, text=True)
+    assert first.stdout == cached.stdout == again.stdout != ""
+    import json
+
+    from verify.pipeline.cache import _valid_entry
+
+    manifest = json.loads((views.parent / ".django-async-kit-cache" / "results.json").read_text())
+    [entry] = [e for e in manifest["entries"].values() if e["path"].endswith("views.py")]
+    assert _valid_entry(entry) and entry["findings"][0]["fix"]["edits"]  # kept, and read back as a hit

@@ -181,8 +181,28 @@ _SEVERITIES = frozenset(severity.value for severity in Severity)
 
 
 def _valid_finding(item) -> bool:
-    return (type(item) is dict and item.keys() == _FINDING_FIELDS.keys()
-            and all(type(item[name]) is kind for name, kind in _FINDING_FIELDS.items()) and item["severity"] in _SEVERITIES)
+    return (type(item) is dict and item.keys() - _OPTIONAL_FIELDS == _FINDING_FIELDS.keys()
+            and all(type(item[name]) is kind for name, kind in _FINDING_FIELDS.items()) and item["severity"] in _SEVERITIES
+            and _valid_related(item.get("related", [])) and ("fix" not in item or _valid_fix(item["fix"])))
+
+
+_OPTIONAL_FIELDS = frozenset({"related", "fix"})
+
+
+def _valid_related(related) -> bool:
+    return type(related) is list and all(type(place) is list and len(place) == 3 and type(place[0]) is int
+                                         and type(place[1]) is int and type(place[2]) is str for place in related)
+
+
+def _valid_position(position) -> bool:
+    return type(position) is list and len(position) == 2 and all(type(number) is int for number in position)
+
+
+def _valid_fix(fix) -> bool:
+    return (type(fix) is dict and fix.keys() == {"edits", "unsafe", "reason"} and type(fix["unsafe"]) is bool
+            and type(fix["reason"]) is str and type(fix["edits"]) is list
+            and all(type(edit) is dict and edit.keys() == {"start", "end", "text"} and _valid_position(edit["start"])
+                    and _valid_position(edit["end"]) and type(edit["text"]) is str for edit in fix["edits"]))
 
 
 def _valid_entry(entry) -> bool:
