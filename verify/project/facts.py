@@ -47,14 +47,11 @@ from verify.project.dependencies import (  # noqa: F401  (lowest_version: part o
     search_dirs,
 )
 from verify.assist.safe_write import MARKER_NAME
+from verify.pipeline.file_tree import skipped_folder
 from verify.project.deployment_files import ProjectFiles
 from verify.project.deployment_files import is_test as _is_test
 from verify.project.middleware import readiness
 
-SKIPPED_DIRS = frozenset(
-    {".git", ".hg", ".venv", "venv", "env", ".env", ".tox", ".nox", "node_modules", "__pycache__",
-     "site-packages", "build", "dist", "migrations", ".mypy_cache", ".pytest_cache", ".ruff_cache"}
-)
 PSYCOPG3 = ("psycopg", "psycopg-binary", "psycopg-c")
 PSYCOPG2 = ("psycopg2", "psycopg2-binary")
 ENGINE_NAMES = {"postgresql": "PostgreSQL", "sqlite3": "SQLite", "mysql": "MySQL", "oracle": "Oracle"}
@@ -368,7 +365,7 @@ def middleware_is_sync_only(dotted: str, search_paths: list[Path]) -> bool | Non
 
 def _walk_python_files(root: Path) -> Iterator[Path]:
     for directory, subdirs, files in os.walk(root):
-        subdirs[:] = sorted(d for d in subdirs if d not in SKIPPED_DIRS and not d.startswith("."))
+        subdirs[:] = sorted(d for d in subdirs if not skipped_folder(d))
         for file in sorted(files):
             if file.endswith(".py"):
                 yield Path(directory, file)
@@ -399,7 +396,7 @@ def _nested_projects(root: Path) -> list[Path]:
     for pattern in ("*/manage.py", "*/*/manage.py"):
         for path in sorted(root.glob(pattern)):
             parts = path.relative_to(root).parts[:-1]
-            if not any(part in SKIPPED_DIRS or part.startswith((".", "_")) or part in ("docs", "doc") or _is_test((part, "x"))
+            if not any(skipped_folder(part) or part.startswith("_") or part in ("docs", "doc") or _is_test((part, "x"))
                        for part in parts):
                 found.append(path.parent)
     return found
