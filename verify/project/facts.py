@@ -27,7 +27,6 @@ import shlex
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
 
 from verify.project import http_client, serving
@@ -51,6 +50,7 @@ from verify.pipeline.file_tree import skipped_folder
 from verify.project.deployment_files import ProjectFiles
 from verify.project.deployment_files import is_test as _is_test
 from verify.project.middleware import readiness
+from verify.project.target import installed_django_release
 
 PSYCOPG3 = ("psycopg", "psycopg-binary", "psycopg-c")
 PSYCOPG2 = ("psycopg2", "psycopg2-binary")
@@ -517,9 +517,8 @@ def detect_facts(project_dir: Path, repo_root: Path | None = None) -> ProjectFac
 def _django_version(deps: dict[str, Dependency]) -> Fact:
     if "django" in deps and deps["django"].version:
         return Fact(deps["django"].version, deps["django"].source)
-    try:
-        installed = metadata.version("django")
-    except metadata.PackageNotFoundError:
+    installed = installed_django_release()
+    if installed is None:
         return Fact(None, "not found")
     return Fact(parse_version(installed), f"installed with the kit: Django {installed}")
 
