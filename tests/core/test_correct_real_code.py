@@ -453,6 +453,8 @@ def test_frameworks_that_authenticate_before_the_handler(check):
 
 
 _BOLT_API = """
+import asyncio
+
 from django_bolt import BoltAPI, CurrentUser, Request
 
 api = BoltAPI()
@@ -474,6 +476,13 @@ async def early(request):
     name = request.user.username
     await request.auser()
     return {"name": name}
+
+
+@api.get("/pending")
+async def pending(request):
+    loading = asyncio.ensure_future(request.auser())
+    request.user.marker = "read while auser() is still pending"
+    return await loading
 """
 
 
@@ -481,7 +490,9 @@ def test_django_bolt_loads_request_user_with_auser_and_current_user():
     # bolt's request.user is a LazyUser that `await request.auser()` fills; a CurrentUser parameter
     # loads it before the handler. A read before the await still loads it on the event loop.
     found = [f.line for f in check_source_lines(_BOLT_API)]
-    assert found == [_BOLT_API.splitlines().index('    name = request.user.username') + 1]
+    lines = _BOLT_API.splitlines()
+    assert found == [lines.index("    name = request.user.username") + 1,
+                     lines.index('    request.user.marker = "read while auser() is still pending"') + 1]
 
 
 def test_djangos_own_auser_leaves_request_user_lazy():
