@@ -31,7 +31,6 @@ from pathlib import Path
 from verify.analysis.ast_walk import children, walk
 from verify.analysis.fixes import sleep_fix
 from verify.analysis.registry import Rule
-from verify.pipeline import file_tree
 
 HTTP = "DJA301"
 SLEEP = "DJA302"

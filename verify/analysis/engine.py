@@ -160,8 +160,12 @@ class AsyncWalker:
         if node_type in _COMPREHENSIONS:
             self.comprehension(node)
             return
-        if node_type is ast.Call and node.args and (type(node.args[0]) is ast.Name or type(node.args[0]) is ast.Attribute):
-            self._call_effects(node)
+        if node_type is ast.Call:
+            if node.args and (type(node.args[0]) is ast.Name or type(node.args[0]) is ast.Attribute):
+                self._call_effects(node)
+            elif (type(node.func) is ast.Attribute and node.func.attr == "auser" and type(self.ctx.parents.get(node)) is ast.Await
+                  and request_user.auser_fills_request_user(self.ctx.file)):
+                self._user_assigned(node.func.value, None)  # django-bolt: an awaited auser() fills request.user
         parents = self.ctx.parents
         if node_type is ast.Attribute:  # a third of the expressions, with a single child
             value = node.value

@@ -21,7 +21,6 @@ from verify.pipeline.file_tree import relative_files_under
 
 USER_MODEL = "User"  # the key used for settings.AUTH_USER_MODEL / get_user_model() / auth.User
 _RELATION_FIELDS = {"ForeignKey": "fk", "OneToOneField": "o2o", "ManyToManyField": "m2m", "ParentalKey": "fk"}
-_SKIP_DIRS = {".git", ".venv", "venv", "env", "node_modules", "__pycache__", ".tox", ".nox", "site-packages", "build", "dist", "migrations"}
 
 
 @dataclass
@@ -297,8 +296,6 @@ def model_files(root: Path) -> list[Path]:
         if not relative.endswith(".py"):
             continue
         parts = relative.split(os.sep)
-        if _SKIP_DIRS.intersection(parts[:-1]) or any(folder.startswith(".") for folder in parts[:-1]):
-            continue
         if parts[-1] == "models.py" or (len(parts) > 1 and parts[-2] == "models") or _has_model_header(root / relative):
             found.append(root / relative)
     found.sort()

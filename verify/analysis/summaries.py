@@ -44,7 +44,6 @@ _PROPERTY_DECORATORS = {"property", "cached_property"}
 # The body runs once (per arguments, per instance) and its result is kept.
 _ONCE_DECORATORS = {"cache", "lru_cache", "cached_property"}
 MAX_MODULES = 96  # parsed modules kept between files (about 0.4 MB each)
-_SKIP_DIRS = {".git", "node_modules", "__pycache__", ".tox", ".nox", ".venv", "venv", "site-packages", "migrations", "build", "dist"}
 
 
 @dataclass(frozen=True)
@@ -112,7 +111,7 @@ class Project:
             paths: dict[str, Path] = {}
             for relative in relative_files_under(self.root) if self.root else ():
                 *folders, name = relative.split(os.sep)
-                if not name.endswith(".py") or any(folder in _SKIP_DIRS or folder.startswith(".") for folder in folders):
+                if not name.endswith(".py"):
                     continue
                 path = self.root / relative
                 package = package_of(str(path))

@@ -21,7 +21,7 @@ from verify.compare.registry import (
 from verify.pipeline import config as config_module
 from verify.compare.scope import findings_of_change
 from verify.pipeline.changes import ChangedFile, changed_files, default_base, repository_root
-from verify.pipeline.discovery import SKIP_DIRS, display_path, excluded
+from verify.pipeline.discovery import display_path, excluded, skipped_folder
 from verify.project.target import find_root
 
 
@@ -36,7 +36,7 @@ def check_changed(base: str | None = None, *, start: Path | None = None, everyth
     config_root = cfg.path.parent.resolve() if cfg.path else root
     # The files a folder walk would skip (migrations, virtualenvs, `exclude`) are skipped here too.
     changed = [item for item in changed_files(start, base)
-               if not set(item.path.relative_to(root).parts[:-1]) & SKIP_DIRS and not excluded(item.path, cfg.exclude, config_root)]
+               if not any(map(skipped_folder, item.path.relative_to(root).parts[:-1])) and not excluded(item.path, cfg.exclude, config_root)]
     report, comparisons = _check(changed, root, **options)
     if not everything:
         report.findings, report.left_out = findings_of_change(report.findings, comparisons, changed)

@@ -9,7 +9,7 @@ import subprocess
 from pathlib import Path
 
 from verify.pipeline import git
-from verify.pipeline.file_tree import SKIP_DIRS, other_entries_under, relative_files_under  # noqa: F401  (SKIP_DIRS: for callers that walk themselves)
+from verify.pipeline.file_tree import other_entries_under, relative_files_under, skipped_folder  # noqa: F401  (skipped_folder: for callers that walk themselves)
 
 
 class PathError(Exception):

@@ -16,9 +16,17 @@ from pathlib import Path
 
 from verify.pipeline import reading
 
-# Never project code: virtualenvs, VCS data, caches, generated migrations.
+# Never project code: VCS data, virtualenvs and installed packages, caches, build output, generated
+# migrations. With hidden folders and egg-info (``skipped_folder``), the one set of folders every
+# walk of the kit leaves out; a folder holding ``pyvenv.cfg`` (a virtualenv by any name) is left too.
 SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", "migrations", "__pycache__", ".tox", ".nox", ".venv", "venv",
-                       ".mypy_cache", ".pytest_cache", ".ruff_cache", "site-packages", ".django-async-kit-cache"})
+                       ".mypy_cache", ".pytest_cache", ".ruff_cache", "site-packages", ".django-async-kit-cache",
+                       "build", "dist"})
+
+
+def skipped_folder(name: str) -> bool:
+    """Whether every walk of the kit leaves this folder out (named explicitly, it is still checked)."""
+    return name in SKIP_DIRS or name.startswith(".") or name.endswith(".egg-info")
 
 _LISTINGS: dict[str, list[str]] = {}  # absolute folder -> its files, relative to it
 _OTHERS: dict[str, list[str]] = {}  # absolute folder -> what is neither a folder nor a regular file there
@@ -81,7 +89,7 @@ def _scan(top: str, prefix: int, found: list[str], others: list[str]) -> None:
             except OSError:  # a symbolic link loop
                 is_dir, regular = False, True
             if is_dir:
-                if name not in SKIP_DIRS and not name.endswith(".egg-info"):
+                if not skipped_folder(name):
                     subfolders.append(entry.path)
             elif name == "pyvenv.cfg" and folder != top:
                 break  # a virtualenv inside the project

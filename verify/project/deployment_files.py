@@ -14,12 +14,13 @@ from functools import cached_property
 from pathlib import Path
 
 from verify.analysis.view_shapes import HTTP_HANDLERS, takes_request
-from verify.pipeline.file_tree import SKIP_DIRS, parse_source, read_text, relative_files_under
+from verify.pipeline.file_tree import parse_source, read_text, relative_files_under
 
 _NAME = re.compile(r"[A-Za-z_]\w*")
 
 MAX_DEPTH = 4
-_SKIP = SKIP_DIRS | {".github", ".gitlab", ".circleci", "docs", "static", "staticfiles", "media", "htmlcov", "dist", "build", ".idea", ".vscode"}
+# Walked, but never where a project starts its server or defines its views.
+_NOT_SOURCES = {"docs", "static", "staticfiles", "media", "htmlcov"}
 _TEST_DIR = re.compile(r"^(tests?|testing)$")
 
 # Requirement manifests and lock files, by name.
@@ -55,7 +56,7 @@ class ProjectFiles:
         """Python files at any depth (views live deep in packages); other files near the top."""
         for relative in relative_files_under(self.root):
             parts = tuple(relative.split(os.sep))
-            if _SKIP.intersection(parts[:-1]):
+            if _NOT_SOURCES.intersection(parts[:-1]):
                 continue
             if relative.endswith(".py"):
                 self._python_entries.append((self.root / relative, parts))

@@ -42,7 +42,7 @@ from verify.analysis.models_index import ModelIndex
 from verify.analysis.registry import Rule
 from verify.compare.functions import ParsedFile
 from verify.compare.registry import SCOPE, FileChange, Reporter, compares_files
-from verify.pipeline.discovery import SKIP_DIRS, display_path
+from verify.pipeline.discovery import display_path, skipped_folder
 from verify.pipeline.file_tree import parse_source
 from verify.pipeline.reading import read_python
 
@@ -115,7 +115,7 @@ def _refers_to(qualified: str, module: tuple[str, ...], names: set[str]) -> str 
 
 def _files(root: Path, suffixes: tuple[str, ...]) -> Iterator[Path]:
     for current, dirs, files in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith(".") and not os.path.exists(os.path.join(current, d, "pyvenv.cfg")))
+        dirs[:] = sorted(d for d in dirs if not skipped_folder(d) and not os.path.exists(os.path.join(current, d, "pyvenv.cfg")))
         for name in sorted(files):
             if name.endswith(suffixes):
                 yield Path(current, name)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from verify.analysis.lines import source_lines
 from verify.pipeline import reading
-from verify.pipeline.file_tree import parse_source
+from verify.pipeline.file_tree import parse_source, skipped_folder
 
 HTTP_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "trace"})
 # Generic views whose handlers Django implements (sync only): a subclass that defines no handler
@@ -31,9 +31,6 @@ GENERIC_VIEWS = frozenset(
 )  # fmt: skip
 ADMIN_BASES = frozenset({"ModelAdmin", "AdminSite", "StackedInline", "TabularInline"})
 ADMIN_WRAPPERS = frozenset({"staff_member_required", "admin_view"})
-SKIPPED_DIRS = frozenset(
-    {"__pycache__", "migrations", "node_modules", "site-packages", "build", "dist", "venv", ".venv"}
-)
 ROUTE_FUNCTIONS = frozenset({"path", "re_path", "url"})
 
 
@@ -185,7 +182,7 @@ def python_files(path: Path) -> Iterator[Path]:
         return
     for directory, subdirectories, names in os.walk(path):
         # Pruned in place, so virtualenvs and node_modules are never walked.
-        subdirectories[:] = sorted(d for d in subdirectories if d not in SKIPPED_DIRS and not d.startswith("."))
+        subdirectories[:] = sorted(d for d in subdirectories if not skipped_folder(d))
         yield from (Path(directory, name) for name in sorted(names) if name.endswith(".py"))
 
 
