@@ -14,7 +14,7 @@ PYTHON ?= $(shell for c in python3.13 python3.12 python3; do \
 	  p=$$(pyenv root)/versions/$$v/bin/python3; [ -x $$p ] && { echo $$p; exit; }; \
 	done)
 
-.PHONY: demo test venv clean docs bench-sample bench-verify ecosystem
+.PHONY: demo test venv clean docs bench-sample bench-verify ecosystem fuzz
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "error: Python 3.12+ not found (install it or pass PYTHON=...)" >&2; exit 2; }
@@ -37,6 +37,13 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m pytest
+
+# Generated and mutated Django code through verify, triage and init, in-process, randomized, for
+# FUZZ_SECONDS (default 180): any exception but the documented errors fails (tests/robustness/fuzz.py).
+# `make test` runs a short derandomized pass of the same target.
+FUZZ_SECONDS ?= 180
+fuzz: $(STAMP)
+	FUZZ_SECONDS=$(FUZZ_SECONDS) $(PY) -m pytest tests/robustness/test_fuzz.py -q -p no:cacheprovider
 
 # Load benchmark of the sample project, legacy views on gunicorn against async views on uvicorn,
 # SQLite and PostgreSQL, 127.0.0.1 only, 5 rounds per case, about 10 minutes on 2 cores:

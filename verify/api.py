@@ -16,7 +16,7 @@ from verify.analysis import newer_syntax
 from verify.analysis.finding import Finding, Severity
 from verify.analysis.registry import is_enabled
 from verify.pipeline import config as config_module
-from verify.pipeline import file_tree
+from verify.pipeline import file_tree, reading
 from verify.pipeline.cache import DEFAULT_DIR as DEFAULT_CACHE_DIR
 from verify.pipeline.cache import Cache, digest
 from verify.pipeline.discovery import collect, display_path
@@ -29,16 +29,25 @@ from verify.project.target import find_root, project_roots, target_version
 class Report:
     findings: list[Finding] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # input problems: exit code 2
+    skipped: list[str] = field(default_factory=list)  # files a folder holds that were not read, and why
     files: int = 0
     version: Version = (6, 1)
     version_source: str = ""
+    left_out: int | None = None  # `verify --changed`: older findings of the changed files, not the change's
+    in_baseline: int | None = None  # `verify --baseline`: findings the baseline records
 
     def summary(self) -> dict:
         by_code: dict[str, int] = {}
         for finding in self.findings:
             by_code[finding.code] = by_code.get(finding.code, 0) + 1
-        return {"files": self.files, "findings": len(self.findings), "by_code": dict(sorted(by_code.items())),
-                "errors": self.errors, "django_version": f"{self.version[0]}.{self.version[1]}"}
+        summary = {"files": self.files, "findings": len(self.findings), "by_code": dict(sorted(by_code.items())),
+                   "errors": self.errors, "django_version": f"{self.version[0]}.{self.version[1]}"}
+        # Only in the runs that leave findings out: `--changed` without `--all`, `--baseline`.
+        if self.left_out is not None:
+            summary["left_out"] = self.left_out
+        if self.in_baseline is not None:
+            summary["in_baseline"] = self.in_baseline
+        return summary
 
 
 # Up to this many files, files without async code are still checked for syntax errors; above it
@@ -82,17 +91,9 @@ def _served_by_wsgi(root: Path, version: Version) -> bool:
 
 
 def read_source(path: Path) -> str:
-    """The file's text; ``ValueError`` with a clear reason when it is not readable Python text."""
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise ValueError(f"cannot read {path}: {error.strerror or error}") from None
-    if b"\0" in data[:8192]:
-        raise ValueError(f"{path} is a binary file, not Python source")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ValueError(f"cannot decode {path} as UTF-8 (byte {error.start})") from None
+    """The file's text; ``ValueError`` (:class:`reading.Unreadable`) with a clear reason when it
+    is not a regular file within the size limit, or not readable Python text."""
+    return reading.read_python(path)
 
 
 def check_paths(paths: list[str] | None = None, *, select: list[str] | None = None, ignore: list[str] | None = None,
@@ -112,11 +113,22 @@ def check_paths(paths: list[str] | None = None, *, select: list[str] | None = No
     first = Path(paths[0])
     pyproject = config_path or (config_module.find_pyproject(first if first.exists() else Path.cwd()) if use_config else None)
     cfg = config_module.load(pyproject)
+    with reading.size_limit(cfg.max_file_size):
+        return _check_paths(paths, cfg, select=select, ignore=ignore, extend_select=extend_select, target=target,
+                            cache=cache, cache_dir=cache_dir, jobs=jobs, with_dependents=with_dependents)
+
+
+def _check_paths(paths: list[str], cfg: config_module.Config, *, select: list[str] | None, ignore: list[str] | None,
+                 extend_select: list[str] | None, target: str | None, cache: bool, cache_dir: Path | None, jobs: int,
+                 with_dependents: bool) -> Report:
+    """:func:`check_paths` with the configuration loaded (and its ``max-file-size`` in force)."""
+    first = Path(paths[0])
     root = find_root(first if first.exists() else Path.cwd())
     config_root = cfg.path.parent.resolve() if cfg.path else root
     version, source = target_version(root, target or cfg.target_version)
     report = Report(version=version, version_source=source)
-    files = collect(paths, cfg.exclude, config_root)
+    files = collect(paths, cfg.exclude, config_root, report.skipped)
+    named = {os.path.abspath(path) for path in paths}
     settings = RunSettings(root, version, cfg.extra, None, jobs)
     base_select = tuple(select if select is not None else cfg.select)
     base_ignore = tuple((ignore or []) + cfg.ignore)
@@ -137,6 +149,8 @@ def check_paths(paths: list[str] | None = None, *, select: list[str] | None = No
         try:
             key = os.path.abspath(path)
             stat = os.stat(path) if results is not None else None
+            if stat is not None:
+                reading.check_size(path, stat.st_size)  # (the cache may know a file it is no longer allowed to read)
             known = results.known_content(key, stat) if results is not None else None
             if known is None or known[1] is None:  # (a dependency's record does not say whether it has async code)
                 text = read_source(path)
@@ -146,6 +160,9 @@ def check_paths(paths: list[str] | None = None, *, select: list[str] | None = No
                     results.record_content(key, stat, content, analysable)
             else:
                 text, (content, analysable) = None, known  # unchanged since the cache saw it: read only if it must be analysed
+        except reading.TooLarge as error:
+            (report.errors if key in named else report.skipped).append(str(error))  # found in a folder: skipped with a note
+            continue
         except (OSError, ValueError) as error:
             report.errors.append(str(error) if isinstance(error, ValueError) else f"cannot read {path}: {error.strerror or error}")
             continue

@@ -115,9 +115,12 @@ def test_changed_rechecks_the_callers_of_a_changed_helper(project):
     assert len(json.loads(subprocess.run([*command, "shop"], capture_output=True, text=True).stdout)["findings"]) == 15
     (project / "shop" / "helpers.py").write_text("from shop.models import Order\n\ndef total(order):\n    return Order.objects.count()\n")
     changed = json.loads(subprocess.run([*command, "--changed"], capture_output=True, text=True).stdout)["findings"]
-    # only helpers.py changed, yet each view that calls it is reported: the full run's cache knew the callers
-    assert len(changed) == 30
+    # only helpers.py changed, yet each view's call of it is reported: the full run's cache knew the callers
+    assert len(changed) == 15
     assert {f["path"] for f in changed} == {f"shop/views_{n}.py" for n in range(15)}
+    assert {f["message"].split("`")[1] for f in changed} == {"total(order)"}  # not the views' older findings
+    everything = json.loads(subprocess.run([*command, "--changed", "--all"], capture_output=True, text=True).stdout)["findings"]
+    assert len(everything) == 30
 
 
 def test_the_cache_is_one_manifest_with_one_entry_per_checked_file(project):

@@ -29,4 +29,11 @@ def test_async_session_methods_sync_consumers_and_other_scope_keys_pass(check):
             def connect(self):
                 cart = self.scope["session"].get("cart")
                 self.accept()
+
+        # not a consumer: an ASGI wrapper (as Channels' own session middleware) that has just
+        # saved the session
+        class SessionWrapper:
+            async def send(self, message):
+                await self.scope["session"].asave()
+                expiry = self.scope["session"].get_expiry_age()
         ''') == []

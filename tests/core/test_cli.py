@@ -67,6 +67,9 @@ def test_json_format(project):
     assert finding == {
         "path": "shop/views.py", "line": 6, "column": 15, "end_line": 6, "end_column": 41, "code": "DJA102",
         "name": "sync-orm-call", "message": finding["message"], "hint": finding["hint"], "severity": "error",
+        # what `verify --fix` would do: ast positions (1-based line, 0-based byte column)
+        "fix": {"edits": [{"start": [6, 30], "end": [6, 33], "text": "aget"}, {"start": [6, 14], "end": [6, 14], "text": "await "}],
+                "unsafe": False, "reason": ""},
     }
     assert data["summary"]["findings"] == 1 and data["summary"]["by_code"] == {"DJA102": 1}
 

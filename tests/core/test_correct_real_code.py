@@ -452,6 +452,55 @@ def test_frameworks_that_authenticate_before_the_handler(check):
     assert found == reads[2:]  # the bearer token and the open route load no user
 
 
+_BOLT_API = """
+import asyncio
+
+from django_bolt import BoltAPI, CurrentUser, Request
+
+api = BoltAPI()
+
+
+@api.get("/me")
+async def me(request):
+    user = await request.auser()
+    return {"name": user.username, "same": user == request.user}
+
+
+@api.get("/tenant")
+async def tenant(request: Request, user: CurrentUser):
+    return {"cached": request.user.username}
+
+
+@api.get("/early")
+async def early(request):
+    name = request.user.username
+    await request.auser()
+    return {"name": name}
+
+
+@api.get("/pending")
+async def pending(request):
+    loading = asyncio.ensure_future(request.auser())
+    request.user.marker = "read while auser() is still pending"
+    return await loading
+"""
+
+
+def test_django_bolt_loads_request_user_with_auser_and_current_user():
+    # bolt's request.user is a LazyUser that `await request.auser()` fills; a CurrentUser parameter
+    # loads it before the handler. A read before the await still loads it on the event loop.
+    found = [f.line for f in check_source_lines(_BOLT_API)]
+    lines = _BOLT_API.splitlines()
+    assert found == [lines.index("    name = request.user.username") + 1,
+                     lines.index('    request.user.marker = "read while auser() is still pending"') + 1]
+
+
+def test_djangos_own_auser_leaves_request_user_lazy():
+    # Django caches auser()'s result apart from request.user's SimpleLazyObject: the read still queries.
+    code = "async def me(request):\n    user = await request.auser()\n    return user == request.user\n"
+    assert [f.line for f in check_source_lines(code)] == [3]
+
+
 def check_source_lines(code):
     from verify.api import check_source
 

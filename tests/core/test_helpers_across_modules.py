@@ -416,3 +416,28 @@ def test_a_client_returned_by_a_project_helper_blocks_like_the_client_itself(pro
             return HttpResponse(hits)
     """)
     assert [(f.line, f.code) for f in findings()] == [(6, "DJA309"), (8, "DJA309")]
+
+
+def test_a_plain_form_with_a_model_choice_field_queries_when_validated(project):
+    project("forms.py", """
+        from django import forms
+        from shop.models import Product
+
+        class PickForm(forms.Form):
+            product = forms.ModelChoiceField(queryset=Product.objects.all())
+
+        class ContactForm(forms.Form):
+            email = forms.EmailField()
+    """)
+    project("views.py", """
+        from django.http import HttpResponse
+        from shop.forms import ContactForm, PickForm
+
+        async def pick(request):
+            form = PickForm(request.POST)
+            contact = ContactForm(request.POST)
+            if form.is_valid() and contact.is_valid():
+                return HttpResponse("ok")
+            return HttpResponse("no")
+    """)
+    assert [(f.line, f.code) for f in findings()] == [(8, "DJA102")]

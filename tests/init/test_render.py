@@ -146,7 +146,7 @@ def test_commands_and_the_finishing_rule(render_all):
     text = render_all(test_command="cd backend && python manage.py test", view_apps=["backend/shop", "backend/blog"])[
         ".github/copilot-instructions.md"
     ]
-    assert "Before finishing, run `django-async-kit verify --changed` and fix every finding" in text
+    assert "Before finishing, run `django-async-kit verify --changed --fix` (it applies the mechanical fixes) and fix every finding it leaves" in text
     assert "`django-async-kit verify backend/shop backend/blog`" in text
     assert "`cd backend && python manage.py test`" in text
 

@@ -64,7 +64,7 @@ def test_rules_doc_has_every_rules_documentation() -> None:
     for rule in all_rules():
         section = _section(text, f"## {rule.code} {rule.name}")
         assert f"Django versions: {rule.versions}. Severity: {rule.severity.value}." in section
-        for title in ("What it does", "Why is this bad?", "Example", "Use instead"):
+        for title in ("What it does", "Why is this bad?", "Example", "Use instead", "Fix safety"):
             body = rule.section(title)
             assert body, f"{rule.code}'s docstring has no `## {title}` section"
             assert f"### {title}\n{body}" in section

@@ -50,7 +50,9 @@ def test_json_report_shape(bad_project: Path) -> None:
     assert result.returncode == 1
     assert set(report) == {"findings", "summary"}
     [finding] = report["findings"]
-    assert set(finding) == {"path", "line", "column", "end_line", "end_column", "code", "name", "message", "hint", "severity"}
+    # "fix": what `verify --fix` would do about it (the sync `get` has an async twin)
+    assert set(finding) == {"path", "line", "column", "end_line", "end_column", "code", "name", "message", "hint", "severity", "fix"}
+    assert set(finding["fix"]) == {"edits", "unsafe", "reason"} and finding["fix"]["unsafe"] is False
     assert finding["path"] == "shop/views.py"
     assert (finding["code"], finding["name"], finding["line"], finding["column"]) == ("DJA102", "sync-orm-call", BAD_LINE, BAD_COLUMN)
     assert finding["severity"] == "error"

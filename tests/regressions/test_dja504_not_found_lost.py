@@ -55,6 +55,18 @@ LOST = {
         "`get_object_or_404(request.user.orders, id=order_id)` of `order_total` (old line 15) became "
         "`Order.objects.aget(id=order_id, user=user)` (line 16) without handling `DoesNotExist`",
     ),
+    "get_list_or_404 became an async comprehension with no emptiness check": (
+        """
+        orders = get_list_or_404(Order, user_id=order_id)
+        return JsonResponse({"totals": [o.total for o in orders]})
+        """,
+        """
+        orders = [o async for o in Order.objects.filter(user_id=order_id)]
+        return JsonResponse({"totals": [o.total for o in orders]})
+        """,
+        "`get_list_or_404(Order, user_id=order_id)` of `order_total` (old line 15) became "
+        "`[o async for o in Order.objects.filter(user_id=order_id)]` (line 15) with no emptiness check",
+    ),
     "except DoesNotExist dropped": (
         """
         try:
@@ -108,6 +120,28 @@ KEPT = {
         user = await request.auser()
         order = await aget_object_or_404(user.orders, id=order_id)
         return JsonResponse({"total": order.total})
+        """,
+    ),
+    "get_list_or_404 became an async comprehension tested for emptiness": (
+        """
+        orders = get_list_or_404(Order, user_id=order_id)
+        return JsonResponse({"totals": [o.total for o in orders]})
+        """,
+        """
+        orders = [o async for o in Order.objects.filter(user_id=order_id)]
+        if not orders:
+            raise Http404
+        return JsonResponse({"totals": [o.total for o in orders]})
+        """,
+    ),
+    "get_list_or_404 became aget_list_or_404": (
+        """
+        orders = get_list_or_404(Order, user_id=order_id)
+        return JsonResponse({"totals": [o.total for o in orders]})
+        """,
+        """
+        orders = await aget_list_or_404(Order, user_id=order_id)
+        return JsonResponse({"totals": [o.total for o in orders]})
         """,
     ),
     "afirst with a None check": (

@@ -75,3 +75,25 @@ def test_test_scripts_and_test_folders_are_not_deployments(tmp_path):
         "tests/docker-compose.yml": "services:\n  web:\n    command: python manage.py runserver\n",
     })
     assert project_findings(tmp_path, ["DJA605"]) == []
+
+
+
+WSGI_PROCFILE = "web: gunicorn config.wsgi --workers 4\n"
+
+
+def test_an_async_helper_nothing_routes_is_not_an_async_view(tmp_path):
+    # A library's middleware awaits this helper; no URLconf, decorator or views module serves it.
+    sync_views = VIEWS.replace("async def", "def").replace("await Order.objects.acount()", "Order.objects.count()")
+    helper = "async def _redirect_accounts(request):\n    return None\n"
+    make_project(tmp_path, {"shop/views.py": sync_views, "shop/middleware.py": helper, "Procfile": WSGI_PROCFILE})
+    assert project_findings(tmp_path, ["DJA605"]) == []
+
+
+@pytest.mark.parametrize("files", [
+    {"shop/handlers.py": VIEWS, "shop/urls.py": "from shop.handlers import order_count\nurlpatterns = [order_count]\n"},
+    {"shop/handlers.py": VIEWS.replace("async def", "@api.get('/count')\nasync def")},
+])
+def test_an_async_view_outside_a_views_module_counts_when_routed(tmp_path, files):
+    sync_views = VIEWS.replace("async def", "def").replace("await Order.objects.acount()", "Order.objects.count()")
+    make_project(tmp_path, {"shop/views.py": sync_views, **files, "Procfile": WSGI_PROCFILE})
+    assert where(project_findings(tmp_path, ["DJA605"]), tmp_path) == [("DJA605", "Procfile", 1)]

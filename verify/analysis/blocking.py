@@ -29,6 +29,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from verify.analysis.ast_walk import children, walk
+from verify.analysis.fixes import sleep_fix
 from verify.analysis.registry import Rule
 
 HTTP = "DJA301"
@@ -782,7 +783,8 @@ def report(node: ast.Call, ctx, rules: dict[str, Rule]) -> None:
         return  # `if self._client is None: self._client = connect()`: once per process, not per request
     found = match(node, ctx)
     if found is not None and found.code in rules:
-        ctx.report(node, found.message, found.hint, rule=rules[found.code])
+        fix = sleep_fix(node, ctx) if found.code == SLEEP and ctx.qualified(node.func) == "time.sleep" else None
+        ctx.report(node, found.message, found.hint, rule=rules[found.code], fix=fix)
 
 
 _GENERATOR: list = [None, False]  # (function, whether it is a generator function)

@@ -25,6 +25,9 @@ def _syntax_finding(path: str, error: SyntaxError) -> Finding:
         return newer_syntax.finding(path, error, rule, needed)
     line = error.lineno or 1
     column = error.offset or 1
+    if isinstance(error, file_tree.TooDeeplyNested):
+        return Finding(path, line, column, line, column + 1, rule.code, rule.name, f"{error.msg} (docs/limits.md)",
+                       "split the deepest expression or function: nothing else in this file was checked")
     return Finding(path, line, column, line, column + 1, rule.code, rule.name, f"syntax error: {error.msg}",
                    "fix the syntax: nothing else in this file was checked")
 
@@ -41,6 +44,8 @@ def syntax_findings(path: str, source: str) -> list[Finding]:
         symtable.symtable(source, path, "exec")
     except SyntaxError as error:
         return [_syntax_finding(path, error)]
+    except (RecursionError, MemoryError):
+        return [_syntax_finding(path, file_tree.TooDeeplyNested(path))]
     except ValueError as error:  # source with NUL bytes
         return [_syntax_finding(path, SyntaxError(str(error)))]
     return []
@@ -60,7 +65,10 @@ def check_file_source(path: str, source: str, rules: list[Rule], version: Versio
         return [_syntax_finding(path, error)]
     except ValueError as error:  # source with NUL bytes
         return [_syntax_finding(path, SyntaxError(str(error)))]
-    context = FileContext.build(path, source, tree, version, models, options)
-    if project is not None:
-        project.add_module(module_name_of(path), path, context)
-    return check_tree(context, rules)
+    try:
+        context = FileContext.build(path, source, tree, version, models, options)
+        if project is not None:
+            project.add_module(module_name_of(path), path, context)
+        return check_tree(context, rules)
+    except RecursionError:  # the last line of defence: the analysis bounds its depths (verify.analysis.limits)
+        return [_syntax_finding(path, file_tree.TooDeeplyNested(path))]

@@ -19,8 +19,9 @@ from verify.analysis import types as ty
 from verify.analysis.arguments import bind_arguments
 from verify.analysis.ast_walk import children, walk
 from verify.analysis.context import FileContext
-from verify.analysis.finding import Finding, Severity
+from verify.analysis.finding import Finding, Fix, Severity
 from verify.analysis.inference import SELF_REQUEST, Typer, argument_types, none_default_parameters, parameter_types, with_loaded_user
+from verify.analysis.limits import MAX_NESTING
 from verify.analysis.lines import source_lines
 from verify.analysis.registry import Rule, iter_visitors
 from verify.analysis.types import T
@@ -76,8 +77,9 @@ class RuleContext:
         return parent
 
     def report(self, node: ast.AST, message: str, hint: str = "", *, severity: Severity | None = None, rule: Rule | None = None,
-               related: tuple[tuple[ast.AST, str], ...] = ()) -> None:
-        """``related``: other nodes the finding involves, each with what happens there."""
+               related: tuple[tuple[ast.AST, str], ...] = (), fix: Fix | None = None) -> None:
+        """``related``: other nodes the finding involves, each with what happens there; ``fix``:
+        the edits that carry out the hint (``verify.analysis.fixes`` builds them)."""
         rule = rule or self.rule
         assert rule is not None
         self.findings.append(
@@ -93,6 +95,7 @@ class RuleContext:
                 hint=hint,
                 severity=severity or rule.severity,
                 related=tuple((place.lineno, place.col_offset + 1, note) for place, note in related),
+                fix=fix,
             )
         )
 
@@ -126,6 +129,7 @@ class AsyncWalker:
         self.dispatcher = dispatcher
         self.visitors = dispatcher.async_visitors
         self.ctx = ctx
+        self.depth = 0  # expressions and blocks being walked, one inside the other
 
     @property
     def env(self) -> dict[str, T]:
@@ -133,8 +137,15 @@ class AsyncWalker:
 
     # -- expressions -----------------------------------------------------------------------
     def expr(self, node: ast.AST | None) -> None:
-        if node is None:
-            return
+        if node is None or self.depth >= MAX_NESTING:
+            return  # deeper than code is written by hand: the rest of the chain is not checked
+        self.depth += 1
+        try:
+            self._expr(node)
+        finally:
+            self.depth -= 1
+
+    def _expr(self, node: ast.AST) -> None:
         node_type = type(node)
         if node_type is ast.Lambda:  # a lambda body is sync context
             for default in node.args.defaults + [d for d in node.args.kw_defaults if d]:
@@ -149,8 +160,12 @@ class AsyncWalker:
         if node_type in _COMPREHENSIONS:
             self.comprehension(node)
             return
-        if node_type is ast.Call and node.args and (type(node.args[0]) is ast.Name or type(node.args[0]) is ast.Attribute):
-            self._call_effects(node)
+        if node_type is ast.Call:
+            if node.args and (type(node.args[0]) is ast.Name or type(node.args[0]) is ast.Attribute):
+                self._call_effects(node)
+            elif (type(node.func) is ast.Attribute and node.func.attr == "auser" and type(self.ctx.parents.get(node)) is ast.Await
+                  and request_user.auser_fills_request_user(self.ctx.file)):
+                self._user_assigned(node.func.value, None)  # django-bolt: an awaited auser() fills request.user
         parents = self.ctx.parents
         if node_type is ast.Attribute:  # a third of the expressions, with a single child
             value = node.value
@@ -228,8 +243,12 @@ class AsyncWalker:
 
     # -- statements ------------------------------------------------------------------------
     def body(self, statements: Iterable[ast.stmt]) -> None:
+        if self.depth >= MAX_NESTING:
+            return
+        self.depth += 1
         for statement in statements:
             self.stmt(statement)
+        self.depth -= 1
 
     def branches(self, *bodies: list[ast.stmt], narrowed: tuple[dict[str, T], ...] = ()) -> None:
         """Run each branch from the same environment; keep only what all of the branches that
@@ -246,6 +265,11 @@ class AsyncWalker:
             self.body(statements)
             if falls_through(statements):
                 results.append(dict(self.env))
+        self._merge(results)
+
+    def _merge(self, results: list[dict[str, T]]) -> None:
+        """The environment after the branches that reach the next statement, which ended with
+        ``results``: what they agree on."""
         self.env.clear()
         if not results:
             return  # no branch goes on: whatever follows is unreachable
@@ -259,14 +283,7 @@ class AsyncWalker:
                 self.env[name] = value
 
     def stmt(self, node: ast.stmt) -> None:
-        parents = self.ctx.parents
-        kids = children(node)
-        for child in kids:
-            parents[child] = node
-            if type(child) in _HOLDERS:
-                for grandchild in children(child):
-                    parents[grandchild] = child
-        self.dispatcher.dispatch(self.visitors, node, self.ctx)
+        kids = self._enter(node)
         if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
             for decorator in node.decorator_list:
                 self.expr(decorator)
@@ -311,16 +328,7 @@ class AsyncWalker:
             self.expr(node.test)
             self.branches(node.body + node.orelse, [])
         elif isinstance(node, ast.If):
-            self.expr(node.test)
-            narrowed = _narrowed_by_test(node.test, self.ctx.qualified)
-            if not self.ctx.once and _runs_once(node, self.ctx.function):
-                self.ctx.once = True
-                try:
-                    self.branches(node.body, node.orelse, narrowed=narrowed)
-                finally:
-                    self.ctx.once = False
-            else:
-                self.branches(node.body, node.orelse, narrowed=narrowed)
+            self._if_chain(node)
         elif isinstance(node, (ast.With, ast.AsyncWith)):
             for item in node.items:
                 self.expr(item.context_expr)
@@ -345,6 +353,54 @@ class AsyncWalker:
                     self.stmt(child)
                 elif isinstance(child, ast.ExceptHandler):
                     self.body(child.body)
+
+    def _enter(self, node: ast.stmt) -> list[ast.AST]:
+        """Link the statement's children to it and hand it to the visitors: its children."""
+        parents = self.ctx.parents
+        kids = children(node)
+        for child in kids:
+            parents[child] = node
+            if type(child) in _HOLDERS:
+                for grandchild in children(child):
+                    parents[grandchild] = child
+        self.dispatcher.dispatch(self.visitors, node, self.ctx)
+        return kids
+
+    def _if_chain(self, node: ast.If) -> None:
+        """``if``/``elif``/``else`` as one set of branches, walked in a loop: an ``elif`` is an
+        ``If`` in the previous one's ``orelse``, and a long chain would nest as deep as it is long.
+        The same as branching at each ``If`` (joining the branches that fall through is
+        associative): each branch starts from the environment after its own and the earlier
+        tests, narrowed by them."""
+        results = []
+        set_once = False  # a link that fills what it tests runs once: so does the rest of the chain after it
+        while True:
+            self.expr(node.test)
+            narrowed = _narrowed_by_test(node.test, self.ctx.qualified)
+            if not self.ctx.once and _runs_once(node, self.ctx.function):
+                self.ctx.once = set_once = True
+            after_test = dict(self.env)
+            if narrowed:
+                self.env.update(narrowed[0])
+            self.body(node.body)
+            if falls_through(node.body):
+                results.append(dict(self.env))
+            self.env.clear()
+            self.env.update(after_test)
+            if len(narrowed) > 1:
+                self.env.update(narrowed[1])
+            orelse = node.orelse
+            if len(orelse) == 1 and type(orelse[0]) is ast.If:
+                node = orelse[0]
+                self._enter(node)
+                continue
+            self.body(orelse)
+            if falls_through(orelse):
+                results.append(dict(self.env))
+            break
+        if set_once:
+            self.ctx.once = False
+        self._merge(results)
 
     def expr_target(self, target: ast.AST) -> None:
         if not isinstance(target, ast.Name):
@@ -461,13 +517,15 @@ def falls_through(statements: list[ast.stmt]) -> bool:
     ``raise``/``return``/``continue``, or in an ``if``/``try`` all of whose ways out do.
     (``break`` goes on after the loop, with what the loop body had, and a ``with`` block's
     context manager may swallow the exception: both count as falling through.)"""
+    while statements and isinstance(statements[-1], ast.If):  # an elif chain, in a loop: it may be long
+        if falls_through(statements[-1].body):
+            return True
+        statements = statements[-1].orelse
     if not statements:
         return True
     last = statements[-1]
     if isinstance(last, _EXITS):
         return False
-    if isinstance(last, ast.If):
-        return falls_through(last.body) or falls_through(last.orelse)
     if isinstance(last, (ast.Try, getattr(ast, "TryStar", ast.Try))):
         if last.finalbody and not falls_through(last.finalbody):
             return False
@@ -476,26 +534,25 @@ def falls_through(statements: list[ast.stmt]) -> bool:
 
 
 def _linked_statements(root: ast.AST, parents: dict[ast.AST, ast.AST]) -> list[ast.stmt]:
-    """Every statement below ``root`` (no expressions), recording each one's parent on the way.
-    Plain recursion into a list: a chain of generators costs a frame per level for each node."""
+    """Every statement below ``root`` (no expressions) in source order, recording each one's
+    parent on the way. A loop over a stack: a long ``elif`` chain nests as deep as it is long."""
     found: list[ast.stmt] = []
-    _link_statements(root, parents, found)
+    todo = [root]
+    while todo:
+        parent = todo.pop()
+        if parent is not root and isinstance(parent, ast.stmt):
+            found.append(parent)
+        inner: list[ast.AST] = []
+        for holder in (getattr(parent, "handlers", None) or []) + (getattr(parent, "cases", None) or []):
+            parents[holder] = parent
+            inner.append(holder)
+        for name in ("body", "orelse", "finalbody"):
+            for node in getattr(parent, name, None) or ():
+                if isinstance(node, ast.stmt):
+                    parents[node] = parent
+                    inner.append(node)
+        todo.extend(reversed(inner))
     return found
-
-
-# Module-level recursion, not a nested function: a nested function that calls itself is a
-# reference cycle (the function and its closure cell), which would keep the whole file's tree
-# alive while the analysis runs without the cycle collector.
-def _link_statements(parent: ast.AST, parents: dict[ast.AST, ast.AST], found: list[ast.stmt]) -> None:
-    for holder in (getattr(parent, "handlers", None) or []) + (getattr(parent, "cases", None) or []):
-        parents[holder] = parent
-        _link_statements(holder, parents, found)
-    for name in ("body", "orelse", "finalbody"):
-        for node in getattr(parent, name, None) or ():
-            if isinstance(node, ast.stmt):
-                parents[node] = parent
-                found.append(node)
-                _link_statements(node, parents, found)
 
 
 def _parents(root: ast.AST) -> dict[ast.AST, ast.AST]:
@@ -510,27 +567,41 @@ def _parents(root: ast.AST) -> dict[ast.AST, ast.AST]:
 
 
 def _async_functions(tree: ast.Module) -> list[tuple[ast.AsyncFunctionDef, str | None, ast.AST]]:
-    """Every async def in the file, with the class it is a method of (if directly in one) and
-    its parent node. Functions only live in statements, so expressions are never visited."""
+    """Every async def in the file in source order, with the class it is a method of (if directly
+    in one) and its parent node. Functions only live in statements, so expressions are never
+    visited; a loop over a stack, as for :func:`_linked_statements`."""
     found: list[tuple[ast.AsyncFunctionDef, str | None, ast.AST]] = []
-    _collect_async_functions(tree, None, found)
+    todo = [(node, None, tree) for node in reversed(_blocks_of(tree))]
+    while todo:
+        node, owner, parent = todo.pop()
+        if isinstance(node, ast.AsyncFunctionDef):
+            found.append((node, owner, parent))
+            inner = None
+        elif isinstance(node, ast.ClassDef):
+            inner = node.name
+        elif isinstance(node, ast.FunctionDef):
+            inner = None
+        elif isinstance(node, ast.stmt):
+            inner = owner
+        else:
+            continue
+        todo.extend((child, inner, node) for child in reversed(_blocks_of(node)))
     return found
 
 
-def _collect_async_functions(parent: ast.AST, owner: str | None, found: list) -> None:
-    blocks = [getattr(parent, name, None) or [] for name in ("body", "orelse", "finalbody")]
-    blocks += [holder.body for holder in (getattr(parent, "handlers", None) or []) + (getattr(parent, "cases", None) or [])]
-    for block in blocks:
-        for node in block:
-            if isinstance(node, ast.AsyncFunctionDef):
-                found.append((node, owner, parent))
-                _collect_async_functions(node, None, found)
-            elif isinstance(node, ast.ClassDef):
-                _collect_async_functions(node, node.name, found)
-            elif isinstance(node, ast.FunctionDef):
-                _collect_async_functions(node, None, found)
-            elif isinstance(node, ast.stmt):
-                _collect_async_functions(node, owner, found)
+def _blocks_of(node: ast.AST) -> list[ast.AST]:
+    """The statements of every block directly in ``node``: body, else, finally, handlers, cases."""
+    found = []
+    for name in ("body", "orelse", "finalbody"):
+        found += getattr(node, name, None) or []
+    for holder in (getattr(node, "handlers", None) or []) + (getattr(node, "cases", None) or []):
+        found += holder.body
+    return found
+
+
+def noqa_comment(text: str) -> re.Match | None:
+    """The ``# noqa`` or ``# noqa: CODES`` in a comment or line (group ``codes``: the codes, if any)."""
+    return _NOQA.search(text)
 
 
 def noqa_lines(source: str) -> dict[int, set[str] | None]:

@@ -14,6 +14,7 @@ from verify.analysis import blocking
 from verify.analysis import django_api as api
 from verify.analysis import types as ty
 from verify.analysis.context import FileContext
+from verify.analysis.limits import MAX_TYPING_DEPTH
 from verify.analysis.models_index import USER_MODEL, Relation
 from verify.analysis.types import T
 
@@ -94,6 +95,7 @@ class Typer:
         # is unchanged.
         self._memo: dict[ast.AST, T | None] = {}
         self._memo_version = -1
+        self._depth = 0  # typings in progress, one inside the other
 
     def module_scope(self) -> Typer:
         """A typer of the same file that knows no local variable: for expressions read outside
@@ -112,7 +114,13 @@ class Typer:
         if value is not _UNTYPED:
             return value
         method = _TYPERS.get(type(node))
-        value = method(self, node) if method else None
+        if method is None or self._depth >= MAX_TYPING_DEPTH:  # past the bound: unknown, so no rule fires
+            return None
+        self._depth += 1
+        try:
+            value = method(self, node)
+        finally:
+            self._depth -= 1
         if self._memo_version == self.env.version:  # typing a call may walk a helper and bind nothing here
             memo[node] = value
         return value
@@ -360,6 +368,27 @@ class Typer:
             return name in _TEST_ASYNC_CLIENT_METHODS
         return name in _ASYNC_CLIENT_METHODS and receiver.cls in _ASYNC_HTTP_CLIENTS
 
+    def _consumer_scope(self, node: ast.expr) -> bool:
+        """``self.scope`` in a method of a Channels consumer (a class of this file built on
+        ``channels.generic`` / ``channels.consumer``), where ``scope["session"]`` is the session
+        Channels' ``SessionMiddleware`` loads lazily."""
+        if not (isinstance(node, ast.Attribute) and node.attr == "scope" and isinstance(node.value, ast.Name)
+                and node.value.id == "self" and self.class_name):
+            return False
+        classes = {n.name: n for n in self.file.tree.body if isinstance(n, ast.ClassDef)}
+        todo, seen = [self.class_name], set()
+        while todo:
+            cls = classes.get(todo.pop())
+            if cls is None or cls.name in seen:
+                continue
+            seen.add(cls.name)
+            for base in cls.bases:
+                if (self.file.qualified(base) or "").startswith(("channels.generic.", "channels.consumer.")):
+                    return True
+                if isinstance(base, ast.Name):
+                    todo.append(base.id)
+        return False
+
     def _is_async_paginator(self, node: ast.expr) -> bool:
         receiver = self.type_of(node)
         return receiver is not None and receiver.kind == ty.OBJECT and receiver.cls.endswith("AsyncPaginator")
@@ -375,6 +404,8 @@ class Typer:
             return None
         module, cls = found[0], found[0].classes[found[1]]
         bases = {b.attr if isinstance(b, ast.Attribute) else getattr(b, "id", "") for b in cls.bases}
+        if "Form" in bases and _declares_model_choice(cls):  # forms.Form with a ModelChoiceField: validation queries
+            return T(ty.FORM, None, origin=name, extra={"queries_on_validation": True, "plain_form": True})
         if not any(base.endswith("ModelForm") for base in bases):
             return None
         meta = next((item for item in cls.body if isinstance(item, ast.ClassDef) and item.name == "Meta"), None)
@@ -571,7 +602,7 @@ class Typer:
 
     def _Subscript(self, node: ast.Subscript) -> T | None:
         base = self.type_of(node.value)
-        if base is None and _is_scope(node.value) and isinstance(node.slice, ast.Constant) and node.slice.value == "session":
+        if base is None and isinstance(node.slice, ast.Constant) and node.slice.value == "session" and self._consumer_scope(node.value):
             return T(ty.SESSION, origin=self.file.source_of(node))  # Channels' SessionMiddleware: a lazy SessionStore
         if base is None:
             item = blocking.item_class(self.file.qualified(node.value) or "")  # caches["default"]
@@ -656,11 +687,16 @@ _TYPERS = {getattr(ast, name[1:]): method for name, method in vars(Typer).items(
            if name[1:2].isupper() and isinstance(getattr(ast, name[1:], None), type)}
 
 
-def _is_scope(node: ast.expr) -> bool:
-    """An ASGI scope: ``self.scope`` in a Channels consumer, or a ``scope`` variable."""
-    if isinstance(node, ast.Attribute):
-        return node.attr == "scope" and isinstance(node.value, ast.Name) and node.value.id == "self"
-    return isinstance(node, ast.Name) and node.id == "scope"
+def _declares_model_choice(cls: ast.ClassDef) -> bool:
+    """A form class declaring a ``ModelChoiceField`` / ``ModelMultipleChoiceField``: cleaning it
+    looks the chosen objects up in the database."""
+    for item in cls.body:
+        if isinstance(item, ast.Assign) and isinstance(item.value, ast.Call):
+            func = item.value.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            if name in ("ModelChoiceField", "ModelMultipleChoiceField"):
+                return True
+    return False
 
 
 def argument_types(call: ast.Call, type_of: Callable[[ast.AST], T | None]) -> tuple[tuple, tuple]:

@@ -16,12 +16,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from verify.analysis.module_names import module_name_of
-from verify.pipeline import file_tree
+from verify.pipeline import file_tree, reading
 from verify.pipeline.file_tree import relative_files_under
 
 USER_MODEL = "User"  # the key used for settings.AUTH_USER_MODEL / get_user_model() / auth.User
 _RELATION_FIELDS = {"ForeignKey": "fk", "OneToOneField": "o2o", "ManyToManyField": "m2m", "ParentalKey": "fk"}
-_SKIP_DIRS = {".git", ".venv", "venv", "env", "node_modules", "__pycache__", ".tox", ".nox", "site-packages", "build", "dist", "migrations"}
 
 
 @dataclass
@@ -297,8 +296,6 @@ def model_files(root: Path) -> list[Path]:
         if not relative.endswith(".py"):
             continue
         parts = relative.split(os.sep)
-        if _SKIP_DIRS.intersection(parts[:-1]) or any(folder.startswith(".") for folder in parts[:-1]):
-            continue
         if parts[-1] == "models.py" or (len(parts) > 1 and parts[-2] == "models") or _has_model_header(root / relative):
             found.append(root / relative)
     found.sort()
@@ -342,7 +339,7 @@ def build_index(sources: list[str], paths: list[str] | None = None) -> ModelInde
         if not _may_define_models(headers_by_file[number], model_like):
             continue
         try:
-            tree = file_tree.parse(paths[number], source) if paths else ast.parse(source)
+            tree = file_tree.parse(paths[number], source) if paths else file_tree.parse_source(source)
             _scan_file(tree, index, pending, paths[number] if paths else None)
         except (SyntaxError, ValueError):
             continue
@@ -472,7 +469,7 @@ def index_for(root: Path) -> ModelIndex:
         sources, paths = [], []
         for path in files:
             try:
-                sources.append(path.read_text(encoding="utf-8"))
+                sources.append(reading.read_python(path))
                 paths.append(str(path))
             except (OSError, UnicodeDecodeError):
                 continue

@@ -11,6 +11,10 @@ Known frameworks (each checked against its source):
   the ``Router``/``NinjaAPI`` of the same module, has its auth run through ``sync_to_async``
   before the handler, which reads ``request.user``: the lazy user is evaluated. Other auth
   classes set ``request.auth`` only, unless they assign ``request.user`` themselves.
+- django-bolt: a handler parameter annotated ``CurrentUser`` (or ``OptionalCurrentUser``) makes
+  bolt load the user before the handler and fill ``request.user``; and bolt's ``request.user`` is
+  a ``LazyUser`` that ``await request.auser()`` fills, so the user is loaded from that ``await`` on
+  (:func:`auser_fills_request_user`). Django's own ``auser()`` caches apart from ``request.user``.
 
 Also loaded: after a project decorator (or a django-ninja auth class of the project) that assigns
 ``request.user = ...`` in its wrapper, and after any decorator, view base class or auth object
@@ -26,11 +30,20 @@ _NINJA_SESSION_AUTH = {"django_auth", "django_auth_superuser", "django_auth_is_s
                        "SessionAuth", "SessionAuthSuperUser", "SessionAuthIsStaff"}
 _NINJA_OPERATIONS = {"get", "post", "put", "patch", "delete", "api_operation"}
 _MAX_DEPTH = 4  # project base classes followed
+_BOLT_USER_PARAMETERS = {"django_bolt.CurrentUser", "django_bolt.OptionalCurrentUser"}
+
+
+def auser_fills_request_user(file) -> bool:
+    """Whether ``await request.auser()`` loads ``request.user`` too: in django-bolt's handlers."""
+    return any(name == "django_bolt" or name.startswith("django_bolt.") for name in file.imports.values())
 
 
 def loaded_before(file, function: ast.AsyncFunctionDef, owner: ast.AST | None) -> bool:
     """Whether the user is loaded before ``function`` (a handler, a method of ``owner``) runs."""
     configured = set((file.options.get("extra") or {}).get("user-loaders") or ())
+    if any((file.qualified(arg.annotation) or "") in _BOLT_USER_PARAMETERS for arg in function.args.args + function.args.kwonlyargs
+           if arg.annotation is not None):
+        return True
     for decorator in function.decorator_list:
         target = decorator.func if isinstance(decorator, ast.Call) else decorator
         qualified = file.qualified(target) or ""

@@ -5,8 +5,8 @@ A summary is found by walking the helper's body as if it were async context with
 DJA2xx and DJA3xx rules: what they would report there is what happens when async code calls the
 helper without ``sync_to_async``. Calls to further project functions are followed (through
 imports, ``self.method()`` and ``super().method()`` in the project's own classes) to a fixed
-point. Third-party code is not followed. Recursion, unresolvable dispatch and star imports end a
-chain silently: no guess, no false positive.
+point. Third-party code is not followed. Recursion, unresolvable dispatch, star imports and a chain
+deeper than ``MAX_HELPER_DEPTH`` helpers end a chain silently: no guess, no false positive.
 
 Modules are parsed lazily, only when async code reaches them, and each summary is computed once.
 """
@@ -25,10 +25,11 @@ from verify.analysis.arguments import bind_arguments, decorator_names
 from verify.analysis.ast_walk import is_generator
 from verify.analysis.context import FileContext
 from verify.analysis.finding import Finding
+from verify.analysis.limits import MAX_HELPER_DEPTH
 from verify.analysis.models_index import ModelIndex
 from verify.analysis.module_names import module_name_of, package_of
 from verify.analysis.registry import Rule
-from verify.pipeline import file_tree
+from verify.pipeline import file_tree, reading
 from verify.pipeline.file_tree import relative_files_under
 
 # Codes whose findings in a helper body are real problems for an async caller. Coroutine misuse
@@ -43,7 +44,6 @@ _PROPERTY_DECORATORS = {"property", "cached_property"}
 # The body runs once (per arguments, per instance) and its result is kept.
 _ONCE_DECORATORS = {"cache", "lru_cache", "cached_property"}
 MAX_MODULES = 96  # parsed modules kept between files (about 0.4 MB each)
-_SKIP_DIRS = {".git", "node_modules", "__pycache__", ".tox", ".nox", ".venv", "venv", "site-packages", "migrations", "build", "dist"}
 
 
 @dataclass(frozen=True)
@@ -98,6 +98,10 @@ class Project:
         self._summaries: dict[tuple[str, str], Summary] = {}
         self._in_progress: set[tuple[str, str]] = set()
         self._results: dict[tuple[str, str], ty.T | None] = {}  # coroutine functions: the type after await
+        # Summaries a chain cut at MAX_HELPER_DEPTH decided, kept only while the outermost one is
+        # computed: called from elsewhere, the same helper may reach further.
+        self._cut_short: dict[tuple[str, str], Summary] = {}
+        self._cuts = 0
         # Files read while checking the current file: its cache entry is valid while they are unchanged.
         self.touched: set[str] = set()
 
@@ -107,7 +111,7 @@ class Project:
             paths: dict[str, Path] = {}
             for relative in relative_files_under(self.root) if self.root else ():
                 *folders, name = relative.split(os.sep)
-                if not name.endswith(".py") or any(folder in _SKIP_DIRS or folder.startswith(".") for folder in folders):
+                if not name.endswith(".py"):
                     continue
                 path = self.root / relative
                 package = package_of(str(path))
@@ -136,7 +140,7 @@ class Project:
         if path is None:
             return None
         try:
-            source = path.read_text(encoding="utf-8")
+            source = reading.read_python(path)
             tree = file_tree.parse(path, source)
         except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
             return None
@@ -266,7 +270,7 @@ class Project:
         key = f"<file>{path}"
         if key not in self._modules:
             try:
-                source = Path(path).read_text(encoding="utf-8")
+                source = reading.read_python(path)
                 tree = file_tree.parse(path, source)
             except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
                 self._modules[key] = None
@@ -289,11 +293,15 @@ class Project:
         """What calling ``qualname`` does; ``args`` are the (parameter, type) pairs the call site
         knows, so that a helper sees which relations its caller's instances have loaded."""
         key = (module.name, qualname, args)
-        if key in self._summaries:
-            self.touched |= self._summaries[key].deps
-            return self._summaries[key]
+        known = self._summaries.get(key) or self._cut_short.get(key)
+        if known is not None:
+            self.touched |= known.deps
+            return known
         if key in self._in_progress:
             return None  # recursion: the chain ends here
+        if len(self._in_progress) >= MAX_HELPER_DEPTH:
+            self._cuts += 1
+            return None  # a chain deeper than code is written by hand: it ends here
         node = node or self.function_node(module, qualname)
         if node is None:
             return None
@@ -308,6 +316,7 @@ class Project:
             return None  # calling a generator runs none of its body; whoever iterates it does
         self._in_progress.add(key)
         outer, self.touched = self.touched, {module.path}
+        cuts = self._cuts
         try:
             summary = self._summarize(module, qualname, node, dict(args))
         finally:
@@ -316,7 +325,9 @@ class Project:
         summary.deps = summary_deps
         if decorator_names(node) & _ONCE_DECORATORS:  # blocks on the first call only, not on every request
             summary.effects = [effect for effect in summary.effects if not effect.finding.code.startswith("DJA3")]
-        self._summaries[key] = summary
+        (self._cut_short if self._cuts != cuts else self._summaries)[key] = summary
+        if not self._in_progress:
+            self._cut_short.clear()
         return summary
 
     def _summarize(self, module: Module, qualname: str, node: ast.FunctionDef, env: dict) -> Summary:

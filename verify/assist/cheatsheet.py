@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from verify.pipeline import reading
 
 CHEATSHEET_FILE = "cheatsheet.yaml"
 SCHEMA_FILE = "cheatsheet.schema.json"
@@ -146,11 +149,10 @@ def _read(path: Path) -> tuple[dict[str, str], list[Prompt]]:
     import yaml
 
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise CheatsheetError(path, 1, "(file)", "no such file") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise CheatsheetError(path, 1, "(file)", f"cannot read: {error}") from None
+        text = reading.read_text(path)
+    except reading.Unreadable as error:
+        reason = "no such file" if not os.path.lexists(path) else str(error)
+        raise CheatsheetError(path, 1, "(file)", reason) from None
     _refuse_control_characters(path, text)
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)  # the C parser when PyYAML has it
     try:

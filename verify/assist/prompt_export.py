@@ -14,6 +14,7 @@ from pathlib import Path
 from verify.analysis.lines import lines_of
 from verify.assist.cheatsheet import Cheatsheet, CheatsheetError, Prompt
 from verify.assist.safe_write import CommentStyle, ManagedFile, PlannedWrite, plan_write
+from verify.pipeline.file_tree import read_text
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,7 @@ def orphaned_files(directory: Path, export: Export) -> list[Path]:
     marker = CommentStyle.HTML.begin
     return sorted(
         path for path in candidates
-        if path not in current and any(line.strip() == marker for line in lines_of(path.read_text(encoding="utf-8", errors="replace")))
+        if path not in current and any(line.strip() == marker for line in lines_of(read_text(path)))
     )  # fmt: skip
 
 

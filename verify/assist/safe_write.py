@@ -42,6 +42,7 @@ from pathlib import Path
 
 from verify.assist import front_matter
 from verify.analysis.lines import lines_of
+from verify.pipeline import reading
 
 MARKER_NAME = "django-async-kit"
 
@@ -346,14 +347,14 @@ def _writer_gone(pid: int, temp_file: Path) -> bool:
 
 def read_text(path: Path) -> str | None:
     """The file's text exactly as stored (no newline translation), or ``None`` if it is missing."""
-    try:
-        data = Path(path).read_bytes()
-    except FileNotFoundError:
+    if not os.path.lexists(path):
         return None
-    except IsADirectoryError:
-        raise UnreadableFileError(f"{path}: is a directory, expected a file") from None
-    except OSError as error:
-        raise UnreadableFileError(f"{path}: cannot read: {error.strerror or error}") from None
+    if os.path.isdir(path):
+        raise UnreadableFileError(f"{path}: is a directory, expected a file")
+    try:
+        data = reading.read_bytes(path)  # a regular file of at most max-file-size bytes
+    except reading.Unreadable as error:
+        raise UnreadableFileError(str(error)) from None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:

@@ -36,7 +36,17 @@ def add_arguments(parser, name: str) -> None:
     # Conversion regressions (DJA5xx): compare converted views with their sync versions (verify.compare).
     parser.add_argument("--changed", action="store_true",
                         help="check the Python files changed against --base (staged, unstaged, untracked) and compare converted views")
-    parser.add_argument("--base", metavar="REV", help="git revision --changed compares with (default: HEAD)")
+    parser.add_argument("--base", metavar="REV",
+                        help="git revision --changed compares with (default: where the branch left the default branch, else HEAD)")
+    parser.add_argument("--all", action="store_true",
+                        help="with --changed: every finding in the changed files, not only those in the changed code")
+    # Adopting the kit in a project with findings (verify.pipeline.baseline, verify.pipeline.add_noqa).
+    parser.add_argument("--baseline", metavar="FILE", help="report only findings that FILE (from --write-baseline) does not record")
+    parser.add_argument("--write-baseline", metavar="FILE", help="record the current findings in FILE and exit 0")
+    parser.add_argument("--add-noqa", action="store_true", help="add `# noqa: CODE` comments for the current findings and exit 0")
+    parser.add_argument("--fix", action="store_true", help="apply the safe fixes, then report what is left")
+    parser.add_argument("--unsafe-fixes", action="store_true", help="with --fix or --diff: also the fixes a person should read")
+    parser.add_argument("--diff", action="store_true", help="print the fixes as a unified diff and write nothing (exit 1 when there are any)")
     parser.add_argument("--compare", nargs=2, metavar=("OLD.py", "NEW.py"), help="compare two versions of a file without git")
 
 
@@ -45,7 +55,6 @@ def run(args) -> int:
 
     from verify import api
     from verify.analysis.registry import unknown_code
-    from verify.pipeline import output
     from verify.pipeline.config import ConfigError
     from verify.pipeline.discovery import PathError
     from verify.project.target import version_problem
@@ -63,19 +72,66 @@ def run(args) -> int:
         raise UsageError(f"config file not found: {args.config}")
     if args.output:
         _check_output(Path(args.output))
-    try:
-        if args.changed or args.compare or args.base:
-            from verify.compare.run import check_arguments
+    if args.unsafe_fixes and not (args.fix or args.diff):
+        raise UsageError("--unsafe-fixes needs --fix or --diff")
+    recorded = _baseline(args)
 
-            report = check_arguments(args)
-        else:
-            report = api.check_paths(
-                args.paths, select=args.select, ignore=args.ignore, extend_select=args.extend_select, target=args.target_version,
-                config_path=Path(args.config) if args.config else None, use_config=not args.no_config,
-                cache=not args.no_cache, cache_dir=Path(args.cache_dir) if args.cache_dir else None, jobs=args.jobs,
-            )
-    except (ConfigError, PathError) as error:
-        raise UsageError(str(error)) from None
+    def check():
+        try:
+            if args.changed or args.compare or args.base or args.all:
+                from verify.compare.run import check_arguments
+
+                report = check_arguments(args)
+            else:
+                report = api.check_paths(
+                    args.paths, select=args.select, ignore=args.ignore, extend_select=args.extend_select, target=args.target_version,
+                    config_path=Path(args.config) if args.config else None, use_config=not args.no_config,
+                    cache=not args.no_cache, cache_dir=Path(args.cache_dir) if args.cache_dir else None, jobs=args.jobs,
+                )
+        except (ConfigError, PathError) as error:
+            raise UsageError(str(error)) from None
+        if recorded is not None and not (args.write_baseline or args.add_noqa):
+            report.findings, report.in_baseline = recorded.new_findings(report.findings)
+        return report
+
+    report = check()
+    if args.write_baseline or args.add_noqa:
+        return _adopt(args, report)
+    if (args.fix or args.diff) and not report.errors:
+        return _fix(args, report, check)
+    return _show(args, report)
+
+
+def _fix(args, report, check) -> int:
+    """``--fix`` / ``--diff``: apply (or show) the fixes, then report what is left."""
+    from verify.pipeline import fixing
+
+    def check_again():
+        nonlocal report
+        report = check()
+        return report.findings
+
+    try:
+        outcome, _ = fixing.fix_rounds(report.findings, check_again, unsafe=args.unsafe_fixes, write=not args.diff)
+    except OSError as error:
+        raise UsageError(f"cannot write a fixed file: {error.strerror or error}") from None
+    notes = outcome.lines()
+    if args.diff:
+        print("".join(outcome.diffs), end="")
+        for line in notes:
+            print(line.replace("fixed ", "would fix ", 1) if line.startswith("fixed ") else line, file=sys.stderr)
+        return 1 if outcome.diffs else 0
+    status = _show(args, report)
+    for line in notes + [f"{outcome.fixed} fixed, {len(report.findings)} left"]:
+        print(line, file=sys.stderr)
+    return status
+
+
+def _show(args, report) -> int:
+    from pathlib import Path
+
+    from verify.pipeline import output
+
     summary = report.summary()
     if args.format == "json":
         text = output.as_json(report.findings, summary)
@@ -97,6 +153,8 @@ def run(args) -> int:
             raise UsageError(f"cannot write the report to {args.output}: {error.strerror or error}") from None
     elif text:
         print(text)
+    for note in report.skipped:
+        print(f"django-async-kit: note: not checked: {note}", file=sys.stderr)
     for error in report.errors:
         print(f"django-async-kit: error: {error}", file=sys.stderr)
     if report.errors:
@@ -113,6 +171,51 @@ def _check_output(path: Path) -> None:
         raise UsageError(f"--output {path} is a folder: give a file name")
     if not path.parent.is_dir():
         raise UsageError(f"--output {path}: folder {path.parent} does not exist")
+
+
+def _baseline(args):
+    """The ``--baseline`` file, read before the check so that a bad one fails at once."""
+    from pathlib import Path
+
+    from verify.pipeline.baseline import Baseline, BaselineError
+
+    if sum(bool(option) for option in (args.baseline, args.write_baseline, args.add_noqa)) > 1:
+        raise UsageError("use one of --baseline, --write-baseline and --add-noqa")
+    if not args.baseline:
+        return None
+    try:
+        return Baseline.load(Path(args.baseline))
+    except BaselineError as error:
+        raise UsageError(str(error)) from None
+
+
+def _adopt(args, report) -> int:
+    """``--write-baseline FILE`` or ``--add-noqa``: record or suppress the current findings."""
+    from pathlib import Path
+
+    for error in report.errors:
+        print(f"django-async-kit: error: {error}", file=sys.stderr)
+    if report.errors:
+        return 2  # a file that could not be checked would be missing from the record
+    count = len(report.findings)
+    if args.write_baseline:
+        from verify.pipeline import baseline
+
+        try:
+            baseline.write(Path(args.write_baseline), report.findings)
+        except OSError as error:
+            raise UsageError(f"cannot write {args.write_baseline}: {error.strerror or error}") from None
+        print(f"Recorded {count} finding{'s' if count != 1 else ''} in {args.write_baseline}.")
+        return 0
+    from verify.pipeline.add_noqa import add_noqa
+
+    result = add_noqa(report.findings)
+    files = len(result.files)
+    print(f"Added {result.added} noqa code{'s' if result.added != 1 else ''} in {files} file{'s' if files != 1 else ''}.")
+    for finding in result.skipped:
+        print(f"{finding.path}:{finding.line}:{finding.column}: {finding.code} not suppressed: "
+              "no comment can go on this line (inside a string, after a backslash, or not a Python file)")
+    return 0
 
 
 def _stop_hook_active() -> bool:

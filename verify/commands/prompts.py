@@ -127,8 +127,11 @@ def _render(args, cheatsheet) -> int:
         raise UsageError(f"--view expects FILE::VIEW, e.g. shop/views.py::user_dashboard (got {args.view!r})")
     file = Path(file_text)
     if not file.is_file():
-        raise UsageError(f"{file}: no such file")
-    view = find_view(file, view_name)
+        raise UsageError(f"{file}: {'not a regular file' if file.exists() else 'no such file'}")
+    try:
+        view = find_view(file, view_name)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
     if view is None:
         raise UsageError(f"{file}: no view named {view_name!r}")
     context = _project_context(args, start=file)
@@ -169,8 +172,7 @@ def _findings(view, display: str, version) -> list:
     from verify.api import check_source
     from verify.project.target import find_root
 
-    source = view.file.read_text(encoding="utf-8")
-    findings = check_source(source, display, target_version=version, project_root=find_root(view.file))
+    findings = check_source(view.module.text, display, target_version=version, project_root=find_root(view.file))
     return [f for f in findings if view.line <= f.line <= view.end_line]
 
 

@@ -22,7 +22,12 @@ def run(args) -> int:
     for path in args.paths:
         if not path.exists():
             raise UsageError(f"{path}: no such file or directory")
-    assessments = triage(args.paths)
+        if not (path.is_dir() or path.is_file()):
+            raise UsageError(f"{path}: not a regular file or a folder")
+    skipped: list[str] = []
+    assessments = triage(args.paths, skipped)
+    for note in skipped:
+        print(f"django-async-kit: note: not triaged: {note}", file=sys.stderr)
     base = Path.cwd()
     if args.format == "json":
         json.dump([a.as_dict(base) for a in assessments], sys.stdout, indent=2, ensure_ascii=False)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from verify.analysis.context import FileContext
 from verify.analysis.django_api import Version
 from verify.analysis.models_index import ModelIndex
+from verify.pipeline.file_tree import parse_source
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 HELPER_DEPTH = 3  # how far "moved into a helper" is followed: view -> helper -> helper -> helper
@@ -26,7 +27,7 @@ class ParsedFile:
     def parse(cls, path: str, source: str, version: Version) -> ParsedFile | None:
         """None when the source does not parse (DJA000 reports that on the new version)."""
         try:
-            tree = ast.parse(source, filename=path)
+            tree = parse_source(source, path)
         except (SyntaxError, ValueError):
             return None
         parsed = cls(path, source, tree, FileContext.build(path, source, tree, version, ModelIndex()))

@@ -1,5 +1,6 @@
 """``verify --changed`` and ``verify --compare``: every rule on the changed files, plus the DJA5xx
-comparison of each function converted from ``def`` to ``async def`` with its old version."""
+comparison of each function converted from ``def`` to ``async def`` with its old version.
+``--changed`` then keeps to what the change introduced (``verify.compare.scope``) unless ``--all``."""
 
 from __future__ import annotations
 
@@ -18,21 +19,28 @@ from verify.compare.registry import (
     Reporter,
 )
 from verify.pipeline import config as config_module
-from verify.pipeline.changes import ChangedFile, changed_files, repository_root
-from verify.pipeline.discovery import SKIP_DIRS, display_path, excluded
+from verify.compare.scope import findings_of_change
+from verify.pipeline.changes import ChangedFile, changed_files, default_base, repository_root
+from verify.pipeline.discovery import display_path, excluded, skipped_folder
 from verify.project.target import find_root
 
 
-def check_changed(base: str = "HEAD", *, start: Path | None = None, **options) -> api.Report:
-    """Raises ``changes.ChangesError`` outside a repository or for an unknown ``base``."""
+def check_changed(base: str | None = None, *, start: Path | None = None, everything: bool = False, **options) -> api.Report:
+    """The findings of the change against ``base`` (default: ``changes.default_base``); with
+    ``everything``, all findings of the changed files. Raises ``changes.ChangesError`` outside a
+    repository or for an unknown ``base``."""
     start = start or Path.cwd()
     root = repository_root(start)
+    base = base or default_base(start)
     cfg = _config(root, options.get("config_path"), options.get("use_config", True))
     config_root = cfg.path.parent.resolve() if cfg.path else root
     # The files a folder walk would skip (migrations, virtualenvs, `exclude`) are skipped here too.
     changed = [item for item in changed_files(start, base)
-               if not set(item.path.relative_to(root).parts[:-1]) & SKIP_DIRS and not excluded(item.path, cfg.exclude, config_root)]
-    return _check(changed, root, **options)
+               if not any(map(skipped_folder, item.path.relative_to(root).parts[:-1])) and not excluded(item.path, cfg.exclude, config_root)]
+    report, comparisons = _check(changed, root, **options)
+    if not everything:
+        report.findings, report.left_out = findings_of_change(report.findings, comparisons, changed)
+    return report
 
 
 def check_compare(old_path: Path, new_path: Path, **options) -> api.Report:
@@ -40,12 +48,13 @@ def check_compare(old_path: Path, new_path: Path, **options) -> api.Report:
     old_source = api.read_source(old_path)
     api.read_source(new_path)  # unreadable: a usage error now, not a crash in the comparison
     root = find_root(new_path)
-    return _check([ChangedFile(new_path.resolve(), str(old_path), old_source)], root, **options)
+    return _check([ChangedFile(new_path.resolve(), str(old_path), old_source)], root, **options)[0]
 
 
 def _check(changed: list[ChangedFile], root: Path, *, select: list[str] | None = None, ignore: list[str] | None = None,
            extend_select: list[str] | None = None, target: str | None = None, config_path: Path | None = None,
-           use_config: bool = True) -> api.Report:
+           use_config: bool = True) -> tuple[api.Report, set[Finding]]:
+    """The report and, of its findings, the DJA5xx comparisons."""
     present = [display_path(item.path) for item in changed if not item.deleted]
     if present:
         # with_dependents: the callers of a changed helper are checked again too
@@ -57,6 +66,7 @@ def _check(changed: list[ChangedFile], root: Path, *, select: list[str] | None =
     config_root = cfg.path.parent.resolve() if cfg.path else root
     chosen = select if select is not None else cfg.select
     old_sources = {item.path.resolve(): item.old_source for item in changed if item.old_source is not None}
+    comparisons: set[Finding] = set()
     for item in changed:
         if item.old_source is None:
             continue  # a new file: nothing to compare with
@@ -65,9 +75,9 @@ def _check(changed: list[ChangedFile], root: Path, *, select: list[str] | None =
         rules = [rule for rule in select_rules(chosen, (ignore or []) + cfg.ignore + extra_ignore, report.version,
                                                (extend_select or []) + cfg.extend_select) if rule.scope == SCOPE]
         if rules:
-            report.findings.extend(compare_file(item, root, rules, report.version, old_sources))
-    report.findings = sorted(set(report.findings))
-    return report
+            comparisons.update(compare_file(item, root, rules, report.version, old_sources))
+    report.findings = sorted(set(report.findings) | comparisons)
+    return report, comparisons
 
 
 def _config(root: Path, config_path: Path | None, use_config: bool) -> config_module.Config:
@@ -118,6 +128,8 @@ def check_arguments(args) -> api.Report:
 
     if args.base and not args.changed:
         raise UsageError("--base goes with --changed")
+    if args.all and not args.changed:
+        raise UsageError("--all goes with --changed")
     if args.changed and args.compare:
         raise UsageError("use either --changed or --compare, not both")
     if args.paths:
@@ -126,7 +138,7 @@ def check_arguments(args) -> api.Report:
                "config_path": Path(args.config) if args.config else None, "use_config": not args.no_config}
     try:
         if args.changed:
-            return check_changed(args.base or "HEAD", **options)
+            return check_changed(args.base, everything=args.all, **options)
         old, new = (Path(name) for name in args.compare)
         return check_compare(old, new, **options)
     except (ChangesError, ValueError) as error:

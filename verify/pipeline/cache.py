@@ -7,10 +7,16 @@ the file's content is the same and the other files its analysis read (helpers in
 are unchanged. The project pass (settings, requirements, deployment files) has entries of the
 same form.
 
-Content hashes of the files a run read are kept too, with each file's size and modification
-time: while those are the same, the next run takes the hash without reading the file (as git's
-index does). Files modified less than two seconds before they were hashed are not kept, so that
-an edit within the clock's resolution is never mistaken for no edit.
+Content hashes of the files a run read are kept too, with each file's size, modification time,
+inode and status-change time: while those are the same, the next run takes the hash without
+reading the file (as git's index does). A file replaced with same-size content and its old
+modification time restored (``cp -p``, ``rsync -t``, an unpacked archive) has a new status-change
+time. Files modified less than two seconds before they were hashed are not kept, and a status
+change that recent is not trusted, so that an edit within the clock's resolution is never
+mistaken for no edit.
+
+Every entry and record is checked for its fields and their types when used: a malformed one is
+a miss, and is dropped when the manifest is next written.
 
 The manifest is replaced atomically (temporary file, then ``os.replace``): a concurrent run never
 reads half of it. Each run merges its entries into the manifest on disk as it is when it writes,
@@ -27,10 +33,13 @@ import time
 from pathlib import Path
 
 from verify import __version__
-from verify.analysis.finding import Finding
+from verify.analysis.finding import Finding, Severity
+from verify.pipeline import reading
 
 DEFAULT_DIR = ".django-async-kit-cache"
 MANIFEST = "results.json"
+_FORMAT = "findings with fixes"  # entries written before findings carried fixes are misses
+_MANIFEST_MAX_BYTES = 1 << 30  # the kit's own file, but in the repository's folder: read as carefully
 _SETTLED_NS = 2_000_000_000  # a file untouched this long before it was hashed can be known by its stat
 
 
@@ -43,7 +52,7 @@ def digest(data: bytes | str) -> str:
 class Cache:
     def __init__(self, directory: Path, settings: str):
         self.directory = directory
-        self.settings = digest(f"{__version__}\0{settings}")
+        self.settings = digest(f"{__version__}\0{_FORMAT}\0{settings}")
         self._hashes: dict[str, str | None] = {}
         self._manifest: dict | None = None
         self._written: dict[str, dict] = {}
@@ -63,22 +72,30 @@ class Cache:
                 if known is not None:
                     self._hashes[path] = known[0]
                 else:
-                    self._hashes[path] = digest(Path(path).read_bytes())
+                    self._hashes[path] = digest(reading.read_bytes(path))
                     self.record_content(path, stat, self._hashes[path], None)
-            except OSError:
+            except (OSError, reading.Unreadable):
                 self._hashes[path] = None
         return self._hashes[path]
 
     def known_content(self, path: str, stat: os.stat_result) -> tuple[str, bool | None] | None:
-        """(content hash, whether it has async code, when known) of an unchanged file, unread."""
+        """(content hash, whether it has async code, when known) of an unchanged file, unread:
+        the same modification time, size, inode and status-change time (which ``cp -p``,
+        ``rsync -t`` and unpacking an archive cannot set back) as when it was hashed."""
         record = self.manifest["files"].get(path)
-        if isinstance(record, list) and len(record) == 4 and record[0] == stat.st_mtime_ns and record[1] == stat.st_size:
+        if (_valid_record(record) and record[0] == stat.st_mtime_ns and record[1] == stat.st_size
+                and record[4] == stat.st_ino and record[5] == stat.st_ctime_ns):
             return record[2], record[3]
         return None
 
     def record_content(self, path: str, stat: os.stat_result, content_hash: str, analysable: bool | None) -> None:
-        if time.time_ns() - stat.st_mtime_ns > _SETTLED_NS:
-            self._stats_written[path] = self.manifest["files"][path] = [stat.st_mtime_ns, stat.st_size, content_hash, analysable]
+        now = time.time_ns()
+        if now - stat.st_mtime_ns > _SETTLED_NS:
+            # A status change within the clock's resolution of the hashing is not trusted: such a
+            # record never matches (ctime None), and the file is hashed again next time.
+            ctime = stat.st_ctime_ns if now - stat.st_ctime_ns > _SETTLED_NS else None
+            self._stats_written[path] = self.manifest["files"][path] = [
+                stat.st_mtime_ns, stat.st_size, content_hash, analysable, stat.st_ino, ctime]
 
     def model_headers(self) -> dict[str, list]:
         """path -> [mtime_ns, size, whether it has a model class header] (verify.models_index)."""
@@ -107,23 +124,17 @@ class Cache:
         changed helper, which ``verify --changed`` checks again."""
         found = set()
         for entry in self.entries.values():
-            try:
-                if changed.intersection(entry["deps"]) and entry["path"] not in changed:
-                    found.add(entry["path"])
-            except (KeyError, TypeError):
-                continue
+            if _valid_entry(entry) and changed.intersection(entry["deps"]) and entry["path"] not in changed:
+                found.add(entry["path"])
         return found
 
     def get(self, slot: str, content_hash: str) -> list[Finding] | None:
         entry = self.entries.get(slot)
-        try:
-            if entry is None or entry["content"] != content_hash:
-                return None
-            if any(self.file_hash(path) != expected for path, expected in entry["deps"].items()):
-                return None
-            return [Finding.from_dict(item) for item in entry["findings"]]
-        except (KeyError, TypeError, ValueError, AttributeError):
+        if not _valid_entry(entry) or entry["content"] != content_hash:
+            return None  # (a malformed entry is a miss, replaced by this run's result)
+        if any(self.file_hash(path) != expected for path, expected in entry["deps"].items()):
             return None
+        return [Finding.from_dict(item) for item in entry["findings"]]
 
     def put(self, slot: str, content_hash: str, findings: list[Finding], deps: set[str], path: str) -> None:
         entry = {"kit": __version__, "path": path, "content": content_hash, "findings": [f.as_dict() for f in findings],
@@ -138,9 +149,9 @@ class Cache:
         manifest = self.directory / MANIFEST
         on_disk = _load(manifest)
         entries = {slot: entry for slot, entry in on_disk["entries"].items()
-                   if isinstance(entry, dict) and entry.get("kit") == __version__}  # an upgrade starts afresh
+                   if _valid_entry(entry) and entry["kit"] == __version__}  # an upgrade starts afresh
         entries.update(self._written)
-        files = {path: record for path, record in on_disk["files"].items() if os.path.exists(path)}
+        files = {path: record for path, record in on_disk["files"].items() if _valid_record(record) and os.path.exists(path)}
         files.update(self._stats_written)
         models = {path: record for path, record in on_disk["models"].items() if os.path.exists(path)}
         models.update(self._models_written)
@@ -163,12 +174,61 @@ class Cache:
         self._models_written.clear()
 
 
+# A finding's fields and their types, as Finding.as_dict writes them.
+_FINDING_FIELDS = {"path": str, "line": int, "column": int, "end_line": int, "end_column": int, "code": str, "name": str,
+                   "message": str, "hint": str, "severity": str}
+_SEVERITIES = frozenset(severity.value for severity in Severity)
+
+
+def _valid_finding(item) -> bool:
+    return (type(item) is dict and item.keys() - _OPTIONAL_FIELDS == _FINDING_FIELDS.keys()
+            and all(type(item[name]) is kind for name, kind in _FINDING_FIELDS.items()) and item["severity"] in _SEVERITIES
+            and _valid_related(item.get("related", [])) and ("fix" not in item or _valid_fix(item["fix"])))
+
+
+_OPTIONAL_FIELDS = frozenset({"related", "fix"})
+
+
+def _valid_related(related) -> bool:
+    return type(related) is list and all(type(place) is list and len(place) == 3 and type(place[0]) is int
+                                         and type(place[1]) is int and type(place[2]) is str for place in related)
+
+
+def _valid_position(position) -> bool:
+    return type(position) is list and len(position) == 2 and all(type(number) is int for number in position)
+
+
+def _valid_fix(fix) -> bool:
+    return (type(fix) is dict and fix.keys() == {"edits", "unsafe", "reason"} and type(fix["unsafe"]) is bool
+            and type(fix["reason"]) is str and type(fix["edits"]) is list
+            and all(type(edit) is dict and edit.keys() == {"start", "end", "text"} and _valid_position(edit["start"])
+                    and _valid_position(edit["end"]) and type(edit["text"]) is str for edit in fix["edits"]))
+
+
+def _valid_entry(entry) -> bool:
+    """Whether a manifest entry has every field with its type: anything else is discarded, so
+    that a damaged or hand-edited cache is a miss, never a crash."""
+    if type(entry) is not dict:
+        return False
+    deps, findings = entry.get("deps"), entry.get("findings")
+    return (type(entry.get("kit")) is str and type(entry.get("path")) is str and type(entry.get("content")) is str
+            and type(deps) is dict and all(type(value) is str or value is None for value in deps.values())
+            and type(findings) is list and all(_valid_finding(item) for item in findings))
+
+
+def _valid_record(record) -> bool:
+    """``[mtime_ns, size, content hash, has async code (or None), inode, ctime_ns (or None)]``."""
+    return (type(record) is list and len(record) == 6 and type(record[0]) is int and type(record[1]) is int
+            and type(record[2]) is str and (record[3] is None or type(record[3]) is bool) and type(record[4]) is int
+            and (record[5] is None or type(record[5]) is int))
+
+
 def _load(manifest: Path) -> dict:
-    """``{"entries": {slot: entry}, "files": {path: [mtime_ns, size, hash, has async code]},
-    "models": {path: [mtime_ns, size, has a model class header]}}``."""
+    """``{"entries": {slot: entry}, "files": {path: record}}`` (see :func:`_valid_entry` and
+    :func:`_valid_record`); an unreadable manifest, or a part of the wrong type, is empty."""
     try:
-        data = json.loads(manifest.read_bytes())
-    except (OSError, ValueError):
+        data = json.loads(reading.read_bytes(manifest, limit=_MANIFEST_MAX_BYTES))
+    except (ValueError, RecursionError):  # (reading.Unreadable is a ValueError)
         data = None
     if not isinstance(data, dict):
         data = {}

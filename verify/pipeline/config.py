@@ -14,6 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from verify.pipeline.reading import Unreadable, read_text
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
@@ -42,6 +44,7 @@ class Config:
     target_version: str | None = None
     path: Path | None = None
     extra: dict = field(default_factory=dict)  # keys other modules read (cache-dir, cheatsheet, blocking calls)
+    max_file_size: int | None = None  # bytes; None: verify.analysis.limits.DEFAULT_MAX_FILE_BYTES
     requires_python: tuple[int, int] | None = None  # the lowest Python `[project] requires-python` admits
 
     def ignored_for(self, path: Path, root: Path) -> list[str]:
@@ -66,9 +69,9 @@ def load(path: Path | None) -> Config:
     if path is None:
         return Config()
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(f"cannot read {path}: {error}") from None
+        data = tomllib.loads(read_text(path))
+    except Unreadable as error:  # (a regular file of at most max-file-size bytes, UTF-8)
+        raise ConfigError(str(error)) from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: invalid TOML: {error}") from None
     except RecursionError:
@@ -127,6 +130,12 @@ def _table(value, key: str, where: str, check: Callable, shape: str) -> dict:
     return {name: check(item, f"{key}.{name}", where) for name, item in value.items()}
 
 
+def _file_size(value, key: str, where: str) -> int:
+    if type(value) is not int or not 0 < value < 1 << 40:
+        raise ConfigError(f"{where}: `{key}` must be a number of bytes above 0, like 4000000")
+    return value
+
+
 def _target_version(value, key: str, where: str) -> str:
     from verify.project.target import version_problem
 
@@ -149,6 +158,7 @@ _CHECKS: dict[str, Callable] = {
     "cheatsheet": _string,
     "blocking-calls": lambda value, key, where: _table(value, key, where, _string, "\"qualified.name\" = \"suggested replacement\""),
     "allowed-calls": _strings,
+    "max-file-size": _file_size,
     "user-loaders": _strings,
 }
 
@@ -169,6 +179,7 @@ def parse(section: dict, path: Path) -> Config:
     config.per_file_ignores = values.get("per-file-ignores", {})
     config.test_paths = values.get("test-paths", list(DEFAULT_TEST_PATHS))
     config.target_version = values.get("target-version")
+    config.max_file_size = values.get("max-file-size")
     config.extra = {key: value for key, value in values.items() if key in ("cache-dir", "cheatsheet", "blocking-calls", "allowed-calls", "user-loaders")}
     return config
 

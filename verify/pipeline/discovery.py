@@ -9,7 +9,7 @@ import subprocess
 from pathlib import Path
 
 from verify.pipeline import git
-from verify.pipeline.file_tree import SKIP_DIRS, relative_files_under  # noqa: F401  (SKIP_DIRS: for callers that walk themselves)
+from verify.pipeline.file_tree import other_entries_under, relative_files_under, skipped_folder  # noqa: F401  (skipped_folder: for callers that walk themselves)
 
 
 class PathError(Exception):
@@ -45,17 +45,24 @@ def _git_ignored(folder: Path, files: list[Path]) -> set[str]:
     return {p for p in result.stdout.split("\0") if p}
 
 
-def collect(paths: list[str], exclude: list[str], root: Path) -> list[Path]:
+def collect(paths: list[str], exclude: list[str], root: Path, skipped: list[str] | None = None) -> list[Path]:
+    """The Python files to check; what a folder holds under a ``.py`` name that is not a regular
+    file (a FIFO, a device, a dangling symbolic link) is never read, and noted in ``skipped``."""
     out: list[Path] = []
     for raw in paths:
         path = Path(raw)
-        if not path.exists():
+        if not path.exists() and not path.is_symlink():
             raise PathError(f"path not found: {raw}")
         if path.is_file():
             out.append(path)
             continue
+        if not path.is_dir():
+            raise PathError(f"{raw} is not a regular file or a folder")
         python = [path / relative for relative in relative_files_under(path) if relative.endswith(".py")]
         files = [f for f in python if not excluded(f, exclude, root)]
+        if skipped is not None:
+            skipped += [f"{display_path(path / relative)} is not a regular file" for relative in other_entries_under(path)
+                        if relative.endswith(".py") and not excluded(path / relative, exclude, root)]
         ignored = _git_ignored(path, files)
         out.extend(f for f in files if os.path.abspath(f) not in ignored)
     seen: set[str] = set()

@@ -13,7 +13,8 @@ repository it may not trust, so it runs git with all of these off:
 - no pager (``--no-pager``) and no terminal prompt (``GIT_TERMINAL_PROMPT=0``).
 
 The kit only runs ``rev-parse``, ``check-ignore``, ``config``, ``add`` (into a scratch index),
-``diff`` and ``show``: none of them fetches, checks out or commits.
+``diff``, ``show``, ``merge-base`` and ``symbolic-ref`` (reading): none of them fetches, checks out
+or commits.
 """
 
 from __future__ import annotations

@@ -12,6 +12,7 @@ from verify.analysis.finding import Finding, Severity
 from verify.analysis.lines import source_lines
 from verify.analysis.registry import all_rules
 from verify.analysis.rules_doc import anchor
+from verify.pipeline.reading import read_python
 
 RULES_DOC_URL = "https://github.com/django-async-kit/django-async-kit/blob/main/docs/rules.md"
 _SARIF_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
@@ -21,11 +22,28 @@ _GITHUB_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.
 def _source_line(path: str, line: int, cache: dict[str, list[str]]) -> str | None:
     if path not in cache:
         try:
-            cache[path] = source_lines(Path(path).read_text(encoding="utf-8-sig"))
-        except (OSError, UnicodeDecodeError):
+            cache[path] = source_lines(read_python(path))
+        except ValueError:
             cache[path] = []
     lines = cache[path]
     return lines[line - 1] if 0 < line <= len(lines) else None
+
+
+SHOWN_WIDTH = 120  # characters of a source line shown under a finding, at most
+_CONTEXT = 30  # of them, before the finding when the line is clipped
+
+
+def clip(source: str, start: int, width: int) -> tuple[str, int, int]:
+    """The part of a long source line shown under a finding, with ``…`` where it is cut (as
+    ruff does): (shown text, where the carets start in it, how many). One minified line with many
+    findings is shown once per finding, so each shows a window, never the whole line."""
+    if len(source) <= SHOWN_WIDTH:
+        return source, start, width
+    left = max(0, min(start - _CONTEXT, len(source) - SHOWN_WIDTH))
+    right = min(len(source), left + SHOWN_WIDTH)
+    shown = ("…" if left else "") + source[left:right] + ("…" if right < len(source) else "")
+    caret = start - left + (1 if left else 0)
+    return shown, caret, max(1, min(width, right - start))
 
 
 def text(findings: list[Finding], summary: dict, quiet: bool = False) -> str:
@@ -38,10 +56,12 @@ def text(findings: list[Finding], summary: dict, quiet: bool = False) -> str:
         source = _source_line(f.path, f.line, cache)
         if source is not None:
             gutter = " " * len(str(f.line))
-            width = max(1, (f.end_column - f.column) if f.end_line == f.line else len(source.rstrip()) - f.column + 1)
+            source = source.rstrip()
+            width = max(1, (f.end_column - f.column) if f.end_line == f.line else len(source) - f.column + 1)
+            shown, start, width = clip(source, f.column - 1, width)
             out.append(f"{gutter} |")
-            out.append(f"{f.line} | {source.rstrip()}")
-            out.append(f"{gutter} | {' ' * (f.column - 1)}{'^' * width}")
+            out.append(f"{f.line} | {shown}")
+            out.append(f"{gutter} | {' ' * start}{'^' * width}")
             for line, _, note in f.related:
                 out.append(f"{gutter} = note: line {line}: {note}")
             if f.hint:
@@ -52,7 +72,18 @@ def text(findings: list[Finding], summary: dict, quiet: bool = False) -> str:
     if quiet:
         return "\n".join(out)
     out.append(summary_line(findings, summary))
+    out.extend(_left_out(summary))
     return "\n".join(out)
+
+
+def _left_out(summary: dict) -> list[str]:
+    """What ``--changed`` and ``--baseline`` did not report."""
+    lines = []
+    if left_out := summary.get("left_out"):
+        lines.append(f"Left out {_count(left_out, 'older finding')} in the changed files (outside the changed code; `--all` shows them).")
+    if in_baseline := summary.get("in_baseline"):
+        lines.append(f"Left out {_count(in_baseline, 'finding')} recorded in the baseline.")
+    return lines
 
 
 def is_advice(finding: Finding) -> bool:
@@ -101,7 +132,8 @@ def agent_stop(findings: list[Finding], command: str) -> str:
     if not findings:
         return "{}"
     lines = [f"`{command}` found {len(findings)} problem{'s' if len(findings) != 1 else ''} in the async code you changed. "
-             "Fix each one as its hint says (or, if a finding is wrong, add `# noqa: CODE` with the reason), "
+             f"Run `{command} --fix` first: it applies the mechanical fixes. Fix each one left as its hint says "
+             "(or, if a finding is wrong, add `# noqa: CODE` with the reason), "
              f"then run `{command}` again before you stop:"]
     for f in findings[:AGENT_STOP_MAX_FINDINGS]:
         lines.append(f"- {f.path}:{f.line}:{f.column}: {f.code} {f.message}" + (f" (fix: {f.hint})" if f.hint else ""))
@@ -152,7 +184,11 @@ def _artifact_location(path: str) -> dict:
 
 
 def sarif(findings: list[Finding]) -> str:
+    from verify.pipeline.fingerprint import FINGERPRINT_KEY, fingerprints
+
     rules = sarif_rules()
+    # Code scanning matches alerts across runs by these: an alert stays one alert when lines move.
+    prints = fingerprints(findings)
     index = {rule["id"]: i for i, rule in enumerate(rules)}
     results = [
         {
@@ -164,6 +200,7 @@ def sarif(findings: list[Finding]) -> str:
                 "artifactLocation": _artifact_location(f.path),
                 "region": {"startLine": f.line, "startColumn": f.column, "endLine": f.end_line, "endColumn": f.end_column},
             }}],
+            "partialFingerprints": {FINGERPRINT_KEY: prints[f]},
             **({"relatedLocations": [
                 {"id": number, "message": {"text": note}, "physicalLocation": {
                     "artifactLocation": _artifact_location(f.path), "region": {"startLine": line, "startColumn": column}}}

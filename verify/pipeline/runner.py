@@ -72,7 +72,7 @@ class RunSettings:
 
 
 @contextmanager
-def _without_cycle_collection():
+def without_cycle_collection():
     """The analysis keeps every checked module's tree alive for the helpers later files call, and
     its garbage has almost no reference cycles: the collector's passes over millions of live nodes
     took about 40% of a large run. Reference counting still frees everything else."""
@@ -122,7 +122,7 @@ class _Analyzer:
 
 def _analyze(jobs: list[Job], settings: RunSettings) -> list[tuple[list[Finding], set[str]]]:
     """Findings and the files each analysis read, in the order of ``jobs``."""
-    with _without_cycle_collection():
+    with without_cycle_collection():
         analyzer = _Analyzer(settings, {job.selection for job in jobs})
         return [analyzer.analyze(job) for job in jobs]
 
@@ -140,7 +140,7 @@ def _take_chunks() -> list[tuple[int, list[tuple[list[Finding], set[str]]]]]:
     """Analyse chunks, taking the next one left until there is none: (chunk index, results)."""
     chunks, counter, settings, selections = _SHARED
     done = []
-    with _without_cycle_collection():
+    with without_cycle_collection():
         analyzer = _Analyzer(settings, selections)
         while True:
             with counter.get_lock():

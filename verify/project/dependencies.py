@@ -16,6 +16,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from verify.pipeline import reading
+
+from verify.pipeline.file_tree import parse_source
+
 Version = tuple[int, int]
 
 PROJECT_VENVS = (".venv", "venv", "env")
@@ -66,9 +70,9 @@ def _requirement(line: str) -> tuple[str, str] | None:
 
 def read_file(path: Path) -> str:
     try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise OSError(f"{path}: cannot read: {getattr(error, 'strerror', None) or error}") from None
+        return reading.read_text(path)
+    except reading.Unreadable as error:
+        raise OSError(str(error)) from None
 
 
 def load_ini(path: Path) -> configparser.ConfigParser:
@@ -308,7 +312,7 @@ def search_dirs(project_dir: Path, top: Path | None = None) -> list[Path]:
 
 def parse_python(path: Path) -> ast.Module | None:
     try:
-        return ast.parse(read_file(path), filename=str(path))
+        return parse_source(read_file(path), path)
     except SyntaxError:
         return None
 

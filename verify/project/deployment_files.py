@@ -14,10 +14,13 @@ from functools import cached_property
 from pathlib import Path
 
 from verify.analysis.view_shapes import HTTP_HANDLERS, takes_request
-from verify.pipeline.file_tree import SKIP_DIRS, read_text, relative_files_under
+from verify.pipeline.file_tree import parse_source, read_text, relative_files_under
+
+_NAME = re.compile(r"[A-Za-z_]\w*")
 
 MAX_DEPTH = 4
-_SKIP = SKIP_DIRS | {".github", ".gitlab", ".circleci", "docs", "static", "staticfiles", "media", "htmlcov", "dist", "build", ".idea", ".vscode"}
+# Walked, but never where a project starts its server or defines its views.
+_NOT_SOURCES = {"docs", "static", "staticfiles", "media", "htmlcov"}
 _TEST_DIR = re.compile(r"^(tests?|testing)$")
 
 # Requirement manifests and lock files, by name.
@@ -53,7 +56,7 @@ class ProjectFiles:
         """Python files at any depth (views live deep in packages); other files near the top."""
         for relative in relative_files_under(self.root):
             parts = tuple(relative.split(os.sep))
-            if _SKIP.intersection(parts[:-1]):
+            if _NOT_SOURCES.intersection(parts[:-1]):
                 continue
             if relative.endswith(".py"):
                 self._python_entries.append((self.root / relative, parts))
@@ -101,7 +104,7 @@ class ProjectFiles:
     # -- facts from Python sources ---------------------------------------------------------------
     def tree(self, path: Path) -> ast.Module | None:
         try:
-            return ast.parse(self.text(path), filename=str(path))
+            return parse_source(self.text(path), path)
         except (SyntaxError, ValueError):
             return None
 
@@ -125,7 +128,7 @@ class ProjectFiles:
             if tree is None:
                 continue
             for node in tree.body:
-                if isinstance(node, ast.AsyncFunctionDef) and takes_request(node):
+                if isinstance(node, ast.AsyncFunctionDef) and takes_request(node) and self._routed(path, node):
                     yield AsyncView(path, node.lineno, node.name)
                 elif isinstance(node, ast.ClassDef):
                     yield from (
@@ -133,6 +136,19 @@ class ProjectFiles:
                         for item in node.body
                         if isinstance(item, ast.AsyncFunctionDef) and item.name in HTTP_HANDLERS and takes_request(item, is_method=True)
                     )
+
+    def _routed(self, path: Path, function: ast.AsyncFunctionDef) -> bool:
+        """Whether a module-level function taking a request is served as a view: it lives in a views
+        module, a decorator registers or wraps it (`@api.get(...)`, `@login_required`), or a URLconf
+        names it. A library's async helper that a middleware awaits is none of these."""
+        return (bool(function.decorator_list) or any(part.startswith("views") for part in path.relative_to(self.root).with_suffix("").parts)
+                or function.name in self._urlconf_names)
+
+    @cached_property
+    def _urlconf_names(self) -> frozenset[str]:
+        """Every name written in a module that defines ``urlpatterns``."""
+        return frozenset(name for path in self.source_files if "urlpatterns" in (text := self.text(path))
+                         for name in _NAME.findall(text))
 
     @cached_property
     def asgi_entry_points(self) -> list[tuple[Path, int, int]]:

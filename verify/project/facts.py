@@ -27,7 +27,6 @@ import shlex
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
 
 from verify.project import http_client, serving
@@ -47,14 +46,12 @@ from verify.project.dependencies import (  # noqa: F401  (lowest_version: part o
     search_dirs,
 )
 from verify.assist.safe_write import MARKER_NAME
+from verify.pipeline.file_tree import skipped_folder
 from verify.project.deployment_files import ProjectFiles
 from verify.project.deployment_files import is_test as _is_test
 from verify.project.middleware import readiness
+from verify.project.target import installed_django_release
 
-SKIPPED_DIRS = frozenset(
-    {".git", ".hg", ".venv", "venv", "env", ".env", ".tox", ".nox", "node_modules", "__pycache__",
-     "site-packages", "build", "dist", "migrations", ".mypy_cache", ".pytest_cache", ".ruff_cache"}
-)
 PSYCOPG3 = ("psycopg", "psycopg-binary", "psycopg-c")
 PSYCOPG2 = ("psycopg2", "psycopg2-binary")
 ENGINE_NAMES = {"postgresql": "PostgreSQL", "sqlite3": "SQLite", "mysql": "MySQL", "oracle": "Oracle"}
@@ -368,7 +365,7 @@ def middleware_is_sync_only(dotted: str, search_paths: list[Path]) -> bool | Non
 
 def _walk_python_files(root: Path) -> Iterator[Path]:
     for directory, subdirs, files in os.walk(root):
-        subdirs[:] = sorted(d for d in subdirs if d not in SKIPPED_DIRS and not d.startswith("."))
+        subdirs[:] = sorted(d for d in subdirs if not skipped_folder(d))
         for file in sorted(files):
             if file.endswith(".py"):
                 yield Path(directory, file)
@@ -399,7 +396,7 @@ def _nested_projects(root: Path) -> list[Path]:
     for pattern in ("*/manage.py", "*/*/manage.py"):
         for path in sorted(root.glob(pattern)):
             parts = path.relative_to(root).parts[:-1]
-            if not any(part in SKIPPED_DIRS or part.startswith((".", "_")) or part in ("docs", "doc") or _is_test((part, "x"))
+            if not any(skipped_folder(part) or part.startswith("_") or part in ("docs", "doc") or _is_test((part, "x"))
                        for part in parts):
                 found.append(path.parent)
     return found
@@ -520,9 +517,8 @@ def detect_facts(project_dir: Path, repo_root: Path | None = None) -> ProjectFac
 def _django_version(deps: dict[str, Dependency]) -> Fact:
     if "django" in deps and deps["django"].version:
         return Fact(deps["django"].version, deps["django"].source)
-    try:
-        installed = metadata.version("django")
-    except metadata.PackageNotFoundError:
+    installed = installed_django_release()
+    if installed is None:
         return Fact(None, "not found")
     return Fact(parse_version(installed), f"installed with the kit: Django {installed}")
 

@@ -50,8 +50,15 @@ def detect_django_version(root: Path) -> tuple[Version | None, str]:
 
 
 def installed_django_version() -> Version | None:
-    """The Django importable next to the kit, read from its ``VERSION`` without importing it
-    (importing Django, or even importlib.metadata, would cost more than a cached run)."""
+    """The (major, minor) of the Django importable next to the kit."""
+    release = installed_django_release()
+    return parse_version(release) if release else None
+
+
+def installed_django_release() -> str | None:
+    """The release of the Django importable next to the kit (``"6.1.3"``), read from its
+    ``VERSION`` without importing it (importing Django, or even importlib.metadata, would cost more
+    than a cached run): the one reader of the installed Django for every command."""
     from importlib.util import find_spec
 
     spec = find_spec("django")
@@ -59,18 +66,18 @@ def installed_django_version() -> Version | None:
         return None
     try:
         with open(spec.origin, encoding="utf-8") as stream:
-            match = re.search(r"^VERSION = \((\d+), (\d+)", stream.read(), re.MULTILINE)
+            match = re.search(r"^VERSION = \((\d+), (\d+), (\d+)", stream.read(), re.MULTILINE)
     except OSError:
         match = None
     if match:
-        return int(match.group(1)), int(match.group(2))
+        return ".".join(match.groups())
     from importlib.metadata import (  # an install without the usual source
         PackageNotFoundError,
         version,
     )
 
     try:
-        return parse_version(version("django"))
+        return version("django")
     except PackageNotFoundError:
         return None
 

@@ -1,5 +1,6 @@
 """## What it does
-Reports a file that Python cannot parse.
+Reports a file that Python cannot parse. A file too deeply nested to check (an expression
+thousands of levels deep, see docs/limits.md) is reported the same way.
 
 Code in the syntax of a newer Python than the one running the kit (`except A, B:` or `t"..."`
 from Python 3.14 on 3.13) is not a syntax error to fix: the run names those files once, with the
@@ -19,6 +20,9 @@ async def product_detail(request, product_id)
 async def product_detail(request, product_id):
     ...
 ```
+
+## Fix safety
+None: a syntax error is fixed by hand.
 """
 
 from verify.analysis.registry import Rule

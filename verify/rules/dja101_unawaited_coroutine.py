@@ -30,11 +30,20 @@ async def product_detail(request, product_id):
     product = await Product.objects.aget(id=product_id)
     return JsonResponse({"name": product.name})
 ```
+
+## Fix safety
+Adds `await` where the coroutine is made (in parentheses when its result is used,
+`(await qs.afirst()).name`). Safe for Django's coroutines (`aget`, `asave`, `request.auser()`...);
+unsafe for the project's own coroutine functions and other callables, whose coroutine may be
+meant to run elsewhere (a task, a gather) that the code does not show yet. No fix inside a
+generator expression, where `await` would make an async generator.
 """
 
 import ast
 
+from verify.analysis import fixes
 from verify.analysis import types as ty
+from verify.analysis.finding import Fix
 from verify.analysis.name_uses import later_uses, names_in
 from verify.analysis.registry import Rule
 from verify.analysis.view_shapes import HTTP_HANDLERS, takes_request
@@ -191,4 +200,27 @@ def _report(node: ast.AST, ctx, how: str, used: tuple[ast.AST, str] | None = Non
         f"coroutine `{call}` is {how}: it never runs" if how == "never awaited" else f"coroutine `{call}` is {how}",
         hint=f"write `await {call}`",
         related=((used[0], f"the coroutine is {used[1]} here"),) if used else (),
+        fix=_await_fix(node, ctx),
     )
+
+
+# Receivers whose coroutine methods are Django's: ``qs.aget()``, ``product.asave()``, ``request.auser()``.
+_DJANGO_RECEIVERS = frozenset({*ty.LAZY, ty.INSTANCE, ty.REQUEST, ty.SESSION, ty.PAGINATOR})
+
+
+def _await_fix(node: ast.AST, ctx) -> Fix | None:
+    if not isinstance(node, ast.Call) or fixes.unfixable_place(node, ctx.parent):
+        return None
+    edits = fixes.await_edits(node, ctx.parent(node))
+    if _is_django_coroutine(node, ctx):
+        return Fix(edits)
+    return Fix(edits, unsafe=True, reason="the project's coroutine may be meant to run elsewhere (a task, a gather)")
+
+
+def _is_django_coroutine(call: ast.Call, ctx) -> bool:
+    if (ctx.qualified(call.func) or "").startswith("django."):
+        return True
+    if not isinstance(call.func, ast.Attribute):
+        return False
+    receiver = ctx.type_of(call.func.value)
+    return call.func.attr in _DJANGO_COROUTINE_METHODS or receiver is not None and receiver.kind in _DJANGO_RECEIVERS

@@ -3,7 +3,8 @@ Checks for sync database calls in async code: QuerySet and manager methods that 
 (`get`, `create`, `count`, `exists`, `first`, `update`, `delete`, `aggregate`..., and `iterator()`
 where a `for` loop or `list()` runs through it on the event loop), model `save()` / `delete()` / `refresh_from_db()` and validation (`full_clean()`), related-manager
 writes (`add`, `remove`, `set`, `clear`), user permission checks, and a ModelForm's `save()` (and
-`is_valid()` when its model has relations to look up).
+`is_valid()` when its model has relations to look up, or when a project form declares a
+`ModelChoiceField` / `ModelMultipleChoiceField`).
 
 ## Why is this bad?
 Django's database layer is sync-only: called from the event loop it raises
@@ -26,13 +27,22 @@ async def product_detail(request, product_id):
     product = await Product.objects.aget(id=product_id)
     ...
 ```
+
+## Fix safety
+Safe where the target version has the twin: the method gets its `a`-twin's name and the call
+`await` (in parentheses when the result is used, `(await qs.afirst()).name`); the arguments
+stay as they are, since each twin takes the sync method's. No fix for `iterator()`, for calls
+in a generator expression (`await` there would make it an async generator), or where the fix
+is a sync function (validation, a ModelForm, a twin the version lacks).
 """
 
 import ast
 
 from verify.analysis import django_api as api
+from verify.analysis import fixes
 from verify.analysis import hints
 from verify.analysis import types as ty
+from verify.analysis.finding import Fix
 from verify.analysis.models_index import USER_MODEL
 from verify.analysis.registry import Rule
 
@@ -98,7 +108,8 @@ def check(node: ast.Call, ctx) -> None:
         if method == "is_valid" and not receiver.extra.get("queries_on_validation"):
             return
         what = "saves with database queries" if method == "save" else "validates with database queries (model choices, unique checks)"
-        ctx.report(node, f"ModelForm `{ctx.source(node)}` {what} in async code (raises SynchronousOnlyOperation)",
+        kind = "Form" if receiver.extra.get("plain_form") else "ModelForm"
+        ctx.report(node, f"{kind} `{ctx.source(node)}` {what} in async code (raises SynchronousOnlyOperation)",
                    hints.offload("the form handling"))
         return
     if method in _CACHE_READERS and receiver.extra.get("evaluated"):
@@ -113,4 +124,14 @@ def check(node: ast.Call, ctx) -> None:
         hint = f"iterate with `async for obj in {receiver_text}.aiterator()`"
     else:
         hint = hints.async_twin(f"{receiver_text}.{method}(...)", f"{receiver_text}.{name}(...)", added, ctx.version)
-    ctx.report(node, f"`{call}` runs a database query synchronously in async code (raises SynchronousOnlyOperation)", hint)
+    fix = _twin_fix(node, name, ctx) if method != "iterator" and ctx.version >= added else None
+    ctx.report(node, f"`{call}` runs a database query synchronously in async code (raises SynchronousOnlyOperation)", hint, fix=fix)
+
+
+def _twin_fix(node: ast.Call, twin: str, ctx) -> Fix | None:
+    """``qs.get(...)`` -> ``await qs.aget(...)``."""
+    if fixes.unfixable_place(node, ctx.parent):
+        return None
+    parent = ctx.parent(node)
+    awaited = () if isinstance(parent, ast.Await) else fixes.await_edits(node, parent)
+    return Fix((fixes.rename_method(node, twin), *awaited))

@@ -22,11 +22,20 @@ async def order_list(request):
     orders = [order async for order in Order.objects.filter(paid=True)]
     return JsonResponse({"ids": [order.id for order in orders], "total": len(orders)})
 ```
+
+## Fix safety
+Safe for a QuerySet: `for x in qs` becomes `async for x in qs`; a list, set or dict comprehension
+over it an async comprehension; `list(qs)` becomes `[obj async for obj in qs]`. No fix for a
+generator expression (an async one cannot be passed to `sum()` or `any()`), for managers and
+related managers (not iterable either way), or for `len()`, truth tests, indexing and `in`,
+whose async forms run a different query.
 """
 
 import ast
 
+from verify.analysis import fixes
 from verify.analysis import types as ty
+from verify.analysis.finding import Edit, Fix
 from verify.analysis.registry import Rule
 
 rule = Rule("DJA103", "sync-queryset-evaluation", __doc__, min_version=(4, 1))
@@ -50,22 +59,42 @@ def _lazy(node: ast.AST, ctx):
     return value
 
 
-def _report(node: ast.AST, target: ast.AST, how: str, ctx, fix: str = "") -> None:
+def _report(node: ast.AST, target: ast.AST, how: str, ctx, fix: str = "", edits: Fix | None = None) -> None:
     qs = ctx.source(target, 50)
     hint = (fix or "build a list with `[obj async for obj in {qs}]` first").format(qs=qs)
-    ctx.report(node, f"QuerySet `{qs}` is evaluated synchronously ({how}) in async code: raises SynchronousOnlyOperation", hint)
+    ctx.report(node, f"QuerySet `{qs}` is evaluated synchronously ({how}) in async code: raises SynchronousOnlyOperation", hint,
+               fix=edits)
 
 
 @rule.visits(ast.For)
 def check_for(node: ast.For, ctx) -> None:
-    if _lazy(node.iter, ctx):
-        _report(node.iter, node.iter, "a `for` loop", ctx, "use `async for obj in {qs}`")
+    value = _lazy(node.iter, ctx)
+    if value:
+        fix = Fix((Edit(fixes.start(node), fixes.start(node), "async "),)) if value.kind == ty.QUERYSET else None
+        _report(node.iter, node.iter, "a `for` loop", ctx, "use `async for obj in {qs}`", fix)
 
 
 @rule.visits(ast.comprehension)
 def check_comprehension(node: ast.comprehension, ctx) -> None:
-    if not node.is_async and _lazy(node.iter, ctx):
-        _report(node.iter, node.iter, "a comprehension", ctx, "use `[obj async for obj in {qs}]`")
+    value = None if node.is_async else _lazy(node.iter, ctx)
+    if value:
+        fix = None
+        if value.kind == ty.QUERYSET and not isinstance(ctx.parent(node), ast.GeneratorExp) \
+                and not fixes.unfixable_place(ctx.parent(node), ctx.parent):
+            fix = fixes.async_comprehension(node, ctx.file.lines)
+        _report(node.iter, node.iter, "a comprehension", ctx, "use `[obj async for obj in {qs}]`", fix)
+
+
+def _list_fix(node: ast.Call, ctx) -> Fix | None:
+    """``list(qs)`` -> ``[obj async for obj in qs]``: the text of ``qs`` is kept as written."""
+    iterated = node.args[0]
+    if len(node.args) != 1 or node.keywords or fixes.unfixable_place(node, ctx.parent):
+        return None
+    used = {n.id for n in ast.walk(iterated) if isinstance(n, ast.Name)}
+    name = next(n for n in ("obj", "item", "row", "element", "_obj") if n not in used)
+    simple = isinstance(iterated, (ast.Name, ast.Attribute, ast.Call, ast.Subscript))  # `x if c else y` would read as a filter
+    head, tail = f"[{name} async for {name} in " + ("" if simple else "("), "]" if simple else ")]"
+    return Fix((Edit(fixes.start(node), fixes.start(iterated), head), Edit(fixes.end(iterated), fixes.end(node), tail)))
 
 
 @rule.visits(ast.Call)
@@ -73,8 +102,10 @@ def check_builtin(node: ast.Call, ctx) -> None:
     if isinstance(node.func, ast.Name) and node.func.id in _BUILTINS and node.args and node.func.id not in ctx.typer.env:
         if node.func.id in ctx.file.sync_functions or node.func.id in ctx.file.imports:
             return
-        if _lazy(node.args[0], ctx):
-            _report(node, node.args[0], f"`{node.func.id}()`", ctx, _FIX.get(node.func.id, ""))
+        value = _lazy(node.args[0], ctx)
+        if value:
+            fix = _list_fix(node, ctx) if node.func.id == "list" and value.kind == ty.QUERYSET else None
+            _report(node, node.args[0], f"`{node.func.id}()`", ctx, _FIX.get(node.func.id, ""), fix)
 
 
 @rule.visits(ast.If, ast.While, ast.IfExp, ast.Assert)

@@ -27,6 +27,9 @@ async def product_detail(request, product_id):
     reviews = [r async for r in Review.objects.filter(product_id=product_id)[:5]]
     related = [p async for p in Product.objects.exclude(id=product_id)[:4]]
 ```
+
+## Fix safety
+None: whether to drop the `await` or call the async twin depends on what the code needs.
 """
 
 import ast

@@ -25,6 +25,9 @@ async def user_dashboard(request):
     profile = await Profile.objects.aget(user=user)
     reviews = [r async for r in Review.objects.filter(user=user)]
 ```
+
+## Fix safety
+None: the method does not exist; the right one depends on what was meant.
 """
 
 import ast

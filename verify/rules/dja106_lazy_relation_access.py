@@ -45,6 +45,9 @@ async def order_detail(request, order_id):
     order = await Order.objects.select_related("user").aget(id=order_id)
     return JsonResponse({"customer": order.user.email})
 ```
+
+## Fix safety
+None: loading the relation (`select_related`, `prefetch_related`, an `a`-method) changes the query that loads the object, which a person should choose.
 """
 
 import ast

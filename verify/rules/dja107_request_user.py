@@ -8,7 +8,10 @@ Not reported, because the user is already loaded or not loaded there:
 - in a handler whose framework authenticates before it runs: adrf views and viewsets
   (`adrf.views.APIView`, `adrf.decorators.api_view`), django-ninja operations whose `auth` is
   Django's session (`django_auth`, `django_auth_superuser`, `django_auth_is_staff`) on the
-  decorator or on the module's `Router`/`NinjaAPI`;
+  decorator or on the module's `Router`/`NinjaAPI`, and django-bolt handlers with a
+  `CurrentUser` parameter;
+- in django-bolt handlers, after `await request.auser()` (bolt's lazy user is the object
+  `auser()` fills; Django's own `auser()` caches apart, so there `request.user` still queries);
 - after a decorator of the project whose wrapper assigns `request.user`, or a django-ninja auth
   class of the project whose `authenticate` does;
 - after your own decorators, view base classes or django-ninja auth objects, listed by
@@ -42,6 +45,9 @@ async def user_dashboard(request):
     if not user.is_authenticated:
         return redirect("login")
 ```
+
+## Fix safety
+None yet: `user = await request.auser()` adds a statement and renames later reads, a structural change a person should read.
 """
 
 import ast

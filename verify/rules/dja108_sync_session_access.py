@@ -19,6 +19,9 @@ async def cart(request):
 async def cart(request):
     items = await request.session.aget("cart", [])
 ```
+
+## Fix safety
+None: the session's async methods take different arguments and need `await` where the value is read.
 """
 
 import ast

@@ -38,6 +38,9 @@ def _create_order(user):
 async def checkout(request):
     order = await sync_to_async(_create_order)(await request.auser())
 ```
+
+## Fix safety
+None: the transaction has to move into a sync function called with `sync_to_async`, a structural change.
 """
 
 import ast

@@ -17,6 +17,9 @@ async def product_list(request):
 async def product_list(request):
     page = await AsyncPaginator(Product.objects.all(), 20).aget_page(request.GET.get("page"))
 ```
+
+## Fix safety
+None yet: `AsyncPaginator` (Django 6.0+) is built and read differently.
 """
 
 import ast

@@ -26,6 +26,9 @@ async def login_view(request, name, password):
     user = await aauthenticate(request, username=name, password=password)
     await alogin(request, user)
 ```
+
+## Fix safety
+None yet: the async twins of auth functions need new imports.
 """
 
 import ast

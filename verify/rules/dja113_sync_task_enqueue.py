@@ -23,6 +23,9 @@ from shop.tasks import send_order_email
 async def order_confirmation(request, order_id):
     await send_order_email.aenqueue(order_id)
 ```
+
+## Fix safety
+None yet: `await task.aenqueue(...)` is the mechanical change, not applied by `--fix` so far.
 """
 
 import ast

@@ -30,6 +30,9 @@ def _count_orders():
 async def report(request):
     count = await sync_to_async(_count_orders)()
 ```
+
+## Fix safety
+None: raw SQL goes into a sync function called with `sync_to_async`.
 """
 
 import ast

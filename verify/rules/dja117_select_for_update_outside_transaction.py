@@ -44,6 +44,9 @@ def take_one(product_id):
 async def reserve(request, product_id):
     return JsonResponse({"stock": await sync_to_async(take_one)(product_id)})
 ```
+
+## Fix safety
+None: where the transaction belongs is a design decision.
 """
 
 import ast

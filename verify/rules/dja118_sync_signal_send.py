@@ -35,6 +35,9 @@ async def pay(request, order_id):
     await order_paid.asend(sender=Order, order=order)
     return JsonResponse({"paid": True})
 ```
+
+## Fix safety
+None yet: `await signal.asend(...)` is the mechanical change, not applied by `--fix` so far.
 """
 
 import ast

@@ -22,6 +22,9 @@ async def follow(request, user_id):
     follow, created = await Follow.objects.aget_or_create(follower_id=request.user.id, followed_id=user_id)
     return JsonResponse({"since": follow.created_at, "new": created})
 ```
+
+## Fix safety
+None: the change is not mechanical, a person writes it.
 """
 
 import ast

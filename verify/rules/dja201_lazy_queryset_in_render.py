@@ -32,6 +32,9 @@ async def order_list(request):
     orders = [order async for order in Order.objects.filter(user=user)]
     return render(request, "orders.html", {"orders": orders})
 ```
+
+## Fix safety
+None: evaluating the QuerySet before rendering changes what the template gets.
 """
 
 import ast

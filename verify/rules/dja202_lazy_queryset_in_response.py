@@ -30,6 +30,9 @@ async def product_api(request):
     products = [p async for p in Product.objects.values("id", "name")]
     return JsonResponse({"products": products})
 ```
+
+## Fix safety
+None: evaluating the QuerySet before the response changes what the code builds.
 """
 
 import ast

@@ -32,6 +32,9 @@ async def exchange_rate(request):
         response = await client.get("https://api.example.com/rates")
     return JsonResponse(response.json())
 ```
+
+## Fix safety
+None: the project's async HTTP client is configured and used differently.
 """
 
 import ast

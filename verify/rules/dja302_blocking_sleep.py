@@ -24,6 +24,12 @@ async def poll_export(request, export_id):
     await asyncio.sleep(2)
     return JsonResponse({"id": export_id})
 ```
+
+## Fix safety
+Safe: `time.sleep(x)` becomes `await asyncio.sleep(x)`, and `import asyncio` is added after the
+module's docstring and `__future__` imports when the module does not import it. No fix in a sync
+helper that async code calls (the sleep has to move out of it), in a generator expression, or
+where `asyncio` names something else.
 """
 
 import ast

@@ -27,6 +27,9 @@ async def report(request):
     data = await asyncio.to_thread(Path("/srv/reports/latest.csv").read_text)
     return HttpResponse(data, content_type="text/csv")
 ```
+
+## Fix safety
+None: the change is not mechanical, a person writes it.
 """
 
 import ast

@@ -26,6 +26,9 @@ async def thumbnail(request, name):
     await process.wait()
     return HttpResponse("ok")
 ```
+
+## Fix safety
+None: the change is not mechanical, a person writes it.
 """
 
 import ast

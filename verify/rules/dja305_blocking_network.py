@@ -26,6 +26,9 @@ async def health(request):
     infos = await asyncio.get_running_loop().getaddrinfo("db.internal", 5432)
     return JsonResponse({"db": infos[0][4][0]})
 ```
+
+## Fix safety
+None: the change is not mechanical, a person writes it.
 """
 
 import ast

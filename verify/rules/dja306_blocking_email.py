@@ -28,6 +28,9 @@ async def contact(request):
     await sync_to_async(send_mail)("Contact", request.POST["message"], None, ["support@example.com"])
     return HttpResponse("sent")
 ```
+
+## Fix safety
+None: the change is not mechanical, a person writes it.
 """
 
 import ast

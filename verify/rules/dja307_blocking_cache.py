@@ -27,6 +27,9 @@ async def dashboard(request):
     stats = await cache.aget("dashboard-stats")
     return JsonResponse(stats or {})
 ```
+
+## Fix safety
+None yet: `await cache.a<method>(...)` is the mechanical change, not applied by `--fix` so far.
 """
 
 import ast

@@ -29,6 +29,9 @@ async def change_password(request):
     await user.asave()
     return HttpResponse("changed")
 ```
+
+## Fix safety
+None: the change is not mechanical, a person writes it.
 """
 
 import ast

@@ -38,6 +38,9 @@ async def upload_avatar(request):
     await asyncio.to_thread(s3.upload_fileobj, avatar, "avatars", avatar.name)
     return HttpResponse("uploaded")
 ```
+
+## Fix safety
+None: the change is not mechanical, a person writes it.
 """
 
 import ast

@@ -18,6 +18,9 @@ async def confirm(request):
     answer = request.POST.get("answer", "")
     return HttpResponse(answer)
 ```
+
+## Fix safety
+None: the change is not mechanical, a person writes it.
 """
 
 import ast

@@ -36,6 +36,9 @@ import mylib
 async def prices(request):
     return JsonResponse(await mylib.afetch("prices"))
 ```
+
+## Fix safety
+None: the change is not mechanical, a person writes it.
 """
 
 import ast

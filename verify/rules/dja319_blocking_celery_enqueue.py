@@ -41,6 +41,9 @@ async def checkout(request, order_id):
     await sync_to_async(send_receipt.delay)(order_id)
     return JsonResponse({"ok": True})
 ```
+
+## Fix safety
+None: the change is not mechanical, a person writes it.
 """
 
 import ast

@@ -32,6 +32,9 @@ async def checkout(request, order_id):
     await record_checkout(order_id)
     return JsonResponse({"ok": True})
 ```
+
+## Fix safety
+None: where the task's reference is kept depends on the code around it.
 """
 
 import ast

@@ -43,6 +43,9 @@ class OrderView(View):
         await Order.objects.filter(id=order_id).aupdate(status="paid")
         return JsonResponse({"ok": True})
 ```
+
+## Fix safety
+None: the change is not mechanical, a person writes it.
 """
 
 import ast

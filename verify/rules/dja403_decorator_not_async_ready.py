@@ -55,6 +55,9 @@ async def product_list(request):
     products = [p async for p in Product.objects.all()]
     return JsonResponse({"count": len(products)})
 ```
+
+## Fix safety
+None: the change is not mechanical, a person writes it.
 """
 
 import ast

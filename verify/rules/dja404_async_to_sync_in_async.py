@@ -31,6 +31,9 @@ async def dashboard(request):
     stats = await fetch_stats(request.GET.get("range"))
     return JsonResponse(stats)
 ```
+
+## Fix safety
+None: the change is not mechanical, a person writes it.
 """
 
 import ast

@@ -42,6 +42,9 @@ async def close(request, order_id):
     await sync_to_async(close_order)(order_id)
     return JsonResponse({"ok": True})
 ```
+
+## Fix safety
+None: the change is not mechanical, a person writes it.
 """
 
 import ast

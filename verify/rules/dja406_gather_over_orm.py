@@ -28,6 +28,9 @@ async def stats(request):
     products = await Product.objects.acount()
     return JsonResponse({"orders": orders, "products": products})
 ```
+
+## Fix safety
+None: the gathered work has to move out of the ORM calls.
 """
 
 import ast

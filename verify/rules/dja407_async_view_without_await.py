@@ -30,11 +30,14 @@ async def health(request):
 def health(request):
     return JsonResponse({"status": "ok"})
 ```
+
+## Fix safety
+None: the change is not mechanical, a person writes it.
 """
 
 import ast
 
-from verify.analysis.ast_walk import children
+from verify.analysis.ast_walk import children, walk
 from verify.analysis.finding import Severity
 from verify.analysis.registry import Rule
 from verify.analysis.view_shapes import HTTP_HANDLERS, class_views, takes_request
@@ -72,11 +75,11 @@ def check(node: ast.AsyncFunctionDef, ctx) -> None:
 
 def _owner(node: ast.AsyncFunctionDef, ctx) -> ast.Module | ast.ClassDef | None:
     """The module or top-level class whose body defines the function."""
-    tree = ctx.file.tree
-    if node in tree.body:
-        return tree
+    parent = ctx.parent(node)  # the engine links each async function to its parent: no scan of the module's body
+    if parent is ctx.file.tree:
+        return parent
     cls = class_views(ctx.file).classes.get(ctx.class_name or "")
-    return cls if cls is not None and node in cls.body else None
+    return cls if cls is not None and parent is cls else None
 
 
 _NESTED = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef})
@@ -107,12 +110,11 @@ def _does_async_work(function: ast.AsyncFunctionDef, ctx) -> bool:
 
 def _awaited_in_module(name: str, ctx) -> bool:
     """Something in the module calls it: then it is a helper coroutine, not a view."""
-    if ctx.file.source.count(f"{name}(") < 2:  # only its own `def` line: no call anywhere
-        return False
-    for node in ast.walk(ctx.file.tree):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == name:
-            return True
-    return False
+    called = ctx.file.options.get("_called_names")
+    if called is None:  # one walk per file, not one per async function
+        called = ctx.file.options["_called_names"] = frozenset(
+            node.func.id for node in walk(ctx.file.tree) if type(node) is ast.Call and type(node.func) is ast.Name)
+    return name in called
 
 
 def _is_stub(function: ast.AsyncFunctionDef) -> bool:

@@ -43,6 +43,9 @@ class OrderListView(View):
     async def get(self, request):
         return JsonResponse({"count": await Order.objects.acount()})
 ```
+
+## Fix safety
+None: the change is not mechanical, a person writes it.
 """
 
 import ast

@@ -34,6 +34,9 @@ class OrderCount(APIView):
     async def get(self, request):
         return Response({"count": await Order.objects.acount()})
 ```
+
+## Fix safety
+None: the change is not mechanical, a person writes it.
 """
 
 import ast

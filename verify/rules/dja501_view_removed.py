@@ -23,6 +23,9 @@ Keep the view's name when converting it (Django calls sync and async views the s
 ```python
 async def order_detail(request, order_id): ...
 ```
+
+## Fix safety
+None: the converted view has to get back what its sync version did, which a person writes.
 """
 
 from __future__ import annotations
@@ -39,7 +42,9 @@ from verify.analysis.models_index import ModelIndex
 from verify.analysis.registry import Rule
 from verify.compare.functions import ParsedFile
 from verify.compare.registry import SCOPE, FileChange, Reporter, compares_files
-from verify.pipeline.discovery import SKIP_DIRS, display_path
+from verify.pipeline.discovery import display_path, skipped_folder
+from verify.pipeline.file_tree import parse_source
+from verify.pipeline.reading import read_python
 
 rule = Rule("DJA501", "view-removed", __doc__, scope=SCOPE)
 
@@ -110,7 +115,7 @@ def _refers_to(qualified: str, module: tuple[str, ...], names: set[str]) -> str 
 
 def _files(root: Path, suffixes: tuple[str, ...]) -> Iterator[Path]:
     for current, dirs, files in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith(".") and not os.path.exists(os.path.join(current, d, "pyvenv.cfg")))
+        dirs[:] = sorted(d for d in dirs if not skipped_folder(d) and not os.path.exists(os.path.join(current, d, "pyvenv.cfg")))
         for name in sorted(files):
             if name.endswith(suffixes):
                 yield Path(current, name)
@@ -118,7 +123,7 @@ def _files(root: Path, suffixes: tuple[str, ...]) -> Iterator[Path]:
 
 def _parse(path: Path, source: str) -> FileContext | None:
     try:
-        tree = ast.parse(source)
+        tree = parse_source(source)
     except (SyntaxError, ValueError):
         return None
     return FileContext.build(str(path), source, tree, (6, 1), ModelIndex())
@@ -126,8 +131,8 @@ def _parse(path: Path, source: str) -> FileContext | None:
 
 def _read(path: Path) -> str:
     try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        return read_python(path)
+    except ValueError:  # (reading.Unreadable: not a regular file, too large, undecodable)
         return ""
 
 

@@ -29,6 +29,9 @@ async def order_detail(request, order_id): ...
 ```
 A `@transaction.atomic` cannot wrap an async view: move the transactional block into a sync
 function decorated with it and call that through `sync_to_async` (DJA502 accepts that).
+
+## Fix safety
+None: the converted view has to get back what its sync version did, which a person writes.
 """
 
 from __future__ import annotations

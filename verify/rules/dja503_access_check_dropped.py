@@ -39,6 +39,9 @@ async def order_detail(request, order_id):
         return HttpResponseForbidden()
     ...
 ```
+
+## Fix safety
+None: the converted view has to get back what its sync version did, which a person writes.
 """
 
 from __future__ import annotations

@@ -4,6 +4,8 @@ did, and still handles the exceptions the sync version handled:
 
 - `get_object_or_404()` / `get_list_or_404()` replaced by `aget()` (or a `get()` wrapped in
   `sync_to_async`) with no `except Model.DoesNotExist`, or by `afirst()` with no `None` check;
+- `get_list_or_404()` replaced by a list built with `[x async for x in query]` that is never
+  tested for emptiness;
 - an `except` clause of the sync view with no counterpart in the async one.
 
 `aget_object_or_404()`, `sync_to_async(get_object_or_404)`, a `try`/`except Model.DoesNotExist`
@@ -30,6 +32,9 @@ async def order_detail(request, order_id):
 async def order_detail(request, order_id):
     order = await aget_object_or_404(Order, id=order_id)
 ```
+
+## Fix safety
+None: the converted view has to get back what its sync version did, which a person writes.
 """
 
 from __future__ import annotations
@@ -124,6 +129,31 @@ def check(pair: FunctionPair, reporter: Reporter) -> None:
     _check_handlers(pair, reporter)
 
 
+def _unchecked_lists(function: Function) -> dict[str, ast.AST]:
+    """Query base -> ``name = [x async for x in <query>]`` (or ``list(...)`` of one) whose
+    ``name`` is never tested afterwards (``if not name:``): an empty result goes on as an
+    empty page instead of a 404."""
+    users = current_user_names(function)
+    found: dict[str, ast.AST] = {}
+    for node in function.nodes():
+        if not (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)):
+            continue
+        value = node.value
+        if isinstance(value, ast.Await):
+            value = value.value
+        if isinstance(value, ast.ListComp) and len(value.generators) == 1 and value.generators[0].is_async:
+            query = value.generators[0].iter
+        else:
+            continue
+        name = node.targets[0].id
+        tested = any(isinstance(other, (ast.If, ast.IfExp, ast.While, ast.Assert)) and
+                     any(isinstance(part, ast.Name) and part.id == name for part in ast.walk(other.test))
+                     for other in function.nodes())
+        if not tested:
+            found.setdefault(query_base(query, users), node.value)
+    return found
+
+
 def _check_shortcuts(pair: FunctionPair, reporter: Reporter) -> None:
     old_shortcuts = shortcut_bases(pair.old, pair.old.nodes())
     new_shortcuts = shortcut_bases(pair.new, pair.new.reachable_nodes())
@@ -131,6 +161,15 @@ def _check_shortcuts(pair: FunctionPair, reporter: Reporter) -> None:
     new_lookups = _lookups(pair.new)
     for base, old in old_shortcuts.items():
         if base in new_shortcuts:
+            continue
+        if call_name(old) in ("get_list_or_404", "aget_list_or_404"):
+            listed = _unchecked_lists(pair.new).get(base)
+            if listed is not None:
+                reporter.report(rule, pair.new.file.path, listed,
+                                f"`{pair.old.source(old)}` of `{pair.old.qualname}` (old line {old.lineno}) became "
+                                f"`{pair.new.source(listed)}` (line {listed.lineno}) with no emptiness check: no match gives an "
+                                "empty page, not a 404", f"`await aget_list_or_404(...)` with the same arguments (Django 5.0+), "
+                                "or raise `Http404` when the list is empty")
             continue
         replacements = [lookup for lookup in new_lookups if lookup.base == base]
         if not replacements and not set(new_shortcuts) - old_bases:

@@ -29,6 +29,9 @@ async def order_confirmation(request, order_id):
     ...
     return render(request, "shop/order_confirmation.html", {"order": order, "payment": payment})
 ```
+
+## Fix safety
+None: the converted view has to get back what its sync version did, which a person writes.
 """
 
 from __future__ import annotations

@@ -41,6 +41,9 @@ async def cancel_order(request, order_id):
     await sync_to_async(send_mail)("Order cancelled", "...", None, [user.email])
     return redirect("orders")
 ```
+
+## Fix safety
+None: the converted view has to get back what its sync version did, which a person writes.
 """
 
 from __future__ import annotations

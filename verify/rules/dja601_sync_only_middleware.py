@@ -64,6 +64,9 @@ class TimingMiddleware:
         response["Server-Timing"] = f"app;dur={time.monotonic() - started:.3f}"
         return response
 ```
+
+## Fix safety
+None: settings and deployment files are changed by hand.
 """
 
 from verify.analysis.finding import Severity

@@ -38,6 +38,9 @@ DATABASES = {
     }
 }
 ```
+
+## Fix safety
+None: settings and deployment files are changed by hand.
 """
 
 from verify.analysis.finding import Severity

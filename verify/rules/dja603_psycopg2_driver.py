@@ -25,6 +25,9 @@ psycopg2-binary>=2.9
 Django>=5.2
 psycopg[binary,pool]>=3.2
 ```
+
+## Fix safety
+None: settings and deployment files are changed by hand.
 """
 
 import re

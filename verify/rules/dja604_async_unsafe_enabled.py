@@ -26,6 +26,9 @@ CMD ["uvicorn", "config.asgi:application"]
 FROM python:3.13-slim
 CMD ["uvicorn", "config.asgi:application"]
 ```
+
+## Fix safety
+None: settings and deployment files are changed by hand.
 """
 
 import ast

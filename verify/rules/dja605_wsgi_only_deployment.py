@@ -6,7 +6,10 @@ WSGI server (gunicorn without a uvicorn worker, uWSGI, waitress, mod_wsgi, or on
 
 Deployment files are Procfiles, Dockerfiles, compose files, systemd units, supervisord
 configs, Kubernetes manifests and entrypoint scripts. `runserver` counts as ASGI when Daphne is
-an installed app.
+an installed app. An async view is an `async def` HTTP handler of a class, or a module-level
+`async def` taking a request that something serves: a URLconf names it, a decorator registers or
+wraps it, or it lives in a views module (a library's async helper that a middleware awaits is not
+one).
 
 ## Why is this bad?
 Under WSGI, Django runs every async view through `async_to_sync`, with a new event loop per
@@ -24,6 +27,9 @@ web: gunicorn config.wsgi --workers 4
 # Procfile
 web: gunicorn config.asgi:application -k uvicorn_worker.UvicornWorker --workers 4
 ```
+
+## Fix safety
+None: settings and deployment files are changed by hand.
 """
 
 from verify.analysis.finding import Severity

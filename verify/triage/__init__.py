@@ -7,6 +7,7 @@ each one does (:mod:`verify.triage.signals`) and weighs the benefit honestly
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from pathlib import Path
 
 from verify.triage.benefit import RECOMMENDATIONS, Assessment, assess
@@ -16,11 +17,17 @@ from verify.triage.signals import SIGNALS, analyse
 __all__ = ["SIGNALS", "Assessment", "View", "assess_view", "find_view", "sort_key", "triage"]
 
 
-def triage(paths: list[Path]) -> list[Assessment]:
-    """An assessment for every view under ``paths``, in report order."""
+def triage(paths: list[Path], skipped: list[str] | None = None) -> list[Assessment]:
+    """An assessment for every view under ``paths``, in report order; the files that could not
+    be read or parsed are added to ``skipped``, each with the reason."""
+    from verify.pipeline.runner import without_cycle_collection  # (the collector's passes over a large file's trees grow with it)
+
     project = Project()
     verifier = _Verifier()
-    assessments = [assess(view, analyse(view, project), verifier.findings(view)) for view in find_views(paths, project)]
+    with without_cycle_collection():
+        assessments = [assess(view, analyse(view, project), verifier.findings(view)) for view in find_views(paths, project)]
+    if skipped is not None:
+        skipped += project.skipped
     return sorted(assessments, key=sort_key)
 
 
@@ -29,10 +36,12 @@ def sort_key(assessment: Assessment) -> tuple:
 
 
 def find_view(file: Path, name: str) -> View | None:
-    """The view ``name`` (``func``, ``Class.method`` or ``Class``) defined in ``file``."""
-    module = Project().module_for_file(file)
+    """The view ``name`` (``func``, ``Class.method`` or ``Class``) defined in ``file``;
+    ValueError saying why when the file cannot be read or parsed."""
+    project = Project()
+    module = project.module_for_file(file)
     if module is None:
-        return None
+        raise ValueError(project.skipped[0])
     candidates = views_in_module(module, {name.partition(".")[0]})
     matches = [v for v in candidates if v.qualname == name]
     if not matches and "." not in name:  # "OrderView" names the class: take its first handler
@@ -48,7 +57,7 @@ class _Verifier:
     """The verifier's findings inside async views, each file checked once, for its project's Django version."""
 
     def __init__(self) -> None:
-        self._by_file: dict[Path, list] = {}
+        self._by_file: dict[Path, tuple[list[int], list]] = {}  # file -> (the findings' lines, the findings), by line
 
     def findings(self, view: View) -> list:
         if not view.is_async:
@@ -60,5 +69,8 @@ class _Verifier:
             root = find_root(view.file)
             version, _ = target_version(root)
             source = view.module.text
-            self._by_file[view.file] = check_source(source, str(view.file), target_version=version, project_root=root)
-        return [f for f in self._by_file[view.file] if view.line <= f.line <= view.end_line]
+            found = sorted(check_source(source, str(view.file), target_version=version, project_root=root), key=lambda f: f.line)
+            self._by_file[view.file] = ([f.line for f in found], found)
+        lines, found = self._by_file[view.file]
+        # The view's lines by bisection: a file of thousands of views is not scanned once per view.
+        return found[bisect_left(lines, view.line):bisect_right(lines, view.end_line)]

@@ -16,6 +16,8 @@ from functools import cached_property
 from pathlib import Path
 
 from verify.analysis.lines import source_lines
+from verify.pipeline import reading
+from verify.pipeline.file_tree import parse_source, skipped_folder
 
 HTTP_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "trace"})
 # Generic views whose handlers Django implements (sync only): a subclass that defines no handler
@@ -29,9 +31,6 @@ GENERIC_VIEWS = frozenset(
 )  # fmt: skip
 ADMIN_BASES = frozenset({"ModelAdmin", "AdminSite", "StackedInline", "TabularInline"})
 ADMIN_WRAPPERS = frozenset({"staff_member_required", "admin_view"})
-SKIPPED_DIRS = frozenset(
-    {"__pycache__", "migrations", "node_modules", "site-packages", "build", "dist", "venv", ".venv"}
-)
 ROUTE_FUNCTIONS = frozenset({"path", "re_path", "url"})
 
 
@@ -131,13 +130,18 @@ class Project:
 
     def __init__(self) -> None:
         self._modules: dict[Path, Module | None] = {}
+        self.skipped: list[str] = []  # files that could not be read or parsed, and why
 
     def module_for_file(self, file: Path) -> Module | None:
-        """The parsed module, or None for a file that is not valid Python."""
-        file = file.resolve()
-        if file not in self._modules:
-            self._modules[file] = _parse(file)
-        return self._modules[file]
+        """The parsed module, or None for a file that is not valid Python (named in ``skipped``)."""
+        key = Path(os.path.realpath(file))  # (a symbolic link loop stays as it is, and fails to read)
+        if key not in self._modules:
+            try:
+                self._modules[key] = _parse(file, key)
+            except ValueError as error:  # named as given: `views.py`, not where its link points
+                self._modules[key] = None
+                self.skipped.append(str(error))
+        return self._modules[key]
 
     def module_named(self, name: str, root: Path) -> Module | None:
         """The project module ``name`` under ``root``, or None for third-party and stdlib modules."""
@@ -158,14 +162,18 @@ def _import_root(file: Path) -> tuple[Path, str]:
     return directory, ".".join(parts) or file.stem
 
 
-def _parse(file: Path) -> Module | None:
+def _parse(file: Path, resolved: Path) -> Module:
+    """The module in ``file`` (at ``resolved``), read as the verifier reads it; ValueError saying
+    why it cannot be."""
+    text = reading.read_python(file)
     try:
-        text = file.read_text(encoding="utf-8")
-        tree = ast.parse(text, filename=str(file))
-    except (SyntaxError, UnicodeDecodeError, ValueError):
-        return None
-    root, name = _import_root(file)
-    return Module(name=name, file=file, root=root, text=text, tree=tree)
+        tree = parse_source(text, file)
+    except SyntaxError as error:
+        raise ValueError(f"{file}:{error.lineno or 1}: {error.msg}: not Python this version can parse") from None
+    except ValueError as error:
+        raise ValueError(f"{file}: {error}") from None
+    root, name = _import_root(resolved)
+    return Module(name=name, file=resolved, root=root, text=text, tree=tree)
 
 
 def python_files(path: Path) -> Iterator[Path]:
@@ -174,7 +182,7 @@ def python_files(path: Path) -> Iterator[Path]:
         return
     for directory, subdirectories, names in os.walk(path):
         # Pruned in place, so virtualenvs and node_modules are never walked.
-        subdirectories[:] = sorted(d for d in subdirectories if d not in SKIPPED_DIRS and not d.startswith("."))
+        subdirectories[:] = sorted(d for d in subdirectories if not skipped_folder(d))
         yield from (Path(directory, name) for name in sorted(names) if name.endswith(".py"))
 
 
@@ -289,10 +297,10 @@ def _resolve_target(target: ast.expr, urls: Module) -> tuple[str, str] | None:
 
 def find_views(paths: list[Path], project: Project) -> list[View]:
     """Every view under ``paths``: in views modules, in modules urls.py routes to, and in files named in ``paths``."""
-    named_files = {p.resolve() for p in paths if p.is_file()}  # a file named on the command line is scanned whatever its name
+    named_files = {Path(os.path.realpath(p)) for p in paths if p.is_file()}  # a file named on the command line is scanned whatever its name
     files = [
         f for p in paths for f in python_files(p)
-        if f.name == "urls.py" or is_views_module(f) or f.resolve() in named_files
+        if f.name == "urls.py" or is_views_module(f) or Path(os.path.realpath(f)) in named_files
     ]  # fmt: skip
     modules = [m for m in map(project.module_for_file, files) if m]
     routed: dict[str, dict[str, str | None]] = {}  # module -> name -> admin reason

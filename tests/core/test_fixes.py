@@ -1,0 +1,295 @@
+"""``verify --fix``: each fix gives exactly the code its hint describes and changes nothing else;
+correct look-alike code gets no fix; the command line applies, shows and reports them."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from verify.api import check_source
+from verify.pipeline.fixing import fix_source
+
+MODELS = '''from django.db import models
+
+
+class Product(models.Model):
+    name = models.CharField(max_length=10)
+'''
+
+
+def fixed(body: str, *, version=(6, 1), unsafe: bool = False, head: str = "") -> str:
+    """``body`` (the lines of an async view) after one round of fixes."""
+    source = head + MODELS + "\n\nasync def view(request, pk):\n" + body
+    findings = [f for f in check_source(source, target_version=version) if f.fix and (unsafe or not f.fix.unsafe)]
+    result = fix_source("views.py", source, findings)
+    assert not result.broken
+    after = result.after
+    assert after.startswith(head + MODELS)
+    return after[len(head + MODELS + "\n\nasync def view(request, pk):\n"):]
+
+
+def remaining(source_body: str, version=(6, 1)) -> list[str]:
+    source = MODELS + "\n\nasync def view(request, pk):\n" + source_body
+    return [f.code for f in check_source(source, target_version=version)]
+
+
+@pytest.mark.parametrize(("before", "after"), [
+    ("    product = Product.objects.get(id=pk)  # the product\n", "    product = await Product.objects.aget(id=pk)  # the product\n"),
+    ("    n = Product.objects.filter(name='a  b').count()\n", "    n = await Product.objects.filter(name='a  b').acount()\n"),
+    ("    return Product.objects.filter(pk=pk).exists()\n", "    return await Product.objects.filter(pk=pk).aexists()\n"),
+    ("    name = Product.objects.first().name\n", "    name = (await Product.objects.afirst()).name\n"),
+    ("    Product.objects.last()\n", "    await Product.objects.alast()\n"),
+    ("    Product.objects.create(name='x')\n", "    await Product.objects.acreate(name='x')\n"),
+    ("    Product.objects.filter(pk=pk).update(name='y')\n", "    await Product.objects.filter(pk=pk).aupdate(name='y')\n"),
+    ("    Product.objects.filter(pk=pk).delete()\n", "    await Product.objects.filter(pk=pk).adelete()\n"),
+    ("    product = Product.objects.get(\n        id=pk,  # keep\n    )\n", "    product = await Product.objects.aget(\n        id=pk,  # keep\n    )\n"),
+])
+def test_sync_orm_call_becomes_its_awaited_twin(before: str, after: str) -> None:
+    assert fixed(before) == after
+    assert remaining(after) == []
+
+
+@pytest.mark.parametrize(("before", "after"), [
+    ("    product = Product.objects.aget(id=pk)\n    return product.name\n",
+     "    product = await Product.objects.aget(id=pk)\n    return product.name\n"),
+    ("    Product.objects.acreate(name='x')\n", "    await Product.objects.acreate(name='x')\n"),
+    ("    if Product.objects.filter(pk=pk).aexists():\n        return 1\n",
+     "    if await Product.objects.filter(pk=pk).aexists():\n        return 1\n"),
+])
+def test_missing_await_on_a_django_coroutine_is_added(before: str, after: str) -> None:
+    assert fixed(before) == after
+    assert remaining(after) == []
+
+
+def test_missing_await_on_a_project_coroutine_is_an_unsafe_fix() -> None:
+    body = "    x = helper()\n    return x.name\n\n\nasync def helper():\n    return 1\n"
+    assert fixed(body) == body
+    assert fixed(body, unsafe=True).startswith("    x = await helper()\n")
+
+
+@pytest.mark.parametrize(("before", "after"), [
+    ("    for p in Product.objects.all():  # each\n        print(p)\n", "    async for p in Product.objects.all():  # each\n        print(p)\n"),
+    ("    return [p.name for p in Product.objects.all()]\n", "    return [p.name async for p in Product.objects.all()]\n"),
+    ("    return {p.pk: p for p in Product.objects.all() if p.name}\n", "    return {p.pk: p async for p in Product.objects.all() if p.name}\n"),
+    ("    return {p.name for p in Product.objects.all()}\n", "    return {p.name async for p in Product.objects.all()}\n"),
+    ("    return list(Product.objects.filter(\n        name='x',  # keep\n    ))\n",
+     "    return [obj async for obj in Product.objects.filter(\n        name='x',  # keep\n    )]\n"),
+    ("    obj = 1\n    return list(Product.objects.filter(pk=obj))\n",
+     "    obj = 1\n    return [item async for item in Product.objects.filter(pk=obj)]\n"),
+])
+def test_queryset_iteration_becomes_async(before: str, after: str) -> None:
+    assert fixed(before) == after
+    assert remaining(after) == []
+
+
+def test_time_sleep_becomes_asyncio_sleep_and_asyncio_is_imported_once() -> None:
+    head = '"""Views."""\nfrom __future__ import annotations\n\nimport time\n'
+    source = head + MODELS + "\n\nasync def view(request, pk):\n    time.sleep(1)\n    time.sleep(2)\n"
+    findings = [f for f in check_source(source) if f.fix]
+    result = fix_source("views.py", source, findings)
+    assert result.after == source.replace("import time\n", "import asyncio\nimport time\n").replace(
+        "    time.sleep(1)\n    time.sleep(2)\n", "    await asyncio.sleep(1)\n    await asyncio.sleep(2)\n")
+    assert check_source(result.after) == []
+
+
+def test_time_sleep_with_asyncio_imported_adds_no_import() -> None:
+    head = "import asyncio\nfrom time import sleep\n"
+    assert fixed("    sleep(0.5)\n", head=head) == "    await asyncio.sleep(0.5)\n"
+
+
+@pytest.mark.parametrize("body", [
+    "    return await Product.objects.aget(id=pk)\n",
+    "    return sum(p.pk for p in Product.objects.all())\n",  # an async generator expression would break sum()
+    "    return len(Product.objects.all())\n",  # acount() is a different query
+    "    for p in Product.objects.all().iterator():\n        print(p)\n",
+    "    async for p in Product.objects.all():\n        print(p)\n",
+    "    def inner():\n        return Product.objects.get(id=pk)\n    return inner\n",
+])
+def test_no_fix_for_correct_code_or_where_the_hint_is_not_mechanical(body: str) -> None:
+    assert fixed(body) == body
+
+
+def test_no_twin_fix_before_the_version_that_has_it() -> None:
+    head = "from django.contrib.auth.models import User\n"
+    body = "    return User.objects.create_user('ann', password='x')\n"
+    assert fixed(body, version=(5, 1), head=head) == body
+    assert fixed(body, version=(5, 2), head=head) == "    return await User.objects.acreate_user('ann', password='x')\n"
+
+
+def test_nested_fixes_edit_apart_and_combine() -> None:
+    body = "    return list(Product.objects.filter(pk=Product.objects.get(id=pk).pk))\n"
+    assert fixed(body) == "    return [obj async for obj in Product.objects.filter(pk=(await Product.objects.aget(id=pk)).pk)]\n"
+
+
+def test_overlapping_fixes_wait_for_the_next_round_and_shared_edits_apply_once() -> None:
+    from verify.analysis.finding import Edit, Finding, Fix
+
+    source = "a = 1\nb = 2\n"
+    first = Finding("v.py", 1, 1, 1, 2, "DJA102", "n", "m", fix=Fix((Edit((1, 0), (1, 5), "a = 3"),)))
+    overlapping = Finding("v.py", 1, 5, 1, 6, "DJA102", "n", "m", fix=Fix((Edit((1, 4), (1, 5), "4"),)))
+    shared = Edit((1, 0), (1, 0), "import asyncio\n")
+    one = Finding("v.py", 2, 1, 2, 2, "DJA302", "n", "m", fix=Fix((shared, Edit((2, 0), (2, 1), "c"))))
+    two = Finding("v.py", 2, 5, 2, 6, "DJA302", "n", "m", fix=Fix((shared, Edit((2, 4), (2, 5), "5"))))
+    result = fix_source("v.py", source, [first, overlapping, one, two])
+    assert result.after == "import asyncio\na = 3\nc = 5\n"
+    assert result.fixed == [first, one, two]
+
+
+def test_a_fix_that_would_not_parse_is_dropped_and_reported() -> None:
+    from verify.analysis.finding import Edit, Finding, Fix
+
+    source = "x = 1\ny = 2\n"
+    bad = Finding("v.py", 1, 1, 1, 2, "DJA102", "n", "m", fix=Fix((Edit((1, 0), (1, 1), "("),)))
+    good = Finding("v.py", 2, 1, 2, 2, "DJA102", "n", "m", fix=Fix((Edit((2, 0), (2, 1), "z"),)))
+    result = fix_source("v.py", source, [bad, good])
+    assert result.after == "x = 1\nz = 2\n"
+    assert result.fixed == [good] and result.broken == [bad]
+
+
+def test_a_fix_that_would_not_compile_is_dropped() -> None:
+    from verify.analysis.finding import Edit, Finding, Fix
+
+    source = "def f():\n    return g()\n"
+    outside_async = Finding("v.py", 2, 12, 2, 15, "DJA101", "n", "m", fix=Fix((Edit((2, 11), (2, 11), "await "),)))
+    result = fix_source("v.py", source, [outside_async])
+    assert result.after == source and result.broken == [outside_async]
+
+
+def test_noqa_findings_get_no_fix() -> None:
+    body = "    return Product.objects.get(id=pk)  # noqa: DJA102\n"
+    assert fixed(body) == body
+
+
+# -- the command line ------------------------------------------------------------------------------
+
+VIEW = MODELS + '''
+
+async def view(request, pk):
+    product = Product.objects.get(id=pk)
+    request.user.is_staff
+    return product
+'''
+
+
+def run(*args, cwd: Path):
+    return subprocess.run([sys.executable, "-m", "verify", "--no-cache", *args], cwd=cwd, capture_output=True, text=True,
+                          env={**os.environ})
+
+
+@pytest.fixture
+def views(tmp_path) -> Path:
+    path = tmp_path / "views.py"
+    path.write_text(VIEW)
+    return path
+
+
+def test_fix_writes_the_safe_fixes_and_reports_what_is_left(views: Path) -> None:
+    result = run("--fix", "--target-version", "6.1", "views.py", cwd=views.parent)
+    assert views.read_text() == VIEW.replace("Product.objects.get(", "await Product.objects.aget(")
+    assert "fixed views.py: DJA102" in result.stderr and "1 fixed, 1 left" in result.stderr
+    assert "DJA107" in result.stdout and "DJA102" not in result.stdout
+    assert result.returncode == 1
+    again = run("--fix", "--target-version", "6.1", "views.py", cwd=views.parent)
+    assert views.read_text() == VIEW.replace("Product.objects.get(", "await Product.objects.aget(")
+    assert "0 fixed, 1 left" in again.stderr
+
+
+def test_diff_prints_the_change_and_writes_nothing(views: Path) -> None:
+    result = run("--diff", "--target-version", "6.1", "views.py", cwd=views.parent)
+    assert views.read_text() == VIEW
+    assert result.returncode == 1
+    assert "--- a/views.py\n+++ b/views.py\n" in result.stdout
+    assert "-    product = Product.objects.get(id=pk)\n+    product = await Product.objects.aget(id=pk)\n" in result.stdout
+    views.write_text(VIEW.replace("Product.objects.get(", "await Product.objects.aget("))
+    clean = run("--diff", "--target-version", "6.1", "views.py", cwd=views.parent)
+    assert clean.returncode == 0 and clean.stdout == ""
+
+
+def test_fix_respects_select(views: Path) -> None:
+    run("--fix", "--select", "DJA3", "--target-version", "6.1", "views.py", cwd=views.parent)
+    assert views.read_text() == VIEW
+
+
+def test_unsafe_fixes_alone_is_a_usage_error(views: Path) -> None:
+    result = run("--unsafe-fixes", "views.py", cwd=views.parent)
+    assert result.returncode == 2 and "--unsafe-fixes needs --fix or --diff" in result.stderr
+
+
+def test_fix_keeps_crlf_line_ends_and_mode(views: Path) -> None:
+    views.write_bytes(VIEW.replace("\n", "\r\n").encode())
+    views.chmod(0o640)
+    run("--fix", "--target-version", "6.1", "views.py", cwd=views.parent)
+    assert views.read_bytes() == VIEW.replace("Product.objects.get(", "await Product.objects.aget(").replace("\n", "\r\n").encode()
+    assert views.stat().st_mode & 0o777 == 0o640
+
+
+def test_fix_with_changed_fixes_only_the_changed_files(tmp_path: Path) -> None:
+    def git(*args):
+        subprocess.run(["git", *args], cwd=tmp_path, check=True, capture_output=True)
+
+    git("init", "-q")
+    git("-c", "user.email=a@b", "-c", "user.name=a", "commit", "-q", "--allow-empty", "-m", "start")
+    (tmp_path / "old.py").write_text(VIEW)
+    git("add", "old.py")
+    git("-c", "user.email=a@b", "-c", "user.name=a", "commit", "-q", "-m", "old")
+    (tmp_path / "new.py").write_text(VIEW)
+    run("--changed", "--fix", "--target-version", "6.1", cwd=tmp_path)
+    assert (tmp_path / "old.py").read_text() == VIEW
+    assert (tmp_path / "new.py").read_text() == VIEW.replace("Product.objects.get(", "await Product.objects.aget(")
+
+
+def test_fix_on_the_sample_drafts_matches_the_docs(tmp_path: Path) -> None:
+    import shutil
+
+    repo = Path(__file__).resolve().parents[2]
+    project = tmp_path / "sample_project"
+    shutil.copytree(repo / "sample_project", project, ignore=shutil.ignore_patterns(".django-async-kit-cache", "__pycache__", "*.sqlite3"))
+    result = run("--fix", "ai_drafts/", cwd=project)
+    summary = result.stderr.strip().splitlines()
+    docs = (repo / "docs" / "verifier.md").read_text()
+    assert summary[-1] in docs and summary[-1].endswith("left")
+    assert all(line in docs for line in summary)
+    assert result.stdout.strip().splitlines()[-1].split(" (")[0] in docs  # "Found 28 findings in 6 files"
+    again = run("--fix", "ai_drafts/", cwd=project)
+    assert again.stderr.strip().splitlines()[-1] == summary[-1].replace(summary[-1].split(" fixed")[0], "0", 1)
+
+
+def test_the_agent_stop_hook_says_to_run_fix_first() -> None:
+    import json
+
+    from verify.pipeline.output import agent_stop
+
+    [finding] = [f for f in check_source(VIEW) if f.code == "DJA102"]
+    reason = json.loads(agent_stop([finding], "django-async-kit verify --changed"))["reason"]
+    assert reason.startswith("`django-async-kit verify --changed` found 1 problem in the async code you changed. "
+                             "Run `django-async-kit verify --changed --fix` first: it applies the mechanical fixes.")
+
+
+def test_get_object_or_404_becomes_its_awaited_twin_from_django_5_0() -> None:
+    head = "from django.shortcuts import get_object_or_404\n"
+    body = "    product = get_object_or_404(Product, pk=pk)\n    return product.name\n"
+    assert fixed(body, version=(4, 2), head=head) == body
+    source = head + MODELS + "\n\nasync def view(request, pk):\n" + body
+    findings = [f for f in check_source(source, target_version=(5, 0)) if f.fix]
+    after = fix_source("views.py", source, findings).after
+    assert after == ("from django.shortcuts import aget_object_or_404\n" + source).replace(
+        "    product = get_object_or_404(", "    product = await aget_object_or_404(")
+    assert check_source(after, target_version=(5, 0)) == []
+
+
+def test_cached_findings_keep_their_fixes(views: Path) -> None:
+    first = run("--diff", "--target-version", "6.1", "views.py", cwd=views.parent)
+    cached = subprocess.run([sys.executable, "-m", "verify", "--diff", "--target-version", "6.1", "views.py"], cwd=views.parent,
+                            capture_output=True, text=True)
+    again = subprocess.run([sys.executable, "-m", "verify", "--diff", "--target-version", "6.1", "views.py"], cwd=views.parent,
+                           capture_output=True, text=True)
+    assert first.stdout == cached.stdout == again.stdout != ""
+    import json
+
+    from verify.pipeline.cache import _valid_entry
+
+    manifest = json.loads((views.parent / ".django-async-kit-cache" / "results.json").read_text())
+    [entry] = [e for e in manifest["entries"].values() if e["path"].endswith("views.py")]
+    assert _valid_entry(entry) and entry["findings"][0]["fix"]["edits"]  # kept, and read back as a hit
