@@ -225,6 +225,16 @@ def test_fix_keeps_crlf_line_ends_and_mode(views: Path) -> None:
     assert views.stat().st_mode & 0o777 == 0o640
 
 
+def test_fix_keeps_a_declared_encoding(views: Path) -> None:
+    # A `coding: latin-1` file is read as Python reads it and written back in Latin-1.
+    source = "# -*- coding: latin-1 -*-\n" + VIEW.replace("async def", "# caf\u00e9\nasync def", 1)
+    views.write_bytes(source.encode("latin-1"))
+    result = run("--fix", "--target-version", "6.1", "views.py", cwd=views.parent)
+    assert "Traceback" not in result.stderr
+    fixed = source.replace("Product.objects.get(", "await Product.objects.aget(")
+    assert views.read_bytes() == fixed.encode("latin-1")
+
+
 def test_fix_with_changed_fixes_only_the_changed_files(tmp_path: Path) -> None:
     def git(*args):
         subprocess.run(["git", *args], cwd=tmp_path, check=True, capture_output=True)

@@ -14,10 +14,10 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 
 from verify.analysis.finding import Finding
 from verify.analysis.lines import source_lines
+from verify.pipeline import reading
 
 FINGERPRINT_KEY = "djangoAsyncKit/v1"  # SARIF partialFingerprints key; a new scheme gets a new version
 WHOLE_TEXT_MAX_LINES = 10  # a longer flagged span is known by its first line
@@ -46,8 +46,8 @@ class SourceMap:
     @classmethod
     def of(cls, path: str) -> SourceMap:
         try:
-            return cls(Path(path).read_text(encoding="utf-8-sig"))
-        except (OSError, UnicodeDecodeError):
+            return cls(reading.read_python(path))
+        except (OSError, ValueError):  # reading.Unreadable is a ValueError
             return cls("")
 
     def innermost(self, line: int, functions_only: bool = False) -> Scope | None:

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from verify.analysis.finding import Finding, Fix
+from verify.pipeline import reading
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")  # as verify.analysis.lines: the lines ast counts
 
@@ -130,17 +131,20 @@ _BOM = "\ufeff"
 
 
 def read(path: str) -> str:
-    """The text the analysis saw (without a byte order mark), line ends as they are."""
-    return Path(path).read_bytes().decode("utf-8-sig")
+    """The text the analysis saw (decoded as Python decodes it, without a byte order mark), line
+    ends as they are."""
+    return reading.read_python(path)
 
 
 def write_atomically(path: Path, text: str) -> None:
     """Replace ``path``'s content in one step, keeping its mode and its byte order mark."""
     mode = stat.S_IMODE(os.stat(path).st_mode)
-    bom = _BOM if path.read_bytes()[:3] == _BOM.encode() else ""
+    data = path.read_bytes()
+    encoding = reading.python_encoding(data, path)  # a `coding: latin-1` file stays Latin-1
+    bom = _BOM if data[:3] == _BOM.encode() else ""
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+        with os.fdopen(handle, "w", encoding="utf-8" if encoding == "utf-8-sig" else encoding, newline="") as stream:
             stream.write(bom + text)
         os.chmod(temporary, mode)
         os.replace(temporary, path)

@@ -94,11 +94,17 @@ def read_python(path: str | Path) -> str:
     if b"\0" in data[:8192]:
         kind = " (UTF-16 or UTF-32 text)" if data.startswith((b"\xff\xfe", b"\xfe\xff")) else ""
         raise Unreadable(f"{path} is a binary file{kind}, not Python source")
-    encoding = "utf-8-sig" if data.startswith(_BOM) or b"coding" not in data[:400] else _declared_encoding(data, path)
+    encoding = python_encoding(data, path)
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as error:
         raise Unreadable(f"cannot decode {path} as {encoding.removesuffix('-sig').upper()} (byte {error.start})") from None
+
+
+def python_encoding(data: bytes, path: str | Path) -> str:
+    """The codec Python reads this source with: ``utf-8-sig`` (a BOM, or no ``coding`` line),
+    else the declared one."""
+    return "utf-8-sig" if data.startswith(_BOM) or b"coding" not in data[:400] else _declared_encoding(data, path)
 
 
 def _declared_encoding(data: bytes, path: str | Path) -> str:
