@@ -1,11 +1,16 @@
 """Which files to check: explicit files always; directories recursively, without virtualenvs,
-``node_modules``, ``migrations``, caches, excluded globs, and (inside git) ignored files."""
+``node_modules``, ``migrations``, caches, excluded globs, and (inside git) ignored files.
+
+Each file found is a :class:`SourceFile`, made here once: the engine (runner, analysis, cache)
+knows a file by its absolute path only; its display path is what the report shows.
+"""
 
 from __future__ import annotations
 
 import fnmatch
 import os
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 
 from verify.pipeline import git
@@ -14,6 +19,20 @@ from verify.pipeline.file_tree import other_entries_under, relative_files_under,
 
 class PathError(Exception):
     pass
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A file to check. ``path``: absolute and normalised (symbolic links kept: the name the user
+    gave), the one form every layer from discovery to the cache uses; ``display``: how findings
+    and messages show it (:func:`display_path` of the path as given), used only in the report."""
+
+    path: Path
+    display: str
+
+    @classmethod
+    def of(cls, given: Path) -> SourceFile:
+        return cls(Path(os.path.abspath(given)), display_path(given))
 
 
 def excluded(path: Path, patterns: list[str], root: Path) -> bool:
@@ -45,7 +64,7 @@ def _git_ignored(folder: Path, files: list[Path]) -> set[str]:
     return {p for p in result.stdout.split("\0") if p}
 
 
-def collect(paths: list[str], exclude: list[str], root: Path, skipped: list[str] | None = None) -> list[Path]:
+def collect(paths: list[str], exclude: list[str], root: Path, skipped: list[str] | None = None) -> list[SourceFile]:
     """The Python files to check; what a folder holds under a ``.py`` name that is not a regular
     file (a FIFO, a device, a dangling symbolic link) is never read, and noted in ``skipped``."""
     out: list[Path] = []
@@ -65,14 +84,11 @@ def collect(paths: list[str], exclude: list[str], root: Path, skipped: list[str]
                         if relative.endswith(".py") and not excluded(path / relative, exclude, root)]
         ignored = _git_ignored(path, files)
         out.extend(f for f in files if os.path.abspath(f) not in ignored)
-    seen: set[str] = set()
-    unique = []
+    unique: dict[Path, SourceFile] = {}
     for path in out:
-        key = os.path.abspath(path)
-        if key not in seen:
-            seen.add(key)
-            unique.append(path)
-    return unique
+        file = SourceFile.of(path)
+        unique.setdefault(file.path, file)
+    return list(unique.values())
 
 
 def display_path(path: Path) -> str:
