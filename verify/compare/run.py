@@ -55,7 +55,7 @@ def _check(changed: list[ChangedFile], root: Path, *, select: list[str] | None =
            extend_select: list[str] | None = None, target: str | None = None, config_path: Path | None = None,
            use_config: bool = True) -> tuple[api.Report, set[Finding]]:
     """The report and, of its findings, the DJA5xx comparisons."""
-    present = [display_path(item.path) for item in changed if not item.deleted]
+    present = [str(item.path) for item in changed if not item.deleted]  # absolute: check_paths makes the display paths
     if present:
         # with_dependents: the callers of a changed helper are checked again too
         report = api.check_paths(present, select=select, ignore=ignore, extend_select=extend_select, target=target,
