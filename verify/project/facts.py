@@ -24,14 +24,12 @@ import ast
 import os
 import re
 import shlex
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from verify.project import http_client, serving
 from verify.project.dependencies import (  # noqa: F401  (lowest_version: part of this module's API)
-    PROJECT_VENVS,
     Dependency,
     Version,
     detect_dependencies,
@@ -50,7 +48,7 @@ from verify.pipeline.file_tree import skipped_folder
 from verify.project.deployment_files import ProjectFiles
 from verify.project.deployment_files import is_test as _is_test
 from verify.project.middleware import readiness
-from verify.project.target import installed_django_release
+from verify.project.installed import installed_django_release, kit_site_packages, project_site_packages
 
 PSYCOPG3 = ("psycopg", "psycopg-binary", "psycopg-c")
 PSYCOPG2 = ("psycopg2", "psycopg2-binary")
@@ -497,8 +495,8 @@ def detect_facts(project_dir: Path, repo_root: Path | None = None) -> ProjectFac
     put("asyncio_mode", Fact(mode, mode_source))
 
     put("view_apps", Fact([shown(root / app) for app in _view_apps(root)], "views*.py and views/ packages, tests left out"))
-    search_paths = [root, root / "src"] + [p for venv in PROJECT_VENVS for p in (root / venv).glob("lib/python3*/site-packages")]
-    search_paths += [Path(p) for p in sys.path if p and "site-packages" in p and Path(p).is_dir()]
+    search_paths = [root, root / "src"] + [site_packages for _venv, site_packages in project_site_packages(root)]
+    search_paths += kit_site_packages()
     verdicts = {name: middleware_is_sync_only(name, search_paths) for name in _middleware(statements)}
     unresolved = [name for name, verdict in verdicts.items() if verdict is None]
     middleware = _setting(located, "MIDDLEWARE")
