@@ -21,7 +21,8 @@ from verify.compare.registry import (
 from verify.pipeline import config as config_module
 from verify.compare.scope import findings_of_change
 from verify.pipeline.changes import ChangedFile, changed_files, default_base, repository_root
-from verify.pipeline.discovery import display_path, excluded, skipped_folder
+from verify.pipeline.discovery import display_path, excluded
+from verify.pipeline.file_tree import skipped_folder
 from verify.project.target import find_root
 
 

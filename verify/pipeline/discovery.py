@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from verify.pipeline import git
-from verify.pipeline.file_tree import other_entries_under, relative_files_under, skipped_folder  # noqa: F401  (skipped_folder: for callers that walk themselves)
+from verify.pipeline.file_tree import other_entries_under, relative_files_under
 
 
 class PathError(Exception):

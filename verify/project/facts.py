@@ -44,7 +44,8 @@ from verify.project.dependencies import (  # noqa: F401  (lowest_version: part o
     search_dirs,
 )
 from verify.assist.safe_write import MARKER_NAME
-from verify.pipeline.file_tree import skipped_folder
+from verify.pipeline import file_tree
+from verify.pipeline.file_tree import relative_files_under, skipped_folder
 from verify.project.deployment_files import ProjectFiles
 from verify.project.deployment_files import is_test as _is_test
 from verify.project.middleware import readiness
@@ -362,11 +363,8 @@ def middleware_is_sync_only(dotted: str, search_paths: list[Path]) -> bool | Non
 
 
 def _walk_python_files(root: Path) -> Iterator[Path]:
-    for directory, subdirs, files in os.walk(root):
-        subdirs[:] = sorted(d for d in subdirs if not skipped_folder(d))
-        for file in sorted(files):
-            if file.endswith(".py"):
-                yield Path(directory, file)
+    """The project's Python files, from the kit's one walk (``verify.pipeline.file_tree``)."""
+    return (root / relative for relative in relative_files_under(root) if relative.endswith(".py"))
 
 
 def _view_apps(root: Path) -> list[str]:
@@ -409,6 +407,7 @@ def detect_facts(project_dir: Path, repo_root: Path | None = None) -> ProjectFac
     project sits one or two folders down (``backend/manage.py``) is read there.
     Raises NotADjangoProject, or OSError for a file that exists but cannot be read or parsed.
     """
+    file_tree.new_run()  # the project's files as they are now: a process may read facts again after writing
     root = Path(project_dir).resolve()
     if not root.is_dir():
         raise NotADjangoProject(f"{project_dir}: not a directory")

@@ -31,7 +31,6 @@ None: the converted view has to get back what its sync version did, which a pers
 from __future__ import annotations
 
 import ast
-import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -42,8 +41,8 @@ from verify.analysis.models_index import ModelIndex
 from verify.analysis.registry import Rule
 from verify.compare.functions import ParsedFile
 from verify.compare.registry import SCOPE, FileChange, Reporter, compares_files
-from verify.pipeline.discovery import display_path, skipped_folder
-from verify.pipeline.file_tree import parse_source
+from verify.pipeline.discovery import display_path
+from verify.pipeline.file_tree import parse_source, relative_files_under
 from verify.pipeline.reading import read_python
 
 rule = Rule("DJA501", "view-removed", __doc__, scope=SCOPE)
@@ -114,11 +113,8 @@ def _refers_to(qualified: str, module: tuple[str, ...], names: set[str]) -> str 
 
 
 def _files(root: Path, suffixes: tuple[str, ...]) -> Iterator[Path]:
-    for current, dirs, files in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if not skipped_folder(d) and not os.path.exists(os.path.join(current, d, "pyvenv.cfg")))
-        for name in sorted(files):
-            if name.endswith(suffixes):
-                yield Path(current, name)
+    """The project's files with these suffixes, from the kit's one walk (``verify.pipeline.file_tree``)."""
+    return (root / relative for relative in relative_files_under(root) if relative.endswith(suffixes))
 
 
 def _parse(path: Path, source: str) -> FileContext | None:
