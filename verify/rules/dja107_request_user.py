@@ -11,8 +11,10 @@ Not reported, because the user is already loaded or not loaded there:
   Django's session (`django_auth`, `django_auth_superuser`, `django_auth_is_staff`) on the
   decorator or on the module's `Router`/`NinjaAPI`, and django-bolt handlers with a
   `CurrentUser` parameter;
-- in django-bolt handlers, after `await request.auser()` (bolt's lazy user is the object
-  `auser()` fills; Django's own `auser()` caches apart, so there `request.user` still queries);
+- in django-bolt handlers, after `await request.auser()`, also through an alias bound before it
+  (bolt's lazy user is the object `auser()` fills; Django's own `auser()` caches apart, so there
+  `request.user` still queries), and on a `BoltAPI(middleware=[...])` whose middleware class
+  assigns `request.user` on every request;
 - after a decorator of the project whose wrapper assigns `request.user`, or a django-ninja auth
   class of the project whose `authenticate` does;
 - after your own decorators, view base classes or django-ninja auth objects, listed by
@@ -53,7 +55,7 @@ None yet: `user = await request.auser()` adds a statement and renames later read
 
 import ast
 
-from verify.analysis import hints
+from verify.analysis import hints, request_user
 from verify.analysis.inference import constant_getattr
 from verify.analysis.name_uses import later_uses, names_in
 from verify.analysis.registry import Rule
@@ -87,7 +89,8 @@ def check_getattr(node: ast.Call, ctx) -> None:
     parent = ctx.parent(node)
     if isinstance(parent, ast.Assign) and len(parent.targets) == 1 and isinstance(parent.targets[0], ast.Name):
         parent_of = names_in(ctx.function)[1].get
-        read = any(_reads_user(use, parent_of(use)) for use in later_uses(parent.targets[0].id, parent, ctx.function))
+        filled_at = _bolt_auser_line(node.args[0], ctx)
+        read = any(use.lineno <= filled_at and _reads_user(use, parent_of(use)) for use in later_uses(parent.targets[0].id, parent, ctx.function))
     else:
         read = _reads_user(node, parent)
     if read:
@@ -107,7 +110,7 @@ def _reads_user(node: ast.expr, parent: ast.AST | None) -> bool:
     return isinstance(parent, ast.BoolOp) or isinstance(parent, ast.UnaryOp) and isinstance(parent.op, ast.Not)
 
 
-def _check_read(node: ast.Attribute | ast.Call, ctx) -> None:
+def _check_read(node: ast.Attribute, ctx) -> None:
     value = ctx.type_of(node)
     parent = ctx.parent(node)
     if value is None or not value.extra.get("request_user") or _left_alone(node, parent, ctx.parent, ctx):
@@ -116,10 +119,23 @@ def _check_read(node: ast.Attribute | ast.Call, ctx) -> None:
         # `user = request.user`: it depends on what the code does with `user` next
         uses = later_uses(parent.targets[0].id, parent, ctx.function)
         parent_of = names_in(ctx.function)[1].get
-        if uses and all(_left_alone(use, parent_of(use), parent_of, ctx) for use in uses):
+        filled_at = _bolt_auser_line(node.value, ctx)
+        if uses and all(_left_alone(use, parent_of(use), parent_of, ctx) or use.lineno > filled_at for use in uses):
             return
     ctx.report(node, f"`{ctx.source(node)}` runs sync queries for logged-in users in async code (raises SynchronousOnlyOperation)",
                hints.auser(ctx.version))
+
+
+def _bolt_auser_line(request: ast.expr, ctx) -> float:
+    """The line of the first ``await request.auser()`` in a django-bolt handler: bolt's lazy user is
+    the object ``auser()`` fills, so an alias bound before it reads a loaded user after it."""
+    if not request_user.auser_fills_request_user(ctx.file) or not isinstance(request, ast.Name):
+        return float("inf")
+    lines = [node.lineno for node in ast.walk(ctx.function)
+             if isinstance(node, ast.Await) and isinstance(node.value, ast.Call) and isinstance(node.value.func, ast.Attribute)
+             and node.value.func.attr == "auser" and isinstance(node.value.func.value, ast.Name)
+             and node.value.func.value.id == request.id]
+    return min(lines, default=float("inf"))
 
 
 def _left_alone(node: ast.expr, parent: ast.AST | None, parent_of, ctx) -> bool:
