@@ -38,7 +38,7 @@ from verify.pipeline import reading
 
 DEFAULT_DIR = ".django-async-kit-cache"
 MANIFEST = "results.json"
-_FORMAT = "findings with fixes"  # entries written before findings carried fixes are misses
+_FORMAT = "findings at absolute paths"  # entries written before (display paths, or no fixes) are misses
 _MANIFEST_MAX_BYTES = 1 << 30  # the kit's own file, but in the repository's folder: read as carefully
 _SETTLED_NS = 2_000_000_000  # a file untouched this long before it was hashed can be known by its stat
 
