@@ -4,6 +4,7 @@ comparison of each function converted from ``def`` to ``async def`` with its old
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from verify import api
@@ -75,8 +76,9 @@ def _check(changed: list[ChangedFile], root: Path, *, select: list[str] | None =
         # select_rules imports every rule module, which registers each DJA5xx comparison.
         rules = [rule for rule in select_rules(chosen, (ignore or []) + cfg.ignore + extra_ignore, report.version,
                                                (extend_select or []) + cfg.extend_select) if rule.scope == SCOPE]
-        if rules:
-            comparisons.update(compare_file(item, root, rules, report.version, old_sources))
+        if rules:  # the report's display paths, made here (the comparison knows files by absolute path)
+            comparisons.update(replace(finding, path=display_path(Path(finding.path)))
+                               for finding in compare_file(item, root, rules, report.version, old_sources))
     report.findings = sorted(set(report.findings) | comparisons)
     return report, comparisons
 
@@ -87,10 +89,10 @@ def _config(root: Path, config_path: Path | None, use_config: bool) -> config_mo
 
 def compare_file(item: ChangedFile, root: Path, rules: list[Rule], version: tuple[int, int],
                  old_sources: dict[Path, str]) -> list[Finding]:
-    display = display_path(item.path)
+    """The DJA5xx findings of one changed file, at absolute paths."""
     new_source = "" if item.deleted else api.read_source(item.path)
     old = ParsedFile.parse(f"{item.old_path} (old)", item.old_source or "", version)
-    new = ParsedFile.parse(display, new_source, version)
+    new = ParsedFile.parse(str(item.path), new_source, version)
     if old is None or new is None:
         return []  # DJA000 reports a syntax error in the new version; an unparsable old one gives nothing to compare
     reporter = Reporter()
