@@ -29,7 +29,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from verify.analysis.ast_walk import children, walk
-from verify.analysis.fixes import sleep_fix
+from verify.analysis.fixes import awaited_method_twin, sleep_fix
 from verify.analysis.registry import Rule
 
 HTTP = "DJA301"
@@ -783,7 +783,11 @@ def report(node: ast.Call, ctx, rules: dict[str, Rule]) -> None:
         return  # `if self._client is None: self._client = connect()`: once per process, not per request
     found = match(node, ctx)
     if found is not None and found.code in rules:
-        fix = sleep_fix(node, ctx) if found.code == SLEEP and ctx.qualified(node.func) == "time.sleep" else None
+        fix = None
+        if found.code == SLEEP and ctx.qualified(node.func) == "time.sleep":
+            fix = sleep_fix(node, ctx)
+        elif found.code == CACHE and isinstance(node.func, ast.Attribute) and node.func.attr in CACHE_METHODS:
+            fix = awaited_method_twin(node, "a" + node.func.attr, ctx)
         ctx.report(node, found.message, found.hint, rule=rules[found.code], fix=fix)
 
 

@@ -90,10 +90,7 @@ def _list_fix(node: ast.Call, ctx) -> Fix | None:
     iterated = node.args[0]
     if len(node.args) != 1 or node.keywords or fixes.unfixable_place(node, ctx.parent):
         return None
-    used = {n.id for n in ast.walk(iterated) if isinstance(n, ast.Name)}
-    name = next(n for n in ("obj", "item", "row", "element", "_obj") if n not in used)
-    simple = isinstance(iterated, (ast.Name, ast.Attribute, ast.Call, ast.Subscript))  # `x if c else y` would read as a filter
-    head, tail = f"[{name} async for {name} in " + ("" if simple else "("), "]" if simple else ")]"
+    head, tail = fixes.async_list(iterated)
     return Fix((Edit(fixes.start(node), fixes.start(iterated), head), Edit(fixes.end(iterated), fixes.end(node), tail)))
 
 
