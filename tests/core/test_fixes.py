@@ -550,3 +550,24 @@ def test_a_sync_helper_call_is_wrapped_in_sync_to_async() -> None:
 def test_no_fix_is_offered_in_a_sync_helper_or_a_lambda() -> None:
     body = "    get = lambda: Product.objects.get(id=pk)\n    return get\n"
     assert fixed(body, unsafe=True) == body
+
+
+def test_diff_shows_all_the_rounds_and_leaves_files_and_cache_as_they_were(tmp_path: Path) -> None:
+    import difflib
+
+    path = tmp_path / "views.py"
+    source = AUTH + MODELS + "\n\nasync def view(request, pk):\n    login(request, None)\n    logout(request)\n"
+    path.write_text(source)
+
+    def verify(*args):
+        return subprocess.run([sys.executable, "-m", "verify", *args, "views.py"], cwd=tmp_path, capture_output=True, text=True)
+
+    shown = verify("--diff")  # with the cache: the rounds after the first must not be answered from it
+    assert path.read_text() == source and shown.returncode == 1
+    assert "+from django.contrib.auth import alogin\n" in shown.stdout and "+from django.contrib.auth import alogout\n" in shown.stdout
+    assert "DJA112" in verify().stdout  # the cache still holds the file on disk, not the fixed text
+    verify("--fix")
+    fixed_text = path.read_text()
+    assert shown.stdout == "".join(difflib.unified_diff(source.splitlines(keepends=True), fixed_text.splitlines(keepends=True),
+                                                         "a/views.py", "b/views.py"))
+    assert check_source(fixed_text) == []
