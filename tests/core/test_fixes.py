@@ -571,3 +571,73 @@ def test_diff_shows_all_the_rounds_and_leaves_files_and_cache_as_they_were(tmp_p
     assert shown.stdout == "".join(difflib.unified_diff(source.splitlines(keepends=True), fixed_text.splitlines(keepends=True),
                                                          "a/views.py", "b/views.py"))
     assert check_source(fixed_text) == []
+
+
+PAGINATOR = "from django.core.paginator import Paginator\n"
+
+
+def test_paginator_becomes_async_paginator_from_django_6_0() -> None:
+    body = ("    page = Paginator(Product.objects.order_by('name'), 20).page(1)  # first\n    return page\n")
+    assert fixed_with_imports(body, PAGINATOR).endswith(body)  # not without --unsafe-fixes
+    after = fixed_with_imports(body, PAGINATOR, unsafe=True)
+    assert after.startswith("from django.core.paginator import AsyncPaginator\n" + PAGINATOR)
+    assert after.endswith("    page = await AsyncPaginator(Product.objects.order_by('name'), 20).apage(1)  # first\n"
+                          "    await page.aget_object_list()\n    return page\n")
+    head, fixed_body = after.split(MODELS + "\n\nasync def view(request, pk):\n")
+    assert check_source(after) == [] and fixed_with_imports(fixed_body, head, unsafe=True) == after  # idempotent
+    assert fixed_with_imports(body, PAGINATOR, version=(5, 2), unsafe=True).endswith(body)  # no AsyncPaginator before 6.0
+
+
+def test_a_paginator_variable_is_converted_with_all_its_uses() -> None:
+    body = ("    paginator = Paginator(Product.objects.all(), 10)\n    page = paginator.get_page(pk)\n"
+            "    return page, paginator.count, paginator.num_pages\n")
+    after = fixed_with_imports(body, PAGINATOR, unsafe=True)
+    assert after.endswith("    paginator = AsyncPaginator(Product.objects.all(), 10)\n    page = await paginator.aget_page(pk)\n"
+                          "    await page.aget_object_list()\n    return page, await paginator.acount(), await paginator.anum_pages()\n")
+    assert check_source(after) == []
+
+
+def test_a_paginator_handed_on_gets_no_fix() -> None:
+    body = "    paginator = Paginator(Product.objects.all(), 10)\n    return paginator.get_page(pk), paginator\n"
+    assert fixed_with_imports(body, PAGINATOR, unsafe=True).endswith(body)
+
+
+def test_a_requests_call_becomes_the_projects_httpx_client(tmp_path: Path) -> None:
+    (tmp_path / "requirements.txt").write_text("httpx2\n")
+    views = tmp_path / "views.py"
+    source = ("import requests\nfrom django.http import JsonResponse\n\n\nasync def rates(request):\n"
+              "    response = requests.get('https://rates.example/eur', params={'a': 1})  # rates\n"
+              "    response.raise_for_status()\n    return JsonResponse(response.json())\n")
+    views.write_text(source)
+    run("--fix", "views.py", cwd=tmp_path)
+    assert views.read_text() == source  # unsafe only
+    run("--fix", "--unsafe-fixes", "views.py", cwd=tmp_path)
+    assert views.read_text() == "import httpx2\n" + source.replace(
+        "    response = requests.get(",
+        "    async with httpx2.AsyncClient(follow_redirects=True, timeout=None) as client:\n        response = await client.get(")
+    assert "DJA301" not in run("views.py", cwd=tmp_path).stdout
+
+
+@pytest.mark.parametrize("body", [
+    "    response = requests.get('https://x.example')\n    return response.ok\n",  # httpx has no `ok`
+    "    try:\n        response = requests.get('https://x.example')\n    except requests.RequestException:\n        return None\n"
+    "    return response.text\n",  # requests' exception would no longer be raised
+    "    return requests.get('https://x.example').text\n",  # not a statement of its own
+    "    response = requests.get('https://x.example', stream=True)\n    return response.text\n",
+])
+def test_requests_calls_the_fix_cannot_carry_over_get_none(tmp_path: Path, body: str) -> None:
+    (tmp_path / "requirements.txt").write_text("httpx2\n")
+    views = tmp_path / "views.py"
+    source = "import requests\n\n\nasync def view(request):\n" + body
+    views.write_text(source)
+    run("--fix", "--unsafe-fixes", "views.py", cwd=tmp_path)
+    assert views.read_text() == source
+
+
+def test_no_http_fix_for_an_aiohttp_project(tmp_path: Path) -> None:
+    (tmp_path / "requirements.txt").write_text("aiohttp\n")
+    views = tmp_path / "views.py"
+    source = "import requests\n\n\nasync def view(request):\n    response = requests.get('https://x.example')\n    return response.text\n"
+    views.write_text(source)
+    run("--fix", "--unsafe-fixes", "views.py", cwd=tmp_path)
+    assert views.read_text() == source

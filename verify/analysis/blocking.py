@@ -29,7 +29,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from verify.analysis.ast_walk import children, walk
-from verify.analysis.fixes import awaited_method_twin, sleep_fix
+from verify.analysis.fixes import async_http_fix, awaited_method_twin, sleep_fix
 from verify.analysis.registry import Rule
 
 HTTP = "DJA301"
@@ -788,6 +788,9 @@ def report(node: ast.Call, ctx, rules: dict[str, Rule]) -> None:
             fix = sleep_fix(node, ctx)
         elif found.code == CACHE and isinstance(node.func, ast.Attribute) and node.func.attr in CACHE_METHODS:
             fix = awaited_method_twin(node, "a" + node.func.attr, ctx)
+        elif found.code == HTTP and (ctx.qualified(node.func) or "") in FUNCTIONS:
+            client = async_http_client(_project_root(str(Path(ctx.file.path).parent.resolve())))
+            fix = async_http_fix(node, ctx.qualified(node.func), client, ctx)
         ctx.report(node, found.message, found.hint, rule=rules[found.code], fix=fix)
 
 

@@ -210,3 +210,62 @@ def offloaded_call(call: ast.Call, ctx) -> Fix | None:
     if enclose:
         edits.append(Edit(end(call), end(call), ")"))
     return Fix((*edits, *imported), True, _OFFLOAD_REASON)
+
+
+# requests.get(url, ...) -> httpx's AsyncClient: the keywords both take alike, and what code may
+# read on the response alike (requests' `ok`, `iter_content`... are not httpx's).
+_SHARED_KEYWORDS = frozenset({"params", "headers", "json", "data", "timeout", "cookies"})
+_SHARED_RESPONSE = frozenset({"status_code", "text", "content", "json", "headers", "url", "cookies", "encoding", "raise_for_status"})
+_HTTP_VERBS = frozenset({"get", "post", "put", "patch", "delete", "head", "options"})
+_HTTP_REASON = ("another library: requests' and httpx's responses and exceptions differ; the fix keeps requests' "
+                "redirects and its missing timeout, and is not offered where the code catches requests' exceptions "
+                "or reads the response in a way httpx does not")
+
+
+def async_http_fix(call: ast.Call, qualified: str, client: str, ctx) -> Fix | None:
+    """``response = requests.get(url, ...)`` (or httpx's sync function) as a statement ->
+    ``async with httpx.AsyncClient(...) as client:`` and ``response = await client.get(url, ...)``,
+    for a project whose async client is httpx (or httpx2)."""
+    package, _, verb = qualified.rpartition(".")
+    module = client.partition(".")[0]
+    if not module.startswith("httpx") or verb not in _HTTP_VERBS or package not in ("requests", "requests.api", "httpx", "httpx2"):
+        return None
+    from_requests = package.startswith("requests")
+    if from_requests and (len(call.args) != 1 or any(k.arg not in _SHARED_KEYWORDS for k in call.keywords)):
+        return None
+    if not from_requests and package != module:
+        return None
+    statement = ctx.parent(call)
+    target = ""
+    if isinstance(statement, ast.Assign) and statement.value is call and len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name):
+        target = statement.targets[0].id
+    elif not (isinstance(statement, ast.Expr) and statement.value is call):
+        return None
+    indent = indentation(statement, ctx.file.lines)
+    if indent is None or not awaitable_here(call, ctx) or not alone_on_its_lines(statement, ctx.file.lines):
+        return None
+    from verify.analysis.name_uses import names_in
+
+    by_name, parents = names_in(ctx.function)
+    if "client" in by_name or any(a.arg == "client" for a in ast.walk(ctx.function) if isinstance(a, ast.arg)):
+        return None
+    if from_requests:
+        for use in by_name.get(target, []):
+            holder = parents.get(use)
+            if isinstance(use.ctx, ast.Load) and not (isinstance(holder, ast.Attribute) and holder.attr in _SHARED_RESPONSE):
+                return None  # handed on, or read as only requests' response reads
+        node = parents.get(statement)
+        while node is not None:
+            if isinstance(node, ast.Try) and any(h.type is not None and "requests" in ast.dump(h.type) for h in node.handlers):
+                return None
+            node = parents.get(node)
+    imported = ctx.file.imports.get(module)
+    if imported not in (None, module):
+        return None
+    edits = [] if imported == module else [Edit(import_position(ctx.file.tree), import_position(ctx.file.tree), f"import {module}\n")]
+    options = ("" if verb == "head" else "follow_redirects=True, ") + "timeout=None" if from_requests else ""
+    inner = indent + ("\t" if "\t" in indent else "    ")
+    assigned = f"{target} = " if target else ""
+    head = f"async with {module}.AsyncClient({options}) as client:{newline(ctx.file.source)}{inner}{assigned}await client.{verb}"
+    edits.append(Edit(start(statement), end(call.func), head))
+    return Fix(tuple(edits), True, _HTTP_REASON)
