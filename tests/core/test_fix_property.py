@@ -23,8 +23,10 @@ from verify.analysis.django_api import all_async_names
 
 REPO = Path(__file__).resolve().parents[2]
 # Names a fix may bring besides Django's async API: asyncio.sleep, sync_to_async, select_related,
-# the `user` of `user = await request.auser()`, the variable of `[obj async for obj in qs]`.
-FIX_NAMES = all_async_names() | {"asyncio", "sleep", "sync_to_async", "select_related", "user", "obj", "item", "row", "element", "_obj"}
+# AsyncPaginator, httpx's AsyncClient, the `user` of `user = await request.auser()`, the variable
+# of `[obj async for obj in qs]`.
+FIX_NAMES = all_async_names() | {"asyncio", "sleep", "sync_to_async", "select_related", "AsyncPaginator", "httpx", "httpx2", "AsyncClient",
+                                 "client", "user", "obj", "item", "row", "element", "_obj"}
 CORPORA = {
     "eval": (REPO / "tests" / "data" / "eval", "."),
     "sample drafts": (REPO / "sample_project", "ai_drafts"),
