@@ -438,13 +438,15 @@ def test_cache_look_alikes_get_no_fix() -> None:
      "    a = [obj async for obj in Product.objects.all()]\n    b = [obj async for obj in Product.objects.filter(pk=pk)]  # both\n"),
     ("    a, b = await asyncio.gather(\n        Product.objects.all(),  # first\n        Product.objects.filter(pk=pk),  # second\n    )\n",
      "    a = [obj async for obj in Product.objects.all()]  # first\n    b = [obj async for obj in Product.objects.filter(pk=pk)]  # second\n"),
+    ("    task = Product.objects.aget(pk=pk)\n    a, b = await asyncio.gather(Product.objects.all(), task)\n",
+     "    task = Product.objects.aget(pk=pk)\n    a = [obj async for obj in Product.objects.all()]\n    b = await task\n"),
 ])
 def test_awaited_querysets_become_async_comprehensions(before: str, after: str) -> None:
     check_fix(before, after, head="import asyncio\n")
 
 
 @pytest.mark.parametrize("body", [
-    "    a, b = await asyncio.gather(Product.objects.all(), Product.objects.acount())\n",  # not only QuerySets
+    "    a, b = await asyncio.gather(Product.objects.all(), asyncio.sleep(1))\n",  # not only the ORM: gathered for a reason
     "    r = await asyncio.gather(Product.objects.all(), Product.objects.all())\n",  # not unpacked
     "    a, b = await asyncio.gather(  # both\n        Product.objects.all(), Product.objects.all())\n",  # a comment of no argument
     "    x = 1; a, b = await asyncio.gather(Product.objects.all(), Product.objects.all())\n",
@@ -641,3 +643,13 @@ def test_no_http_fix_for_an_aiohttp_project(tmp_path: Path) -> None:
     views.write_text(source)
     run("--fix", "--unsafe-fixes", "views.py", cwd=tmp_path)
     assert views.read_text() == source
+
+
+def test_sending_mail_is_moved_off_the_event_loop() -> None:
+    head = "from django.core.mail import send_mail\n"
+    body = "    send_mail('Hi', 'Body', None, ['a@example.com'])  # welcome\n"
+    assert fixed_with_imports(body, head).endswith(body)  # unsafe only
+    after = fixed_with_imports(body, head, unsafe=True)
+    assert after.startswith("from asgiref.sync import sync_to_async\n" + head)
+    assert after.endswith("    await sync_to_async(send_mail)('Hi', 'Body', None, ['a@example.com'])  # welcome\n")
+    assert check_source(after) == []

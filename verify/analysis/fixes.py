@@ -195,7 +195,7 @@ _OFFLOAD_REASON = ("the helper now runs in a worker thread (sync_to_async's one 
                    "must be usable there too, a QuerySet it returns is still lazy, and thread-local state differs")
 
 
-def offloaded_call(call: ast.Call, ctx) -> Fix | None:
+def offloaded_call(call: ast.Call, ctx, reason: str = _OFFLOAD_REASON) -> Fix | None:
     """``helper(...)`` -> ``await sync_to_async(helper)(...)``, with ``sync_to_async`` imported
     from asgiref when the file lacks it (unsafe: the helper moves to a thread)."""
     if not awaitable_here(call, ctx) or isinstance(ctx.parent(call), ast.Await):
@@ -209,7 +209,7 @@ def offloaded_call(call: ast.Call, ctx) -> Fix | None:
     edits = [Edit(start(call.func), start(call.func), head), Edit(end(call.func), end(call.func), ")")]
     if enclose:
         edits.append(Edit(end(call), end(call), ")"))
-    return Fix((*edits, *imported), True, _OFFLOAD_REASON)
+    return Fix((*edits, *imported), True, reason)
 
 
 # requests.get(url, ...) -> httpx's AsyncClient: the keywords both take alike, and what code may

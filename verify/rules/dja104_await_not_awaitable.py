@@ -30,10 +30,10 @@ async def product_detail(request, product_id):
 
 ## Fix safety
 Safe: `await qs` becomes `[obj async for obj in qs]`, the list the code awaited; a statement
-`a, b = await asyncio.gather(qs1, qs2)` whose arguments are all QuerySets becomes one list
-comprehension per name, `a = [obj async for obj in qs1]` then `b = [obj async for obj in qs2]`
-(run one after the other, as Django runs the queries anyway: its sync database calls share one
-thread), each keeping the comment of its argument's line. No fix for `await` on a manager, `aiterator()` or an uncalled `sync_to_async(f)` (what
+`a, b = await asyncio.gather(qs1, qs2)` whose arguments are all QuerySets or Django ORM
+coroutines becomes one statement per name, `a = [obj async for obj in qs1]` then
+`b = await qs2.aget(...)` (run one after the other, as Django runs the queries anyway: its sync
+database calls share one thread), each keeping the comment of its argument's line. No fix for `await` on a manager, `aiterator()` or an uncalled `sync_to_async(f)` (what
 the code needs is not mechanical), for a `gather` with other arguments or whose result is not
 unpacked into as many names, with a comment elsewhere inside it, or on a line shared with
 another statement.
@@ -82,6 +82,13 @@ def _is_queryset(node: ast.AST, ctx) -> bool:
     return value is not None and value.kind == ty.QUERYSET
 
 
+def _is_orm_coroutine(node: ast.AST, ctx) -> bool:
+    """A coroutine of Django's async API (``Payment.objects.aget(...)``): awaited in turn, it runs
+    as it did in the gather, since Django runs a request's database calls one at a time."""
+    value = ctx.type_of(node)
+    return value is not None and value.kind == ty.COROUTINE and bool(value.extra.get("django"))
+
+
 def _await_fix(node: ast.Await, ctx) -> Fix | None:
     """``await qs`` -> ``[obj async for obj in qs]``."""
     if not _is_queryset(node.value, ctx) or fixes.unfixable_place(node, ctx.parent):
@@ -100,7 +107,7 @@ def _gather_fix(call: ast.Call, ctx) -> Fix | None:
     names = statement.targets[0].elts
     if call.keywords or len(names) != len(call.args) or not all(isinstance(n, ast.Name) for n in names):
         return None
-    if not all(_is_queryset(arg, ctx) for arg in call.args) or not fixes.awaitable_here(statement, ctx):
+    if not all(_is_queryset(arg, ctx) or _is_orm_coroutine(arg, ctx) for arg in call.args) or not fixes.awaitable_here(statement, ctx):
         return None
     if not fixes.alone_on_its_lines(statement, ctx.file.lines):
         return None
@@ -114,7 +121,7 @@ def _gather_fix(call: ast.Call, ctx) -> Fix | None:
     indent = fixes.newline(ctx.file.source) + ctx.file.lines[statement.lineno - 1].encode()[:statement.col_offset].decode()
     assignments = []
     for name, arg, text in zip(names, call.args, texts):
-        head, tail = fixes.async_list(arg)
+        head, tail = fixes.async_list(arg) if _is_queryset(arg, ctx) else ("await ", "")
         comment = comments.get(arg.end_lineno)
         assignments.append(f"{name.id} = {head}{text}{tail}" + (f"  {comment}" if comment else ""))
     return Fix((Edit(fixes.start(statement), fixes.end(statement), indent.join(assignments)),))
