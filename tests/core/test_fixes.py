@@ -653,3 +653,10 @@ def test_sending_mail_is_moved_off_the_event_loop() -> None:
     assert after.startswith("from asgiref.sync import sync_to_async\n" + head)
     assert after.endswith("    await sync_to_async(send_mail)('Hi', 'Body', None, ['a@example.com'])  # welcome\n")
     assert check_source(after) == []
+
+
+def test_a_truth_test_on_a_queryset_becomes_aexists_as_an_unsafe_fix() -> None:
+    body = "    items = Product.objects.filter(pk=pk)\n    if not items:  # none\n        return None\n    return 1\n"
+    assert fixed(body) == body
+    check_fix(body, body.replace("if not items:", "if not await items.aexists():"), unsafe=True)
+    check_fix("    return Product.objects.all() and pk\n", "    return await Product.objects.all().aexists() and pk\n", unsafe=True)

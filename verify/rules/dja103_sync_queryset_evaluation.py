@@ -27,8 +27,10 @@ async def order_list(request):
 Safe for a QuerySet: `for x in qs` becomes `async for x in qs`; a list, set or dict comprehension
 over it an async comprehension; `list(qs)` becomes `[obj async for obj in qs]`. No fix for a
 generator expression (an async one cannot be passed to `sum()` or `any()`), for managers and
-related managers (not iterable either way), or for `len()`, truth tests, indexing and `in`,
-whose async forms run a different query.
+related managers (not iterable either way), or for `len()`, indexing and `in`, whose async
+forms run a different query. Unsafe for a truth test: `if qs:` becomes `if await qs.aexists():`,
+which runs an `EXISTS` query and leaves the QuerySet unevaluated, so code that reads it next
+queries again (`async for` after it runs its own query; before, it read the filled result cache).
 """
 
 import ast
@@ -123,8 +125,15 @@ def check_not(node: ast.UnaryOp, ctx) -> None:
 
 
 def _truth(test: ast.AST, ctx) -> None:
-    if _lazy(test, ctx):
-        _report(test, test, "a truth test", ctx, _FIX["truth"])
+    value = _lazy(test, ctx)
+    if value:
+        fix = None
+        if value.kind == ty.QUERYSET and fixes.awaitable_here(test, ctx):
+            simple = isinstance(test, (ast.Name, ast.Attribute, ast.Call, ast.Subscript))
+            fix = Fix((Edit(fixes.start(test), fixes.start(test), "await " if simple else "await ("),
+                       Edit(fixes.end(test), fixes.end(test), ".aexists()" if simple else ").aexists()")), True,
+                      "aexists() runs an EXISTS query and leaves the QuerySet unevaluated: reading it next runs its query")
+        _report(test, test, "a truth test", ctx, _FIX["truth"], fix)
 
 
 @rule.visits(ast.Subscript)
