@@ -2,6 +2,9 @@
 correct look-alike code gets no fix; the command line applies, shows and reports them."""
 
 import os
+import re
+import shlex
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -250,20 +253,51 @@ def test_fix_with_changed_fixes_only_the_changed_files(tmp_path: Path) -> None:
     assert (tmp_path / "new.py").read_text() == VIEW.replace("Product.objects.get(", "await Product.objects.aget(")
 
 
-def test_fix_on_the_sample_drafts_matches_the_docs(tmp_path: Path) -> None:
-    import shutil
+REPO = Path(__file__).resolve().parents[2]
+FIX_PAGES = (REPO / "README.md", REPO / "docs" / "verifier.md")
+REPLAY = re.compile(r"<!-- fix-replay -->\n```console\n(.*?)```\n", re.DOTALL)
 
-    repo = Path(__file__).resolve().parents[2]
+
+def sample_copy(tmp_path: Path) -> Path:
     project = tmp_path / "sample_project"
-    shutil.copytree(repo / "sample_project", project, ignore=shutil.ignore_patterns(".django-async-kit-cache", "__pycache__", "*.sqlite3"))
-    result = run("--fix", "ai_drafts/", cwd=project)
-    summary = result.stderr.strip().splitlines()
-    docs = (repo / "docs" / "verifier.md").read_text()
-    assert summary[-1] in docs and summary[-1].endswith("left")
-    assert all(line in docs for line in summary)
-    assert result.stdout.strip().splitlines()[-1].split(" (")[0] in docs  # "Found 28 findings in 6 files"
-    again = run("--fix", "ai_drafts/", cwd=project)
-    assert again.stderr.strip().splitlines()[-1] == summary[-1].replace(summary[-1].split(" fixed")[0], "0", 1)
+    shutil.rmtree(project, ignore_errors=True)
+    shutil.copytree(REPO / "sample_project", project, ignore=shutil.ignore_patterns(".django-async-kit-cache", "__pycache__", "*.sqlite3"))
+    return project
+
+
+def replayed(block: str, tmp_path: Path) -> str:
+    """The console block as its ``$ django-async-kit ...`` commands print it (stdout, then the
+    summary on stderr) on a fresh copy of the sample project."""
+    project = sample_copy(tmp_path)
+    shown = []
+    for command in re.findall(r"^\$ (.*)$", block, flags=re.MULTILINE):
+        args = shlex.split(command)
+        assert args[:2] == ["django-async-kit", "verify"], command
+        result = run(*args[2:], cwd=project)
+        shown.append(f"$ {command}\n{result.stdout}{result.stderr}")
+    return "".join(shown)
+
+
+def test_the_fix_walkthroughs_print_what_the_pages_show(tmp_path: Path) -> None:
+    for page in FIX_PAGES:
+        blocks = REPLAY.findall(page.read_text())
+        assert blocks, f"{page.name} lost its --fix example"
+        for block in blocks:
+            assert replayed(block, tmp_path) == block, f"{page.name} is stale: replace the block with {replayed(block, tmp_path)!r}"
+
+
+def test_the_fix_figure_is_measured(tmp_path: Path) -> None:
+    import json
+
+    project = sample_copy(tmp_path)
+    before = len(json.loads(run("--format", "json", "ai_drafts/", cwd=project).stdout)["findings"])
+    summary = run("--fix", "--unsafe-fixes", "ai_drafts/", cwd=project).stderr.strip().splitlines()[-1]
+    fixed_count, left = re.fullmatch(r"(\d+) fixed, (\d+) left", summary).groups()
+    figure = f"**{before} findings, {fixed_count} fixed, {left} left**"
+    for page in FIX_PAGES:
+        assert figure in page.read_text(), f"{page.name}: the figure is now {figure}"
+    again = run("--fix", "--unsafe-fixes", "ai_drafts/", cwd=project)
+    assert again.stderr.strip().splitlines()[-1] == f"0 fixed, {left} left"
 
 
 def test_the_agent_stop_hook_says_to_run_fix_first() -> None:
