@@ -694,3 +694,9 @@ def test_a_truth_test_on_a_queryset_becomes_aexists_as_an_unsafe_fix() -> None:
     assert fixed(body) == body
     check_fix(body, body.replace("if not items:", "if not await items.aexists():"), unsafe=True)
     check_fix("    return Product.objects.all() and pk\n", "    return await Product.objects.all().aexists() and pk\n", unsafe=True)
+
+
+def test_no_sync_to_async_fix_while_an_exception_is_handled() -> None:
+    # sys.exc_info() is per thread: a helper that reports the exception would see none there.
+    source = MODELS + HELPER + "\n\nasync def view(request, pk):\n    try:\n        return 1\n    except ValueError:\n        load(pk)\n"
+    assert [f.fix for f in check_source(source) if f.code == "DJA102"] == [None]

@@ -195,10 +195,21 @@ _OFFLOAD_REASON = ("the helper now runs in a worker thread (sync_to_async's one 
                    "must be usable there too, a QuerySet it returns is still lazy, and thread-local state differs")
 
 
+def _handling_exception(node: ast.AST, ctx) -> bool:
+    """Inside an ``except`` block: the exception being handled (``sys.exc_info()``) is the
+    thread's, and a function run in a worker thread would not see it."""
+    parent = ctx.parent(node)
+    while parent is not None and parent is not ctx.function:
+        if isinstance(parent, ast.ExceptHandler):
+            return True
+        parent = ctx.parent(parent)
+    return False
+
+
 def offloaded_call(call: ast.Call, ctx, reason: str = _OFFLOAD_REASON) -> Fix | None:
     """``helper(...)`` -> ``await sync_to_async(helper)(...)``, with ``sync_to_async`` imported
     from asgiref when the file lacks it (unsafe: the helper moves to a thread)."""
-    if not awaitable_here(call, ctx) or isinstance(ctx.parent(call), ast.Await):
+    if not awaitable_here(call, ctx) or isinstance(ctx.parent(call), ast.Await) or _handling_exception(call, ctx):
         return None
     imported = import_edit(ctx, "asgiref.sync", "sync_to_async")
     if imported is None:
