@@ -700,3 +700,9 @@ def test_no_sync_to_async_fix_while_an_exception_is_handled() -> None:
     # sys.exc_info() is per thread: a helper that reports the exception would see none there.
     source = MODELS + HELPER + "\n\nasync def view(request, pk):\n    try:\n        return 1\n    except ValueError:\n        load(pk)\n"
     assert [f.fix for f in check_source(source) if f.code == "DJA102"] == [None]
+
+
+def test_session_clear_is_no_finding() -> None:
+    # SessionBase.clear() empties the cache it holds without loading the session: no query.
+    assert remaining("    request.session.clear()\n") == []
+    assert remaining("    request.session.flush()\n") == ["DJA108"]

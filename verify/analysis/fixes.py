@@ -1,7 +1,8 @@
 """Building the edits of a finding's fix from ``ast`` positions.
 
 A fix is a few text edits at exact source ranges taken from the tree the rule already has: the
-name of a method (``get`` -> ``aget``), ``await`` before a call, ``async`` before a ``for``. Every
+name of a method (``get`` -> ``aget``), ``await`` before a call, ``async`` before a ``for``, a
+statement put before another (``user = await request.auser()``), an import at the top. Every
 byte outside those ranges is kept, so comments and formatting stay as they are, with no concrete
 syntax tree library to import and no second parse of a file that has nothing to fix; the
 applier (``verify.pipeline.fixing``) re-parses each fixed file and drops the fixes when the
