@@ -89,10 +89,33 @@ def read_text(path: str | Path) -> str:
         raise Unreadable(f"cannot decode {path} as UTF-8 (byte {error.start})") from None
 
 
+_overlay: dict[str, str] = {}  # absolute path -> the text to read instead of the file's
+
+
+@contextmanager
+def overlay(texts: dict[str, str]) -> Iterator[None]:
+    """While in the block, :func:`read_python` gives ``texts[absolute path]`` for the files it
+    names (``verify --diff`` checks fixed text it does not write). ``texts`` may grow meanwhile."""
+    global _overlay
+    outer, _overlay = _overlay, texts
+    try:
+        yield
+    finally:
+        _overlay = outer
+
+
+def overlay_active() -> bool:
+    return bool(_overlay)
+
+
 def read_python(path: str | Path, *, name: str | Path | None = None) -> str:
     """Python source decoded as Python would (PEP 263: a BOM, else a ``coding`` declaration in
     the first two lines, else UTF-8); :class:`Unreadable` for a binary or undecodable file
     (messages name it ``name``, default ``path``)."""
+    if _overlay:
+        replaced = _overlay.get(os.path.abspath(path))
+        if replaced is not None:
+            return replaced
     name = path if name is None else name
     data = read_bytes(path, name=name)
     if b"\0" in data[:8192]:
