@@ -97,3 +97,16 @@ def test_the_runner_takes_source_files_only(project):
         Job(str(file.path), None, Selection((), ()), "")
     with pytest.raises(TypeError, match="SourceFile"):
         Job(Path("shop/views.py"), None, Selection((), ()), "")
+
+
+@pytest.mark.parametrize("cwd, given", [("project", "."), ("project", "shop"), ("project", "{root}"), ("project/shop", ".."),
+                                        ("elsewhere", "{root}"), ("elsewhere", "../project/shop/.."), (".", "link")])
+def test_a_folder_walk_gives_each_file_the_paths_it_would_get_named_alone(project, monkeypatch, cwd, given):
+    from verify.pipeline.discovery import collect, display_path
+
+    (project / "..notes.py").write_text("")  # a name that starts with "..": still below the folder
+    monkeypatch.chdir(project.parent / cwd)
+    folder = Path(given.format(root=project))
+    files = collect([str(folder)], [], project)
+    assert files and all(file == SourceFile.of(folder / file.path.relative_to(os.path.abspath(folder))) for file in files)
+    assert all(file.display == display_path(folder / file.path.relative_to(os.path.abspath(folder))) for file in files)
