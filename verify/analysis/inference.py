@@ -53,6 +53,10 @@ def _with_prefixes(paths: frozenset[str]) -> frozenset[str]:
     return frozenset(out)
 
 
+# Django's factories of model formsets (django.forms.models, django.contrib.contenttypes.forms).
+_FORMSET_FACTORIES = (".modelformset_factory", ".inlineformset_factory", ".generic_inlineformset_factory")
+
+
 class Env(dict):
     """Variable types, with a version number that changes on every write."""
 
@@ -337,7 +341,7 @@ class Typer:
         if project_type is not None:
             return project_type
         if isinstance(func, ast.Name):
-            form = self._model_form(func.id)
+            form = self._model_form(func.id) or self._model_formset(func.id)
             if form is not None:
                 return form
         project_object = self._project_object(node)
@@ -428,6 +432,27 @@ class Typer:
         # Validation queries for model-choice fields and unique checks.
         looked_up = {n for n, r in info.relations.items() if r.kind in ("fk", "o2o", "m2m")} | info.unique
         return T(ty.FORM, key, origin=name, extra={"queries_on_validation": bool(fields & looked_up)})
+
+    def _model_formset(self, name: str) -> T | None:
+        """``ItemFormSet(request.POST, instance=order)`` for a project formset built at module level by
+        ``modelformset_factory`` / ``inlineformset_factory``: its ``save()`` writes the rows."""
+        project = self.file.project
+        if project is None:
+            return None
+        file, attr = self.file, name
+        qualified = self.file.imports.get(name)
+        if qualified and "." in qualified:
+            module = project.module(qualified.rpartition(".")[0])
+            if module is None:
+                return None
+            file, attr = module.file, qualified.rpartition(".")[2]
+        for stmt in file.tree.body:
+            if (isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Call)
+                    and any(isinstance(t, ast.Name) and t.id == attr for t in stmt.targets)):
+                factory = file.qualified(stmt.value.func) or ""
+                if factory.startswith("django.") and factory.endswith(_FORMSET_FACTORIES):
+                    return T(ty.FORM, None, origin=name, extra={"queries_on_validation": False, "formset": True})
+        return None
 
     def _project_call(self, node: ast.Call) -> T | None:
         """A call of another project function: a coroutine, or a helper that returns a QuerySet."""

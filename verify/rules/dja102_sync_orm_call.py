@@ -2,9 +2,10 @@
 Checks for sync database calls in async code: QuerySet and manager methods that run a query
 (`get`, `create`, `count`, `exists`, `first`, `update`, `delete`, `aggregate`..., and `iterator()`
 where a `for` loop or `list()` runs through it on the event loop), model `save()` / `delete()` / `refresh_from_db()` and validation (`full_clean()`), related-manager
-writes (`add`, `remove`, `set`, `clear`), user permission checks, and a ModelForm's `save()` (and
+writes (`add`, `remove`, `set`, `clear`), user permission checks, a ModelForm's `save()` (and
 `is_valid()` when its model has relations to look up, or when a project form declares a
-`ModelChoiceField` / `ModelMultipleChoiceField`).
+`ModelChoiceField` / `ModelMultipleChoiceField`), and the `save()` of a model formset the project
+builds with `modelformset_factory()` / `inlineformset_factory()`.
 
 ## Why is this bad?
 Django's database layer is sync-only: called from the event loop it raises
@@ -108,7 +109,7 @@ def check(node: ast.Call, ctx) -> None:
         if method == "is_valid" and not receiver.extra.get("queries_on_validation"):
             return
         what = "saves with database queries" if method == "save" else "validates with database queries (model choices, unique checks)"
-        kind = "Form" if receiver.extra.get("plain_form") else "ModelForm"
+        kind = "Formset" if receiver.extra.get("formset") else "Form" if receiver.extra.get("plain_form") else "ModelForm"
         ctx.report(node, f"{kind} `{ctx.source(node)}` {what} in async code (raises SynchronousOnlyOperation)",
                    hints.offload("the form handling"))
         return
