@@ -5,7 +5,9 @@ where a `for` loop or `list()` runs through it on the event loop), model `save()
 writes (`add`, `remove`, `set`, `clear`), user permission checks, a ModelForm's `save()` (and
 `is_valid()` when its model has relations to look up, or when a project form declares a
 `ModelChoiceField` / `ModelMultipleChoiceField`), and the `save()` of a model formset the project
-builds with `modelformset_factory()` / `inlineformset_factory()`.
+builds with `modelformset_factory()` / `inlineformset_factory()`, and `self.get_object()` in an
+async handler of a `DetailView`, `UpdateView` or `DeleteView` (Django's `get_object()` runs
+`queryset.get()`).
 
 ## Why is this bad?
 Django's database layer is sync-only: called from the event loop it raises
@@ -46,6 +48,7 @@ from verify.analysis import types as ty
 from verify.analysis.finding import Fix
 from verify.analysis.models_index import USER_MODEL
 from verify.analysis.registry import Rule
+from verify.analysis.view_shapes import class_views
 
 rule = Rule("DJA102", "sync-orm-call", __doc__, min_version=(4, 1))
 
@@ -90,9 +93,31 @@ def _consumed_here(node: ast.Call, ctx) -> bool:
             and parent.args[:1] == [node])
 
 
+# Django's views whose get_object() runs queryset.get() (django/views/generic/detail.py, edit.py, dates.py).
+_SINGLE_OBJECT_VIEWS = frozenset({
+    "SingleObjectMixin", "BaseDetailView", "DetailView", "BaseUpdateView", "UpdateView", "BaseDeleteView",
+    "DeleteView", "DateDetailView", "BaseDateDetailView",
+})
+
+
+def _generic_get_object(node: ast.Call, ctx) -> str | None:
+    """The Django view whose ``get_object()`` this ``self.get_object()`` runs, or None."""
+    func = node.func
+    if not (isinstance(func.value, ast.Name) and func.value.id == "self" and func.attr == "get_object" and ctx.class_name):
+        return None
+    views = class_views(ctx.file)
+    cls = views.classes.get(ctx.class_name)
+    return views.django_method_owner(cls, "get_object", _SINGLE_OBJECT_VIEWS) if cls is not None else None
+
+
 @rule.visits(ast.Call)
 def check(node: ast.Call, ctx) -> None:
     if not isinstance(node.func, ast.Attribute):
+        return
+    view = _generic_get_object(node, ctx)
+    if view is not None:
+        ctx.report(node, f"`{ctx.source(node)}` runs {view}'s `get_object()`, a `queryset.get()`, synchronously in async code "
+                   "(raises SynchronousOnlyOperation)", "use `await sync_to_async(self.get_object)()`")
         return
     receiver = ctx.type_of(node.func.value)
     if receiver is None or receiver.extra.get("request_user"):
