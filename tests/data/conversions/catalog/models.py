@@ -19,6 +19,9 @@ class Brand(models.Model):
 
 
 class ProductQuerySet(models.QuerySet):
+    def featured(self):
+        return self.active().order_by("-stock").first()
+
     def active(self):
         return self.filter(is_active=True)
 
@@ -52,6 +55,13 @@ class Product(models.Model):
 
     def approved_review_count(self):
         return self.reviews.filter(approved=True).count()
+
+    def similar(self):
+        return Product.objects.active().filter(category_id=self.category_id).exclude(pk=self.pk)
+
+    @property
+    def average_rating(self):
+        return self.reviews.aggregate(avg=Avg("rating"))["avg"]
 
     @property
     def low_stock(self):

@@ -44,3 +44,11 @@ def approve(review):
     review.approved = True
     review.save(update_fields=["approved"])
     return review
+
+
+def greeting_for(user):
+    return f"Hello {user.get_username()}" if user.is_authenticated else "Hello"
+
+
+def total_value(products):
+    return sum(product.price * product.stock for product in products)

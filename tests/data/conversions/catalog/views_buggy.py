@@ -6,7 +6,7 @@ import logging
 import time
 import urllib.request
 
-from asgiref.sync import sync_to_async
+from asgiref.sync import async_to_sync, sync_to_async
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,7 +17,7 @@ from django.core.mail import send_mail
 from django.core.paginator import Paginator
 from django.db import connection, transaction
 from django.db.models import Avg
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_list_or_404, get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.views.generic import DetailView, ListView, TemplateView, View
@@ -347,3 +347,126 @@ class ProductJsonView(View):
     async def get(self, request, pk):
         product = await Product.objects.aget(pk=pk)
         return JsonResponse({"name": product.name, "brand": product.brand.name})  # expect: DJA106
+
+
+async def product_category_or_404(request, pk):
+    try:
+        product = await Product.objects.aget(pk=pk)
+    except Product.DoesNotExist:
+        raise Http404("No such product")
+    return JsonResponse({"category": product.category.name})  # expect: DJA106
+
+
+async def filtered_products(request):
+    products = Product.objects.active()
+    if request.GET.get("brand"):
+        products = products.filter(brand_id=request.GET["brand"])
+    names = [product.name for product in products]  # expect: DJA103
+    return JsonResponse({"names": names})
+
+
+async def products_in_stock(request, pk):
+    category = await Category.objects.aget(pk=pk)
+    products = category.products.in_stock()
+    return JsonResponse({"count": len(products)})  # expect: DJA103
+
+
+async def similar_products(request, pk):
+    product = await Product.objects.aget(pk=pk)
+    names = [p.name for p in product.similar()]  # expect: DJA103 helper
+    return JsonResponse({"similar": names})
+
+
+async def product_rating(request, pk):
+    product = await Product.objects.aget(pk=pk)
+    return JsonResponse({"rating": product.average_rating})  # expect: DJA102 helper
+
+
+async def featured(request):
+    product = Product.objects.featured()  # expect: DJA102 helper
+    return JsonResponse({"name": product.name if product else None})
+
+
+async def product_with_menu(request, pk):
+    product = await Product.objects.aget(pk=pk)
+    return render(request, "catalog/with_menu.html", {"product": product})  # expect: DJA102 helper
+
+
+async def greeting(request):
+    return JsonResponse({"text": services.greeting_for(request.user)})  # expect: DJA107
+
+
+async def stock_value(request):
+    products = Product.objects.active()
+    return JsonResponse({"value": float(services.total_value(products))})  # expect: DJA103 helper
+
+
+async def has_brand(request, pk):
+    product = await Product.objects.aget(pk=pk)
+    if product.brand:  # expect: DJA106
+        return JsonResponse({"brand": True})
+    return JsonResponse({"brand": False})
+
+
+async def latest_reviews(request, pk):
+    product = await Product.objects.prefetch_related("reviews").aget(pk=pk)
+    approved = [r.rating for r in product.reviews.filter(approved=True)]  # expect: DJA103
+    return JsonResponse({"ratings": approved})
+
+
+async def top_reviews(request, pk):
+    product = await Product.objects.aget(pk=pk)
+    ratings = [review.rating for review in product.reviews.all()[:3]]  # expect: DJA103
+    return JsonResponse({"ratings": ratings})
+
+
+async def review_page(request, pk):
+    product = await Product.objects.aget(pk=pk)
+    return render(request, "catalog/reviews.html", {"reviews": product.reviews.all()})  # expect: DJA201
+
+
+async def inventory_value(request, pk):
+    category = await Category.objects.aget(pk=pk)
+    total = sum(p.price * p.stock for p in category.products.all())  # expect: DJA103
+    return JsonResponse({"value": float(total)})
+
+
+async def wrapped_lookup(request, pk):
+    product = await sync_to_async(Product.objects.filter(pk=pk).first)  # expect: DJA104
+    return JsonResponse({"name": product.name})
+
+
+async def refresh_rates(request):
+    rate = async_to_sync(fetch_rate_async)()  # expect: DJA404
+    return JsonResponse({"rate": rate})
+
+
+async def fetch_rate_async():
+    return 1.0
+
+
+class FeaturedProductView(TemplateView):
+    template_name = "catalog/summary.html"
+    queryset = Product.objects.active()
+
+    async def get(self, request, *args, **kwargs):
+        names = [product.name for product in self.queryset]  # expect: DJA103
+        return self.render_to_response({"title": "featured", "value": ", ".join(names)})
+
+
+class MyReviewsView(View):
+    async def get(self, request):
+        return JsonResponse({"staff": self.request.user.is_staff})  # expect: DJA107
+
+
+class ReviewSummaryView(TemplateView):
+    template_name = "catalog/summary.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = "my reviews"
+        context["value"] = self.request.user.username
+        return context
+
+    async def get(self, request, *args, **kwargs):
+        return self.render_to_response(self.get_context_data(**kwargs))  # expect: DJA107 helper

@@ -272,3 +272,118 @@ class ProductJsonView(View):
     async def get(self, request, pk):
         product = await Product.objects.select_related("brand").aget(pk=pk)
         return JsonResponse({"name": product.name, "brand": product.brand.name if product.brand else None})
+
+
+async def product_category_or_404(request, pk):
+    try:
+        product = await Product.objects.select_related("category").aget(pk=pk)
+    except Product.DoesNotExist:
+        raise Http404("No such product")
+    return JsonResponse({"category": product.category.name})
+
+
+async def filtered_products(request):
+    products = Product.objects.active()
+    if request.GET.get("brand"):
+        products = products.filter(brand_id=request.GET["brand"])
+    return JsonResponse({"names": [product.name async for product in products]})
+
+
+async def products_in_stock(request, pk):
+    category = await Category.objects.aget(pk=pk)
+    return JsonResponse({"count": await category.products.in_stock().acount()})
+
+
+async def similar_products(request, pk):
+    product = await Product.objects.aget(pk=pk)
+    return JsonResponse({"similar": [p.name async for p in product.similar()]})
+
+
+async def product_rating(request, pk):
+    product = await Product.objects.aget(pk=pk)
+    rating = await sync_to_async(lambda: product.average_rating)()
+    return JsonResponse({"rating": rating})
+
+
+async def featured(request):
+    product = await sync_to_async(Product.objects.featured)()
+    return JsonResponse({"name": product.name if product else None})
+
+
+async def product_with_menu(request, pk):
+    product = await Product.objects.aget(pk=pk)
+    return TemplateResponse(request, "catalog/with_menu.html", {"product": product})
+
+
+async def greeting(request):
+    user = await request.auser()
+    return JsonResponse({"text": services.greeting_for(user)})
+
+
+async def stock_value(request):
+    products = [p async for p in Product.objects.active()]
+    return JsonResponse({"value": float(services.total_value(products))})
+
+
+async def has_brand(request, pk):
+    product = await Product.objects.aget(pk=pk)
+    return JsonResponse({"brand": product.brand_id is not None})
+
+
+async def latest_reviews(request, pk):
+    product = await Product.objects.prefetch_related("reviews").aget(pk=pk)
+    approved = [r.rating for r in product.reviews.all() if r.approved]
+    return JsonResponse({"ratings": approved})
+
+
+async def top_reviews(request, pk):
+    product = await Product.objects.aget(pk=pk)
+    return JsonResponse({"ratings": [review.rating async for review in product.reviews.all()[:3]]})
+
+
+async def review_page(request, pk):
+    product = await Product.objects.aget(pk=pk)
+    reviews = [review async for review in product.reviews.all()]
+    return render(request, "catalog/reviews.html", {"reviews": reviews})
+
+
+async def inventory_value(request, pk):
+    category = await Category.objects.aget(pk=pk)
+    total = sum([p.price * p.stock async for p in category.products.all()])
+    return JsonResponse({"value": float(total)})
+
+
+async def wrapped_lookup(request, pk):
+    product = await sync_to_async(Product.objects.filter(pk=pk).first)()
+    return JsonResponse({"name": product.name})
+
+
+async def refresh_rates(request):
+    return JsonResponse({"rate": await fetch_rate_async()})
+
+
+async def fetch_rate_async():
+    return 1.0
+
+
+class FeaturedProductView(TemplateView):
+    template_name = "catalog/summary.html"
+    queryset = Product.objects.active()
+
+    async def get(self, request, *args, **kwargs):
+        names = [product.name async for product in self.queryset.all()]
+        return self.render_to_response({"title": "featured", "value": ", ".join(names)})
+
+
+class MyReviewsView(View):
+    async def get(self, request):
+        user = await self.request.auser()
+        return JsonResponse({"staff": user.is_staff})
+
+
+class ReviewSummaryView(TemplateView):
+    template_name = "catalog/summary.html"
+
+    async def get(self, request, *args, **kwargs):
+        user = await request.auser()
+        return self.render_to_response({"title": "my reviews", "value": user.username})

@@ -10,6 +10,8 @@ TEMPLATES_BY_NAME = {
     "catalog/form.html": "{{ form.as_p }}",
     "catalog/formset.html": "{{ formset.management_form }}{% for form in formset %}{{ form.as_p }}{% endfor %}",
     "catalog/summary.html": "{{ title }}: {{ value }}",
+    "catalog/with_menu.html": "{% load catalog_tags %}{% category_menu %} | {{ product.name }}",
+    "catalog/reviews.html": "{% for review in reviews %}{{ review.rating }};{% endfor %}",
     "teams/team_detail.html": "{{ team.name }} owned by {{ team.owner.username }}",
     "teams/team_list.html": "{% for team in teams %}{{ team.name }};{% endfor %}",
     "teams/dashboard.html": "{{ unread }} unread, {{ teams|length }} teams",
