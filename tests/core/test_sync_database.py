@@ -89,6 +89,20 @@ def test_reassignment_ends_the_queryset_type(check):
     assert check(code) == []
 
 
+@pytest.mark.parametrize("start", ["Product.objects.published()", "Product.objects.all()"])
+def test_a_queryset_narrowed_in_a_branch_is_still_a_queryset(check, start):
+    # A custom QuerySet method's result and a filter() of it are the same kind of QuerySet.
+    code = f"""
+    async def v(request):
+        rows = {start}
+        if request.GET.get("q"):
+            rows = rows.filter(name__icontains=request.GET["q"])
+        return JsonResponse({{"names": [p.name for p in rows]}})
+    """
+    assert check(code) == ["DJA103"]
+    assert check(code.replace("[p.name for p in rows]", "[p.name async for p in rows]")) == []
+
+
 def test_branches_that_disagree_forget_the_type(check):
     code = """
     async def v(request, flag):
