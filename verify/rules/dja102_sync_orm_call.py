@@ -5,7 +5,8 @@ where a `for` loop or `list()` runs through it on the event loop), model `save()
 writes (`add`, `remove`, `set`, `clear`), user permission checks, a ModelForm's `save()` (and
 `is_valid()` when its model has relations to look up, or when a project form declares a
 `ModelChoiceField` / `ModelMultipleChoiceField`), and the `save()` of a model formset the project
-builds with `modelformset_factory()` / `inlineformset_factory()`, and `self.get_object()` in an
+builds with `modelformset_factory()` / `inlineformset_factory()`, a method of the project's custom
+manager or QuerySet that runs one of those queries on its own QuerySet (`self.active().first()`), and `self.get_object()` in an
 async handler of a `DetailView`, `UpdateView` or `DeleteView` (Django's `get_object()` runs
 `queryset.get()`).
 
@@ -141,6 +142,12 @@ def check(node: ast.Call, ctx) -> None:
     if method in _CACHE_READERS and receiver.extra.get("evaluated"):
         return  # `async for` filled the QuerySet's result cache: these read it
     twin = _twin(receiver, method)
+    if twin is None and receiver.is_lazy and not method.startswith("_"):
+        query = ctx.file.models.custom_method_query(receiver.model, method)
+        if query is not None:
+            ctx.report(node, f"`{ctx.source(node)}` runs a database query synchronously in async code: the project's "
+                       f"`{method}()` calls `{query}()` (raises SynchronousOnlyOperation)", hints.offload(f"`{method}()`"))
+        return
     if twin is None or method == "iterator" and not _consumed_here(node, ctx):
         return
     name, added = twin
