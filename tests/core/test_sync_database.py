@@ -160,3 +160,31 @@ def test_sync_functions_are_never_checked(check):
         return render(request, "p.html", {"product": product, "reviews": Review.objects.all()})
     """
     assert check(code) == []
+
+
+@pytest.mark.parametrize(
+    "use, expected",
+    [
+        ("names = [p.name for p in self.queryset]", ["DJA103"]),
+        ("n = len(self.queryset)", ["DJA103"]),
+        ("n = self.queryset.count()", ["DJA102"]),
+        ("first = self.queryset.filter(name='a').first()", ["DJA102"]),
+        ("names = [p.name async for p in self.queryset]", []),
+        ("n = await self.queryset.acount()", []),
+        ("rows = await sync_to_async(list)(self.queryset)", []),
+        ("names = [n for n in self.names]", []),  # a plain list attribute
+    ],
+)
+def test_class_level_queryset_read_through_self(check, use, expected):
+    code = f"""
+    from django.views import View
+
+    class ProductsView(View):
+        queryset = Product.objects.published()
+        names = ["a", "b"]
+
+        async def get(self, request):
+            {use}
+            return JsonResponse({{}})
+    """
+    assert check(code) == expected

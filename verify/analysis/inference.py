@@ -188,6 +188,8 @@ class Typer:
                     return T(ty.MANAGER, node.value.id, origin=f"{node.value.id}.objects")
             if node.attr == "model" and isinstance(node.value, ast.Name) and node.value.id == "self":
                 return T(ty.MODEL, None)
+            if isinstance(node.value, ast.Name) and node.value.id == "self":
+                return self._class_queryset(node.attr)
             return None
         attr = node.attr
         if base.kind == ty.MODEL:
@@ -392,6 +394,17 @@ class Typer:
                 if isinstance(base, ast.Name):
                     todo.append(base.id)
         return False
+
+    def _class_queryset(self, name: str) -> T | None:
+        """``self.queryset`` where the class body says ``queryset = Product.objects.active()``: that
+        lazy QuerySet (or manager), shared by every instance of the class."""
+        if not self.class_name:
+            return None
+        cls = next((n for n in self.file.tree.body if isinstance(n, ast.ClassDef) and n.name == self.class_name), None)
+        value = next((item.value for item in (cls.body if cls else []) if isinstance(item, ast.Assign)
+                      and any(isinstance(t, ast.Name) and t.id == name for t in item.targets)), None)
+        found = self.type_of(value) if isinstance(value, ast.Call | ast.Attribute) else None
+        return found if found is not None and found.kind in (ty.QUERYSET, ty.MANAGER) else None
 
     def _is_async_paginator(self, node: ast.expr) -> bool:
         receiver = self.type_of(node)
