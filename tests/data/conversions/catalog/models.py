@@ -48,6 +48,9 @@ class Product(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return f"/shop/{self.category.name.lower()}/{self.pk}/"
+
     @property
     def display_name(self):
         # Reads the brand: one query per product unless the caller used select_related("brand").

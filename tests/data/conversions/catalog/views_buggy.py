@@ -14,11 +14,13 @@ from django.core import serializers
 from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.core.mail import send_mail
-from django.core.paginator import Paginator
+from django.core.paginator import AsyncPaginator, Paginator
 from django.db import connection, transaction
 from django.db.models import Avg
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_list_or_404, get_object_or_404, redirect, render
+from django.template import loader
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.views.generic import DetailView, ListView, TemplateView, View
 
@@ -470,3 +472,68 @@ class ReviewSummaryView(TemplateView):
 
     async def get(self, request, *args, **kwargs):
         return self.render_to_response(self.get_context_data(**kwargs))  # expect: DJA107 helper
+
+
+async def active_names(request):
+    products = await sync_to_async(Product.objects.filter)(is_active=True)
+    return JsonResponse({"names": [p.name for p in products]})  # expect: DJA103
+
+
+async def product_categories(request):
+    products = await sync_to_async(list)(Product.objects.active())
+    return JsonResponse({"categories": [p.category.name for p in products]})  # expect: DJA106
+
+
+async def fetched_product(request, pk):
+    product = await sync_to_async(Product.objects.get)(pk=pk)
+    return JsonResponse({"category": product.category.name})  # expect: DJA106
+
+
+async def am_i_staff(request):
+    user = await sync_to_async(lambda: request.user)()
+    return JsonResponse({"staff": user.is_staff})  # expect: DJA107
+
+
+async def dashboard_numbers(request):
+    numbers = services.load_dashboard_numbers()  # expect: DJA101
+    return JsonResponse(numbers)
+
+
+async def go_to_product(request, pk):
+    product = await Product.objects.aget(pk=pk)
+    return redirect(product)  # expect: DJA106 helper
+
+
+async def category_of(request, pk):
+    return JsonResponse({"name": (await Product.objects.aget(pk=pk)).category.name})  # expect: DJA106
+
+
+async def wishlist_page(request):
+    user = await request.auser()
+    wishlist, _ = await Wishlist.objects.aget_or_create(user=user)
+    html = render_to_string("catalog/wishlist.html", {"products": wishlist.products.all()})  # expect: DJA201
+    return HttpResponse(html)
+
+
+async def product_cards(request):
+    template = loader.get_template("catalog/product_list.html")
+    return HttpResponse(template.render({"products": Product.objects.active()}, request))  # expect: DJA201
+
+
+async def async_paged(request):
+    paginator = AsyncPaginator(Product.objects.active().order_by("name"), 2)
+    page = await paginator.apage(1)
+    return render(request, "catalog/page_obj.html", {"page": page})  # expect: DJA201
+
+
+@transaction.atomic  # expect: DJA109, DJA403
+async def bulk_restock(request):
+    async for product in Product.objects.filter(stock__lt=5):
+        product.stock += 10
+        await product.asave(update_fields=["stock"])
+    return JsonResponse({"ok": True})
+
+
+async def contact_later(request):
+    sync_to_async(send_mail)("Contact", request.POST.get("message", ""), None, ["support@example.com"])  # expect: DJA101
+    return JsonResponse({"queued": True})

@@ -15,6 +15,8 @@ from django.db import transaction
 from django.db.models import Avg
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import aget_object_or_404, redirect, render
+from django.template import loader
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.views.generic import DetailView, ListView, TemplateView, View
 
@@ -387,3 +389,72 @@ class ReviewSummaryView(TemplateView):
     async def get(self, request, *args, **kwargs):
         user = await request.auser()
         return self.render_to_response({"title": "my reviews", "value": user.username})
+
+
+async def active_names(request):
+    products = await sync_to_async(list)(Product.objects.filter(is_active=True))
+    return JsonResponse({"names": [p.name for p in products]})
+
+
+async def product_categories(request):
+    products = await sync_to_async(list)(Product.objects.active().select_related("category"))
+    return JsonResponse({"categories": [p.category.name for p in products]})
+
+
+async def fetched_product(request, pk):
+    product = await sync_to_async(Product.objects.select_related("category").get)(pk=pk)
+    return JsonResponse({"category": product.category.name})
+
+
+async def am_i_staff(request):
+    user = await request.auser()
+    return JsonResponse({"staff": user.is_staff})
+
+
+async def dashboard_numbers(request):
+    return JsonResponse(await services.load_dashboard_numbers())
+
+
+async def go_to_product(request, pk):
+    product = await Product.objects.select_related("category").aget(pk=pk)
+    return redirect(product)
+
+
+async def category_of(request, pk):
+    return JsonResponse({"name": (await Product.objects.select_related("category").aget(pk=pk)).category.name})
+
+
+async def wishlist_page(request):
+    user = await request.auser()
+    wishlist, _ = await Wishlist.objects.aget_or_create(user=user)
+    products = [p async for p in wishlist.products.all()]
+    return HttpResponse(render_to_string("catalog/wishlist.html", {"products": products}))
+
+
+async def product_cards(request):
+    template = loader.get_template("catalog/product_list.html")
+    products = [p async for p in Product.objects.active()]
+    return HttpResponse(template.render({"products": products}, request))
+
+
+async def async_paged(request):
+    paginator = AsyncPaginator(Product.objects.active().order_by("name"), 2)
+    page = await paginator.apage(1)
+    return render(request, "catalog/page_obj.html", {"page": {"object_list": await page.aget_object_list()}})
+
+
+def _restock_low():
+    with transaction.atomic():
+        for product in Product.objects.select_for_update().filter(stock__lt=5):
+            product.stock += 10
+            product.save(update_fields=["stock"])
+
+
+async def bulk_restock(request):
+    await sync_to_async(_restock_low)()
+    return JsonResponse({"ok": True})
+
+
+async def contact_later(request):
+    await sync_to_async(send_mail)("Contact", request.POST.get("message", ""), None, ["support@example.com"])
+    return JsonResponse({"queued": True})

@@ -12,6 +12,8 @@ TEMPLATES_BY_NAME = {
     "catalog/summary.html": "{{ title }}: {{ value }}",
     "catalog/with_menu.html": "{% load catalog_tags %}{% category_menu %} | {{ product.name }}",
     "catalog/reviews.html": "{% for review in reviews %}{{ review.rating }};{% endfor %}",
+    "catalog/wishlist.html": "{% for product in products %}{{ product.name }};{% endfor %}",
+    "catalog/page_obj.html": "{% for product in page.object_list %}{{ product.name }};{% endfor %}",
     "teams/team_detail.html": "{{ team.name }} owned by {{ team.owner.username }}",
     "teams/team_list.html": "{% for team in teams %}{{ team.name }};{% endfor %}",
     "teams/dashboard.html": "{{ unread }} unread, {{ teams|length }} teams",
