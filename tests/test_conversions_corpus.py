@@ -59,7 +59,6 @@ def test_recorded_figures_are_the_current_verifiers(result):
         assert result[key] == recorded[key], f"{key}: rerun `python bench/bench_recall.py --json --corpus tests/data/conversions`"
 
 
-@pytest.mark.xfail(strict=True, reason="measured 112 / 125 (89.6%): sync_to_async(qs.filter) and sync_to_async(list) results, redirect(instance)")
 def test_recall_target(result):
     # Issue 17: at least 90% of the runtime-confirmed bugs in assistant-style conversions.
     assert result["all"]["recall"] >= 0.90, result["missed"]

@@ -188,3 +188,30 @@ def test_class_level_queryset_read_through_self(check, use, expected):
             return JsonResponse({{}})
     """
     assert check(code) == expected
+
+
+@pytest.mark.parametrize(
+    "body, expected",
+    [
+        # the thread only builds the QuerySet: iterating it afterwards is on the loop
+        ("rows = await sync_to_async(Product.objects.filter)(is_published=True)\n"
+         "        names = [p.name for p in rows]", ["DJA103"]),
+        ("rows = await sync_to_async(Product.objects.published().all)()\n        n = len(rows)", ["DJA103"]),
+        ("rows = await sync_to_async(Product.objects.filter)(is_published=True)\n"
+         "        names = [p.name async for p in rows]", []),
+        # the rows of sync_to_async(list) are loaded as their QuerySet loads them
+        ("rows = await sync_to_async(list)(Product.objects.all())\n"
+         "        names = [p.category.name for p in rows]", ["DJA106"]),
+        ("rows = await sync_to_async(list)(Product.objects.select_related('category'))\n"
+         "        names = [p.category.name for p in rows]", []),
+        ("rows = await sync_to_async(list)(Product.objects.all())\n        n = len(rows)", []),
+        ("rows = await sync_to_async(sorted)(['b', 'a'])\n        first = rows[0]", []),
+    ],
+)
+def test_what_sync_to_async_gives_back(check, body, expected):
+    code = f"""
+    async def v(request):
+        {body}
+        return JsonResponse({{}})
+    """
+    assert check(code) == expected

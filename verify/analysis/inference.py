@@ -27,6 +27,8 @@ _TEST_ASYNC_CLIENTS = {"django.test.AsyncClient", "django.test.client.AsyncClien
 _TEST_ASYNC_CLIENT_METHODS = {"get", "post", "put", "patch", "delete", "head", "options", "trace", "generic",
                               "request", "aforce_login", "alogin", "alogout"}
 _REQUEST_ANNOTATIONS = {"HttpRequest", "ASGIRequest", "WSGIRequest", "Request"}
+# Chain methods that keep what a QuerySet loads (select_related() and the like change it).
+_FILTERS = frozenset({"all", "filter", "exclude", "order_by", "reverse", "distinct", "none", "annotate", "alias", "using"})
 _SYNC_TO_ASYNC = {"asgiref.sync.sync_to_async", "channels.db.database_sync_to_async", "sync_to_async", "database_sync_to_async"}
 # The environment's entry for ``self.request`` in a view method, once its user is known loaded.
 SELF_REQUEST = "self.request"
@@ -328,6 +330,15 @@ class Typer:
                     source = self.type_of(wrapped.value)
                     if source is not None and source.is_lazy:
                         result = T(ty.INSTANCE, source.model, loaded=source.loaded, only=source.only, deferred=source.deferred)
+                elif isinstance(wrapped, ast.Attribute) and wrapped.attr in _FILTERS:
+                    # sync_to_async(Product.objects.filter)(...): the thread only builds the QuerySet
+                    source = self.type_of(wrapped.value)
+                    if source is not None and source.is_lazy:
+                        result = T(ty.QUERYSET, source.model, loaded=source.loaded, only=source.only, deferred=source.deferred)
+                elif isinstance(wrapped, ast.Name) and wrapped.id in _LIST_BUILDERS and node.args:
+                    # sync_to_async(list)(qs): the rows, each loaded as the QuerySet loads it
+                    inner = self.type_of(node.args[0])
+                    result = T(ty.LIST, elem=inner.element()) if inner is not None and inner.is_lazy else None
                 return T(ty.COROUTINE, result=result, origin=self.file.source_of(node), extra={"sync_to_async": True})
         if qualified in _COROUTINE_FACTORIES:
             return T(ty.COROUTINE, origin=self.file.source_of(node), extra={"asyncio": name})
