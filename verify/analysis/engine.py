@@ -663,6 +663,11 @@ def _check_helper_call(node: ast.Call, ctx: RuleContext, enabled: dict[str, Rule
         if ctx.qualified(node.func) == node.func.id and node.func.id not in ctx.typer.env:  # the builtin
             _check_conversion(node, node.args[0], _CONVERSIONS[node.func.id], ctx, enabled)
         return
+    if summary is None and node.args and ctx.qualified(node.func) in _URL_OF_INSTANCE:
+        # redirect(order) / resolve_url(order): Django calls the model's get_absolute_url() here
+        _check_conversion(node, node.args[0], "get_absolute_url", ctx, enabled,
+                          "load what `get_absolute_url` reads in the query (`select_related(...)`), or redirect to a URL built from ids")
+        return
     if summary is None and isinstance(node.func, ast.Name) and node.func.id[:1].isupper() and node.func.id not in ctx.typer.env:
         summary = project.init_summary(ctx.file, node, arg_types)  # OrderForm(request.POST): its __init__
         if summary is not None:
@@ -675,6 +680,7 @@ def _check_helper_call(node: ast.Call, ctx: RuleContext, enabled: dict[str, Rule
 
 
 _CONVERSIONS = {"str": "__str__", "repr": "__repr__"}
+_URL_OF_INSTANCE = frozenset({"django.shortcuts.redirect", "django.shortcuts.resolve_url"})
 
 
 def _check_formatted(node: ast.FormattedValue, ctx: RuleContext, enabled: dict[str, Rule]) -> None:
@@ -683,7 +689,8 @@ def _check_formatted(node: ast.FormattedValue, ctx: RuleContext, enabled: dict[s
         _check_conversion(node.value, node.value, "__repr__" if node.conversion == ord("r") else "__str__", ctx, enabled)
 
 
-def _check_conversion(node: ast.AST, value: ast.expr, method: str, ctx: RuleContext, enabled: dict[str, Rule]) -> None:
+def _check_conversion(node: ast.AST, value: ast.expr, method: str, ctx: RuleContext, enabled: dict[str, Rule],
+                      hint: str | None = None) -> None:
     """A model instance turned into text: its ``__str__`` / ``__repr__`` runs here, with what the
     instance's query loaded, so a relation it reads may load lazily."""
     receiver = ctx.type_of(value)
@@ -691,7 +698,7 @@ def _check_conversion(node: ast.AST, value: ast.expr, method: str, ctx: RuleCont
         return
     summary = ctx.file.project.conversion_summary(receiver, method)
     if summary is not None:
-        _report_effects(node, summary, ctx, enabled,
+        _report_effects(node, summary, ctx, enabled, hint or
                         f"load what `{method}` reads in the query (`select_related(...)`), or format it in a sync function run with `sync_to_async`")
 
 
