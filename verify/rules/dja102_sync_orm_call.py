@@ -8,7 +8,7 @@ writes (`add`, `remove`, `set`, `clear`), user permission checks, a ModelForm's 
 builds with `modelformset_factory()` / `inlineformset_factory()`, a method of the project's custom
 manager or QuerySet that runs one of those queries on its own QuerySet (`self.active().first()`), and `self.get_object()` in an
 async handler of a `DetailView`, `UpdateView` or `DeleteView` (Django's `get_object()` runs
-`queryset.get()`).
+`queryset.get()`), and `save()` on a project `ModelSerializer` of Django REST framework.
 
 ## Why is this bad?
 Django's database layer is sync-only: called from the event loop it raises
@@ -49,7 +49,7 @@ from verify.analysis import types as ty
 from verify.analysis.finding import Fix
 from verify.analysis.models_index import USER_MODEL
 from verify.analysis.registry import Rule
-from verify.analysis.view_shapes import class_views
+from verify.analysis.view_shapes import class_views, project_bases
 
 rule = Rule("DJA102", "sync-orm-call", __doc__, min_version=(4, 1))
 
@@ -111,10 +111,42 @@ def _generic_get_object(node: ast.Call, ctx) -> str | None:
     return views.django_method_owner(cls, "get_object", _SINGLE_OBJECT_VIEWS) if cls is not None else None
 
 
+# Django REST framework's serializers whose save() creates or updates a model row.
+_DRF_MODEL_SERIALIZERS = frozenset({"rest_framework.serializers.ModelSerializer",
+                                    "rest_framework.serializers.HyperlinkedModelSerializer"})
+
+
+def _saves_a_model(receiver, ctx) -> bool:
+    """Whether ``receiver`` is an object of a project ``ModelSerializer`` that keeps DRF's ``save()``."""
+    project = ctx.file.project
+    if receiver.kind != ty.OBJECT or not receiver.cls or project is None:
+        return False
+    module_name, _, class_name = receiver.cls.rpartition(".")
+    module = project.module(module_name) if module_name else None
+    cls = module.classes.get(class_name) if module is not None else None
+    return cls is not None and _model_serializer(module.file, cls, set())
+
+
+def _model_serializer(file, cls: ast.ClassDef, seen: set) -> bool:
+    if (file.path, cls.name) in seen or any(
+            isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item.name == "save" for item in cls.body):
+        return False  # the project's own save(): followed like any helper
+    seen.add((file.path, cls.name))
+    if any((file.qualified(base) or "") in _DRF_MODEL_SERIALIZERS for base in cls.bases):
+        return True
+    return any(_model_serializer(base_file, base, seen) for base_file, base in project_bases(cls, file))
+
+
 @rule.visits(ast.Call)
 def check(node: ast.Call, ctx) -> None:
     if not isinstance(node.func, ast.Attribute):
         return
+    if node.func.attr == "save":
+        receiver = ctx.type_of(node.func.value)
+        if receiver is not None and _saves_a_model(receiver, ctx):
+            ctx.report(node, f"`{ctx.source(node)}` saves a ModelSerializer's instance, a database write, synchronously in async code "
+                       "(raises SynchronousOnlyOperation)", "use `await sync_to_async(serializer.save)(...)`")
+            return
     view = _generic_get_object(node, ctx)
     if view is not None:
         ctx.report(node, f"`{ctx.source(node)}` runs {view}'s `get_object()`, a `queryset.get()`, synchronously in async code "
