@@ -60,6 +60,32 @@ def _with_prefixes(paths: frozenset[str]) -> frozenset[str]:
 _FORMSET_FACTORIES = (".modelformset_factory", ".inlineformset_factory", ".generic_inlineformset_factory")
 
 
+def _model_formsets(file) -> frozenset[str]:
+    """Module-level names a file binds to a model formset class (``ItemFormSet = inlineformset_factory(...)``),
+    read once per file."""
+    found = file.options.get("_model_formsets")
+    if found is None:
+        found = file.options["_model_formsets"] = frozenset(
+            target.id for stmt in file.tree.body
+            if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Call)
+            and (file.qualified(stmt.value.func) or "").startswith("django.")
+            and (file.qualified(stmt.value.func) or "").endswith(_FORMSET_FACTORIES)
+            for target in stmt.targets if isinstance(target, ast.Name))
+    return found
+
+
+def _class_attributes(file) -> dict[str, dict[str, ast.expr]]:
+    """Class name -> its class-level ``name = call_or_attribute`` assignments, read once per file."""
+    found = file.options.get("_class_attributes")
+    if found is None:
+        found = file.options["_class_attributes"] = {
+            cls.name: {target.id: item.value for item in cls.body
+                       if isinstance(item, ast.Assign) and isinstance(item.value, ast.Call | ast.Attribute)
+                       for target in item.targets if isinstance(target, ast.Name)}
+            for cls in file.tree.body if isinstance(cls, ast.ClassDef)}
+    return found
+
+
 class Env(dict):
     """Variable types, with a version number that changes on every write."""
 
@@ -425,10 +451,8 @@ class Typer:
         lazy QuerySet (or manager), shared by every instance of the class."""
         if not self.class_name:
             return None
-        cls = next((n for n in self.file.tree.body if isinstance(n, ast.ClassDef) and n.name == self.class_name), None)
-        value = next((item.value for item in (cls.body if cls else []) if isinstance(item, ast.Assign)
-                      and any(isinstance(t, ast.Name) and t.id == name for t in item.targets)), None)
-        found = self.type_of(value) if isinstance(value, ast.Call | ast.Attribute) else None
+        value = _class_attributes(self.file).get(self.class_name, {}).get(name)
+        found = self.type_of(value) if value is not None else None
         return found if found is not None and found.kind in (ty.QUERYSET, ty.MANAGER) else None
 
     def _page_of(self, method: ast.Attribute, cls: str, names: tuple[str, ...]) -> T | None:
@@ -494,12 +518,8 @@ class Typer:
             if module is None:
                 return None
             file, attr = module.file, qualified.rpartition(".")[2]
-        for stmt in file.tree.body:
-            if (isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Call)
-                    and any(isinstance(t, ast.Name) and t.id == attr for t in stmt.targets)):
-                factory = file.qualified(stmt.value.func) or ""
-                if factory.startswith("django.") and factory.endswith(_FORMSET_FACTORIES):
-                    return T(ty.FORM, None, origin=name, extra={"queries_on_validation": False, "formset": True})
+        if attr in _model_formsets(file):
+            return T(ty.FORM, None, origin=name, extra={"queries_on_validation": False, "formset": True})
         return None
 
     def _project_call(self, node: ast.Call) -> T | None:
