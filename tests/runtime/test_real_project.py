@@ -67,7 +67,7 @@ def planted(api_project, marker: str) -> str:
 
 def test_planted_bugs_are_reported_with_the_users_file_line_and_endpoint(api_project):
     result = api_project.run("--async-verify", "planted_tests")
-    result.assert_outcomes(failed=9, passed=2)
+    result.assert_outcomes(failed=10, passed=2)
     expected = [
         ("sync_orm_count", "SynchronousOnlyOperation from django.db.models.query.QuerySet.count", "Product.objects.count()}  # planted: sync ORM call", "DJA102"),
         ("sleepy_price", "blocking call to time.sleep", "in a ninja operation", "DJA302"),
@@ -93,9 +93,16 @@ def test_planted_bugs_are_reported_with_the_users_file_line_and_endpoint(api_pro
 THREE_BUGS = "planted_tests/test_planted.py::test_three_bugs_through_"
 
 
-@pytest.mark.parametrize("client", ["client", "async_client"])
-def test_one_bug_does_not_hide_the_next_in_report_mode(api_project, client):
-    result = api_project.run("-s", "--async-verify", f"{THREE_BUGS}{client}")
+@pytest.mark.parametrize(
+    "test",
+    [
+        f"{THREE_BUGS}client",
+        f"{THREE_BUGS}async_client",
+        "planted_tests/test_planted.py::ThreeBugsTestCase::test_three_bugs_through_async_client",
+    ],
+)
+def test_one_bug_does_not_hide_the_next_in_report_mode(api_project, test):
+    result = api_project.run("-s", "--async-verify", test)
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(
         [
@@ -109,7 +116,7 @@ def test_one_bug_does_not_hide_the_next_in_report_mode(api_project, client):
         ]
     )
     # Each recorded query went ahead on the test's connection: it saw the test's rows, even
-    # those of a test whose transaction is rolled back at the end (through Client).
+    # those of a test whose transaction is rolled back at the end (Client, Django's TestCase).
     result.stdout.fnmatch_lines(['three-bugs answered 200 {"count": 2, "supplier": "Acme"}'])
 
 
