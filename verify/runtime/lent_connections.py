@@ -9,13 +9,15 @@ through for as long as it is set, the next test's included. So the detector repl
 module's ``get_running_loop`` instead, and answers "no loop" for one access at a time: the one
 it has just recorded, made by project code while a test is watched.
 
-Where that access then runs matters. Django keeps a connection per thread, and per task on a
-thread that runs a loop (asgiref's ``Local(thread_critical=True)``); the test's transaction, and
-the rows its fixtures wrote, are on the connections the test's thread opened outside any loop.
-The view's own connection would not see those rows nor roll back with the test, and would stay
-open after it. So while an async view runs, its context is given the test's connections (as
-Django's ``LiveServerThread`` gives its server thread the test's connections), and only an
-access through one of them goes ahead; any other still raises, as in production.
+Where that access then runs matters. Django keeps a connection per thread, and per context on a
+thread that runs a loop (asgiref's ``Local(thread_critical=True)``: a thread-local outside a
+loop, a context variable inside one); the test's transaction, and the rows its fixtures wrote,
+are on the connections the test's thread opened outside any loop. The view's own connection
+would not see those rows nor roll back with the test, and would stay open after it. So while an
+async view runs, its context is given the test's connections, shared across threads with
+``inc_thread_sharing()`` (as ``LiveServerTestCase`` shares an in-memory SQLite connection with its
+server thread), and only an access through one of them goes ahead; any other still raises, as
+in production.
 """
 
 from __future__ import annotations
