@@ -4,7 +4,8 @@ Checks for coroutines that are never awaited: Django async APIs (`aget`, `acount
 `sync_to_async(...)(...)` calls, the test client's requests in async tests
 (`self.async_client.get(...)`, pytest-django's `async_client`), and a callable known to be
 async because the code tested it (`if iscoroutinefunction(handler): handler(request)`, also
-`is_async_callable` and `getattr(handler, "is_async", False)`), whose result is not awaited,
+`is_async_callable` and `getattr(handler, "is_async", False)`; in a middleware factory, the
+`get_response` that the async def of its `if iscoroutinefunction(get_response):` branch calls), whose result is not awaited,
 gathered, returned or stored and awaited later. A coroutine put in a dict or list that is then
 handed to `render()`, `JsonResponse()` and the like (a template context) is reported too. Each
 finding points at the call that made the coroutine, where `await` belongs; when the mistake
