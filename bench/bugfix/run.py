@@ -52,6 +52,7 @@ class Bug:
     kind: str
     fix: str
     about: str
+    miss: str = ""  # why a static check misses it, shown when the verifier does
 
 
 def default_cache_dir() -> Path:
@@ -69,7 +70,7 @@ def load_bugs(path: Path) -> tuple[list[sdists.Project], list[Bug]]:
     for entry in entries:
         try:
             bug = Bug(entry["id"], entry["project"], entry["version"], entry["path"], tuple(entry["lines"]),
-                      entry["kind"], entry["fix"], entry["about"])
+                      entry["kind"], entry["fix"], entry["about"], entry.get("miss", ""))
         except KeyError as error:
             raise sdists.SdistError(f"{path}: a bug lacks {error}") from None
         if (bug.project, bug.version) not in known:
@@ -99,7 +100,7 @@ def check_sdist(project: sdists.Project, bugs: list[Bug], cache: Path) -> list[d
         hits = sorted({(finding["line"], finding["code"]) for finding in report["findings"]
                        if finding["path"] == bug.path and finding["line"] in bug.lines})
         rows.append({"id": bug.id, "project": bug.project, "version": bug.version, "path": bug.path,
-                     "lines": list(bug.lines), "kind": bug.kind, "fix": bug.fix, "about": bug.about,
+                     "lines": list(bug.lines), "kind": bug.kind, "fix": bug.fix, "about": bug.about, "miss": bug.miss,
                      "found": bool(hits), "findings": [{"line": line, "code": code} for line, code in hits]})
     return rows
 
@@ -119,6 +120,10 @@ def markdown_table(results: dict) -> str:
         where = f"`{row['path']}`:{','.join(map(str, row['lines']))}"
         lines.append(f"| [{row['id']}]({row['fix']}) | {row['project']} {row['version']} | {where} | {row['kind']} | "
                      f"{'yes' if row['found'] else 'no'} | {_codes(row)} |")
+    missed = [row for row in bugs if not row["found"]]
+    if missed:
+        lines += ["", "Why the missed ones are missed:", ""]
+        lines += [f"- {row['id']}: {row['miss'] or 'not yet classified'}." for row in missed]
     return "\n".join(lines) + "\n"
 
 

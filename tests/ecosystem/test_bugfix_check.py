@@ -89,6 +89,26 @@ def test_a_finding_on_a_buggy_line_counts_as_found_and_one_elsewhere_does_not(se
         [("sync-get", True, [{"line": 8, "code": "DJA102"}]), ("clean-count", False, [])]
 
 
+def _load_runner():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bugfix_run", RUN)
+    bugfix = importlib.util.module_from_spec(spec)
+    sys.modules["bugfix_run"] = bugfix  # its dataclass looks its module up there
+    spec.loader.exec_module(bugfix)
+    return bugfix
+
+
+def test_the_table_explains_each_miss_with_its_note(setup):
+    missed = _bug("clean-count", [13]).replace('about = "a test bug"\n', 'about = "a test bug"\nmiss = "out of reach: a test"\n')
+    setup["write"](_bug("sync-get", [8]), missed, _bug("unexplained", [12]))
+    assert run(setup).returncode == 0
+    table = _load_runner().markdown_table(json.loads(setup["results"].read_text()))
+    assert table.startswith("**1 of 3** bugs found")
+    assert "| [sync-get](https://example.invalid/sync-get) | fakeproj 1.0 | `shop/views.py`:8 | sync ORM call in async code | yes | DJA102 |" in table
+    assert table.endswith("Why the missed ones are missed:\n\n- clean-count: out of reach: a test.\n- unexplained: not yet classified.\n")
+
+
 def test_a_run_of_some_bugs_prints_but_records_nothing(setup):
     setup["write"](_bug("sync-get", [8]), _bug("clean-count", [13]))
     result = run(setup, "--bug", "sync-get")
@@ -127,12 +147,7 @@ def test_an_unknown_bug_is_a_usage_error(setup):
 
 
 def test_the_docs_show_the_recorded_bugfix_results():
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("bugfix_run", RUN)
-    bugfix = importlib.util.module_from_spec(spec)
-    sys.modules["bugfix_run"] = bugfix  # its dataclass looks its module up there
-    spec.loader.exec_module(bugfix)
+    bugfix = _load_runner()
     results = json.loads((ROOT / "bench" / "results" / "bugfix.json").read_text())
     [block] = re.findall(r"<!-- bugfix:begin -->\n(.*?)<!-- bugfix:end -->", (ROOT / "docs" / "bugfix.md").read_text(), re.DOTALL)
     assert block == bugfix.markdown_table(results), "run `make bench-bugfix`, which rewrites this table"
