@@ -239,11 +239,18 @@ def _async_callable(node: ast.expr, ctx) -> str | None:
     return None
 
 
+_module_functions: list = [None, {}]  # the last file's tree and its top-level functions by name
+
+
 def _module_function(name: str, ctx) -> ast.AST | None:
-    for statement in ctx.file.tree.body:
-        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)) and statement.name == name:
-            return statement
-    return None
+    tree = ctx.file.tree
+    if _module_functions[0] is not tree:
+        functions = {}
+        for statement in tree.body:
+            if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                functions[statement.name] = statement
+        _module_functions[:] = [tree, functions]
+    return _module_functions[1].get(name)
 
 
 def _dropped_calls(helper: ast.FunctionDef, parameter: str) -> list[ast.Call]:

@@ -45,6 +45,18 @@ _COROUTINE_FUNCTION_TESTS = {"iscoroutinefunction", "is_async_callable", "is_cor
 _ASYNC_FLAGS = {"is_async", "view_is_async"}
 
 
+def _dotted(node: ast.expr) -> str | None:
+    """``handler`` or ``self.paginator.paginate_queryset`` (a loop: a call chain may be long)."""
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    parts.append(node.id)
+    return ".".join(reversed(parts))
+
+
 def _tests_async(test: ast.expr, subject: str, ctx) -> bool | None:
     """True when ``test`` holds only if ``subject`` is a coroutine function (``iscoroutinefunction(x)``,
     an ``or`` of such tests), False for its negation, None when it says nothing about ``subject``."""
@@ -54,7 +66,7 @@ def _tests_async(test: ast.expr, subject: str, ctx) -> bool | None:
     if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.Or):
         verdicts = [_tests_async(value, subject, ctx) for value in test.values]
         return True if verdicts and all(verdict is True for verdict in verdicts) else None
-    if not (isinstance(test, ast.Call) and test.args and ast.dump(test.args[0]) == subject):
+    if not (isinstance(test, ast.Call) and test.args and _dotted(test.args[0]) == subject):
         return None
     name = (ctx.qualified(test.func) or "").rsplit(".", 1)[-1]
     if name in _COROUTINE_FUNCTION_TESTS:
@@ -79,7 +91,9 @@ def _tested_sync(call: ast.Call, ctx) -> ast.expr | None:
     """The test that showed ``call.func`` is not a coroutine function, on the way from the call
     up to the async function: the ``if`` whose sync branch holds the call, or an earlier ``if``
     of the same block that handled the coroutine function and left."""
-    subject = ast.dump(call.func)
+    subject = _dotted(call.func)
+    if subject is None:
+        return None
     node, parent = call, ctx.parent(call)
     while node is not ctx.function:
         if parent is None:
