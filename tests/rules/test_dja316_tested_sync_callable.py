@@ -107,3 +107,57 @@ def test_the_message_names_the_test():
 ])
 def test_offloaded_nested_unrelated_or_sync_calls_pass(code):
     assert lines(code) == []
+
+
+def test_an_async_wrapper_made_for_a_plain_callback_calling_it_is_flagged():
+    # python-statemachine 2.3.1's SignatureAdapter.wrap: Django ORM callbacks raised SynchronousOnlyOperation
+    assert lines('''
+        class SignatureAdapter:
+            @classmethod
+            def wrap(cls, method):
+                if iscoroutinefunction(method):
+                    async def method_wrapper(*args, **kwargs):
+                        return await method(*args, **kwargs)
+                else:
+                    async def method_wrapper(*args, **kwargs):
+                        return method(*args, **kwargs)
+                return method_wrapper
+
+        def adapt(callback):
+            if inspect.iscoroutinefunction(callback):
+                return callback
+
+            async def wrapper(event):
+                return callback(event)
+            return wrapper
+    ''') == [10, 18]
+
+
+@pytest.mark.parametrize("code", [
+    # the wrapper runs the plain callback in a thread; the async branch awaits
+    '''
+    def wrap(method):
+        if iscoroutinefunction(method):
+            async def wrapper(*args):
+                return await method(*args)
+        else:
+            async def wrapper(*args):
+                return await sync_to_async(method)(*args)
+        return wrapper
+    ''',
+    # the wrapper's own `method` (a parameter, or rebound inside it) is another callable
+    '''
+    def wrap(method):
+        if not iscoroutinefunction(method):
+            async def call(method, *args):
+                return method(*args)
+
+            async def other(*args):
+                method = pick(args)
+                return method(*args)
+            return call, other
+        return method
+    ''',
+])
+def test_wrappers_that_offload_or_call_another_callable_pass(code):
+    assert lines(code) == []

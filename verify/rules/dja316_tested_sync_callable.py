@@ -2,7 +2,9 @@
 Checks for a callable that the async code itself found to be a plain function, then calls on the
 event loop: the call in the `else` of `if iscoroutinefunction(handler):` (also
 `is_async_callable`, `getattr(handler, "is_async", False)`, `or`-ed together, or negated), or
-after an `if iscoroutinefunction(handler): return await handler(...)` that returned.
+after an `if iscoroutinefunction(handler): return await handler(...)` that returned; also in an
+async def that a sync function defines in such a branch (an async wrapper made for a plain
+callback).
 
 ## Why is this bad?
 The test tells the two kinds of callables apart so that each runs where it can: the coroutine
@@ -115,11 +117,75 @@ def _tested_sync(call: ast.Call, ctx) -> ast.expr | None:
     return None
 
 
+_enclosing: list = [None, {}]  # the last file's tree and, per async def, the names its enclosing tests found sync
+
+
+def _sync_from_enclosing_tests(tree: ast.Module, ctx) -> dict[ast.AsyncFunctionDef, dict[str, ast.expr]]:
+    """Per async def nested in the sync branch of a test in an enclosing function (``if
+    iscoroutinefunction(method): async def wrapper(): ... else: async def wrapper(): method()``,
+    or after the async branch returned), the names found sync and the test that found them. A
+    def's own parameters shadow what it inherits."""
+    if _enclosing[0] is tree:
+        return _enclosing[1]
+    found: dict[ast.AsyncFunctionDef, dict[str, ast.expr]] = {}
+    todo: list[tuple[list[ast.stmt], dict[str, ast.expr]]] = [(tree.body, {})]
+    while todo:
+        statements, known = todo.pop()
+        for statement in statements:
+            if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                arguments = statement.args
+                shadowed = {a.arg for a in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs,
+                                            arguments.vararg, arguments.kwarg) if a}
+                inner = {name: test for name, test in known.items() if name not in shadowed}
+                if isinstance(statement, ast.AsyncFunctionDef) and inner:
+                    found[statement] = inner
+                todo.append((statement.body, inner))
+            elif isinstance(statement, ast.If):
+                subject = _tested_subject(statement.test)
+                verdict = _tests_async(statement.test, subject, ctx) if subject and "." not in subject else None
+                sync_branch = {**known, subject: statement.test} if verdict is not None else known
+                todo.append((statement.body, sync_branch if verdict is False else known))
+                todo.append((statement.orelse, sync_branch if verdict is True else known))
+                if verdict is True and statement.body and isinstance(statement.body[-1], (ast.Return, ast.Raise)) and not statement.orelse:
+                    known = sync_branch  # the rest of the block runs only for a plain function
+            elif isinstance(statement, ast.ClassDef):
+                todo.append((statement.body, {}))  # a class body's names do not reach its methods
+            else:
+                for name in ("body", "orelse", "finalbody"):
+                    todo.append((getattr(statement, name, None) or [], known))
+                for handler in getattr(statement, "handlers", None) or []:
+                    todo.append((handler.body, known))
+    _enclosing[:] = [tree, found]
+    return found
+
+
+def _tested_subject(test: ast.expr) -> str | None:
+    """The callable a coroutine-function test is about (its first argument)."""
+    while isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        test = test.operand
+    if isinstance(test, ast.BoolOp) and test.values:
+        test = test.values[0]
+    return _dotted(test.args[0]) if isinstance(test, ast.Call) and test.args else None
+
+
+def _local_names(function: ast.AsyncFunctionDef) -> set[str]:
+    arguments = function.args
+    names = {a.arg for a in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs, arguments.vararg, arguments.kwarg) if a}
+    for node in ast.walk(function):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names.add(node.id)
+    return names
+
+
 @rule.visits(ast.Call)
 def check(node: ast.Call, ctx) -> None:
     if not isinstance(node.func, (ast.Name, ast.Attribute)) or ctx.function is None:
         return
     test = _tested_sync(node, ctx)
+    if test is None and isinstance(node.func, ast.Name) and isinstance(ctx.function, ast.AsyncFunctionDef):
+        inherited = _sync_from_enclosing_tests(ctx.file.tree, ctx).get(ctx.function, {})
+        if node.func.id in inherited and node.func.id not in _local_names(ctx.function):
+            test = inherited[node.func.id]
     if test is None:
         return
     callee = ctx.source(node.func, 50)
