@@ -43,7 +43,6 @@ from verify.analysis import django_api as api
 from verify.analysis import fixes
 from verify.analysis import hints
 from verify.analysis import types as ty
-from verify.analysis.finding import Fix
 from verify.analysis.models_index import USER_MODEL
 from verify.analysis.registry import Rule
 
@@ -128,17 +127,8 @@ def check(node: ast.Call, ctx) -> None:
         hint = f"iterate with `async for obj in {receiver_text}.aiterator()`"
     else:
         hint = hints.async_twin(f"{receiver_text}.{method}(...)", f"{receiver_text}.{name}(...)", added, ctx.version)
-    fix = _twin_fix(node, name, ctx) if method != "iterator" and ctx.version >= added else None
+    fix = fixes.awaited_method_twin(node, name, ctx) if method != "iterator" and ctx.version >= added else None
     ctx.report(node, f"`{call}` runs a database query synchronously in async code (raises SynchronousOnlyOperation)", hint, fix=fix)
-
-
-def _twin_fix(node: ast.Call, twin: str, ctx) -> Fix | None:
-    """``qs.get(...)`` -> ``await qs.aget(...)``."""
-    if fixes.unfixable_place(node, ctx.parent):
-        return None
-    parent = ctx.parent(node)
-    awaited = () if isinstance(parent, ast.Await) else fixes.await_edits(node, parent)
-    return Fix((fixes.rename_method(node, twin), *awaited))
 
 
 # The related managers' writes a field value of no other kind has (a list or dict from an
