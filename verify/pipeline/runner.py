@@ -199,7 +199,10 @@ def open_cache(settings: RunSettings) -> Cache | None:
     models = ",".join(f"{path}={hashes.file_hash(path)}" for path in sorted(_model_paths(settings.root)))
     # The Python version decides what parses (newer syntax); the options decide what is reported.
     options = json.dumps(settings.options, sort_keys=True, default=str)
-    cache = Cache(settings.cache_dir, f"{settings.version}\0{sys.version_info[:2]}\0{options}\0{models}")
+    from verify.analysis.blocking import HTTP_CLIENT_FACT, async_http_client  # imported by analysis only, not by a warm run
+
+    facts = {HTTP_CLIENT_FACT: lambda: async_http_client(settings.root)}
+    cache = Cache(settings.cache_dir, f"{settings.version}\0{sys.version_info[:2]}\0{options}\0{models}", facts)
     under_root = str(settings.root) + os.sep
     cache.record_model_headers({path: record for path, record in DEFINES_MODELS.items() if path.startswith(under_root)})
     return cache
