@@ -806,7 +806,8 @@ def check_tree(file: FileContext, rules: list[Rule]) -> list[Finding]:
             arguments = function.args
             local_names = frozenset(assigned.union(argument.arg for argument in (
                 *arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs, arguments.vararg, arguments.kwarg) if argument))
-            ctx.typer = _typer_for(file, function, owner, handler=(parent, reads_user), local_names=local_names)
+            # (a nested def hides a module function of its name too)
+            ctx.typer = _typer_for(file, function, owner, handler=(parent, reads_user), local_names=local_names.union(nested))
             walker = AsyncWalker(dispatcher, ctx)
             dispatcher.dispatch(dispatcher.async_visitors, function, ctx)
             if file.project is not None:

@@ -24,6 +24,7 @@ from verify.analysis.blocking import CLASSES
 from verify.analysis.arguments import bind_arguments, decorator_names
 from verify.analysis.ast_walk import is_generator
 from verify.analysis.context import FileContext
+from verify.analysis.evidence import ProjectEvidence
 from verify.analysis.finding import Finding
 from verify.analysis.limits import MAX_HELPER_DEPTH
 from verify.analysis.models_index import ModelIndex
@@ -38,7 +39,9 @@ from verify.pipeline.file_tree import relative_files_under
 # caller's query loaded. `async_to_sync` (DJA404) in a helper raises on the caller's event loop.
 _EFFECT_PREFIXES = ("DJA102", "DJA103", "DJA106", "DJA107", "DJA108", "DJA109", "DJA11", "DJA2", "DJA3", "DJA404")
 # Bugs of sync code as much as async code: a helper that has one is not wrong *for its async caller*.
-_NOT_EFFECTS = {"DJA119"}
+# A call that the project runs in a thread elsewhere (DJA312) counts where async code makes it: in
+# a helper, the analysis follows the helper's chain itself.
+_NOT_EFFECTS = {"DJA119", "DJA312"}
 _SAFE_DECORATORS = {"staticmethod", "classmethod", "lru_cache", "cache", "wraps"}
 _PROPERTY_DECORATORS = {"property", "cached_property"}
 # The body runs once (per arguments, per instance) and its result is kept.
@@ -104,6 +107,10 @@ class Project:
         self._cuts = 0
         # Files read while checking the current file: its cache entry is valid while they are unchanged.
         self.touched: set[str] = set()
+        # Function names whose evidence the current file asked for (verify.analysis.evidence): its
+        # cache entry is stale when a changed file awaits or wraps a function of one of these names.
+        self.asked: set[str] = set()
+        self.evidence = ProjectEvidence(self)
 
     # -- modules ---------------------------------------------------------------------------
     def _index_paths(self) -> dict[str, Path]:
@@ -120,6 +127,10 @@ class Project:
                 paths.setdefault(dotted, path)
             self._module_paths = paths
         return self._module_paths
+
+    def module_paths(self) -> dict[str, Path]:
+        """Every module of the project: dotted name -> file."""
+        return self._index_paths()
 
     def trim(self) -> None:
         """Between two files: keep the trees of the most recently used modules only, so that
