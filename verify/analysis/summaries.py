@@ -185,6 +185,19 @@ class Project:
             return module, attr
         return None
 
+    def resolve_class(self, file: FileContext, expr: ast.expr) -> tuple[Module, str] | None:
+        """(module, class name) of the project class a base or a call names: ``BaseView``, or
+        written ``views.BaseView`` / ``shop.views.BaseView`` with the module imported."""
+        if isinstance(expr, ast.Name):
+            found = self.resolve_name(file, expr.id)
+        elif isinstance(expr, ast.Attribute) and getattr(file, "module_name", None) is not None:
+            module_name, _, name = (file.qualified(expr) or "").rpartition(".")
+            module = self.module(module_name) if module_name else None
+            found = (module, name) if module is not None else None
+        else:
+            return None
+        return found if found is not None and found[1] in found[0].classes else None
+
     def resolve_method(self, module: Module, class_name: str, method: str, skip_own: bool = False, seen=None):
         """(module, "Class.method") through the project's class hierarchy, or None."""
         seen = seen or set()
@@ -199,12 +212,11 @@ class Project:
                 if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item.name == method:
                     return module, f"{class_name}.{method}", item
         for base in cls.bases:
-            if isinstance(base, ast.Name):
-                found = self.resolve_name(module.file, base.id)
-                if found is not None and found[1] in found[0].classes:
-                    result = self.resolve_method(found[0], found[1], method, seen=seen)
-                    if result:
-                        return result
+            found = self.resolve_class(module.file, base)
+            if found is not None:
+                result = self.resolve_method(found[0], found[1], method, seen=seen)
+                if result:
+                    return result
         return None
 
     def instance_attributes(self, module: Module, class_name: str, arg_types: tuple) -> tuple[tuple[str, ty.T], ...]:
