@@ -1,6 +1,6 @@
 """What the rest of the project says about a function: awaited or handed to `async_to_sync`
 somewhere, it is a coroutine function (DJA101 where it is called bare); handed to `sync_to_async`,
-it blocks (DJA312)."""
+it blocks (DJA317)."""
 
 import os
 import textwrap
@@ -92,7 +92,7 @@ def test_a_function_the_project_runs_with_sync_to_async_blocks_where_it_is_calle
             return JsonResponse({"count": count})
     """)
     assert findings() == [
-        ("shop/views.py", 6, "DJA312", "`sync_inventory()` blocks the event loop: the project runs `sync_inventory` in a "
+        ("shop/views.py", 6, "DJA317", "`sync_inventory()` blocks the event loop: the project runs `sync_inventory` in a "
                                        "thread (wrapped in sync_to_async at shop/tasks.py:6)"),
     ]
 
@@ -124,7 +124,7 @@ def test_a_method_wrapped_in_one_handler_and_called_bare_in_another(project):
                 return JsonResponse(self.load())
     """)
     assert findings() == [
-        ("shop/views.py", 17, "DJA312", "`self.load()` blocks the event loop: the project runs `self.load` in a thread "
+        ("shop/views.py", 17, "DJA317", "`self.load()` blocks the event loop: the project runs `self.load` in a thread "
                                         "(wrapped in sync_to_async at shop/views.py:13)"),
     ]
 

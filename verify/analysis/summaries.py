@@ -39,9 +39,9 @@ from verify.pipeline.file_tree import relative_files_under
 # caller's query loaded. `async_to_sync` (DJA404) in a helper raises on the caller's event loop.
 _EFFECT_PREFIXES = ("DJA102", "DJA103", "DJA106", "DJA107", "DJA108", "DJA109", "DJA11", "DJA2", "DJA3", "DJA404")
 # Bugs of sync code as much as async code: a helper that has one is not wrong *for its async caller*.
-# A call that the project runs in a thread elsewhere (DJA312) counts where async code makes it: in
+# A call that the project runs in a thread elsewhere (DJA317) counts where async code makes it: in
 # a helper, the analysis follows the helper's chain itself.
-_NOT_EFFECTS = {"DJA119", "DJA312"}
+_NOT_EFFECTS = {"DJA119", "DJA317"}
 _SAFE_DECORATORS = {"staticmethod", "classmethod", "lru_cache", "cache", "wraps"}
 _PROPERTY_DECORATORS = {"property", "cached_property"}
 # The body runs once (per arguments, per instance) and its result is kept.

@@ -53,7 +53,7 @@ from verify.analysis.inference import argument_types
 from verify.analysis.finding import Severity
 from verify.analysis.registry import Rule
 
-rule = Rule("DJA312", "blocking-project-call", __doc__, severity=Severity.WARNING)
+rule = Rule("DJA317", "blocking-project-call", __doc__, severity=Severity.WARNING)
 
 
 @rule.visits(ast.Call)
