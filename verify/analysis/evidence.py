@@ -166,11 +166,15 @@ class ProjectEvidence:
     def _index(self) -> dict[str, list[tuple[str, tuple[int, ...]]]]:
         if self._index_by_name is None:
             index: dict[str, list[tuple[str, tuple[int, ...]]]] = {}
-            for dotted, path in self.project.module_paths().items():
-                data = file_tree.known_text(path)  # the run has read most of them already
+            texts = {dotted: module.file.source for dotted, module in self.project.loaded_modules()}
+            sources = self.project.module_paths()
+            for dotted in {**sources, **texts}:
+                # the parsed modules' texts (a file checked outside any project among them), else
+                # the texts the run has read already (most of them), else the file
+                data = texts.get(dotted) or file_tree.known_text(sources[dotted])
                 if data is None:
                     try:
-                        data = reading.read_bytes(path).decode("utf-8", errors="replace")
+                        data = reading.read_bytes(sources[dotted]).decode("utf-8", errors="replace")
                     except (OSError, ValueError):
                         continue
                 if "await" in data or "_to_" in data:

@@ -132,6 +132,10 @@ class Project:
         """Every module of the project: dotted name -> file."""
         return self._index_paths()
 
+    def loaded_modules(self):
+        """(dotted name, module) of the modules parsed so far (the file being checked among them)."""
+        return [(dotted, module) for dotted, module in self._modules.items() if module is not None]
+
     def trim(self) -> None:
         """Between two files: keep the trees of the most recently used modules only, so that
         memory stays flat over a large code base. A module dropped here is parsed again if

@@ -21,12 +21,21 @@ often called bare in the next one converted.
 
 ## Example
 ```python
-# shop/tasks.py
+from asgiref.sync import sync_to_async
+from django.http import JsonResponse
+
+import warehouse
+
+
+def sync_inventory():
+    return warehouse.Client().sync()
+
+
 async def refresh(request):
     await sync_to_async(sync_inventory)()
+    return JsonResponse({"ok": True})
 
 
-# shop/views.py
 async def stock(request):
     sync_inventory()
     return JsonResponse({"ok": True})
@@ -34,6 +43,21 @@ async def stock(request):
 
 ## Use instead
 ```python
+from asgiref.sync import sync_to_async
+from django.http import JsonResponse
+
+import warehouse
+
+
+def sync_inventory():
+    return warehouse.Client().sync()
+
+
+async def refresh(request):
+    await sync_to_async(sync_inventory)()
+    return JsonResponse({"ok": True})
+
+
 async def stock(request):
     await sync_to_async(sync_inventory)()
     return JsonResponse({"ok": True})
