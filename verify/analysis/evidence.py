@@ -10,26 +10,20 @@ same way where the evidence is and where the call is: never by a bare method nam
 unrelated objects. Evidence both ways (awaited in one place, wrapped in ``sync_to_async`` in
 another) says nothing.
 
-The project is indexed once per process, on the first question, with a text scan: which files
-may await or wrap a function of a given name. Only those files are parsed, each once.
+The project is indexed once per process, on the first question, with a text scan
+(verify.analysis.project_text): which files may await or wrap a function of a given name. Only
+those files are parsed, and only the lines the scan found are walked.
 """
 
 from __future__ import annotations
 
 import ast
 import os
-import re
 from bisect import bisect_left
 from dataclasses import dataclass
 
 from verify.analysis.arguments import decorator_names
-from verify.pipeline import file_tree, reading
 
-# The last name of what ``await x.y(...)`` calls and what ``sync_to_async(x.y)`` /
-# ``async_to_sync(x.y)`` wrap: the files that may hold evidence about a function of that name.
-# (Two patterns with a literal start each: one alternation is ten times slower.)
-_AWAITED = re.compile(r"await\s+([\w.]+)\s*\(")
-_WRAPPED = re.compile(r"_to_a?sync\(\s*([\w.]+)\s*[,)]")
 _TO_ASYNC = ("sync_to_async", "database_sync_to_async")
 _TO_SYNC = ("async_to_sync",)
 # Decorators that leave a plain ``def`` a plain function: the analysis sees what calling it does.
@@ -37,12 +31,6 @@ _TRANSPARENT = {"staticmethod", "classmethod", "lru_cache", "cache", "wraps", "p
 _MAX_REEXPORTS = 3  # ``from shop.api import fetch`` in a package's __init__, re-exported again...
 
 AWAITED, ASYNC_TO_SYNC, SYNC_TO_ASYNC = "awaited", "async_to_sync", "sync_to_async"
-
-
-def offered_names(text: str) -> set[str]:
-    """The last names of the functions ``text`` awaits or wraps: a cached result that asked about
-    one of them is stale when a changed file offers it anew (verify.pipeline.runner)."""
-    return set(_offered_lines(text))
 
 
 @dataclass(frozen=True)
@@ -64,6 +52,10 @@ class Evidence:
 class Callee:
     key: str  # qualified name: "shop.services.fetch", "shop.views.Base.load", "shop.clients.api.fetch"
     node: ast.FunctionDef | ast.AsyncFunctionDef | None  # None: not a def the analysis can read
+    module: str  # the module that defines it
+    # A name any other module that calls it must mention: its module's ("services"), its
+    # class's ("Base"), its object's ("api").
+    owner: str
 
     @property
     def hidden_coroutine(self) -> bool:
@@ -118,7 +110,7 @@ def _method(project, found) -> Callee | None:
     if found is None:
         return None
     module, qualname, node = found
-    return Callee(f"{module.name}.{qualname}", node)
+    return Callee(f"{module.name}.{qualname}", node, module.name, qualname.partition(".")[0])
 
 
 def _defines(module, name: str) -> bool:
@@ -140,13 +132,13 @@ def _in_module(project, module, path: list[str], depth: int) -> Callee | None:
     head = path[0]
     values = module.file.module_values
     if head in module.functions and head not in values:  # (`fetch = sync_to_async(fetch)` rebinds it)
-        return Callee(f"{module.name}.{head}", module.functions[head]) if len(path) == 1 else None
+        return Callee(f"{module.name}.{head}", module.functions[head], module.name, module.name.rpartition(".")[2]) if len(path) == 1 else None
     if head in module.classes and head not in values:
         return _method(project, project.resolve_method(module, head, path[1])) if len(path) == 2 else None
     if head in values:
         if len(path) > 2 or isinstance(values[head], ast.Constant):
             return None
-        return Callee(f"{module.name}.{'.'.join(path)}", None)
+        return Callee(f"{module.name}.{'.'.join(path)}", None, module.name, head if len(path) > 1 else module.name.rpartition(".")[2])
     imported = module.file.imports.get(head)
     if imported and depth < _MAX_REEXPORTS:  # a package re-exporting a function of its modules
         return _dotted(project, [*imported.split("."), *path[1:]], depth + 1)
@@ -158,34 +150,14 @@ class ProjectEvidence:
 
     def __init__(self, project):
         self.project = project
-        # function name -> (module, lines where it may be awaited or wrapped)
-        self._index_by_name: dict[str, list[tuple[str, tuple[int, ...]]]] | None = None
         self._by_module: dict[tuple[str, str], dict[str, list[Evidence]]] = {}
         self._answers: dict[str, tuple[tuple[Evidence, ...], tuple[str, ...]]] = {}
 
-    def _index(self) -> dict[str, list[tuple[str, tuple[int, ...]]]]:
-        if self._index_by_name is None:
-            index: dict[str, list[tuple[str, tuple[int, ...]]]] = {}
-            texts = {dotted: module.file.source for dotted, module in self.project.loaded_modules()}
-            sources = self.project.module_paths()
-            for dotted in {**sources, **texts}:
-                # the parsed modules' texts (a file checked outside any project among them), else
-                # the texts the run has read already (most of them), else the file
-                data = texts.get(dotted) or file_tree.known_text(sources[dotted])
-                if data is None:
-                    try:
-                        data = reading.read_bytes(sources[dotted]).decode("utf-8", errors="replace")
-                    except (OSError, ValueError):
-                        continue
-                if "await" in data or "_to_" in data:
-                    for name, lines in _offered_lines(data).items():
-                        index.setdefault(name, []).append((dotted, lines))
-            self._index_by_name = index
-        return self._index_by_name
-
-    def about(self, key: str) -> tuple[Evidence, ...]:
-        """Every place that awaits or wraps the function ``key``; the files looked at become
-        dependencies of the file being checked."""
+    def about(self, function: Callee) -> tuple[Evidence, ...]:
+        """Every place that awaits or wraps ``function``; the files looked at become dependencies
+        of the file being checked. A module other than its own that does not mention its owner
+        (verify.analysis.evidence.Callee) cannot name it: it is not parsed."""
+        key = function.key
         name = key.rpartition(".")[2]
         project = self.project
         project.asked.add(name)
@@ -193,7 +165,9 @@ class ProjectEvidence:
         if known is None:
             found: list[Evidence] = []
             looked_at = []
-            for dotted, lines in self._index().get(name, ()):
+            for dotted, lines in project.text.offering(name):
+                if dotted != function.module and function.owner not in (project.text.text_of(dotted) or ""):
+                    continue
                 module = project.module(dotted)
                 if module is None:
                     continue
@@ -203,14 +177,14 @@ class ProjectEvidence:
         project.touched.update(known[1])
         return known[0]
 
-    def coroutine(self, key: str) -> Evidence | None:
-        """The first place that shows ``key`` is a coroutine function, unless another shows it blocks."""
-        places = _consistent(self.about(key), (AWAITED, ASYNC_TO_SYNC))
+    def coroutine(self, function: Callee) -> Evidence | None:
+        """The first place that shows ``function`` is a coroutine function, unless another shows it blocks."""
+        places = _consistent(self.about(function), (AWAITED, ASYNC_TO_SYNC))
         return places[0] if places else None
 
-    def blocking(self, key: str) -> tuple[Evidence, ...]:
-        """Every place that runs ``key`` with ``sync_to_async``; none when another awaits it."""
-        return _consistent(self.about(key), (SYNC_TO_ASYNC,))
+    def blocking(self, function: Callee) -> tuple[Evidence, ...]:
+        """Every place that runs ``function`` with ``sync_to_async``; none when another awaits it."""
+        return _consistent(self.about(function), (SYNC_TO_ASYNC,))
 
     def _in_module(self, module, name: str, lines: tuple[int, ...]) -> dict[str, list[Evidence]]:
         """The evidence a module gives about the functions called ``name``, found on ``lines``."""
@@ -246,19 +220,6 @@ class ProjectEvidence:
 
 def _consistent(places: tuple[Evidence, ...], kinds: tuple[str, ...]) -> tuple[Evidence, ...]:
     return places if places and all(place.kind in kinds for place in places) else ()
-
-
-def _offered_lines(text: str) -> dict[str, tuple[int, ...]]:
-    """Each function name ``text`` may await or wrap, with the lines it is on."""
-    matches = [*_AWAITED.finditer(text), *(_WRAPPED.finditer(text) if "_to_" in text else ())]
-    matches.sort(key=lambda match: match.start())
-    found: dict[str, list[int]] = {}
-    line, position = 1, 0
-    for match in matches:
-        line += text.count("\n", position, match.start())
-        position = match.start()
-        found.setdefault(match.group(1).rpartition(".")[2], []).append(line)
-    return {name: tuple(lines) for name, lines in found.items()}
 
 
 def _calls(tree: ast.Module, lines: tuple[int, ...]):

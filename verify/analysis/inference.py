@@ -465,7 +465,7 @@ class Typer:
         found = evidence.callee(project, self.file, node.func, self.class_name, self.local_names)
         if found is None or not found.hidden_coroutine:
             return None
-        place = project.evidence.coroutine(found.key)
+        place = project.evidence.coroutine(found)
         if place is None:
             return None
         return T(ty.COROUTINE, origin=self.file.source_of(node), extra={"local": found.key, "evidence": place.describe()})

@@ -25,6 +25,7 @@ from verify.analysis.arguments import bind_arguments, decorator_names
 from verify.analysis.ast_walk import is_generator
 from verify.analysis.context import FileContext
 from verify.analysis.evidence import ProjectEvidence
+from verify.analysis.project_text import SUBCLASSED, ProjectText
 from verify.analysis.finding import Finding
 from verify.analysis.limits import MAX_HELPER_DEPTH
 from verify.analysis.models_index import ModelIndex
@@ -47,6 +48,7 @@ _PROPERTY_DECORATORS = {"property", "cached_property"}
 # The body runs once (per arguments, per instance) and its result is kept.
 _ONCE_DECORATORS = {"cache", "lru_cache", "cached_property"}
 MAX_MODULES = 96  # parsed modules kept between files (about 0.4 MB each)
+MAX_SUBCLASSES = 200  # subclasses of one class looked at for the overrides of its methods
 
 
 @dataclass(frozen=True)
@@ -104,12 +106,16 @@ class Project:
         # Summaries a chain cut at MAX_HELPER_DEPTH decided, kept only while the outermost one is
         # computed: called from elsewhere, the same helper may reach further.
         self._cut_short: dict[tuple[str, str], Summary] = {}
+        # (module, class, method) -> (the subclasses that override it, the class names they were
+        # found through, the files that decided it)
+        self._overrides: dict[tuple[str, str, str], tuple] = {}
         self._cuts = 0
         # Files read while checking the current file: its cache entry is valid while they are unchanged.
         self.touched: set[str] = set()
         # Function names whose evidence the current file asked for (verify.analysis.evidence): its
         # cache entry is stale when a changed file awaits or wraps a function of one of these names.
         self.asked: set[str] = set()
+        self.text = ProjectText(self)
         self.evidence = ProjectEvidence(self)
 
     # -- modules ---------------------------------------------------------------------------
@@ -131,6 +137,10 @@ class Project:
     def module_paths(self) -> dict[str, Path]:
         """Every module of the project: dotted name -> file."""
         return self._index_paths()
+
+    def loaded_module(self, dotted: str) -> Module | None:
+        """The module if it is parsed already (nothing is read)."""
+        return self._modules.get(dotted)
 
     def loaded_modules(self):
         """(dotted name, module) of the modules parsed so far (the file being checked among them)."""
@@ -222,6 +232,49 @@ class Project:
                 if result:
                     return result
         return None
+
+    def overriding_subclasses(self, module: Module, class_name: str, method: str) -> tuple[tuple[Module, str], ...]:
+        """The project's classes built on ``class_name`` of ``module`` (directly or through one
+        another, bases written by name or ``module.Class``) that define ``method`` themselves.
+        Found by class headers in the project's text, then checked in the modules that define
+        ``method``; those modules, and the others that build on the class, become dependencies."""
+        key = (module.name, class_name, method)
+        known = self._overrides.get(key)
+        if known is None:
+            headers: dict[str, set[str]] = {}  # module -> its classes that may be built on the class
+            todo, names = [class_name], {class_name}
+            while todo and sum(map(len, headers.values())) < MAX_SUBCLASSES:
+                for child, dotted in self.text.subclassing(todo.pop()):
+                    headers.setdefault(dotted, set()).add(child)
+                    if child not in names:
+                        names.add(child)
+                        todo.append(child)
+            defines = f"def {method}("  # (as every formatter writes it)
+            found = []
+            for dotted, classes in headers.items():
+                text = self.text.text_of(dotted)
+                candidate = self.module(dotted) if text is not None and defines in text else None
+                for name in sorted(classes) if candidate is not None else ():
+                    cls = candidate.classes.get(name)
+                    if (cls is not None and any(isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item.name == method for item in cls.body)
+                            and self._builds_on(candidate, name, (module.name, class_name))):
+                        found.append((candidate, name))
+            paths = self.module_paths()
+            deps = tuple(str(paths[dotted]) for dotted in headers if dotted in paths)
+            known = self._overrides[key] = (tuple(found), tuple(names), deps)
+        self.asked.update(SUBCLASSED + name for name in known[1])  # a new subclass of one of them changes the answer
+        self.touched.update(known[2])
+        return known[0]
+
+    def _builds_on(self, module: Module, class_name: str, ancestor: tuple[str, str], depth: int = 0) -> bool:
+        cls = module.classes.get(class_name)
+        if cls is None or depth > MAX_HELPER_DEPTH:
+            return False
+        for base in cls.bases:
+            found = self.resolve_class(module.file, base)
+            if found is not None and ((found[0].name, found[1]) == ancestor or self._builds_on(found[0], found[1], ancestor, depth + 1)):
+                return True
+        return False
 
     def instance_attributes(self, module: Module, class_name: str, arg_types: tuple) -> tuple[tuple[str, ty.T], ...]:
         """The attributes ``Class(...)`` sets from its arguments, with the types the call knows:

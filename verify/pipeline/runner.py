@@ -16,7 +16,7 @@ from pathlib import Path
 from verify.analysis.django_api import Version
 from verify.analysis.finding import Finding
 from verify.analysis.models_index import DEFINES_MODELS, index_for, model_files
-from verify.analysis.evidence import offered_names
+from verify.analysis.project_text import offered_names
 from verify.pipeline.cache import Cache
 
 # Below these, starting worker processes costs more than it saves.

@@ -7,7 +7,9 @@ async because the code tested it (`if iscoroutinefunction(handler): handler(requ
 `is_async_callable` and `getattr(handler, "is_async", False)`), and a function the rest of the
 project awaits or hands to `async_to_sync(...)` where the kit cannot see an `async def` (one made
 by a decorator or factory it cannot read, a method of a module-level object such as
-`api = make_client(...)`; the message names that place), whose result is not awaited,
+`api = make_client(...)`; the message names that place), or `self.hook()` in a base class's
+async method when a project subclass that runs it overrides `hook` with an `async def`, whose
+result is not awaited,
 gathered, returned or stored and awaited later. A coroutine put in a dict or list that is then
 handed to `render()`, `JsonResponse()` and the like (a template context) is reported too. Each
 finding points at the call that made the coroutine, where `await` belongs; when the mistake

@@ -88,7 +88,7 @@ def check(node: ast.Call, ctx) -> None:
     found = evidence.callee(project, ctx.file, node.func, ctx.class_name, ctx.typer.local_names)
     if found is None or not found.may_block:
         return
-    places = project.evidence.blocking(found.key)
+    places = project.evidence.blocking(found)
     if not places or _chosen_here(places, ctx):
         return
     place = places[0]

@@ -63,6 +63,7 @@ Handlers for what the call expression itself raises at once (`AttributeError`, `
 import ast
 
 from verify.analysis import types as ty
+from verify.analysis.context import statements
 from verify.analysis.inference import Typer
 from verify.analysis.registry import Rule
 
@@ -75,7 +76,7 @@ _RAISED_AT_ONCE = {"AttributeError", "NameError", "ImportError", "ModuleNotFound
 
 @rule.visits(ast.FunctionDef)
 def check(node: ast.FunctionDef, ctx) -> None:
-    tries = [statement for statement in ast.walk(node) if isinstance(statement, ast.Try) and statement.handlers
+    tries = [statement for statement in statements(node.body) if type(statement) is ast.Try and statement.handlers
              and len(statement.body) == 1 and isinstance(statement.body[0], ast.Return)
              and isinstance(statement.body[0].value, ast.Call)]
     if not tries:
