@@ -72,9 +72,21 @@ class Callee:
         return self.node is None or (isinstance(self.node, ast.FunctionDef) and not decorator_names(self.node) & set(_TO_ASYNC))
 
 
-def callee(project, file, func: ast.expr, class_name: str | None, local_names) -> Callee | None:
+def callee(project, file, func: ast.expr, class_name: str | None, local_names: frozenset[str]) -> Callee | None:
     """The project function ``func`` (a call's function) names, or None: a local name, something
-    of another library, or a method reached through an object of unknown class."""
+    of another library, or a method reached through an object of unknown class. Remembered per
+    node: the typing and the rules ask about the same calls."""
+    key = (func, class_name, local_names)
+    known = project.evidence.callees.get(key, _UNKNOWN)
+    if known is _UNKNOWN:
+        known = project.evidence.callees[key] = _callee(project, file, func, class_name, local_names)
+    return known
+
+
+_UNKNOWN = object()
+
+
+def _callee(project, file, func: ast.expr, class_name: str | None, local_names: frozenset[str]) -> Callee | None:
     module_name = getattr(file, "module_name", None)
     if module_name is None:
         return None
@@ -97,6 +109,8 @@ def callee(project, file, func: ast.expr, class_name: str | None, local_names) -
     defined = head in file.sync_functions or head in file.async_functions or head in file.async_methods or head in file.module_values
     if head in local_names or not (qualified or defined):
         return None  # (most calls end here: a builtin, a local, a method of a variable)
+    if not defined and qualified.partition(".")[0] not in project.top_packages():
+        return None  # another library's
     path = [head, *reversed(parts)]
     module = project.module(module_name)
     if module is None:
@@ -151,6 +165,8 @@ class ProjectEvidence:
     def __init__(self, project):
         self.project = project
         self._by_module: dict[tuple[str, str], dict[str, list[Evidence]]] = {}
+        # (a call's function, its class, the local names) -> what it names; emptied between files
+        self.callees: dict[tuple, Callee | None] = {}
         self._answers: dict[str, tuple[tuple[Evidence, ...], tuple[str, ...]]] = {}
 
     def about(self, function: Callee) -> tuple[Evidence, ...]:

@@ -115,6 +115,7 @@ class Project:
         # Function names whose evidence the current file asked for (verify.analysis.evidence): its
         # cache entry is stale when a changed file awaits or wraps a function of one of these names.
         self.asked: set[str] = set()
+        self._top_packages: set[str] | None = None
         self.text = ProjectText(self)
         self.evidence = ProjectEvidence(self)
 
@@ -138,6 +139,14 @@ class Project:
         """Every module of the project: dotted name -> file."""
         return self._index_paths()
 
+    def top_packages(self) -> set[str]:
+        """The first names of the project's modules (``shop`` for ``shop.views``): an import
+        from anything else is another library's."""
+        if self._top_packages is None:
+            self._top_packages = {dotted.partition(".")[0] for dotted in self._index_paths()}
+            self._top_packages.update(dotted.partition(".")[0] for dotted, module in self.loaded_modules())
+        return self._top_packages
+
     def loaded_module(self, dotted: str) -> Module | None:
         """The module if it is parsed already (nothing is read)."""
         return self._modules.get(dotted)
@@ -152,6 +161,7 @@ class Project:
         a later file reaches it; the summaries computed from it are kept."""
         while len(self._modules) > MAX_MODULES:
             self._modules.popitem(last=False)
+        self.evidence.callees.clear()  # keyed by the nodes of the file just checked
 
     def module(self, dotted: str) -> Module | None:
         if dotted in self._modules:

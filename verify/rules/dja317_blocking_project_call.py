@@ -83,7 +83,11 @@ rule = Rule("DJA317", "blocking-project-call", __doc__, severity=Severity.WARNIN
 @rule.visits(ast.Call)
 def check(node: ast.Call, ctx) -> None:
     project = ctx.file.project
-    if project is None or ctx.file.module_name is None or ctx.once or not isinstance(node.func, (ast.Name, ast.Attribute)):
+    if (project is None or ctx.file.module_name is None or ctx.once or not isinstance(node.func, (ast.Name, ast.Attribute))
+            or type(ctx.parent(node)) is ast.Await):  # (awaited: the project awaits it, or DJA104 has it)
+        return
+    value = ctx.type_of(node)
+    if value is not None and value.kind in (ty.COROUTINE, ty.ASYNC_GEN):
         return
     found = evidence.callee(project, ctx.file, node.func, ctx.class_name, ctx.typer.local_names)
     if found is None or not found.may_block:
@@ -92,9 +96,6 @@ def check(node: ast.Call, ctx) -> None:
     if not places or _chosen_here(places, ctx):
         return
     place = places[0]
-    value = ctx.type_of(node)
-    if value is not None and value.kind in (ty.COROUTINE, ty.ASYNC_GEN):
-        return
     receiver = ctx.type_of(node.func.value) if isinstance(node.func, ast.Attribute) else None
     followed = project.call_summary(ctx.file, node, ctx.class_name, receiver, argument_types(node, ctx.type_of))
     if followed is not None and followed[1].effects:
