@@ -2,7 +2,8 @@
 Checks for sync database calls in async code: QuerySet and manager methods that run a query
 (`get`, `create`, `count`, `exists`, `first`, `update`, `delete`, `aggregate`..., and `iterator()`
 where a `for` loop or `list()` runs through it on the event loop), model `save()` / `delete()` / `refresh_from_db()` and validation (`full_clean()`), related-manager
-writes (`add`, `remove`, `set`, `clear`), user permission checks, and a ModelForm's `save()` (and
+writes (`add`, `remove`, `set`, `clear`; also `getattr(obj, field_name).add(...)` / `.set(...)` on
+an instance whose model has many-to-many or reverse foreign-key relations), user permission checks, and a ModelForm's `save()` (and
 `is_valid()` when its model has relations to look up, or when a project form declares a
 `ModelChoiceField` / `ModelMultipleChoiceField`).
 
@@ -42,7 +43,6 @@ from verify.analysis import django_api as api
 from verify.analysis import fixes
 from verify.analysis import hints
 from verify.analysis import types as ty
-from verify.analysis.finding import Fix
 from verify.analysis.models_index import USER_MODEL
 from verify.analysis.registry import Rule
 
@@ -94,9 +94,12 @@ def check(node: ast.Call, ctx) -> None:
     if not isinstance(node.func, ast.Attribute):
         return
     receiver = ctx.type_of(node.func.value)
-    if receiver is None or receiver.extra.get("request_user"):
+    if receiver is not None and receiver.extra.get("request_user"):
         return  # request.user itself is DJA107's finding
     method = node.func.attr
+    if receiver is None:
+        _check_dynamic_relation_write(node, method, ctx)
+        return
     if receiver.kind == ty.INSTANCE and method in _VALIDATION:
         ctx.report(node, f"`{ctx.source(node)}` in async code: model validation queries the database for unique fields and relations "
                    "(raises SynchronousOnlyOperation when it does)",
@@ -124,14 +127,30 @@ def check(node: ast.Call, ctx) -> None:
         hint = f"iterate with `async for obj in {receiver_text}.aiterator()`"
     else:
         hint = hints.async_twin(f"{receiver_text}.{method}(...)", f"{receiver_text}.{name}(...)", added, ctx.version)
-    fix = _twin_fix(node, name, ctx) if method != "iterator" and ctx.version >= added else None
+    fix = fixes.awaited_method_twin(node, name, ctx) if method != "iterator" and ctx.version >= added else None
     ctx.report(node, f"`{call}` runs a database query synchronously in async code (raises SynchronousOnlyOperation)", hint, fix=fix)
 
 
-def _twin_fix(node: ast.Call, twin: str, ctx) -> Fix | None:
-    """``qs.get(...)`` -> ``await qs.aget(...)``."""
-    if fixes.unfixable_place(node, ctx.parent):
-        return None
-    parent = ctx.parent(node)
-    awaited = () if isinstance(parent, ast.Await) else fixes.await_edits(node, parent)
-    return Fix((fixes.rename_method(node, twin), *awaited))
+# The related managers' writes a field value of no other kind has (a list or dict from an
+# ArrayField or JSONField has `remove()` and `clear()` too).
+_DYNAMIC_WRITES = {"add": "aadd", "set": "aset"}
+
+
+def _check_dynamic_relation_write(node: ast.Call, method: str, ctx) -> None:
+    """``getattr(obj, name).add(...)`` / ``.set(...)`` on a model instance whose model has
+    many-to-many or reverse foreign-key relations: a related manager's write."""
+    getter = node.func.value
+    if method not in _DYNAMIC_WRITES or not (isinstance(getter, ast.Call) and isinstance(getter.func, ast.Name)
+                                             and getter.func.id == "getattr" and len(getter.args) == 2):
+        return
+    if (ctx.qualified(getter.func) or "getattr") != "getattr" or isinstance(getter.args[1], ast.Constant):
+        return  # a constant name is typed like the attribute itself
+    instance = ctx.type_of(getter.args[0])
+    info = ctx.file.models.get(instance.model) if instance is not None and instance.kind == ty.INSTANCE else None
+    if info is None or not any(r.kind in ("m2m", "reverse_m2m", "reverse_fk") for r in info.relations.values()):
+        return
+    twin = _DYNAMIC_WRITES[method]
+    receiver_text = ctx.source(getter, 40)
+    ctx.report(node, f"`{ctx.source(node)}` writes a many-to-many or reverse foreign-key relation of a `{instance.model}` "
+               "synchronously in async code (raises SynchronousOnlyOperation)",
+               hints.async_twin(f"{receiver_text}.{method}(...)", f"{receiver_text}.{twin}(...)", api.RELATED_MANAGER_ASYNC[twin][1], ctx.version))
