@@ -27,7 +27,7 @@ from verify.analysis.context import FileContext
 from verify.analysis.evidence import ProjectEvidence
 from verify.analysis.project_text import SUBCLASSED, ProjectText
 from verify.analysis.finding import Finding
-from verify.analysis.limits import MAX_HELPER_DEPTH
+from verify.analysis.limits import MAX_HELPER_DEPTH, MAX_SUBCLASSES
 from verify.analysis.models_index import ModelIndex
 from verify.analysis.module_names import module_name_of, package_of
 from verify.analysis.registry import Rule
@@ -48,7 +48,6 @@ _PROPERTY_DECORATORS = {"property", "cached_property"}
 # The body runs once (per arguments, per instance) and its result is kept.
 _ONCE_DECORATORS = {"cache", "lru_cache", "cached_property"}
 MAX_MODULES = 96  # parsed modules kept between files (about 0.4 MB each)
-MAX_SUBCLASSES = 200  # subclasses of one class looked at for the overrides of its methods
 
 
 @dataclass(frozen=True)
