@@ -5,6 +5,7 @@ it blocks (DJA317)."""
 import os
 import textwrap
 import time
+from pathlib import Path
 
 import pytest
 
@@ -281,3 +282,35 @@ def test_a_cached_result_is_stale_when_another_file_starts_awaiting_the_function
             pass
     """)
     assert findings() == []
+
+
+def test_a_wrapped_helper_the_kit_follows_is_judged_by_what_this_call_loaded(project):
+    (Path("shop") / "models.py").write_text(textwrap.dedent("""
+        from django.db import models
+
+        class Plan(models.Model):
+            code = models.CharField(max_length=10)
+
+        class Org(models.Model):
+            plan = models.ForeignKey(Plan, on_delete=models.CASCADE)
+    """))
+    project("services.py", """
+        def current_plan(org):
+            return org.plan
+    """)
+    project("views.py", """
+        from asgiref.sync import sync_to_async
+        from django.http import JsonResponse
+        from shop import services
+        from shop.models import Org
+
+        async def lazy(request, pk):  # the plan is not loaded: the helper runs in a thread
+            org = await Org.objects.aget(pk=pk)
+            plan = await sync_to_async(services.current_plan)(org)
+            return JsonResponse({"plan": plan.code})
+
+        async def loaded(request, pk):  # loaded by the query: nothing in the helper blocks here
+            org = await Org.objects.select_related("plan").aget(pk=pk)
+            return JsonResponse({"plan": services.current_plan(org).code})
+    """)
+    assert findings(select=("DJA",)) == []

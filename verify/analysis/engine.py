@@ -825,7 +825,8 @@ def _has_annotations(function: ast.AsyncFunctionDef | ast.FunctionDef) -> bool:
 
 def summarize_sync_body(file: FileContext, function: ast.FunctionDef, class_name: str | None, rules: list[Rule], env: dict | None = None):
     """What ``rules`` would report if ``function``'s body ran in async context (with ``env``, the
-    argument types its caller knows), the types it returns, and the calls it makes."""
+    argument types its caller knows), the types it returns, and the calls it makes (each with
+    its text, its receiver's type, its arguments' types and its own type)."""
     dispatcher = _Dispatcher(rules)
     ctx = RuleContext(file)
     ctx.function = function
@@ -835,7 +836,7 @@ def summarize_sync_body(file: FileContext, function: ast.FunctionDef, class_name
     calls: list[tuple] = []
 
     def record_call(node: ast.Call, c: RuleContext) -> None:
-        calls.append((node, c.source(node, 50), *call_types(node, c)))
+        calls.append((node, c.source(node, 50), *call_types(node, c), c.type_of(node)))
 
     dispatcher.async_visitors.setdefault(ast.Return, []).append((None, lambda node, c: returns.append(c.type_of(node.value) if node.value else None)))
     dispatcher.async_visitors.setdefault(ast.Call, []).append((None, record_call))

@@ -14,6 +14,7 @@ Modules are parsed lazily, only when async code reaches them, and each summary i
 from __future__ import annotations
 
 import ast
+import builtins
 import os
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -63,6 +64,10 @@ class Summary:
     returns_client: ty.T | None = None  # a client whose methods block (``def get_redis() -> Redis``)
     is_coroutine: bool = False  # calling it runs nothing of its body: a coroutine function (or an async generator's)
     is_async_generator: bool = False
+    # It calls code the analysis does not see into (another library's function, a callback, a
+    # method of an object of unknown class), directly or through the helpers it calls: what it
+    # does is not all in ``effects``.
+    opaque: bool = False
     deps: set[str] = field(default_factory=set)  # files whose content decided this summary
 
 
@@ -87,6 +92,18 @@ def _returned_client(file: FileContext, node: ast.FunctionDef, return_types: lis
         annotation = ast.Name(annotation.value)
     cls = file.qualified(annotation) if isinstance(annotation, (ast.Name, ast.Attribute)) else None
     return ty.T(ty.OBJECT, cls=cls) if cls in CLASSES else None
+
+
+def _opaque(file: FileContext, call: ast.Call, receiver: ty.T | None, value: ty.T | None) -> bool:
+    """A call of code the analysis does not see into: not a builtin, not a Django API it types
+    (a QuerySet's method, a related manager's), not a method of a Django object it knows."""
+    if isinstance(call.func, ast.Name) and call.func.id in _BUILTINS and file.qualified(call.func) == call.func.id:
+        return False
+    known = (value is not None and value.kind != ty.OBJECT) or (receiver is not None and receiver.kind != ty.OBJECT)
+    return not known
+
+
+_BUILTINS = frozenset(dir(builtins))
 
 
 class Project:
@@ -430,10 +447,14 @@ class Project:
         if lazy and len(lazy) == len(return_types):
             summary.returns_queryset = lazy[0]
         summary.returns_client = _returned_client(module.file, node, return_types)
-        for call, text, receiver, arg_types in calls:
+        for call, text, receiver, arg_types, value in calls:
             found = self.call_summary(module.file, call, class_name, receiver, arg_types)
-            if found is None or found[1].is_coroutine:
+            if found is None:
+                summary.opaque = summary.opaque or _opaque(module.file, call, receiver, value)
                 continue
+            if found[1].is_coroutine:
+                continue
+            summary.opaque = summary.opaque or found[1].opaque
             summary.effects.extend(Effect(e.finding, (text, *e.chain)) for e in found[1].effects)
         return summary
 

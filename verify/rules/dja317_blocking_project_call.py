@@ -6,9 +6,12 @@ matched by its qualified name (a method: the same method of the same class of th
 `sync_to_async(self.load)` and `self.load()` in two views built on one base), never by a bare
 method name on unrelated objects.
 
-Left alone: a function the project also awaits somewhere (the evidence disagrees); one whose body
-the kit follows and finds a query or a blocking call in (the DJA1xx/DJA3xx rules report it with
-what it does); and a direct call in an async function that also runs the same function in a
+It matters where the kit cannot see all the function does: a function made by a decorator or
+factory it cannot read, or one that calls another library's code (an SDK, a client). Left alone:
+a function the project also awaits somewhere (the evidence disagrees); one whose body the kit
+follows entirely, with the arguments of this call (what the caller's query loaded), and finds
+nothing blocking in, or finds a query or a blocking call in (the DJA1xx/DJA3xx rules report that
+with what it does); and a direct call in an async function that also runs the same function in a
 thread, itself or through the wrapper the project keeps
 (`self._load_async = sync_to_async(self._load)`): the code chooses per branch on purpose
 (`if in_worker_thread: ... else: await ...`).
@@ -98,8 +101,8 @@ def check(node: ast.Call, ctx) -> None:
     place = places[0]
     receiver = ctx.type_of(node.func.value) if isinstance(node.func, ast.Attribute) else None
     followed = project.call_summary(ctx.file, node, ctx.class_name, receiver, argument_types(node, ctx.type_of))
-    if followed is not None and followed[1].effects:
-        return  # what its body does is reported with the chain that leads to it
+    if followed is not None and (followed[1].effects or not followed[1].opaque):
+        return  # what its body does is reported with the chain that leads to it, or it does nothing that blocks
     name = ctx.source(node.func, 40)
     ctx.report(node, f"`{ctx.source(node, 50)}` blocks the event loop: the project runs `{name}` in a thread ({place.describe()})",
                hint=f"call it as `await sync_to_async({name})(...)`, as {place.where} does")
