@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from verify.api import check_paths
+from verify.api import check_paths, check_source
 
 
 @pytest.fixture
@@ -314,3 +314,34 @@ def test_a_wrapped_helper_the_kit_follows_is_judged_by_what_this_call_loaded(pro
             return JsonResponse({"plan": services.current_plan(org).code})
     """)
     assert findings(select=("DJA",)) == []
+
+
+def test_the_same_relative_path_checked_before_in_another_folder_does_not_confuse_module_names(tmp_path, monkeypatch):
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / "probe").mkdir(parents=True)  # no __init__.py: there "probe/views.py" is module "views"
+    monkeypatch.chdir(elsewhere)
+    check_source("async def f():\n    pass\n", "probe/views.py")
+    project = tmp_path / "project"
+    (project / "probe").mkdir(parents=True)
+    (project / "manage.py").write_text("")
+    (project / "probe" / "__init__.py").write_text("")
+    (project / "probe" / "views.py").write_text(textwrap.dedent("""
+        from asgiref.sync import sync_to_async
+        from django.http import JsonResponse
+        from django.views import View
+        from somewhere import slow_lookup
+
+        class Base(View):
+            def load(self):
+                return slow_lookup(self.kwargs["code"])
+
+        class Wrapped(Base):
+            async def get(self, request, code):
+                return JsonResponse(await sync_to_async(self.load)())
+
+        class Bare(Base):
+            async def get(self, request, code):
+                return JsonResponse(self.load())
+    """))
+    monkeypatch.chdir(project)
+    assert [(f.path, f.line, f.code) for f in check_paths(["probe"], select=["DJA"]).findings] == [("probe/views.py", 17, "DJA317")]

@@ -76,7 +76,7 @@ def callee(project, file, func: ast.expr, class_name: str | None, local_names: f
     """The project function ``func`` (a call's function) names, or None: a local name, something
     of another library, or a method reached through an object of unknown class. Remembered per
     node: the typing and the rules ask about the same calls."""
-    key = (func, class_name, local_names)
+    key = (func, getattr(file, "module_name", None), class_name, local_names)  # (one tree may be two modules' by name)
     known = project.evidence.callees.get(key, _UNKNOWN)
     if known is _UNKNOWN:
         known = project.evidence.callees[key] = _callee(project, file, func, class_name, local_names)
@@ -165,7 +165,7 @@ class ProjectEvidence:
     def __init__(self, project):
         self.project = project
         self._by_module: dict[tuple[str, str], dict[str, list[Evidence]]] = {}
-        # (a call's function, its class, the local names) -> what it names; emptied between files
+        # (a call's function, its module, its class, the local names) -> what it names; emptied between files
         self.callees: dict[tuple, Callee | None] = {}
         self._answers: dict[str, tuple[tuple[Evidence, ...], tuple[str, ...]]] = {}
 
