@@ -601,6 +601,40 @@ def _async_functions(tree: ast.Module) -> list[tuple[ast.AsyncFunctionDef, str |
     return found
 
 
+def _enclosing_tests(tree: ast.Module, qualified: Callable[[ast.expr], str | None]) -> dict[ast.AsyncFunctionDef, dict[str, T]]:
+    """Names an async def inherits as coroutine functions from the tests around it: in a
+    middleware factory, ``if iscoroutinefunction(get_response): async def middleware(request): ...``
+    (or the async def after ``if not iscoroutinefunction(get_response): ... return``) calls a
+    coroutine function when it calls ``get_response``. A def's own parameters shadow what it inherits."""
+    found: dict[ast.AsyncFunctionDef, dict[str, T]] = {}
+    todo: list[tuple[list[ast.stmt], dict[str, T]]] = [(tree.body, {})]
+    while todo:
+        statements, known = todo.pop()
+        for statement in statements:
+            if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                arguments = statement.args
+                shadowed = {a.arg for a in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs,
+                                            arguments.vararg, arguments.kwarg) if a}
+                inner = {name: value for name, value in known.items() if name not in shadowed and "." not in name}
+                if isinstance(statement, ast.AsyncFunctionDef) and inner:
+                    found[statement] = inner
+                todo.append((statement.body, inner))
+            elif isinstance(statement, ast.If):
+                narrowed = _narrowed_by_test(statement.test, qualified)
+                body = {**known, **narrowed[0]} if narrowed else known
+                orelse = {**known, **narrowed[1]} if len(narrowed) > 1 else known
+                todo.append((statement.body, body))
+                todo.append((statement.orelse, orelse))
+                if not falls_through(statement.body) and falls_through(statement.orelse):
+                    known = orelse  # the rest of the block runs only when the test failed
+                elif not falls_through(statement.orelse) and falls_through(statement.body) and statement.orelse:
+                    known = body
+            elif not isinstance(statement, ast.ClassDef):  # a class body's methods take their own arguments
+                for block in _blocks_of(statement):
+                    todo.append(([block], known))
+    return found
+
+
 def _blocks_of(node: ast.AST) -> list[ast.AST]:
     """The statements of every block directly in ``node``: body, else, finally, handlers, cases."""
     found = []
@@ -677,6 +711,11 @@ def _check_helper_call(node: ast.Call, ctx: RuleContext, enabled: dict[str, Rule
         if ctx.qualified(node.func) == node.func.id and node.func.id not in ctx.typer.env:  # the builtin
             _check_conversion(node, node.args[0], _CONVERSIONS[node.func.id], ctx, enabled)
         return
+    if summary is None and node.args and ctx.qualified(node.func) in _URL_OF_INSTANCE:
+        # redirect(order) / resolve_url(order): Django calls the model's get_absolute_url() here
+        _check_conversion(node, node.args[0], "get_absolute_url", ctx, enabled,
+                          "load what `get_absolute_url` reads in the query (`select_related(...)`), or redirect to a URL built from ids")
+        return
     if summary is None and isinstance(node.func, ast.Name) and node.func.id[:1].isupper() and node.func.id not in ctx.typer.env:
         summary = project.init_summary(ctx.file, node, arg_types)  # OrderForm(request.POST): its __init__
         if summary is not None:
@@ -743,6 +782,7 @@ def _unawaited_override(node: ast.Call, ctx: RuleContext) -> bool:
 
 _AWAITABLE_TESTS = {"isawaitable", "iscoroutine", "iscoroutinefunction", "is_async_callable"}
 _CONVERSIONS = {"str": "__str__", "repr": "__repr__"}
+_URL_OF_INSTANCE = frozenset({"django.shortcuts.redirect", "django.shortcuts.resolve_url"})
 
 
 def _check_formatted(node: ast.FormattedValue, ctx: RuleContext, enabled: dict[str, Rule]) -> None:
@@ -751,7 +791,8 @@ def _check_formatted(node: ast.FormattedValue, ctx: RuleContext, enabled: dict[s
         _check_conversion(node.value, node.value, "__repr__" if node.conversion == ord("r") else "__str__", ctx, enabled)
 
 
-def _check_conversion(node: ast.AST, value: ast.expr, method: str, ctx: RuleContext, enabled: dict[str, Rule]) -> None:
+def _check_conversion(node: ast.AST, value: ast.expr, method: str, ctx: RuleContext, enabled: dict[str, Rule],
+                      hint: str | None = None) -> None:
     """A model instance turned into text: its ``__str__`` / ``__repr__`` runs here, with what the
     instance's query loaded, so a relation it reads may load lazily."""
     receiver = ctx.type_of(value)
@@ -759,7 +800,7 @@ def _check_conversion(node: ast.AST, value: ast.expr, method: str, ctx: RuleCont
         return
     summary = ctx.file.project.conversion_summary(receiver, method)
     if summary is not None:
-        _report_effects(node, summary.effects, ctx, enabled,
+        _report_effects(node, summary.effects, ctx, enabled, hint or
                         f"load what `{method}` reads in the query (`select_related(...)`), or format it in a sync function run with `sync_to_async`")
 
 
@@ -870,6 +911,7 @@ def check_tree(file: FileContext, rules: list[Rule]) -> list[Finding]:
         ctx.function = None
     if dispatcher.async_visitors and has_async:
         reads_user = ".user" in file.source
+        inherited = _enclosing_tests(file.tree, ctx.qualified) if "coroutine" in file.source or "is_async" in file.source else {}
         for function, owner, parent in _async_functions(file.tree):
             ctx.parents[function] = parent
             ctx.function = function
@@ -880,6 +922,9 @@ def check_tree(file: FileContext, rules: list[Rule]) -> list[Finding]:
                 *arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs, arguments.vararg, arguments.kwarg) if argument))
             # (a nested def hides a module function of its name too)
             ctx.typer = _typer_for(file, function, owner, handler=(parent, reads_user), local_names=local_names.union(nested))
+            for name, value in inherited.get(function, {}).items():
+                if name not in local_names:
+                    ctx.typer.env.setdefault(name, value)
             walker = AsyncWalker(dispatcher, ctx)
             dispatcher.dispatch(dispatcher.async_visitors, function, ctx)
             if file.project is not None:
