@@ -139,6 +139,39 @@ def test_coroutine_of_another_module_called_without_await(project):
         (7, "DJA101", ((8, 34, "the coroutine is used as an object (`.name`) here"),))]
 
 
+def test_coroutine_functions_a_compat_module_reexports_or_defines_as_a_fallback(project):
+    project("compat.py", """
+        try:
+            from django.shortcuts import aget_object_or_404
+        except ImportError:  # Django before 5.0
+            async def aget_object_or_404(klass, *args, **kwargs):
+                return await klass.objects.aget(*args, **kwargs)
+
+        try:
+            from asgiref.sync import iscoroutinefunction
+        except ImportError:
+            from asyncio import iscoroutinefunction
+    """)
+    project("reexport.py", "from django.shortcuts import aget_list_or_404\n")
+    project("views.py", """
+        from django.http import JsonResponse
+        from shop.compat import aget_object_or_404, iscoroutinefunction
+        from shop.models import Product
+        from shop.reexport import aget_list_or_404
+
+        async def detail(request, pk):
+            product = aget_object_or_404(Product, id=pk)
+            products = aget_list_or_404(Product, id=pk)
+            return JsonResponse({"name": product.name, "n": len(products)})
+
+        async def fine(request, pk):
+            product = await aget_object_or_404(Product, id=pk)
+            products = await aget_list_or_404(Product, id=pk)
+            return JsonResponse({"name": product.name, "n": len(products), "async": iscoroutinefunction(detail)})
+    """)
+    assert [(f.line, f.code) for f in findings(["DJA101"])] == [(8, "DJA101"), (9, "DJA101")]
+
+
 def test_methods_through_self_and_super_in_class_based_views(project):
     project("base.py", """
         class OwnerMixin:

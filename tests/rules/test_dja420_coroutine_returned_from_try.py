@@ -17,6 +17,7 @@ HEADER = '''
 import asyncio
 from asgiref.sync import sync_to_async
 from shop.models import Order
+from django.http import Http404
 
 
 async def fetch_rates(code):
@@ -67,7 +68,14 @@ def test_coroutines_returned_from_a_try_are_flagged():
                 return sync_to_async(Order.objects.get)(pk=pk)
             except Exception:
                 return None
-    ''') == [4, 11, 22, 28, 35]
+
+
+        def order_or_404(pk):  # TypeError may come from the call; ValueError only from its run
+            try:
+                return Order.objects.aget(pk=pk)
+            except (TypeError, ValueError):
+                raise Http404
+    ''') == [4, 11, 22, 28, 35, 42]
 
 
 def test_the_message_names_the_handler_and_points_at_it():

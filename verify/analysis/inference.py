@@ -303,7 +303,11 @@ class Typer:
 
     # -- calls -------------------------------------------------------------------------------
     def _call_qualified(self, call: ast.Call) -> str:
-        return self.file.qualified(call.func) or ""
+        qualified = self.file.qualified(call.func) or ""
+        project = self.file.project
+        if project is not None and type(call.func) is ast.Name and qualified.partition(".")[0] in project.top_packages():
+            return project.reexported(qualified)  # `from shop.compat import aget_object_or_404`
+        return qualified
 
     def _Call(self, node: ast.Call) -> T | None:
         func = node.func

@@ -134,6 +134,7 @@ class Project:
         self._top_packages: set[str] | None = None
         self.text = ProjectText(self)
         self.evidence = ProjectEvidence(self)
+        self._reexports: dict[str, tuple[str, tuple[str, ...]]] = {}
 
     # -- modules ---------------------------------------------------------------------------
     def _index_paths(self) -> dict[str, Path]:
@@ -162,6 +163,32 @@ class Project:
             self._top_packages = {dotted.partition(".")[0] for dotted in self._index_paths()}
             self._top_packages.update(dotted.partition(".")[0] for dotted, module in self.loaded_modules())
         return self._top_packages
+
+    def reexported(self, qualified: str) -> str:
+        """Where a name a project module only imports comes from: ``shop.compat.aget_object_or_404``
+        -> ``django.shortcuts.aget_object_or_404`` for ``from django.shortcuts import ...`` in
+        ``shop/compat.py``; ``qualified`` itself when the module defines the name, or is not the
+        project's."""
+        found = self._reexports.get(qualified)
+        if found is None:
+            found = self._reexports[qualified] = self._follow_imports(qualified)
+        target, paths = found
+        self.touched.update(paths)  # a result cached for another file still depends on them
+        return target
+
+    def _follow_imports(self, qualified: str) -> tuple[str, tuple[str, ...]]:
+        paths: list[str] = []
+        for _ in range(_MAX_REEXPORTS):
+            module_name, _, attr = qualified.rpartition(".")
+            module = self.module(module_name) if module_name else None
+            if module is None or attr in module.functions or attr in module.classes:
+                break
+            paths.append(module.path)
+            target = module.file.imports.get(attr)
+            if not target or target == qualified:
+                break
+            qualified = target
+        return qualified, tuple(paths)
 
     def loaded_module(self, dotted: str) -> Module | None:
         """The module if it is parsed already (nothing is read)."""
@@ -205,6 +232,11 @@ class Project:
                 module.functions[node.name] = node
             elif isinstance(node, ast.ClassDef):
                 module.classes[node.name] = node
+        for node in _conditional_definitions(file.tree.body):  # try: import ... except ImportError: def ...
+            if isinstance(node, ast.ClassDef):
+                module.classes.setdefault(node.name, node)
+            else:
+                module.functions.setdefault(node.name, node)
         self._modules[dotted] = module
         self._modules.move_to_end(dotted)  # (re)added: the most recently used
         file.project = self
@@ -522,3 +554,20 @@ class Project:
         else:
             return None
         return found
+
+
+_MAX_REEXPORTS = 4  # modules followed from a name to where it is defined
+
+
+def _conditional_definitions(body: list[ast.stmt]):
+    """Functions and classes a module defines under a module-level ``try``/``if`` (a fallback for
+    an older Django or a missing package), not inside functions or classes."""
+    for node in body:
+        if isinstance(node, (ast.Try, ast.If)):
+            blocks = [node.body, node.orelse, getattr(node, "finalbody", [])]
+            blocks += [handler.body for handler in getattr(node, "handlers", [])]
+            for block in blocks:
+                for child in block:
+                    if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                        yield child
+                yield from _conditional_definitions(block)

@@ -56,8 +56,9 @@ async def order_detail(request, pk):
 
 ## Fix safety
 No automatic fix: making the wrapper `async def` changes every caller, which must then await it.
-Handlers for what the call expression itself raises at once (`AttributeError`, `NameError`,
-`ImportError`, `TypeError`) and a handler that only re-raises are not reported.
+Handlers that catch only what the call expression itself raises at once (`AttributeError`,
+`NameError`, `ImportError`, `TypeError`) and a handler that only re-raises are not reported;
+`except (TypeError, ValueError)` also expects the coroutine's own errors and is.
 """
 
 import ast
@@ -103,7 +104,7 @@ def _expects_a_late_error(handler: ast.ExceptHandler) -> bool:
         return False  # re-raises: catching nothing changes nothing
     caught = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type] if handler.type else []
     names = {expr.attr if isinstance(expr, ast.Attribute) else getattr(expr, "id", "") for expr in caught}
-    return not names & _RAISED_AT_ONCE
+    return not names or not names <= _RAISED_AT_ONCE  # `except (TypeError, ValueError)` expects the run's errors too
 
 
 def _enclosing_function(statement: ast.AST, default: ast.AST, ctx) -> ast.AST:
