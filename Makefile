@@ -74,6 +74,7 @@ ecosystem: $(STAMP)
 # sdists, cached outside the repository): bench/results/bugfix.json and the table of docs/bugfix.md.
 bench-bugfix: $(STAMP)
 	$(PY) bench/bugfix/run.py --write-docs $(ARGS)
+	$(PY) -m verify.docgen
 
 # docs/rules.md and the README's generated blocks (rule table, snippets from docs/snippets/).
 docs: $(STAMP)

@@ -56,6 +56,8 @@ def headline_figures(results: Path) -> str:
     speed = json.loads((results / "verify.json").read_text(encoding="utf-8"))
     sample = json.loads((results / "sample.json").read_text(encoding="utf-8"))
     confirmed = json.loads((results / "recall-conversions.json").read_text(encoding="utf-8"))
+    bugfix = json.loads((results / "bugfix.json").read_text(encoding="utf-8"))
+    projects = len({bug["project"] for bug in bugfix["bugs"]})
     found = sum(recall[key]["found"] for key in ("db", "blocking", "helper"))
     expected = sum(recall[key]["expected"] for key in ("db", "blocking", "helper"))
     django, size = speed["django"], speed["sizes"]["django"]
@@ -72,6 +74,8 @@ def headline_figures(results: Path) -> str:
         f"| runtime-confirmed bugs in converted views (runnable corpus) | {confirmed['all']['found']} / "
         f"{confirmed['all']['expected']}, {len(confirmed['false_positives'])} findings on {confirmed['correct_files']} "
         f"correct files | `bench/bench_recall.py --corpus tests/data/conversions` |",
+        f"| real async bugs that shipped in {projects} public projects, found at the lines their fix changed | "
+        f"{bugfix['found']} / {bugfix['total']} | `make bench-bugfix` ([the set](docs/bugfix.md)) |",
         f"| verify, Django's source ({size['files']} files), cold / warm | {django['verify_cold']['seconds']:.2f} s / "
         f"{django['verify_warm']['seconds']:.2f} s (ruff `--select ASYNC`: {django['ruff']['seconds']:.2f} s) | `make bench-verify` |",
         f"| sample dashboard (two 100 ms API calls), one client, p50 (median of {sample['settings']['rounds']} rounds), PostgreSQL | sync views on threads "
