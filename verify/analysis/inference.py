@@ -338,8 +338,8 @@ class Typer:
             return project_type
         if isinstance(func, ast.Name):
             form = self._model_form(func.id)
-            if form is not None:
-                return form
+            if form is not None:  # an unbound form (no data: `PostForm(instance=post)`) validates nothing
+                return form if _binds_data(node) else form.with_(extra={**form.extra, "queries_on_validation": False})
         project_object = self._project_object(node)
         if project_object is not None:
             return project_object
@@ -426,7 +426,7 @@ class Typer:
             fields = (set(info.relations) | info.fields) - ({e.value for e in excluded.elts if isinstance(e, ast.Constant)}
                                                             if isinstance(excluded, (ast.List, ast.Tuple)) else set())
         # Validation queries for model-choice fields and unique checks.
-        looked_up = {n for n, r in info.relations.items() if r.kind in ("fk", "o2o", "m2m")} | info.unique
+        looked_up = {n for n, r in info.relations.items() if r.kind in ("fk", "o2o", "m2m") and r.editable} | info.unique
         return T(ty.FORM, key, origin=name, extra={"queries_on_validation": bool(fields & looked_up)})
 
     def _project_call(self, node: ast.Call) -> T | None:
@@ -697,6 +697,11 @@ def _declares_model_choice(cls: ast.ClassDef) -> bool:
             if name in ("ModelChoiceField", "ModelMultipleChoiceField"):
                 return True
     return False
+
+
+def _binds_data(call: ast.Call) -> bool:
+    """Whether a form is built with data (its first argument, or ``data=``/``files=``)."""
+    return bool(call.args) or any(k.arg in ("data", "files") or k.arg is None for k in call.keywords)
 
 
 def argument_types(call: ast.Call, type_of: Callable[[ast.AST], T | None]) -> tuple[tuple, tuple]:

@@ -32,6 +32,7 @@ class Relation:
     # A reverse relation: the forward field's name on ``target``, whose cache Django fills on the
     # objects it fetches through the reverse side (``order.items.afirst()`` knows its ``order``).
     field: str = ""
+    editable: bool = True  # False: left out of forms and of model_to_dict()
 
 
 @dataclass
@@ -228,8 +229,9 @@ def _add_model(key: str, node: ast.ClassDef, index: ModelIndex, parents: list[Mo
                 target = resolve(target, target_node)
                 related_name = next((k.value.value for k in call.keywords if k.arg == "related_name" and isinstance(k.value, ast.Constant)), None)
                 null = any(k.arg == "null" and isinstance(k.value, ast.Constant) and k.value.value is True for k in call.keywords)
+                editable = not any(k.arg == "editable" and isinstance(k.value, ast.Constant) and k.value.value is False for k in call.keywords)
                 for attr in names:
-                    info.relations[attr] = Relation(attr, _RELATION_FIELDS[func], target, null)
+                    info.relations[attr] = Relation(attr, _RELATION_FIELDS[func], target, null, editable=editable)
                     info.fields.add(attr + "_id")
                     _add_reverse(index, target, key, node.name, _RELATION_FIELDS[func], related_name, attr)
             continue

@@ -2,9 +2,14 @@
 Checks for sync database calls in async code: QuerySet and manager methods that run a query
 (`get`, `create`, `count`, `exists`, `first`, `update`, `delete`, `aggregate`..., and `iterator()`
 where a `for` loop or `list()` runs through it on the event loop), model `save()` / `delete()` / `refresh_from_db()` and validation (`full_clean()`), related-manager
-writes (`add`, `remove`, `set`, `clear`), user permission checks, and a ModelForm's `save()` (and
-`is_valid()` when its model has relations to look up, or when a project form declares a
-`ModelChoiceField` / `ModelMultipleChoiceField`).
+writes (`add`, `remove`, `set`, `clear`), user permission checks, and a ModelForm's `save()`.
+Validating a bound form queries when it has model choices to look up or unique fields to check:
+a `ModelForm` whose fields include a foreign key, one-to-one or many-to-many field (Django builds a
+`ModelChoiceField` / `ModelMultipleChoiceField` for them) or a `unique=True` field
+(`validate_unique()`), or a project form that declares a `ModelChoiceField` /
+`ModelMultipleChoiceField`. Django validates on the first `is_valid()`, `errors`,
+`non_field_errors()` or `has_error()`; later ones read the result, and an unbound form
+(`PostForm(instance=post)`) validates nothing.
 
 ## Why is this bad?
 Django's database layer is sync-only: called from the event loop it raises
@@ -21,10 +26,59 @@ async def product_detail(request, product_id):
     ...
 ```
 
+```python
+from django import forms
+from django.db import models
+from django.http import JsonResponse
+
+
+class Order(models.Model):  # in shop/models.py
+    customer = models.ForeignKey("Customer", on_delete=models.CASCADE)
+    note = models.TextField()
+
+
+class OrderForm(forms.ModelForm):  # in shop/forms.py
+    class Meta:
+        model = Order
+        fields = ["customer", "note"]  # customer: a foreign key, looked up when validated
+
+
+async def create_order(request):
+    form = OrderForm(request.POST)
+    if not form.is_valid():
+        return JsonResponse({"errors": form.errors}, status=400)
+    ...
+```
+
 ## Use instead
 ```python
 async def product_detail(request, product_id):
     product = await Product.objects.aget(id=product_id)
+    ...
+```
+
+```python
+from asgiref.sync import sync_to_async
+from django import forms
+from django.db import models
+from django.http import JsonResponse
+
+
+class Order(models.Model):  # in shop/models.py
+    customer = models.ForeignKey("Customer", on_delete=models.CASCADE)
+    note = models.TextField()
+
+
+class OrderForm(forms.ModelForm):  # in shop/forms.py
+    class Meta:
+        model = Order
+        fields = ["customer", "note"]
+
+
+async def create_order(request):
+    form = OrderForm(request.POST)
+    if not await sync_to_async(form.is_valid)():
+        return JsonResponse({"errors": form.errors}, status=400)
     ...
 ```
 
@@ -102,15 +156,12 @@ def check(node: ast.Call, ctx) -> None:
                    "(raises SynchronousOnlyOperation when it does)",
                    hints.offload(f"`{method}()`"))
         return
-    if receiver.kind == ty.FORM and method in ("is_valid", "save", "full_clean", "validate_unique"):
+    if receiver.kind == ty.FORM and method in ("save", "full_clean", "validate_unique", *_FORM_VALIDATION):
         if method == "save" and any(k.arg == "commit" and isinstance(k.value, ast.Constant) and k.value.value is False for k in node.keywords):
             return  # builds the instance without saving it
-        if method == "is_valid" and not receiver.extra.get("queries_on_validation"):
+        if method in _FORM_VALIDATION and (not receiver.extra.get("queries_on_validation") or _validated_before(node.func, ctx)):
             return
-        what = "saves with database queries" if method == "save" else "validates with database queries (model choices, unique checks)"
-        kind = "Form" if receiver.extra.get("plain_form") else "ModelForm"
-        ctx.report(node, f"{kind} `{ctx.source(node)}` {what} in async code (raises SynchronousOnlyOperation)",
-                   hints.offload("the form handling"))
+        _report_form(node, receiver, "saves with database queries" if method == "save" else _VALIDATES, ctx)
         return
     if method in _CACHE_READERS and receiver.extra.get("evaluated"):
         return  # `async for` filled the QuerySet's result cache: these read it
@@ -126,6 +177,42 @@ def check(node: ast.Call, ctx) -> None:
         hint = hints.async_twin(f"{receiver_text}.{method}(...)", f"{receiver_text}.{name}(...)", added, ctx.version)
     fix = _twin_fix(node, name, ctx) if method != "iterator" and ctx.version >= added else None
     ctx.report(node, f"`{call}` runs a database query synchronously in async code (raises SynchronousOnlyOperation)", hint, fix=fix)
+
+
+# Form methods that validate the form the first time (through `errors`), and only then.
+_FORM_VALIDATION = ("is_valid", "non_field_errors", "has_error")
+_VALIDATES = "validates with database queries (model choices, unique checks)"
+
+
+@rule.visits(ast.Attribute)
+def check_form_errors(node: ast.Attribute, ctx) -> None:
+    """``form.errors``: the first read runs ``full_clean()``, as ``is_valid()`` does."""
+    if node.attr != "errors" or not isinstance(node.ctx, ast.Load):
+        return
+    receiver = ctx.type_of(node.value)
+    if receiver is None or receiver.kind != ty.FORM or not receiver.extra.get("queries_on_validation") or _validated_before(node, ctx):
+        return
+    _report_form(node, receiver, f"{_VALIDATES} on first read", ctx)
+
+
+def _report_form(node: ast.AST, form, what: str, ctx) -> None:
+    kind = "Form" if form.extra.get("plain_form") else "ModelForm"
+    ctx.report(node, f"{kind} `{ctx.source(node)}` {what} in async code (raises SynchronousOnlyOperation)",
+               hints.offload("the form handling"))
+
+
+def _validated_before(node: ast.Attribute, ctx) -> bool:
+    """Whether the function validated this form variable earlier in its text: ``form.errors``
+    keeps what the first ``is_valid()`` (or ``await sync_to_async(form.is_valid)()``) found."""
+    if not isinstance(node.value, ast.Name) or ctx.function is None:
+        return False
+    cache = ctx.file.options.setdefault("_form_validations", {})
+    uses = cache.get(ctx.function)
+    if uses is None:
+        uses = cache[ctx.function] = [
+            (use.value.id, use.lineno, use.col_offset) for use in ast.walk(ctx.function)
+            if isinstance(use, ast.Attribute) and use.attr in ("errors", "full_clean", *_FORM_VALIDATION) and isinstance(use.value, ast.Name)]
+    return any(name == node.value.id and (line, column) < (node.lineno, node.col_offset) for name, line, column in uses)
 
 
 def _twin_fix(node: ast.Call, twin: str, ctx) -> Fix | None:

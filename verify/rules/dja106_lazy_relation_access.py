@@ -9,6 +9,14 @@ name alone (`author`, `user`) is never taken for one. Objects fetched through a 
 `select_related()` without names follows only non-null foreign keys. `order.user_id` is a plain
 column and is fine (also after `only("user")`, which loads the key, not the related object).
 
+The model's own `__str__` counts too, wherever async code turns an instance into text: `str()`,
+f-strings, `%` formatting, `str.format()`, `print()`, and `repr()` (Django's `Model.__repr__`
+is `<Order: ...>` around `str(self)`, unless the model defines its own). So do the arguments of
+a logging call at info level or above (`logger.info("paid %s", order)`): logging formats them
+when a handler emits the record, still on the event loop, and reports the error as
+`--- Logging error ---` in place of the line. `logger.debug(...)` is left alone: debug records
+are usually dropped before they are formatted.
+
 ## Why is this bad?
 An uncached relation runs a query on first access, and from the event loop that raises
 `SynchronousOnlyOperation`. Django has no async attribute accessor (`await order.auser` does
@@ -30,6 +38,29 @@ async def order_detail(request, order_id):
     return JsonResponse({"customer": order.user.email})
 ```
 
+```python
+import logging
+
+from django.conf import settings
+from django.db import models
+from django.http import HttpResponse
+
+logger = logging.getLogger(__name__)
+
+
+class Order(models.Model):  # in shop/models.py
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+
+    def __str__(self):
+        return f"order {self.pk} of {self.user.username}"
+
+
+async def pay(request, order_id):
+    order = await Order.objects.aget(id=order_id)
+    logger.info("paid %s", order)
+    return HttpResponse(f"Paid: {order}")
+```
+
 ## Use instead
 ```python
 from django.conf import settings
@@ -44,6 +75,29 @@ class Order(models.Model):  # in shop/models.py
 async def order_detail(request, order_id):
     order = await Order.objects.select_related("user").aget(id=order_id)
     return JsonResponse({"customer": order.user.email})
+```
+
+```python
+import logging
+
+from django.conf import settings
+from django.db import models
+from django.http import HttpResponse
+
+logger = logging.getLogger(__name__)
+
+
+class Order(models.Model):  # in shop/models.py
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+
+    def __str__(self):
+        return f"order {self.pk} of {self.user.username}"
+
+
+async def pay(request, order_id):
+    order = await Order.objects.select_related("user").aget(id=order_id)
+    logger.info("paid order %s", order.pk)
+    return HttpResponse(f"Paid: {order}")
 ```
 
 ## Fix safety
