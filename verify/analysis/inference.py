@@ -469,8 +469,11 @@ class Typer:
         if found is None or found[1] not in found[0].classes:
             return None
         module, class_name = found
-        return T(ty.OBJECT, cls=f"{module.name}.{class_name}", items=project.instance_attributes(module, class_name, argument_types(node, self.type_of)),
-                 origin=self.file.source_of(node))
+        arguments = argument_types(node, self.type_of)
+        # The argument types stay with the object: a DRF serializer keeps its instance in a base class (DJA121).
+        many = any(k.arg == "many" and isinstance(k.value, ast.Constant) and k.value.value is True for k in node.keywords)
+        return T(ty.OBJECT, cls=f"{module.name}.{class_name}", items=project.instance_attributes(module, class_name, arguments),
+                 origin=self.file.source_of(node), extra={"arguments": arguments, "many": many})
 
     def _shortcut_result(self, node: ast.Call, name: str) -> T | None:
         if name not in ("aget_object_or_404", "get_object_or_404", "aget_list_or_404", "get_list_or_404") or not node.args:

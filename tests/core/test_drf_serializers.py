@@ -1,0 +1,279 @@
+"""DJA121: a Django REST framework serializer's `.data` in async code, where representing the
+instance reads relations its query did not load."""
+
+import textwrap
+
+import pytest
+
+from verify.api import check_paths
+
+MODELS = '''
+from django.conf import settings
+from django.db import models
+
+
+class Customer(models.Model):
+    name = models.CharField(max_length=50)
+    referrer = models.ForeignKey("self", null=True, on_delete=models.SET_NULL)
+
+    def __str__(self):
+        return self.name
+
+
+class Tag(models.Model):
+    name = models.CharField(max_length=50)
+
+
+class Order(models.Model):
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE)
+    number = models.CharField(max_length=10)
+    tags = models.ManyToManyField(Tag)
+
+
+class Item(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="items")
+    sku = models.CharField(max_length=10)
+'''
+
+SERIALIZERS = '''
+from adrf import serializers as async_serializers
+from rest_framework import serializers
+from shop.models import Customer, Item, Order
+
+
+class CustomerSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Customer
+        fields = ["id", "name"]
+
+
+class ItemSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Item
+        fields = ["id", "sku"]
+
+
+class OrderSerializer(serializers.ModelSerializer):
+    customer = CustomerSerializer()
+    items = ItemSerializer(many=True)
+
+    class Meta:
+        model = Order
+        fields = ["id", "number", "customer", "items"]
+
+
+class FlatOrderSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Order
+        fields = ["id", "number", "customer"]  # customer: a PrimaryKeyRelatedField, the key column
+
+
+class TaggedOrderSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Order
+        fields = "__all__"  # tags: a many-to-many field, listed
+
+
+class DeepOrderSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Order
+        exclude = ["tags"]
+        depth = 1
+
+
+class SourcedSerializer(serializers.Serializer):
+    number = serializers.CharField()
+    customer_name = serializers.CharField(source="customer.name")
+    customer_label = serializers.StringRelatedField(source="customer")
+
+
+class TotalSerializer(serializers.ModelSerializer):
+    item_count = serializers.SerializerMethodField()
+    label = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Order
+        fields = ["id", "item_count", "label"]
+
+    def get_item_count(self, obj):
+        return obj.items.count()
+
+    def get_label(self, obj):
+        return obj.number.upper()
+
+
+class LabelSerializer(serializers.ModelSerializer):
+    label = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Order
+        fields = ["id", "label"]
+
+    def get_label(self, obj):
+        return obj.number.upper()
+
+
+class CustomOrderSerializer(serializers.ModelSerializer):
+    customer = CustomerSerializer()
+
+    class Meta:
+        model = Order
+        fields = ["id", "customer"]
+
+    def to_representation(self, instance):
+        return {"id": instance.pk}
+
+
+class AsyncOrderSerializer(async_serializers.ModelSerializer):
+    customer = CustomerSerializer()
+
+    class Meta:
+        model = Order
+        fields = ["id", "customer"]
+'''
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    (tmp_path / "manage.py").write_text("")
+    shop = tmp_path / "shop"
+    shop.mkdir()
+    (shop / "__init__.py").write_text("")
+    (shop / "models.py").write_text(MODELS)
+    (shop / "serializers.py").write_text(SERIALIZERS)
+    monkeypatch.chdir(tmp_path)
+
+    def check(code: str, files: dict[str, str] | None = None) -> list:
+        for name, text in (files or {}).items():
+            (shop / name).write_text(textwrap.dedent(text))
+        (shop / "views.py").write_text(textwrap.dedent(code))
+        return check_paths(["shop"], select=["DJA1", "DJA2"], cache=False).findings
+
+    return check
+
+
+HEADER = """
+from asgiref.sync import sync_to_async
+from django.http import JsonResponse
+from shop.models import Customer, Order
+from shop.serializers import (AsyncOrderSerializer, CustomerSerializer, CustomOrderSerializer, DeepOrderSerializer,
+                               FlatOrderSerializer, LabelSerializer, OrderSerializer, SourcedSerializer, TaggedOrderSerializer,
+                               TotalSerializer)
+"""
+
+
+def test_nested_serializers_and_to_many_fields_read_relations_the_query_did_not_load(project):
+    found = project(HEADER + """
+async def detail(request, pk):
+    order = await Order.objects.aget(pk=pk)
+    return JsonResponse(OrderSerializer(order).data)
+
+async def tagged(request, pk):
+    order = await Order.objects.select_related("customer").aget(pk=pk)
+    serializer = TaggedOrderSerializer(instance=order)
+    return JsonResponse(serializer.data)
+
+async def deep(request, pk):
+    order = await Order.objects.aget(pk=pk)
+    return JsonResponse(DeepOrderSerializer(order).data)
+
+async def sourced(request, pk):
+    order = await Order.objects.aget(pk=pk)
+    return JsonResponse(SourcedSerializer(order).data)
+""")
+    assert [(f.line, f.code) for f in found] == [(11, "DJA121"), (16, "DJA121"), (20, "DJA121"), (24, "DJA121")]
+    first = found[0]
+    assert "`customer` (not loaded), `items` (to-many, not prefetched)" in first.message
+    assert 'select_related("customer").prefetch_related("items")' in first.hint
+    assert "build it on adrf's serializers and `await OrderSerializer(order).adata`" in first.hint
+    assert "`tags` (to-many, not prefetched)" in found[1].message and "customer" not in found[1].message
+
+
+def test_many_over_a_queryset_evaluates_it_and_method_fields_are_followed(project):
+    found = project(HEADER + """
+async def listing(request):
+    orders = Order.objects.filter(number__startswith="A")
+    return JsonResponse(FlatOrderSerializer(orders, many=True).data, safe=False)
+
+async def totals(request, pk):
+    order = await Order.objects.aget(pk=pk)
+    return JsonResponse(TotalSerializer(order).data)
+""")
+    assert [(f.line, f.code) for f in found] == [(11, "DJA121"), (15, "DJA121")]
+    assert "evaluates the QuerySet" in found[0].message
+    assert found[1].message.startswith("`TotalSerializer(order).data` -> `TotalSerializer.get_item_count(obj)` -> `obj.items.count()`")
+
+
+def test_loaded_relations_key_columns_and_async_serialization_are_not_flagged(project):
+    assert project(HEADER + """
+async def detail(request, pk):
+    order = await Order.objects.select_related("customer").prefetch_related("items").aget(pk=pk)
+    flat = await Order.objects.aget(pk=pk)
+    starred = await Order.objects.select_related().prefetch_related("tags").aget(pk=pk)
+    orders = [o async for o in Order.objects.all()]
+    return JsonResponse({
+        "full": OrderSerializer(order).data,
+        "flat": FlatOrderSerializer(flat).data,
+        "all": TaggedOrderSerializer(starred).data,
+        "deep": DeepOrderSerializer(starred).data,
+        "list": FlatOrderSerializer(orders, many=True).data,
+        "label": LabelSerializer(flat).data,
+        "custom": CustomOrderSerializer(flat).data,
+        "async": await AsyncOrderSerializer(flat).adata,
+        "thread": await sync_to_async(lambda: OrderSerializer(flat).data)(),
+    })
+
+async def create(request):
+    serializer = FlatOrderSerializer(data=request.POST)
+    return JsonResponse(serializer.initial_data)
+
+async def given(request, order: Order):
+    return JsonResponse(OrderSerializer(order).data)
+
+def sync_detail(request, pk):
+    return JsonResponse(OrderSerializer(Order.objects.get(pk=pk)).data)
+
+async def nested_helper(request, pk):
+    def build():
+        return OrderSerializer(Order.objects.get(pk=pk)).data
+    return JsonResponse(await sync_to_async(build)())
+""") == []
+
+
+def test_serializers_of_other_libraries_or_hand_written_are_left_alone(project):
+    assert project(HEADER + """
+from rest_flex_fields import FlexFieldsModelSerializer
+
+class FlexOrderSerializer(FlexFieldsModelSerializer):
+    customer = CustomerSerializer()
+
+    class Meta:
+        model = Order
+        fields = ["id", "customer"]
+
+class Plain:
+    def __init__(self, order):
+        self.order = order
+        self.data = {"id": order.pk}
+
+async def detail(request, pk):
+    order = await Order.objects.aget(pk=pk)
+    return JsonResponse({**FlexOrderSerializer(order).data, **Plain(order).data})
+""") == []
+
+
+def test_a_sync_helper_that_serializes_is_flagged_where_async_code_calls_it(project):
+    found = project(HEADER + """
+from shop.presenters import present
+
+async def detail(request, pk):
+    order = await Order.objects.aget(pk=pk)
+    return JsonResponse(present(order))
+""", {"presenters.py": """
+        from shop.serializers import OrderSerializer
+
+        def present(order):
+            return OrderSerializer(order).data
+    """})
+    assert [(f.line, f.code) for f in found] == [(13, "DJA121")]
+    assert found[0].message.startswith("`present(order)` -> `OrderSerializer(order).data` reads relations")
