@@ -227,6 +227,11 @@ async def create(request):
     serializer = FlatOrderSerializer(data=request.POST)
     return JsonResponse(serializer.initial_data)
 
+async def update(request, pk):
+    order = await Order.objects.aget(pk=pk)
+    serializer = OrderSerializer(order, data=request.POST)
+    return JsonResponse(serializer.data if await sync_to_async(serializer.is_valid)() else {})
+
 async def given(request, order: Order):
     return JsonResponse(OrderSerializer(order).data)
 

@@ -101,8 +101,13 @@ rule = Rule("DJA121", "serializer-data-queries", __doc__, min_version=(4, 1))
 
 
 def _instance_argument(receiver: ty.T) -> ty.T | None:
+    """The instance the serializer represents; None when it was given data too (after
+    ``save()`` its relations are the objects validation looked up, not what a query left out)."""
     positional, keywords = receiver.extra.get("arguments") or ((), ())
-    return positional[0] if positional else dict(keywords).get("instance")
+    keywords = dict(keywords)
+    if len(positional) > 1 or "data" in keywords:
+        return None
+    return positional[0] if positional else keywords.get("instance")
 
 
 def _missing(read: drf_serializers.Read, instance: ty.T) -> bool:
