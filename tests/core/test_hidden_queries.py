@@ -281,3 +281,54 @@ def test_a_sync_helper_that_reads_a_flag_is_flagged_where_async_code_calls_it(pr
         def new_checkout(request):
             return flag_is_active(request, "new_checkout")
     """}, select=["DJA1"]) == [(6, "DJA120")]
+
+
+CONSTRAINED = '''
+
+class Booking(models.Model):
+    room = models.CharField(max_length=10)
+    day = models.DateField()
+    guests = models.IntegerField()
+    note = models.TextField()
+
+    class Meta:
+        unique_together = ("room", "day")
+        constraints = [models.CheckConstraint(condition=models.Q(guests__gte=1), name="some_guests")]
+'''
+
+BOOKING_FORMS = """
+from django import forms
+from shop.models import Booking
+
+
+class SlotForm(forms.ModelForm):
+    class Meta:
+        model = Booking
+        fields = ["room", "day"]  # unique together: validate_unique() queries
+
+
+class GuestsForm(forms.ModelForm):
+    class Meta:
+        model = Booking
+        fields = ["guests"]  # the check constraint runs as a query
+
+
+class RoomForm(forms.ModelForm):
+    class Meta:
+        model = Booking
+        fields = ["room", "note"]  # half of unique_together: not checked
+"""
+
+
+def test_unique_together_and_constraints_make_model_form_validation_query(project):
+    from pathlib import Path
+
+    (Path.cwd() / "shop" / "models.py").write_text(MODELS + CONSTRAINED)
+    assert project("""
+        from django.http import JsonResponse
+        from shop.forms import GuestsForm, RoomForm, SlotForm
+
+        async def book(request):
+            slot, guests, room = SlotForm(request.POST), GuestsForm(request.POST), RoomForm(request.POST)
+            return JsonResponse({"slot": slot.is_valid(), "guests": guests.is_valid(), "room": room.is_valid()})
+    """, {"forms.py": BOOKING_FORMS}) == [(7, "DJA102"), (7, "DJA102")]

@@ -427,7 +427,8 @@ class Typer:
                                                             if isinstance(excluded, (ast.List, ast.Tuple)) else set())
         # Validation queries for model-choice fields and unique checks.
         looked_up = {n for n, r in info.relations.items() if r.kind in ("fk", "o2o", "m2m") and r.editable} | info.unique
-        return T(ty.FORM, key, origin=name, extra={"queries_on_validation": bool(fields & looked_up)})
+        checked = any(group <= fields for group in info.checked_together)  # unique_together, constraints
+        return T(ty.FORM, key, origin=name, extra={"queries_on_validation": bool(fields & looked_up) or checked})
 
     def _project_call(self, node: ast.Call) -> T | None:
         """A call of another project function: a coroutine, or a helper that returns a QuerySet."""

@@ -5,8 +5,9 @@ where a `for` loop or `list()` runs through it on the event loop), model `save()
 writes (`add`, `remove`, `set`, `clear`), user permission checks, and a ModelForm's `save()`.
 Validating a bound form queries when it has model choices to look up or unique fields to check:
 a `ModelForm` whose fields include a foreign key, one-to-one or many-to-many field (Django builds a
-`ModelChoiceField` / `ModelMultipleChoiceField` for them) or a `unique=True` field
-(`validate_unique()`), or a project form that declares a `ModelChoiceField` /
+`ModelChoiceField` / `ModelMultipleChoiceField` for them), a `unique=True` field or all the
+fields of a `unique_together` / `UniqueConstraint` (`validate_unique()`, `validate_constraints()`),
+or those a `CheckConstraint` reads (Django runs its condition as a query), or a project form that declares a `ModelChoiceField` /
 `ModelMultipleChoiceField`. Django validates on the first `is_valid()`, `errors`,
 `non_field_errors()` or `has_error()`; later ones read the result, and an unbound form
 (`PostForm(instance=post)`) validates nothing.
