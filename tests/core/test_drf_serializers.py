@@ -26,7 +26,7 @@ class Tag(models.Model):
 
 class Order(models.Model):
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE)
-    number = models.CharField(max_length=10)
+    number = models.CharField(max_length=10, unique=True)
     tags = models.ManyToManyField(Tag)
 
 
@@ -282,3 +282,76 @@ async def detail(request, pk):
     """})
     assert [(f.line, f.code) for f in found] == [(13, "DJA121")]
     assert found[0].message.startswith("`present(order)` -> `OrderSerializer(order).data` reads relations")
+
+
+WRITERS = '''
+from adrf import serializers as async_serializers
+from rest_framework import serializers
+from shop.models import Order
+
+
+class OrderInputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Order
+        fields = ["number", "customer"]  # customer: looked up by its key
+
+
+class NumberSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Order
+        fields = ["number"]  # unique=True: UniqueValidator queries
+
+
+class ReadOnlyCustomerSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Order
+        fields = ["id", "customer"]
+        read_only_fields = ["customer"]
+
+
+class NoteSerializer(serializers.Serializer):
+    note = serializers.CharField()
+    customer = serializers.PrimaryKeyRelatedField(read_only=True)
+
+
+class AsyncOrderInputSerializer(async_serializers.ModelSerializer):
+    class Meta:
+        model = Order
+        fields = ["number"]
+'''
+
+
+def test_validation_that_looks_objects_up_and_model_serializer_saves_are_flagged(project):
+    found = project(HEADER + """
+from shop.writers import AsyncOrderInputSerializer, NumberSerializer, OrderInputSerializer
+
+async def create(request):
+    serializer = OrderInputSerializer(data=request.POST)
+    if serializer.is_valid():
+        serializer.save()
+    numbered = NumberSerializer(data=request.POST)
+    numbered.is_valid(raise_exception=True)
+    adrf = AsyncOrderInputSerializer(data=request.POST)
+    adrf.save()
+    return JsonResponse({})
+""", {"writers.py": WRITERS})
+    assert [(f.line, f.code) for f in found] == [(13, "DJA121"), (14, "DJA121"), (16, "DJA121"), (18, "DJA121")]
+    assert "validates `number`, `customer` with database queries" in found[0].message
+    assert "build it on adrf's `ModelSerializer` and `await serializer.asave()`" in found[1].hint
+    assert "`await adrf.asave()`" in found[3].hint
+
+
+def test_validation_without_lookups_or_off_the_loop_is_not_flagged(project):
+    assert project(HEADER + """
+from shop.writers import AsyncOrderInputSerializer, NoteSerializer, ReadOnlyCustomerSerializer
+
+async def create(request):
+    plain = ReadOnlyCustomerSerializer(data=request.POST)
+    note = NoteSerializer(data=request.POST)
+    adrf = AsyncOrderInputSerializer(data=request.POST)
+    valid = plain.is_valid() and note.is_valid() and await sync_to_async(adrf.is_valid)()
+    if valid:
+        await adrf.asave()
+        await sync_to_async(plain.save)()
+    return JsonResponse({"valid": valid})
+""", {"writers.py": WRITERS}) == []

@@ -272,3 +272,84 @@ def shape(project, cls: str, model: str | None) -> Shape | None:
         known = module is not None and reader.serializer(module, class_name, model, "", False, True, 0)
         cache[key] = Shape(tuple(dict.fromkeys(reader.reads)), tuple(reader.methods), reader.adrf) if known else None
     return cache[key]
+
+
+# Fields whose to_internal_value() looks the object up: `queryset.get(...)` (relations.py).
+_LOOKUP_FIELDS = frozenset({"PrimaryKeyRelatedField", "SlugRelatedField", "HyperlinkedRelatedField"})
+_CHANGES_VALIDATION = frozenset({"__init__", "get_fields", "is_valid", "run_validation", "to_internal_value", "get_validators"})
+_CHANGES_SAVE = frozenset({"save", "create", "update"})
+
+
+def _declared_and_meta(classes: list[_Class]) -> tuple[dict[str, ast.Call], dict[str, ast.expr], _Class | None]:
+    declared: dict[str, ast.Call] = {}
+    for cls in reversed(classes):
+        for item in cls.node.body:
+            if isinstance(item, ast.Assign) and isinstance(item.value, ast.Call):
+                declared.update((target.id, item.value) for target in item.targets if isinstance(target, ast.Name))
+    owner, meta = next(((cls, item) for cls in classes for item in cls.node.body if isinstance(item, ast.ClassDef) and item.name == "Meta"),
+                       (None, None))
+    options = {t.id: item.value for item in (meta.body if meta else []) if isinstance(item, ast.Assign)
+               for t in item.targets if isinstance(t, ast.Name)}
+    return declared, options, owner
+
+
+def _defines(classes: list[_Class], names: frozenset[str]) -> bool:
+    return any(isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item.name in names
+               for cls in classes for item in cls.node.body)
+
+
+def _serializer(project, cls: str):
+    module_name, _, class_name = cls.rpartition(".")
+    module = project.module(module_name) if module_name else None
+    return _hierarchy(project, module, class_name) if module is not None else None
+
+
+def validation_lookups(project, cls: str) -> list[str] | None:
+    """The writable fields whose validation queries (related-object lookups, ``unique`` model
+    fields checked by ``UniqueValidator``) of the project serializer ``cls``; None when not known."""
+    found = _serializer(project, cls)
+    if found is None:
+        return None
+    classes, base, _adrf = found
+    if _defines(classes, _CHANGES_VALIDATION):
+        return None
+    declared, options, owner = _declared_and_meta(classes)
+    lookups = [name for name, call in declared.items()
+               if _call_name(call) in _LOOKUP_FIELDS and _keyword(call, "read_only") is not True]
+    if base not in _MODEL_SERIALIZERS:
+        return lookups
+    reader = _Reader(project, project.models)
+    model = reader._meta_model(owner, options.get("model"))
+    info = project.models.get(model)
+    if info is None:
+        return None
+    names = reader._field_names(info, options, declared)
+    read_only = _strings_of(options.get("read_only_fields")) or set()
+    depth = options.get("depth")
+    if names is None or depth is not None and not (isinstance(depth, ast.Constant) and depth.value == 0):
+        return None  # nested serializers for relations (depth) are read-only: left alone
+    for name in names:
+        if name in declared or name in read_only:
+            continue
+        relation = info.relations.get(name)
+        if relation is not None and relation.kind in ("fk", "o2o", "m2m") and relation.editable or name in info.unique:
+            lookups.append(name)
+    return lookups
+
+
+def saves_with_orm(project, cls: str) -> bool:
+    """Whether ``save()`` of the project serializer ``cls`` is a ``ModelSerializer``'s own:
+    ``Model.objects.create(...)`` or ``instance.save()``."""
+    found = _serializer(project, cls)
+    return found is not None and found[1] in _MODEL_SERIALIZERS and not _defines(found[0], _CHANGES_SAVE)
+
+
+def is_adrf(project, cls: str) -> bool:
+    found = _serializer(project, cls)
+    return found is not None and found[2]
+
+
+def _strings_of(node) -> set[str] | None:
+    if isinstance(node, (ast.List, ast.Tuple)):
+        return {e.value for e in node.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)}
+    return None

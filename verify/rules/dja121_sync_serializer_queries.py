@@ -1,6 +1,8 @@
 """## What it does
-Checks for a Django REST framework serializer's `.data` read in async code when building it
-queries: the serializer (a project class built on `rest_framework.serializers` or
+Checks for Django REST framework serializers used synchronously in async code where they query:
+`.data`, `.is_valid()` and a `ModelSerializer`'s `.save()`.
+
+`.data` queries when the serializer (a project class built on `rest_framework.serializers` or
 `adrf.serializers`) reads a relation the instance's query did not load (a nested serializer, a
 `source="customer.name"`, a `StringRelatedField` or `SlugRelatedField`, `depth`), lists a
 to-many relation (`many=True` fields, a `ModelSerializer`'s many-to-many fields) that
@@ -9,11 +11,17 @@ serializes a QuerySet with `many=True` (which evaluates it). A `ModelSerializer`
 at `depth = 0` are `PrimaryKeyRelatedField`s: they read the key column and are fine, and so are
 plain model fields of a loaded instance.
 
+`.is_valid()` (on a serializer given `data=`) queries when a writable field looks an object up
+(`PrimaryKeyRelatedField`, `SlugRelatedField`, the foreign keys and many-to-many fields a
+`ModelSerializer` builds) or a model field is `unique=True` (`UniqueValidator`). A
+`ModelSerializer`'s own `.save()` creates or updates the instance with the ORM.
+
 ## Why is this bad?
 `.data` runs `to_representation()`, which reads the instance's attributes synchronously: each
 relation not loaded is a query, and on the event loop a query raises
-`SynchronousOnlyOperation`. This holds in every Django and DRF version. adrf's async
-serializers offer `await serializer.adata`, which runs the same reads in a thread.
+`SynchronousOnlyOperation`. Validation and saving query the same way. This holds in every
+Django and DRF version. adrf's async serializers offer `await serializer.adata` (the same reads,
+each in a thread) and `await serializer.asave()`.
 
 ## Example
 ```python
@@ -97,7 +105,7 @@ from verify.analysis import types as ty
 from verify.analysis.arguments import bind_arguments
 from verify.analysis.registry import Rule
 
-rule = Rule("DJA121", "serializer-data-queries", __doc__, min_version=(4, 1))
+rule = Rule("DJA121", "sync-serializer-queries", __doc__, min_version=(4, 1))
 
 
 def _instance_argument(receiver: ty.T) -> ty.T | None:
@@ -177,3 +185,31 @@ def _check_method(node: ast.Attribute, method, instance: ty.T, ctx) -> None:
     chain = " -> ".join(f"`{text}`" for text in (ctx.source(node, 50), f"{method.qualname}(obj)", *effect.chain))
     ctx.report(node, f"{chain} -> {effect.finding.message} ({where})",
                f"load what `{method.qualname}` reads in the query, or serialize in a sync function run with `sync_to_async`")
+
+
+@rule.visits(ast.Call)
+def check_write(node: ast.Call, ctx) -> None:
+    """``serializer.is_valid()`` that looks objects up, and a ModelSerializer's ``save()``."""
+    func = node.func
+    if not (isinstance(func, ast.Attribute) and func.attr in ("is_valid", "save")) or ctx.file.project is None:
+        return
+    receiver = ctx.type_of(func.value)
+    if receiver is None or receiver.kind != ty.OBJECT or "arguments" not in receiver.extra:
+        return
+    project = ctx.file.project
+    name = ctx.source(func.value, 40)
+    if func.attr == "save":
+        if drf_serializers.saves_with_orm(project, receiver.cls):
+            twin = f"`await {name}.asave()`" if drf_serializers.is_adrf(project, receiver.cls) else \
+                f"build it on adrf's `ModelSerializer` and `await {name}.asave()`"
+            ctx.report(node, f"`{ctx.source(node, 50)}` creates or updates the model instance with the ORM synchronously in async code "
+                       "(raises SynchronousOnlyOperation)", f"use {twin}, or call it with `await sync_to_async({name}.save)()`")
+        return
+    positional, keywords = receiver.extra["arguments"]
+    if len(positional) < 2 and "data" not in dict(keywords):
+        return  # no data: is_valid() fails its assertion before validating anything
+    lookups = drf_serializers.validation_lookups(project, receiver.cls)
+    if lookups:
+        fields = ", ".join(f"`{field}`" for field in lookups[:4]) + (f" and {len(lookups) - 4} more" if len(lookups) > 4 else "")
+        ctx.report(node, f"`{ctx.source(node, 50)}` validates {fields} with database queries (related-object lookups, unique checks) "
+                   "in async code (raises SynchronousOnlyOperation)", f"call it with `await sync_to_async({name}.is_valid)(...)`")
