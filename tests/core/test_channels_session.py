@@ -1,4 +1,6 @@
-"""DJA108 on a Channels consumer's scope["session"] (Channels' SessionMiddleware, a lazy SessionStore)."""
+"""A Channels consumer's scope: scope["session"] is Channels' lazy SessionStore (DJA108);
+scope["user"] is the user Channels' AuthMiddleware loaded (``await get_user(scope)``) before the
+consumer ran, without its relations (DJA106, DJA102, DJA103 on what it loads)."""
 
 
 def test_sync_access_to_the_scope_session_in_a_consumer_is_flagged(findings):
@@ -36,4 +38,45 @@ def test_async_session_methods_sync_consumers_and_other_scope_keys_pass(check):
             async def send(self, message):
                 await self.scope["session"].asave()
                 expiry = self.scope["session"].get_expiry_age()
+        ''') == []
+
+
+def test_relations_of_the_scope_user_query_in_an_async_consumer(findings):
+    found = findings('''
+        from channels.generic.websocket import AsyncJsonWebsocketConsumer
+
+        class OrdersConsumer(AsyncJsonWebsocketConsumer):
+            async def connect(self):
+                user = self.scope["user"]
+                stripe_id = self.scope["user"].profile.stripe_id
+                orders = [order.pk for order in user.orders.all()]
+                await self.accept()
+        ''')
+    assert [(f.code, f.line) for f in found] == [("DJA106", 14), ("DJA103", 15)]
+    assert found[0].hint == 'fetch it: `await Profile.objects.aget(user=self.scope["user"])`'
+
+
+def test_the_loaded_scope_user_and_sync_consumers_pass(check):
+    assert check('''
+        from channels.generic.websocket import AsyncWebsocketConsumer, WebsocketConsumer
+
+        class ChatConsumer(AsyncWebsocketConsumer):
+            async def connect(self):
+                # AuthMiddleware already loaded the user: no query here
+                user = self.scope["user"]
+                if not user.is_authenticated:
+                    await self.close()
+                    return
+                self.name = self.scope["user"].username
+                self.orders = [order.pk async for order in user.orders.all()]
+                await self.accept()
+
+        class SyncChatConsumer(WebsocketConsumer):
+            def connect(self):
+                stripe_id = self.scope["user"].profile.stripe_id
+                self.accept()
+
+        class NotAConsumer:
+            async def handle(self):
+                return self.scope["user"].profile
         ''') == []

@@ -495,6 +495,72 @@ def test_django_bolt_loads_request_user_with_auser_and_current_user():
                      lines.index('    request.user.marker = "read while auser() is still pending"') + 1]
 
 
+_BOLT_ALIAS_AND_MIDDLEWARE = """
+from django.contrib.auth.models import User
+from django_bolt import BoltAPI
+from django_bolt.middleware import DjangoMiddlewareStack
+
+
+def routes():
+    class Impersonate:
+        def __init__(self, get_response):
+            self.get_response = get_response
+
+        def __call__(self, request):
+            request.user = User.objects.get(username="support")
+            return self.get_response(request)
+
+    class MaybeImpersonate:
+        def __init__(self, get_response):
+            self.get_response = get_response
+
+        def __call__(self, request):
+            if request.GET.get("as"):
+                request.user = User.objects.get(username=request.GET["as"])
+            return self.get_response(request)
+
+    api = BoltAPI(middleware=[DjangoMiddlewareStack([Impersonate])])
+    maybe = BoltAPI(middleware=[DjangoMiddlewareStack([MaybeImpersonate])])
+
+    @api.get("/who")
+    async def who(request):
+        return {"name": request.user.username}
+
+    @maybe.get("/maybe")
+    async def maybe_who(request):
+        return {"name": request.user.username}
+
+    @api.get("/alias")
+    async def alias(request):
+        user = request.user
+        await request.auser()
+        return {"name": getattr(user, "username", None)}
+
+    @maybe.get("/alias-early")
+    async def alias_early(request):
+        user = request.user
+        name = user.username
+        await request.auser()
+        return {"name": name}
+"""
+
+
+def test_django_bolt_alias_before_auser_and_middleware_that_sets_the_user():
+    # bolt's auser() fills the lazy object an earlier alias holds; a middleware that always assigns
+    # request.user leaves no lazy user. A conditional one, or a read before the await, still loads it.
+    found = [f.line for f in check_source_lines(_BOLT_ALIAS_AND_MIDDLEWARE)]
+    lines = _BOLT_ALIAS_AND_MIDDLEWARE.splitlines()
+    maybe_read = lines.index("    async def maybe_who(request):") + 2
+    early_alias = lines.index("    async def alias_early(request):") + 2
+    assert found == [maybe_read, early_alias]
+
+
+def test_djangos_own_auser_leaves_an_earlier_alias_lazy():
+    code = ("async def me(request):\n    user = request.user\n    await request.auser()\n"
+            "    return user.username\n")
+    assert [f.line for f in check_source_lines(code)] == [2]
+
+
 def test_djangos_own_auser_leaves_request_user_lazy():
     # Django caches auser()'s result apart from request.user's SimpleLazyObject: the read still queries.
     code = "async def me(request):\n    user = await request.auser()\n    return user == request.user\n"

@@ -65,3 +65,64 @@ def test_views_with_their_own_async_handlers_plain_views_and_sync_hooks_pass():
             async def get_queryset(self):
                 return []
     ''') == []
+
+
+def test_async_hooks_of_project_mixins_before_the_generic_view_are_flagged_at_the_view():
+    found = check_source(HEADER + textwrap.dedent('''
+        from django.views import generic
+        from django.views.generic.base import ContextMixin
+
+
+        class StatsMixin(ContextMixin):
+            async def get_context_data(self, **kwargs):
+                return {}
+
+
+        class Dashboard(StatsMixin, TemplateView):
+            template_name = "dashboard.html"
+
+
+        class Orders(StatsMixin, generic.ListView):
+            pass
+    '''), "shop/views.py", select=["DJA418"])
+    assert [(f.line - HEADER.count("\n"), f.message) for f in found] == [
+        (11, "`Dashboard` inherits `async def get_context_data` from `StatsMixin`: Django's sync `get()` handler calls it without "
+             "`await` and gets a coroutine"),
+        (15, "`Orders` inherits `async def get_context_data` from `StatsMixin`: Django's sync `get()` handler calls it without "
+             "`await` and gets a coroutine"),
+    ]
+
+
+def test_mixins_after_the_view_overridden_by_sync_hooks_or_with_their_own_handlers_pass():
+    assert lines('''
+        class StatsMixin:
+            async def get_context_data(self, **kwargs):
+                return {}
+
+
+        class SyncStats(StatsMixin):
+            def get_context_data(self, **kwargs):
+                return {}
+
+
+        class AsyncPage(StatsMixin):
+            async def get(self, request):
+                return JsonResponse(await self.get_context_data())
+
+
+        class After(TemplateView, StatsMixin):  # TemplateView's get_context_data comes first
+            pass
+
+
+        class Shadowed(SyncStats, TemplateView):
+            pass
+
+
+        class OwnHandler(AsyncPage, TemplateView):
+            pass
+
+
+        class Handled(StatsMixin, TemplateView):
+            async def get(self, request):
+                return JsonResponse(await self.get_context_data())
+    ''') == []

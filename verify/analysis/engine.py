@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
 
-from verify.analysis import blocking, formatting, request_user
+from verify.analysis import blocking, formatting, pages, request_user
 from verify.analysis import types as ty
 from verify.analysis.arguments import bind_arguments
 from verify.analysis.ast_walk import children, walk
@@ -166,6 +166,9 @@ class AsyncWalker:
             elif (type(node.func) is ast.Attribute and node.func.attr == "auser" and type(self.ctx.parents.get(node)) is ast.Await
                   and request_user.auser_fills_request_user(self.ctx.file)):
                 self._user_assigned(node.func.value, None)  # django-bolt: an awaited auser() fills request.user
+            elif (type(node.func) is ast.Attribute and node.func.attr == "aget_object_list" and type(node.func.value) is ast.Name
+                  and type(self.ctx.parents.get(node)) is ast.Await):
+                self._page_loaded(node.func.value.id, None)
         parents = self.ctx.parents
         if node_type is ast.Attribute:  # a third of the expressions, with a single child
             value = node.value
@@ -300,6 +303,8 @@ class AsyncWalker:
                     self.expr(target)
                     if type(target) is ast.Attribute and target.attr == "user":
                         self._user_assigned(target.value, value)
+                    elif type(target) is ast.Attribute and target.attr == pages.OBJECT_LIST and type(target.value) is ast.Name:
+                        self._page_loaded(target.value.id, value)
                 self.bind(target, value)
                 self._track_dict_item(target, node.value)
         elif isinstance(node, ast.AnnAssign):
@@ -439,6 +444,13 @@ class AsyncWalker:
             self.env[holder.id] = loaded
         elif type(holder) is ast.Attribute and holder.attr == "request" and type(holder.value) is ast.Name and holder.value.id == "self":
             self.env[SELF_REQUEST] = loaded
+
+    def _page_loaded(self, name: str, objects: T | None) -> None:
+        """``await page.aget_object_list()`` or ``page.object_list = await sync_to_async(list)(...)``:
+        the page holds a list from here on."""
+        current = self.env.get(name)
+        if pages.unloaded_page(current) and not (objects is not None and objects.is_lazy):
+            self.env[name] = pages.loaded(current, objects if objects is not None and objects.kind == ty.LIST else None)
 
     def _track_dict_item(self, target: ast.AST, value: ast.expr) -> None:
         """``context["orders"] = qs`` adds to a dict literal's known items."""

@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from verify.analysis import blocking
 from verify.analysis import django_api as api
+from verify.analysis import pages
 from verify.analysis import types as ty
 from verify.analysis.context import FileContext
 from verify.analysis.limits import MAX_TYPING_DEPTH
@@ -277,6 +278,9 @@ class Typer:
                 result = self.method_result(receiver, func.attr, node)
                 if result is not None:
                     return result
+        attribute = constant_getattr(node, self.local_names)
+        if attribute is not None:  # getattr(request, "user", None) reads request.user
+            return self._Attribute(attribute)
         qualified = self._call_qualified(node)
         name = qualified.rsplit(".", 1)[-1]
         if isinstance(func, ast.Name):
@@ -299,7 +303,8 @@ class Typer:
             return T(ty.ASYNC_GEN, origin=self.file.source_of(node))
         if isinstance(func, ast.Attribute) and self._is_coroutine_method(func, qualified):
             # not extra["django"]: that marks ORM coroutines (DJA406 counts them)
-            return T(ty.COROUTINE, origin=self.file.source_of(node), extra={"method": func.attr})
+            return T(ty.COROUTINE, result=self._page_of(func, pages.ASYNC_PAGE, ("aget_page", "apage")), origin=self.file.source_of(node),
+                     extra={"method": func.attr})
         if qualified.startswith("django.") and qualified in api.FUNCTION_ASYNC:
             return T(ty.COROUTINE, result=self._shortcut_result(node, name), origin=self.file.source_of(node), extra={"django": name})
         if name in ("get_object_or_404",) and qualified.startswith("django."):
@@ -310,7 +315,13 @@ class Typer:
         if qualified.endswith("Paginator") and "paginator" in qualified.lower() and not qualified.endswith("AsyncPaginator"):
             objects = self.type_of(node.args[0]) if node.args else None
             # over a list (built with `async for`) a Paginator makes no query
-            return T(ty.PAGINATOR, origin=self.file.source_of(node)) if objects is not None and objects.is_lazy else None
+            if objects is None or not objects.is_lazy:
+                return None
+            return T(ty.PAGINATOR, items=((pages.OBJECT_LIST, objects),), origin=self.file.source_of(node))
+        if qualified.startswith("django.") and qualified.endswith(".AsyncPaginator"):
+            objects = self.type_of(node.args[0]) if node.args else None
+            lazy = objects is not None and objects.is_lazy
+            return T(ty.OBJECT, cls=qualified, items=((pages.OBJECT_LIST, objects),) if lazy else (), origin=self.file.source_of(node))
         if qualified.endswith("get_user_model"):
             return T(ty.MODEL, USER_MODEL)
         if isinstance(func, ast.Call):  # sync_to_async(f)(...), database_sync_to_async(f)(...)
@@ -322,6 +333,8 @@ class Typer:
                     source = self.type_of(wrapped.value)
                     if source is not None and source.is_lazy:
                         result = T(ty.INSTANCE, source.model, loaded=source.loaded, only=source.only, deferred=source.deferred)
+                elif isinstance(wrapped, ast.Attribute):  # sync_to_async(paginator.get_page)(n): a Page of a lazy QuerySet
+                    result = self._page_of(wrapped, pages.PAGE, ("get_page", "page"))
                 return T(ty.COROUTINE, result=result, origin=self.file.source_of(node), extra={"sync_to_async": True})
         if qualified in _COROUTINE_FACTORIES:
             return T(ty.COROUTINE, origin=self.file.source_of(node), extra={"asyncio": name})
@@ -371,7 +384,8 @@ class Typer:
     def _consumer_scope(self, node: ast.expr) -> bool:
         """``self.scope`` in a method of a Channels consumer (a class of this file built on
         ``channels.generic`` / ``channels.consumer``), where ``scope["session"]`` is the session
-        Channels' ``SessionMiddleware`` loads lazily."""
+        Channels' ``SessionMiddleware`` loads lazily and ``scope["user"]`` the user its
+        ``AuthMiddleware`` has already loaded (with ``await get_user(scope)``)."""
         if not (isinstance(node, ast.Attribute) and node.attr == "scope" and isinstance(node.value, ast.Name)
                 and node.value.id == "self" and self.class_name):
             return False
@@ -388,6 +402,16 @@ class Typer:
                 if isinstance(base, ast.Name):
                     todo.append(base.id)
         return False
+
+    def _page_of(self, method: ast.Attribute, cls: str, names: tuple[str, ...]) -> T | None:
+        """The page ``paginator.get_page`` / ``paginator.aget_page`` gives, for a paginator of a
+        lazy QuerySet."""
+        if method.attr not in names:
+            return None
+        paginator = self.type_of(method.value)
+        if paginator is None or not (paginator.kind == ty.PAGINATOR if cls == pages.PAGE else self._is_async_paginator(method.value)):
+            return None
+        return pages.page(cls, dict(paginator.items).get(pages.OBJECT_LIST), self.file.source_of(method.value))
 
     def _is_async_paginator(self, node: ast.expr) -> bool:
         receiver = self.type_of(node)
@@ -606,7 +630,9 @@ class Typer:
 
     def _Subscript(self, node: ast.Subscript) -> T | None:
         base = self.type_of(node.value)
-        if base is None and isinstance(node.slice, ast.Constant) and node.slice.value == "session" and self._consumer_scope(node.value):
+        if base is None and isinstance(node.slice, ast.Constant) and node.slice.value in ("session", "user") and self._consumer_scope(node.value):
+            if node.slice.value == "user":  # Channels' AuthMiddleware loaded it before the consumer ran; its relations are not
+                return T(ty.INSTANCE, USER_MODEL, origin=self.file.source_of(node), extra={"scope_user": True})
             return T(ty.SESSION, origin=self.file.source_of(node))  # Channels' SessionMiddleware: a lazy SessionStore
         if base is None:
             item = blocking.item_class(self.file.qualified(node.value) or "")  # caches["default"]
@@ -706,6 +732,17 @@ def _declares_model_choice(cls: ast.ClassDef) -> bool:
 def _binds_data(call: ast.Call) -> bool:
     """Whether a form is built with data (its first argument, or ``data=``/``files=``)."""
     return bool(call.args) or any(k.arg in ("data", "files") or k.arg is None for k in call.keywords)
+
+
+def constant_getattr(call: ast.Call, local_names: frozenset[str] = frozenset()) -> ast.Attribute | None:
+    """``getattr(obj, "name")`` or ``getattr(obj, "name", default)`` as the attribute read
+    ``obj.name`` (placed where the call is), for the builtin ``getattr`` only."""
+    func = call.func
+    if not (type(func) is ast.Name and func.id == "getattr" and func.id not in local_names and len(call.args) in (2, 3)
+            and not call.keywords and isinstance(call.args[1], ast.Constant) and isinstance(call.args[1].value, str)
+            and call.args[1].value.isidentifier()):
+        return None
+    return ast.copy_location(ast.Attribute(value=call.args[0], attr=call.args[1].value, ctx=ast.Load()), call)
 
 
 def argument_types(call: ast.Call, type_of: Callable[[ast.AST], T | None]) -> tuple[tuple, tuple]:

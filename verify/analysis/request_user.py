@@ -15,6 +15,8 @@ Known frameworks (each checked against its source):
   bolt load the user before the handler and fill ``request.user``; and bolt's ``request.user`` is
   a ``LazyUser`` that ``await request.auser()`` fills, so the user is loaded from that ``await`` on
   (:func:`auser_fills_request_user`). Django's own ``auser()`` caches apart from ``request.user``.
+  A route of a ``BoltAPI(middleware=[...])`` whose middleware class assigns ``request.user`` on
+  every request reads that object.
 
 Also loaded: after a project decorator (or a django-ninja auth class of the project) that assigns
 ``request.user = ...`` in its wrapper, and after any decorator, view base class or auth object
@@ -31,6 +33,8 @@ _NINJA_SESSION_AUTH = {"django_auth", "django_auth_superuser", "django_auth_is_s
 _NINJA_OPERATIONS = {"get", "post", "put", "patch", "delete", "api_operation"}
 _MAX_DEPTH = 4  # project base classes followed
 _BOLT_USER_PARAMETERS = {"django_bolt.CurrentUser", "django_bolt.OptionalCurrentUser"}
+_BOLT_MIDDLEWARE_OPTIONS = {"middleware", "django_middleware"}
+_MIDDLEWARE_ENTRY_POINTS = {"__call__", "__acall__", "process_request"}
 
 
 def auser_fills_request_user(file) -> bool:
@@ -50,6 +54,8 @@ def loaded_before(file, function: ast.AsyncFunctionDef, owner: ast.AST | None) -
         if qualified in _ADRF_DECORATORS or qualified in configured:
             return True
         if isinstance(decorator, ast.Call) and _ninja_session(decorator, file, configured):
+            return True
+        if isinstance(decorator, ast.Call) and _api_middleware_sets_user(decorator, file, owner):
             return True
         if isinstance(target, ast.Name) and _assigns_user(_project_node(file, target.id)):
             return True
@@ -80,6 +86,43 @@ def _ninja_session(call: ast.Call, file, configured: set[str]) -> bool:
         return False
     items = auth.elts if isinstance(auth, (ast.List, ast.Tuple)) else [auth]
     return bool(items) and all(_loads_user(item, file, configured) for item in items)
+
+
+def _api_middleware_sets_user(call: ast.Call, file, scope: ast.AST | None) -> bool:
+    """``@api.get(...)`` on ``api = BoltAPI(middleware=[...])`` whose list holds a middleware class
+    that assigns ``request.user`` on every request (an impersonation middleware): the handler
+    reads the object it assigned, not a lazy user. ``api`` is bound in the enclosing function
+    (``scope``) or at module level."""
+    func = call.func
+    if not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)):
+        return False
+    statements = scope.body if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)) else []
+    local = {target.id: node.value for node in statements if isinstance(node, ast.Assign)
+             for target in node.targets if isinstance(target, ast.Name)}
+    api = local.get(func.value.id) or file.module_values.get(func.value.id)
+    if not (isinstance(api, ast.Call) and (file.qualified(api.func) or "").startswith("django_bolt.")):
+        return False
+    classes = {node.name: node for node in statements if isinstance(node, ast.ClassDef)}
+    for keyword in api.keywords:
+        if keyword.arg not in _BOLT_MIDDLEWARE_OPTIONS:
+            continue
+        for name in ast.walk(keyword.value):
+            if not isinstance(name, ast.Name):
+                continue
+            cls = classes.get(name.id) or (_project_class(file, name.id) or (None, None))[1]
+            if cls is not None and _always_assigns_user(cls):
+                return True
+    return False
+
+
+def _always_assigns_user(cls: ast.ClassDef) -> bool:
+    """A middleware whose ``__call__`` or ``process_request`` assigns ``request.user`` as a
+    statement of its own body, not under a condition."""
+    return any(isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item.name in _MIDDLEWARE_ENTRY_POINTS
+               and any(isinstance(statement, ast.Assign)
+                       and any(isinstance(t, ast.Attribute) and t.attr == "user" for t in statement.targets)
+                       for statement in item.body)
+               for item in cls.body)
 
 
 def _loads_user(auth: ast.expr, file, configured: set[str]) -> bool:

@@ -2,15 +2,17 @@
 Checks for sync database calls in async code: QuerySet and manager methods that run a query
 (`get`, `create`, `count`, `exists`, `first`, `update`, `delete`, `aggregate`..., and `iterator()`
 where a `for` loop or `list()` runs through it on the event loop), model `save()` / `delete()` / `refresh_from_db()` and validation (`full_clean()`), related-manager
-writes (`add`, `remove`, `set`, `clear`), user permission checks, and a ModelForm's `save()`.
+writes (`add`, `remove`, `set`, `clear`; also `getattr(obj, field_name).add(...)` / `.set(...)` on
+an instance whose model has many-to-many or reverse foreign-key relations), user permission checks,
+and a ModelForm's `save()`.
 Validating a bound form queries when it has model choices to look up or unique fields to check:
 a `ModelForm` whose fields include a foreign key, one-to-one or many-to-many field (Django builds a
 `ModelChoiceField` / `ModelMultipleChoiceField` for them), a `unique=True` field or all the
 fields of a `unique_together` / `UniqueConstraint` (`validate_unique()`, `validate_constraints()`),
-or those a `CheckConstraint` reads (Django runs its condition as a query), or a project form that declares a `ModelChoiceField` /
-`ModelMultipleChoiceField`. Django validates on the first `is_valid()`, `errors`,
-`non_field_errors()` or `has_error()`; later ones read the result, and an unbound form
-(`PostForm(instance=post)`) validates nothing.
+or those a `CheckConstraint` reads (Django runs its condition as a query), or a project form that
+declares a `ModelChoiceField` / `ModelMultipleChoiceField`. Django validates on the first
+`is_valid()`, `errors`, `non_field_errors()` or `has_error()`; later ones read the result, and an
+unbound form (`PostForm(instance=post)`) validates nothing.
 
 ## Why is this bad?
 Django's database layer is sync-only: called from the event loop it raises
@@ -149,9 +151,12 @@ def check(node: ast.Call, ctx) -> None:
     if not isinstance(node.func, ast.Attribute):
         return
     receiver = ctx.type_of(node.func.value)
-    if receiver is None or receiver.extra.get("request_user"):
+    if receiver is not None and receiver.extra.get("request_user"):
         return  # request.user itself is DJA107's finding
     method = node.func.attr
+    if receiver is None:
+        _check_dynamic_relation_write(node, method, ctx)
+        return
     if receiver.kind == ty.INSTANCE and method in _VALIDATION:
         ctx.report(node, f"`{ctx.source(node)}` in async code: model validation queries the database for unique fields and relations "
                    "(raises SynchronousOnlyOperation when it does)",
@@ -223,3 +228,28 @@ def _twin_fix(node: ast.Call, twin: str, ctx) -> Fix | None:
     parent = ctx.parent(node)
     awaited = () if isinstance(parent, ast.Await) else fixes.await_edits(node, parent)
     return Fix((fixes.rename_method(node, twin), *awaited))
+
+
+# The related managers' writes a field value of no other kind has (a list or dict from an
+# ArrayField or JSONField has `remove()` and `clear()` too).
+_DYNAMIC_WRITES = {"add": "aadd", "set": "aset"}
+
+
+def _check_dynamic_relation_write(node: ast.Call, method: str, ctx) -> None:
+    """``getattr(obj, name).add(...)`` / ``.set(...)`` on a model instance whose model has
+    many-to-many or reverse foreign-key relations: a related manager's write."""
+    getter = node.func.value
+    if method not in _DYNAMIC_WRITES or not (isinstance(getter, ast.Call) and isinstance(getter.func, ast.Name)
+                                             and getter.func.id == "getattr" and len(getter.args) == 2):
+        return
+    if (ctx.qualified(getter.func) or "getattr") != "getattr" or isinstance(getter.args[1], ast.Constant):
+        return  # a constant name is typed like the attribute itself
+    instance = ctx.type_of(getter.args[0])
+    info = ctx.file.models.get(instance.model) if instance is not None and instance.kind == ty.INSTANCE else None
+    if info is None or not any(r.kind in ("m2m", "reverse_m2m", "reverse_fk") for r in info.relations.values()):
+        return
+    twin = _DYNAMIC_WRITES[method]
+    receiver_text = ctx.source(getter, 40)
+    ctx.report(node, f"`{ctx.source(node)}` writes a many-to-many or reverse foreign-key relation of a `{instance.model}` "
+               "synchronously in async code (raises SynchronousOnlyOperation)",
+               hints.async_twin(f"{receiver_text}.{method}(...)", f"{receiver_text}.{twin}(...)", api.RELATED_MANAGER_ASYNC[twin][1], ctx.version))

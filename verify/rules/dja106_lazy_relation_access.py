@@ -8,6 +8,9 @@ name alone (`author`, `user`) is never taken for one. Objects fetched through a 
 (`order.items.afirst()`) know their `order`.
 `select_related()` without names follows only non-null foreign keys. `order.user_id` is a plain
 column and is fine (also after `only("user")`, which loads the key, not the related object).
+A Channels consumer's `self.scope["user"]` was loaded by Channels' `AuthMiddleware` before the
+consumer ran, without its relations: `self.scope["user"].is_authenticated` is fine,
+`self.scope["user"].profile` runs a query.
 
 The model's own `__str__` counts too, wherever async code turns an instance into text: `str()`,
 f-strings, `%` formatting, `str.format()`, `print()`, and `repr()` (Django's `Model.__repr__`
@@ -133,6 +136,9 @@ def check(node: ast.Attribute, ctx) -> None:
             return  # select_related() with no names loads every non-null foreign key
         if receiver.extra.get("request_user"):
             hint = f"load it in the query: `await {relation.target}.objects.aget(user=user)` after `user = await request.auser()`"
+        elif receiver.extra.get("scope_user"):  # Channels' AuthMiddleware loads the user alone
+            lookup = f"{relation.field}={text}" if relation.kind == "reverse_o2o" and relation.field else f"pk={text}.{attr}_id"
+            hint = f"fetch it: `await {relation.target}.objects.aget({lookup})`"
         elif relation.kind == "reverse_o2o":
             hint = f"add `select_related(\"{attr}\")` to the query that loads `{text}`, or fetch it: `await {relation.target}.objects.aget(...)`"
         else:

@@ -1,5 +1,6 @@
 """## What it does
-Checks for `request.user` read in async code while it is still Django's lazy user.
+Checks for `request.user` read in async code while it is still Django's lazy user, also when
+it is read as `getattr(request, "user", None)` or behind `hasattr(request, "user")`.
 
 Not reported, because the user is already loaded or not loaded there:
 
@@ -10,8 +11,10 @@ Not reported, because the user is already loaded or not loaded there:
   Django's session (`django_auth`, `django_auth_superuser`, `django_auth_is_staff`) on the
   decorator or on the module's `Router`/`NinjaAPI`, and django-bolt handlers with a
   `CurrentUser` parameter;
-- in django-bolt handlers, after `await request.auser()` (bolt's lazy user is the object
-  `auser()` fills; Django's own `auser()` caches apart, so there `request.user` still queries);
+- in django-bolt handlers, after `await request.auser()`, also through an alias bound before it
+  (bolt's lazy user is the object `auser()` fills; Django's own `auser()` caches apart, so there
+  `request.user` still queries), and on a `BoltAPI(middleware=[...])` whose middleware class
+  assigns `request.user` on every request;
 - after a decorator of the project whose wrapper assigns `request.user`, or a django-ninja auth
   class of the project whose `authenticate` does;
 - after your own decorators, view base classes or django-ninja auth objects, listed by
@@ -52,7 +55,8 @@ None yet: `user = await request.auser()` adds a statement and renames later read
 
 import ast
 
-from verify.analysis import hints
+from verify.analysis import hints, request_user
+from verify.analysis.inference import constant_getattr
 from verify.analysis.name_uses import later_uses, names_in
 from verify.analysis.registry import Rule
 
@@ -66,8 +70,47 @@ _OFFLOADING_WRAPPERS = ("sync_to_async", "database_sync_to_async")
 
 @rule.visits(ast.Attribute)
 def check(node: ast.Attribute, ctx) -> None:
-    if node.attr != "user" or not isinstance(node.ctx, ast.Load):
+    if node.attr == "user" and isinstance(node.ctx, ast.Load):
+        _check_read(node, ctx)
+
+
+@rule.visits(ast.Call)
+def check_getattr(node: ast.Call, ctx) -> None:
+    """``getattr(request, "user", None)`` reads ``request.user``. Code written so defensively
+    often only hands the lazy object on (middleware and adapters copy it to another request
+    without loading it), so it is reported only where the user itself is read: an attribute
+    (``.is_authenticated``) or a truth test, directly or through the variable it is stored in."""
+    attribute = constant_getattr(node)
+    if attribute is None or attribute.attr != "user":
         return
+    value = ctx.type_of(node)
+    if value is None or not value.extra.get("request_user"):
+        return
+    parent = ctx.parent(node)
+    if isinstance(parent, ast.Assign) and len(parent.targets) == 1 and isinstance(parent.targets[0], ast.Name):
+        parent_of = names_in(ctx.function)[1].get
+        filled_at = _bolt_auser_line(node.args[0], ctx)
+        read = any(use.lineno <= filled_at and _reads_user(use, parent_of(use)) for use in later_uses(parent.targets[0].id, parent, ctx.function))
+    else:
+        read = _reads_user(node, parent)
+    if read:
+        ctx.report(node, f"`{ctx.source(node)}` runs sync queries for logged-in users in async code (raises SynchronousOnlyOperation)",
+                   hints.auser(ctx.version))
+
+
+def _reads_user(node: ast.expr, parent: ast.AST | None) -> bool:
+    """``user.is_authenticated``, ``getattr(user, "pk", None)``, ``if user:``, ``not user``, ``user and ...``."""
+    if isinstance(parent, ast.Attribute):
+        return True
+    if isinstance(parent, ast.Call) and parent.args[:1] == [node]:
+        attribute = constant_getattr(parent)
+        return attribute is not None
+    if isinstance(parent, (ast.If, ast.While, ast.IfExp, ast.Assert)):
+        return parent.test is node
+    return isinstance(parent, ast.BoolOp) or isinstance(parent, ast.UnaryOp) and isinstance(parent.op, ast.Not)
+
+
+def _check_read(node: ast.Attribute, ctx) -> None:
     value = ctx.type_of(node)
     parent = ctx.parent(node)
     if value is None or not value.extra.get("request_user") or _left_alone(node, parent, ctx.parent, ctx):
@@ -76,10 +119,23 @@ def check(node: ast.Attribute, ctx) -> None:
         # `user = request.user`: it depends on what the code does with `user` next
         uses = later_uses(parent.targets[0].id, parent, ctx.function)
         parent_of = names_in(ctx.function)[1].get
-        if uses and all(_left_alone(use, parent_of(use), parent_of, ctx) for use in uses):
+        filled_at = _bolt_auser_line(node.value, ctx)
+        if uses and all(_left_alone(use, parent_of(use), parent_of, ctx) or use.lineno > filled_at for use in uses):
             return
     ctx.report(node, f"`{ctx.source(node)}` runs sync queries for logged-in users in async code (raises SynchronousOnlyOperation)",
                hints.auser(ctx.version))
+
+
+def _bolt_auser_line(request: ast.expr, ctx) -> float:
+    """The line of the first ``await request.auser()`` in a django-bolt handler: bolt's lazy user is
+    the object ``auser()`` fills, so an alias bound before it reads a loaded user after it."""
+    if not request_user.auser_fills_request_user(ctx.file) or not isinstance(request, ast.Name):
+        return float("inf")
+    lines = [node.lineno for node in ast.walk(ctx.function)
+             if isinstance(node, ast.Await) and isinstance(node.value, ast.Call) and isinstance(node.value.func, ast.Attribute)
+             and node.value.func.attr == "auser" and isinstance(node.value.func.value, ast.Name)
+             and node.value.func.value.id == request.id]
+    return min(lines, default=float("inf"))
 
 
 def _left_alone(node: ast.expr, parent: ast.AST | None, parent_of, ctx) -> bool:

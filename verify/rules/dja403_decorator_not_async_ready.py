@@ -1,7 +1,8 @@
 """## What it does
 Checks for decorators on async views that cannot wrap an async view in the target Django
 version: Django's view decorators (`csrf_exempt`, `require_POST`, `never_cache`, `vary_on_headers`
-and the rest of the 5.0 list) before 5.0, the auth decorators (`login_required`,
+and the rest of the 5.0 list, and `cache_page`, whose middleware-based wrapper learned async views
+in 5.0 too) before 5.0, the auth decorators (`login_required`,
 `permission_required`, `user_passes_test`, `staff_member_required`) before 5.1, `method_decorator`
 on an async handler before 5.2, and, in every version, `transaction.atomic`, django-waffle's
 `waffle_flag` / `waffle_switch` and the project's own
@@ -69,7 +70,8 @@ from verify.analysis.view_shapes import HTTP_HANDLERS, takes_request
 
 rule = Rule("DJA403", "decorator-not-async-ready", __doc__, min_version=(4, 1), scope="module")
 
-# Decorators that wrap async views since a given version (docs/releases/5.0.txt, 5.1.txt).
+# Decorators that wrap async views since a given version (docs/releases/5.0.txt, 5.1.txt;
+# cache_page through make_middleware_decorator, which has an async wrapper since 5.0).
 _READY_SINCE: dict[str, tuple[int, int]] = {
     **{f"django.views.decorators.{name}": (5, 0) for name in (
         "cache.cache_control", "cache.never_cache", "common.no_append_slash",
@@ -77,7 +79,7 @@ _READY_SINCE: dict[str, tuple[int, int]] = {
         "debug.sensitive_variables", "debug.sensitive_post_parameters", "gzip.gzip_page",
         "http.condition", "http.conditional_page", "http.etag", "http.last_modified",
         "http.require_http_methods", "http.require_GET", "http.require_POST", "http.require_safe",
-        "vary.vary_on_cookie", "vary.vary_on_headers",
+        "vary.vary_on_cookie", "vary.vary_on_headers", "cache.cache_page",
         "clickjacking.xframe_options_deny", "clickjacking.xframe_options_sameorigin", "clickjacking.xframe_options_exempt",
     )},
     "django.contrib.auth.decorators.login_required": (5, 1),
@@ -85,6 +87,20 @@ _READY_SINCE: dict[str, tuple[int, int]] = {
     "django.contrib.auth.decorators.user_passes_test": (5, 1),
     "django.contrib.admin.views.decorators.staff_member_required": (5, 1),
 }
+_AUTH_DECORATORS = frozenset({"login_required", "permission_required", "user_passes_test", "staff_member_required"})
+
+
+def _instead(name: str, version) -> str:
+    """What to do inside the async view instead of the decorator, on a version it does not support."""
+    if name in _AUTH_DECORATORS:
+        if version >= (5, 0):
+            return "do the check inside the view (`user = await request.auser()`)"
+        return "do the check in a sync function run with `await sync_to_async(check)(request)` (`request.auser()` needs Django 5.0)"
+    if name == "cache_page":
+        return "cache inside the view with `await cache.aget(key)` and `await cache.aset(key, value, timeout)`"
+    return "do its work inside the view"
+
+
 # Decorators that wrap async views in no Django version (probed on 6.1.3: "The view ... returned an
 # unawaited coroutine").
 _NEVER_READY = {
@@ -149,7 +165,7 @@ def _check_decorator(decorator: ast.expr, view: str, ctx, method: bool) -> None:
             name = qualified.rsplit(".", 1)[1]
             ctx.report(decorator, f"`@{name}` supports async views only from Django {fmt(ready)}: on Django {fmt(ctx.version)} it wraps "
                        f"`{view}` in a sync function, so Django gets an unawaited coroutine instead of a response",
-                       hint=f"upgrade to Django {fmt(ready)}+, or do the check inside the view (e.g. `user = await request.auser()`)")
+                       hint=f"upgrade to Django {fmt(ready)}+, or {_instead(name, ctx.version)}")
         return
     if _sync_wrapper(_project_function(target, ctx), isinstance(decorator, ast.Call)) is not None:
         ctx.report(decorator, f"decorator `{ctx.source(target, 40)}` wraps async {'handler' if method else 'view'} `{view}` in a sync function that "
