@@ -332,3 +332,32 @@ def test_unique_together_and_constraints_make_model_form_validation_query(projec
             slot, guests, room = SlotForm(request.POST), GuestsForm(request.POST), RoomForm(request.POST)
             return JsonResponse({"slot": slot.is_valid(), "guests": guests.is_valid(), "room": room.is_valid()})
     """, {"forms.py": BOOKING_FORMS}) == [(7, "DJA102"), (7, "DJA102")]
+
+
+def test_a_sync_helper_that_formats_or_logs_an_instance_is_flagged_where_async_code_calls_it(project):
+    found = project("""
+        from django.http import HttpResponse
+        from shop.models import Order
+        from shop.receipts import log_payment, title
+
+        async def pay(request, pk):
+            order = await Order.objects.aget(pk=pk)
+            log_payment(order)
+            return HttpResponse(title(order))
+
+        async def loaded(request, pk):
+            order = await Order.objects.select_related("user").aget(pk=pk)
+            log_payment(order)
+            return HttpResponse(title(order))
+    """, {"receipts.py": """
+        import logging
+
+        logger = logging.getLogger(__name__)
+
+        def log_payment(order):
+            logger.info("paid %s", order)
+
+        def title(order):
+            return "Receipt " + str(order)
+    """})
+    assert found == [(8, "DJA106"), (9, "DJA106")]

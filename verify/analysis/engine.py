@@ -798,8 +798,22 @@ def summarize_sync_body(file: FileContext, function: ast.FunctionDef, class_name
 
     dispatcher.async_visitors.setdefault(ast.Return, []).append((None, lambda node, c: returns.append(c.type_of(node.value) if node.value else None)))
     dispatcher.async_visitors.setdefault(ast.Call, []).append((None, record_call))
+    if rules and file.project is not None:  # the helper turns an instance into text: its model's __str__ runs
+        enabled = {rule.code: rule for rule in rules}
+        text_hook = (None, partial(_check_text, enabled=enabled))
+        dispatcher.async_visitors[ast.Call] += [text_hook, (None, partial(_check_builtin_text, enabled=enabled))]
+        dispatcher.async_visitors.setdefault(ast.BinOp, []).append(text_hook)
+        dispatcher.async_visitors.setdefault(ast.FormattedValue, []).append((None, partial(_check_formatted, enabled=enabled)))
     AsyncWalker(dispatcher, ctx).body(function.body)
     return ctx.findings, returns, calls
+
+
+def _check_builtin_text(node: ast.Call, ctx: RuleContext, enabled: dict[str, Rule]) -> None:
+    """``str(order)`` / ``repr(order)`` with the builtins."""
+    func = node.func
+    if (type(func) is ast.Name and func.id in _CONVERSIONS and len(node.args) == 1 and not node.keywords
+            and ctx.qualified(func) == func.id and func.id not in ctx.typer.env):
+        _check_conversion(node, node.args[0], _CONVERSIONS[func.id], ctx, enabled)
 
 
 def _handler_types(file: FileContext, function: ast.AsyncFunctionDef, owner: str | None, parent: ast.AST, reads_user: bool) -> dict[str, T]:
