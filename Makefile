@@ -14,7 +14,7 @@ PYTHON ?= $(shell for c in python3.13 python3.12 python3; do \
 	  p=$$(pyenv root)/versions/$$v/bin/python3; [ -x $$p ] && { echo $$p; exit; }; \
 	done)
 
-.PHONY: demo test venv clean docs bench-sample bench-verify ecosystem fuzz
+.PHONY: demo test venv clean docs bench-sample bench-verify bench-runtime-suites ecosystem fuzz
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "error: Python 3.12+ not found (install it or pass PYTHON=...)" >&2; exit 2; }
@@ -51,6 +51,12 @@ fuzz: $(STAMP)
 bench-sample: $(STAMP)
 	$(PY) bench/bench_sample.py
 	$(PY) -m verify.docgen
+
+# The runtime plugin on public async test suites (django-ninja, adrf, django-ninja-extra at pinned
+# commits, each in a virtualenv cached outside the repository): plain and with --async-verify, then
+# three planted bugs each; bench/results/runtime_suites.json, then the README and docs/runtime.md tables (make docs).
+bench-runtime-suites: $(STAMP)
+	$(PY) bench/bench_runtime_suites.py
 
 # Verifier speed against ruff (and flake8-async, recorded once: `make bench-verify FLAKE8=1`),
 # installed in a separate environment: bench/results/verify.json.

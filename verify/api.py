@@ -109,6 +109,8 @@ def check_paths(paths: list[str] | None = None, *, select: list[str] | None = No
     Raises ``config.ConfigError`` for bad configuration and ``discovery.PathError`` for a missing path.
     """
     paths = paths or ["."]
+    if reading.overlay_active():  # `verify --diff`'s fixed text, not on disk: the cache and worker processes know only the files
+        cache, jobs = False, 1
     file_tree.new_run()
     first = Path(paths[0])
     pyproject = config_path or (config_module.find_pyproject(first if first.exists() else Path.cwd()) if use_config else None)

@@ -6,6 +6,10 @@
   from the benchmark results in ``bench/results/``;
 * the sample benchmark's tables and verdicts in ``docs/benchmarks.md``, between
   ``<!-- bench-sample:begin -->`` and ``<!-- bench-sample:end -->``, from ``bench/results/sample.json``;
+* the public test suites run with the runtime plugin, in the README between
+  ``<!-- runtime-suites:begin -->`` and ``<!-- runtime-suites:end -->`` and in ``docs/runtime.md``
+  between ``<!-- runtime-suites-detail:begin -->`` and ``<!-- runtime-suites-detail:end -->``, from
+  ``bench/results/runtime_suites.json``;
 * copy-paste snippets in the README and the ``docs/`` pages, between
   ``<!-- snippet:begin docs/snippets/NAME -->`` and ``<!-- snippet:end -->``, copied verbatim from
   ``docs/snippets/`` (the files the tests run).
@@ -23,11 +27,17 @@ import sys
 from pathlib import Path
 
 from verify.analysis.rules_doc import RULES_DOC_PATH, rules_markdown, rules_summary
+from verify.runtime_suites_doc import detail as runtime_suites_detail
+from verify.runtime_suites_doc import summary_table as runtime_suites_table
 from verify.sample_bench_doc import sample_benchmark_markdown
 
 _RULES_SUMMARY = re.compile(r"(<!-- rules-summary:begin -->\n).*?(<!-- rules-summary:end -->)", re.DOTALL)
 _FIGURES = re.compile(r"(<!-- figures:begin -->\n).*?(<!-- figures:end -->)", re.DOTALL)
 _SAMPLE_BENCH = re.compile(r"(<!-- bench-sample:begin -->\n).*?(<!-- bench-sample:end -->)", re.DOTALL)
+_RUNTIME_SUITES = re.compile(r"(<!-- runtime-suites:begin -->\n).*?(<!-- runtime-suites:end -->)", re.DOTALL)
+_RUNTIME_SUITES_DETAIL = re.compile(
+    r"(<!-- runtime-suites-detail:begin -->\n).*?(<!-- runtime-suites-detail:end -->)", re.DOTALL
+)
 _SNIPPET = re.compile(r"(<!-- snippet:begin (?P<path>\S+) -->\n).*?(<!-- snippet:end -->)", re.DOTALL)
 _FENCE_LANGUAGE = {".yaml": "yaml", ".yml": "yaml", ".toml": "toml"}
 
@@ -74,6 +84,10 @@ def page_text(page: Path, root: Path) -> str:
     if _SAMPLE_BENCH.search(text):
         sample = json.loads((root / "bench" / "results" / "sample.json").read_text(encoding="utf-8"))
         text = _SAMPLE_BENCH.sub(lambda m: f"{m.group(1)}{sample_benchmark_markdown(sample)}{m.group(2)}", text)
+    for block, render in ((_RUNTIME_SUITES, runtime_suites_table), (_RUNTIME_SUITES_DETAIL, runtime_suites_detail)):
+        if block.search(text):
+            suites = json.loads((root / "bench" / "results" / "runtime_suites.json").read_text(encoding="utf-8"))
+            text = block.sub(lambda m, body=render(suites): f"{m.group(1)}{body}{m.group(2)}", text)
 
     def snippet(match: re.Match) -> str:
         return f"{match.group(1)}{_fenced(root / match.group('path'))}{match.group(3)}"

@@ -112,7 +112,7 @@ def pytest_configure(config: pytest.Config) -> None:
     detector = Detector(
         project, raise_errors=mode == "raise", report_logging=config.getini("async_verify_report_logging")
     )
-    view_hook = ViewHook()
+    view_hook = ViewHook(detector.lent_connections)
     detector.install()
     view_hook.install()
     config.stash[_DETECTOR] = detector

@@ -88,6 +88,13 @@ def test_templates_that_follow_relations_not_loaded_are_flagged(project):
     assert "`o.customer` (line 1)" in found[2].message
 
 
+def test_template_lines_are_counted_past_loops():
+    from verify.analysis.template_reads import reads
+
+    found = reads("{% for o in orders %}\n{{ o.customer }}\n{% endfor %}\n{{ order.customer }}\n")
+    assert [(read.text, read.line) for read in found] == [("orders", 1), ("o.customer", 2), ("order.customer", 4)]
+
+
 def test_loaded_relations_template_responses_and_unknown_templates_are_not_flagged(project):
     assert project("""
         from django.db.models import Prefetch

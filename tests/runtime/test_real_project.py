@@ -67,13 +67,13 @@ def planted(api_project, marker: str) -> str:
 
 def test_planted_bugs_are_reported_with_the_users_file_line_and_endpoint(api_project):
     result = api_project.run("--async-verify", "planted_tests")
-    result.assert_outcomes(failed=8)
+    result.assert_outcomes(failed=10, passed=2)
     expected = [
         ("sync_orm_count", "SynchronousOnlyOperation from django.db.models.query.QuerySet.count", "Product.objects.count()}  # planted: sync ORM call", "DJA102"),
         ("sleepy_price", "blocking call to time.sleep", "in a ninja operation", "DJA302"),
         ("sync_supplier_price", "blocking calls to socket.socket.connect, *", "urllib.request.urlopen(", "DJA301"),
         ("export_products", "blocking call to io.TextIOWrapper.write", "export.write(", "DJA303"),
-        ("product_supplier", "SynchronousOnlyOperation from *ForwardManyToOneDescriptor.__get__", "product.supplier.name", "DJA106"),
+        ("product_supplier", "SynchronousOnlyOperation from *ForwardManyToOneDescriptor.__get__", "planted: lazy foreign key", "DJA106"),
         ("SlowCountView.get", "blocking call to time.sleep", "in an adrf view", "DJA302"),
         ("SlowPageView.get", "blocking call to time.sleep", "behind method_decorator", "DJA302"),
     ]
@@ -90,30 +90,54 @@ def test_planted_bugs_are_reported_with_the_users_file_line_and_endpoint(api_pro
     assert "<locals>" not in result.stdout.str()
 
 
-def test_one_bug_does_not_hide_the_next_in_report_mode(api_project):
-    result = api_project.run("--async-verify", "planted_tests/test_planted.py::test_two_bugs")
+THREE_BUGS = "planted_tests/test_planted.py::test_three_bugs_through_"
+
+
+@pytest.mark.parametrize(
+    "test",
+    [
+        f"{THREE_BUGS}client",
+        f"{THREE_BUGS}async_client",
+        "planted_tests/test_planted.py::ThreeBugsTestCase::test_three_bugs_through_async_client",
+    ],
+)
+def test_one_bug_does_not_hide_the_next_in_report_mode(api_project, test):
+    result = api_project.run("-s", "--async-verify", test)
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(
         [
-            "async-verify: 2 async-safety violations",
-            "blocking call to time.sleep in async view catalog.planted.two_bugs",
-            f"  at:      {planted(api_project, 'the first bug must not hide the second')} *",
-            "SynchronousOnlyOperation from django.db.models.query.QuerySet.count in async view catalog.planted.two_bugs",
-            f"  at:      {planted(api_project, 'and a sync ORM call after it')} *",
+            "async-verify: 3 async-safety violations",
+            "blocking call to time.sleep in async view catalog.planted.three_bugs",
+            f"  at:      {planted(api_project, 'the first bug must not hide the next ones')} *",
+            "SynchronousOnlyOperation from django.db.models.query.QuerySet.count in async view catalog.planted.three_bugs",
+            f"  at:      {planted(api_project, 'a sync ORM call after it')} *",
+            "SynchronousOnlyOperation from *ForwardManyToOneDescriptor.__get__ in async view catalog.planted.three_bugs",
+            f"  at:      {planted(api_project, 'and a lazy foreign key')} *",
         ]
     )
-    # Django raised SynchronousOnlyOperation, as in production: the query never ran.
-    assert "sqlite3" not in result.stdout.str()
+    # Each recorded query went ahead on the test's connection: it saw the test's rows, even
+    # those of a test whose transaction is rolled back at the end (Client, Django's TestCase).
+    result.stdout.fnmatch_lines(['three-bugs answered 200 {"count": 2, "supplier": "Acme"}'])
+
+
+def test_lending_the_tests_connection_leaks_nothing_into_the_next_tests(api_project):
+    result = api_project.run(
+        "--async-verify",
+        f"{THREE_BUGS}client",
+        f"{THREE_BUGS}async_client",
+        "planted_tests/test_planted.py::test_after_them_a_sync_query_in_an_async_view_raises_again",
+        "planted_tests/test_planted.py::test_after_them_the_tests_connection_is_its_own_again",
+    )
+    result.assert_outcomes(failed=2, passed=2)
 
 
 def test_raise_mode_stops_at_the_first_violation(api_project):
-    result = api_project.run(
-        "--async-verify", "--async-verify-mode=raise", "planted_tests/test_planted.py::test_two_bugs"
-    )
+    result = api_project.run("--async-verify", "--async-verify-mode=raise", f"{THREE_BUGS}client")
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(
-        ["async-verify: 1 async-safety violation", "blocking call to time.sleep in async view catalog.planted.two_bugs"]
+        ["async-verify: 1 async-safety violation", "blocking call to time.sleep in async view catalog.planted.three_bugs"]
     )
+    assert "SynchronousOnlyOperation from" not in result.stdout.str()
 
 
 def test_an_unknown_mode_is_a_usage_error(api_project):

@@ -35,14 +35,15 @@ def test_one_test_per_async_url_and_identity_with_kwargs_from_the_fixture_or_pla
             "  request: GET /whoami/ with a session cookie (logged-in user)",
         ]
     )
-    # Every status, per identity, so that a view answering 200 to everyone shows.
+    # Every status, per identity, so that a view answering 200 to everyone shows. In report mode
+    # the recorded sync database accesses went ahead: each status is the one the page answers
+    # (whoami's logged-in requests fail on their violation, not with an error page).
     result.stdout.fnmatch_lines(
         [
             "*async-verify URL checks: status per identity*",
-            "demo:whoami  GET /whoami/  anonymous 200  logged_in raised SynchronousOnlyOperation  "
-            "other_user raised SynchronousOnlyOperation",
+            "demo:whoami  GET /whoami/  anonymous 200  logged_in 200  other_user 200",
             "demo:order_detail  GET /orders/*/  anonymous 200  logged_in 200  other_user 200",
-            "demo:order_customer  GET /orders/1/customer/  anonymous raised * (placeholder arguments)",
+            "demo:order_customer  GET /orders/1/customer/  anonymous 200  * (placeholder arguments)",
             "demo:report  GET /report/  anonymous 403  logged_in 403  other_user 403",
         ]
     )
@@ -55,3 +56,16 @@ def test_without_an_other_user_fixture_two_identities(demo):
     result = demo.run("--async-verify-urls", "demo_tests/test_request_user.py", "-k", "ping")
     result.assert_outcomes(passed=2, deselected=24)  # the other URLs, and the file's own 2 tests
     result.stdout.fnmatch_lines(["/ping.json  GET /ping.json  anonymous 200  logged_in 200"])
+
+
+def test_in_raise_mode_the_status_says_what_was_raised(demo):
+    result = demo.run(
+        "--async-verify-urls", "--async-verify-mode=raise", "demo_tests/test_request_user.py", "-k", "whoami and url"
+    )
+    result.assert_outcomes(passed=1, failed=2)
+    result.stdout.fnmatch_lines(
+        [
+            "demo:whoami  GET /whoami/  anonymous 200  logged_in raised SynchronousOnlyOperation  "
+            "other_user raised SynchronousOnlyOperation",
+        ]
+    )

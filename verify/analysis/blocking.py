@@ -29,7 +29,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from verify.analysis.ast_walk import children, walk
-from verify.analysis.fixes import sleep_fix
+from verify.analysis.fixes import async_http_fix, awaited_method_twin, offloaded_call, sleep_fix
 from verify.analysis.registry import Rule
 
 HTTP = "DJA301"
@@ -771,6 +771,9 @@ def _found(blocking: Blocking, func: ast.expr, ctx, *, qualified: str = "", meth
     return Match(blocking.code, message, _format(fix, ctx, **values))
 
 
+_EMAIL_REASON = "the mail is sent in a worker thread, still within the request: the response waits for the mail server"
+
+
 def report(node: ast.Call, ctx, rules: dict[str, Rule]) -> None:
     """The visitor every DJA3xx rule registers. The engine runs it once per call for all of them
     (``rules``: the enabled ones, by code): the call's match says which rule owns the finding."""
@@ -783,7 +786,16 @@ def report(node: ast.Call, ctx, rules: dict[str, Rule]) -> None:
         return  # `if self._client is None: self._client = connect()`: once per process, not per request
     found = match(node, ctx)
     if found is not None and found.code in rules:
-        fix = sleep_fix(node, ctx) if found.code == SLEEP and ctx.qualified(node.func) == "time.sleep" else None
+        fix = None
+        if found.code == SLEEP and ctx.qualified(node.func) == "time.sleep":
+            fix = sleep_fix(node, ctx)
+        elif found.code == CACHE and isinstance(node.func, ast.Attribute) and node.func.attr in CACHE_METHODS:
+            fix = awaited_method_twin(node, "a" + node.func.attr, ctx)
+        elif found.code == EMAIL:
+            fix = offloaded_call(node, ctx, _EMAIL_REASON)
+        elif found.code == HTTP and (ctx.qualified(node.func) or "") in FUNCTIONS:
+            client = async_http_client(_project_root(str(Path(ctx.file.path).parent.resolve())))
+            fix = async_http_fix(node, ctx.qualified(node.func), client, ctx)
         ctx.report(node, found.message, found.hint, rule=rules[found.code], fix=fix)
 
 

@@ -99,12 +99,13 @@ class FileContext:
         key = (node, limit)
         found = self._sources.get(key)
         if found is None:
-            text = self._segment(node) or ast.unparse(node)
+            text = self.segment(node) or ast.unparse(node)
             text = " ".join(text.split())
             found = self._sources[key] = text if len(text) <= limit else text[: limit - 3] + "..."
         return found
 
-    def _segment(self, node: ast.AST) -> str | None:
+    def segment(self, node: ast.AST) -> str | None:
+        """The node's exact source text (None when its position is past the source)."""
         # ast.get_source_segment splits the whole source on every call; the lines are kept here.
         # Column offsets are UTF-8 byte offsets.
         try:

@@ -115,7 +115,7 @@ SESSION_ASYNC: dict[str, str] = {
 SESSION_SYNC_METHODS = frozenset(
     {
         "get", "pop", "setdefault", "update", "has_key", "keys", "values", "items", "flush",
-        "cycle_key", "save", "load", "exists", "create", "delete", "clear", "set_expiry",
+        "cycle_key", "save", "load", "exists", "create", "delete", "set_expiry",
         "get_expiry_age", "get_expiry_date", "get_expire_at_browser_close", "set_test_cookie",
         "test_cookie_worked", "delete_test_cookie", "clear_expired",
     }

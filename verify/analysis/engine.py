@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
 
-from verify.analysis import blocking, formatting, pages, request_user
+from verify.analysis import blocking, fixes, formatting, pages, request_user
 from verify.analysis import types as ty
 from verify.analysis.arguments import bind_arguments
 from verify.analysis.ast_walk import children, walk
@@ -683,7 +683,8 @@ def _check_helper_call(node: ast.Call, ctx: RuleContext, enabled: dict[str, Rule
     if summary is None or summary.is_coroutine:
         return
     name = ctx.source(node.func, 40)
-    _report_effects(node, summary, ctx, enabled, f"call it with `await sync_to_async({name})(...)`, or make it async and await it")
+    _report_effects(node, summary, ctx, enabled, f"call it with `await sync_to_async({name})(...)`, or make it async and await it",
+                    fixes.offloaded_call(node, ctx))
 
 
 _CONVERSIONS = {"str": "__str__", "repr": "__repr__"}
@@ -742,7 +743,7 @@ def _check_property(node: ast.Attribute, ctx: RuleContext, enabled: dict[str, Ru
                         f"read it in a sync function run with `sync_to_async`, or load what `{node.attr}` needs in the query")
 
 
-def _report_effects(node: ast.AST, summary, ctx: RuleContext, enabled: dict[str, Rule], hint: str) -> None:
+def _report_effects(node: ast.AST, summary, ctx: RuleContext, enabled: dict[str, Rule], hint: str, fix: Fix | None = None) -> None:
     by_code: dict[str, list] = {}
     for effect in summary.effects:
         if effect.finding.code in enabled:
@@ -752,7 +753,7 @@ def _report_effects(node: ast.AST, summary, ctx: RuleContext, enabled: dict[str,
         where = f"{Path(effect.finding.path).name}:{effect.finding.line}"
         chain = " -> ".join(f"`{text}`" for text in (ctx.source(node, 50), *effect.chain))
         more = f" (and {len(effects) - 1} more)" if len(effects) > 1 else ""
-        ctx.report(node, f"{chain} -> {effect.finding.message} ({where}){more}", hint, rule=enabled[code])
+        ctx.report(node, f"{chain} -> {effect.finding.message} ({where}){more}", hint, rule=enabled[code], fix=fix)
 
 
 def call_types(node: ast.Call, ctx: RuleContext) -> tuple[T | None, tuple]:

@@ -82,6 +82,13 @@ def rules_markdown() -> str:
         GENERATED_NOTE + "\n",
         f"`django-async-kit verify` checks {len(rules)} rules. Select or ignore them by code or prefix "
         "(`--select DJA1`, `--ignore DJA202`); `django-async-kit rule CODE` prints one rule's documentation.\n",
+        "Each rule's \"Fix safety\" says what `verify --fix` does about its findings. One fix is common to all "
+        "of them: a finding reported where async code calls a sync function of the project (`total = "
+        "compute(order)`, the query or blocking call being inside `compute`) has an unsafe fix, `total = await "
+        "sync_to_async(compute)(order)` (with `from asgiref.sync import sync_to_async` added when missing). "
+        "Unsafe because the function then runs in a worker thread: a QuerySet it returns is still lazy, and "
+        "thread-local state differs; for that reason there is no such fix inside an `except` block, where the "
+        "function may read the exception being handled (`sys.exc_info()` is per thread).\n",
         rules_table() + "\n",
         *(rule_section(rule) for rule in rules),
     ]

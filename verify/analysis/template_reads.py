@@ -72,8 +72,8 @@ def reads(text: str) -> list[Read]:
             iterated = resolve(loop["iterated"].split("|", 1)[0])
             names = [name.strip() for name in loop["names"].split(",") if name.strip()]
             if iterated is not None:
-                text = loop["iterated"].split("|", 1)[0]
-                found.append(Read((*iterated, ELEMENT), line, text, len(iterated) - text.count(".")))
+                written = loop["iterated"].split("|", 1)[0]
+                found.append(Read((*iterated, ELEMENT), line, written, len(iterated) - written.count(".")))
                 record(loop["iterated"], line)
             single = iterated is not None and len(names) == 1
             scopes.append({name: (*iterated, ELEMENT) if single else None for name in names})

@@ -108,7 +108,7 @@ def _fix(args, report, check) -> int:
 
     def check_again():
         nonlocal report
-        report = check()
+        report = check()  # with --diff, of the fixed text in memory (fixing.fix_rounds)
         return report.findings
 
     try:

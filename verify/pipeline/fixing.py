@@ -184,21 +184,26 @@ MAX_ROUNDS = 10  # a fix that overlaps another waits for the next round
 
 
 def fix_rounds(findings: list[Finding], check_again: Callable[[], list[Finding]], *, unsafe: bool, write: bool) -> tuple[Outcome, list[Finding]]:
-    """Apply fixes (``write``) round by round until none is left, or only show the first round's
-    diff. Returns what was done and the findings after it."""
+    """Apply fixes round by round until none is left: written to the files (``write``), or kept
+    in memory, where ``check_again`` reads them (:func:`reading.overlay`), for the diff of all
+    the rounds. Returns what was done and the findings after it."""
     outcome = Outcome()
-    for _ in range(MAX_ROUNDS):
-        planned = plan(findings, unsafe, read)
-        outcome.broken += [finding for result in planned for finding in result.broken if finding not in outcome.broken]
-        planned = [result for result in planned if result.fixed]
-        if not planned:
-            break
-        for result in planned:
-            outcome.changed.setdefault(result.path, []).extend(result.fixed)
-        if not write:
-            outcome.diffs = [result.diff() for result in planned]
-            break
-        for result in planned:
-            write_atomically(Path(result.path), result.after)
-        findings = check_again()
+    fixed_text: dict[str, str] = {}  # absolute path -> text after the rounds so far (not written)
+    originals: dict[str, FileFixes] = {}
+    with reading.overlay(fixed_text):
+        for _ in range(MAX_ROUNDS):
+            planned = plan(findings, unsafe, read)
+            outcome.broken += [finding for result in planned for finding in result.broken if finding not in outcome.broken]
+            planned = [result for result in planned if result.fixed]
+            if not planned:
+                break
+            for result in planned:
+                outcome.changed.setdefault(result.path, []).extend(result.fixed)
+                originals.setdefault(result.path, result).after = result.after
+                if write:
+                    write_atomically(Path(result.path), result.after)
+                else:
+                    fixed_text[os.path.abspath(result.path)] = result.after
+            findings = check_again()
+    outcome.diffs = [FileFixes(path, first.before, first.after).diff() for path, first in sorted(originals.items())]
     return outcome, findings

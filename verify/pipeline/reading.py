@@ -87,9 +87,32 @@ def read_text(path: str | Path) -> str:
         raise Unreadable(f"cannot decode {path} as UTF-8 (byte {error.start})") from None
 
 
+_overlay: dict[str, str] = {}  # absolute path -> the text to read instead of the file's
+
+
+@contextmanager
+def overlay(texts: dict[str, str]) -> Iterator[None]:
+    """While in the block, :func:`read_python` gives ``texts[absolute path]`` for the files it
+    names (``verify --diff`` checks fixed text it does not write). ``texts`` may grow meanwhile."""
+    global _overlay
+    outer, _overlay = _overlay, texts
+    try:
+        yield
+    finally:
+        _overlay = outer
+
+
+def overlay_active() -> bool:
+    return bool(_overlay)
+
+
 def read_python(path: str | Path) -> str:
     """Python source decoded as Python would (PEP 263: a BOM, else a ``coding`` declaration in
     the first two lines, else UTF-8); :class:`Unreadable` for a binary or undecodable file."""
+    if _overlay:
+        replaced = _overlay.get(os.path.abspath(path))
+        if replaced is not None:
+            return replaced
     data = read_bytes(path)
     if b"\0" in data[:8192]:
         kind = " (UTF-16 or UTF-32 text)" if data.startswith((b"\xff\xfe", b"\xfe\xff")) else ""

@@ -99,7 +99,6 @@ from verify.analysis import django_api as api
 from verify.analysis import fixes
 from verify.analysis import hints
 from verify.analysis import types as ty
-from verify.analysis.finding import Fix
 from verify.analysis.models_index import USER_MODEL
 from verify.analysis.registry import Rule
 
@@ -181,7 +180,7 @@ def check(node: ast.Call, ctx) -> None:
         hint = f"iterate with `async for obj in {receiver_text}.aiterator()`"
     else:
         hint = hints.async_twin(f"{receiver_text}.{method}(...)", f"{receiver_text}.{name}(...)", added, ctx.version)
-    fix = _twin_fix(node, name, ctx) if method != "iterator" and ctx.version >= added else None
+    fix = fixes.awaited_method_twin(node, name, ctx) if method != "iterator" and ctx.version >= added else None
     ctx.report(node, f"`{call}` runs a database query synchronously in async code (raises SynchronousOnlyOperation)", hint, fix=fix)
 
 
@@ -219,15 +218,6 @@ def _validated_before(node: ast.Attribute, ctx) -> bool:
             (use.value.id, use.lineno, use.col_offset) for use in ast.walk(ctx.function)
             if isinstance(use, ast.Attribute) and use.attr in ("errors", "full_clean", *_FORM_VALIDATION) and isinstance(use.value, ast.Name)]
     return any(name == node.value.id and (line, column) < (node.lineno, node.col_offset) for name, line, column in uses)
-
-
-def _twin_fix(node: ast.Call, twin: str, ctx) -> Fix | None:
-    """``qs.get(...)`` -> ``await qs.aget(...)``."""
-    if fixes.unfixable_place(node, ctx.parent):
-        return None
-    parent = ctx.parent(node)
-    awaited = () if isinstance(parent, ast.Await) else fixes.await_edits(node, parent)
-    return Fix((fixes.rename_method(node, twin), *awaited))
 
 
 # The related managers' writes a field value of no other kind has (a list or dict from an

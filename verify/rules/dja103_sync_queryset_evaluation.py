@@ -61,8 +61,10 @@ async def product_detail(request, pk):
 Safe for a QuerySet: `for x in qs` becomes `async for x in qs`; a list, set or dict comprehension
 over it an async comprehension; `list(qs)` becomes `[obj async for obj in qs]`. No fix for a
 generator expression (an async one cannot be passed to `sum()` or `any()`), for managers and
-related managers (not iterable either way), or for `len()`, truth tests, indexing and `in`,
-whose async forms run a different query.
+related managers (not iterable either way), or for `len()`, indexing and `in`, whose async
+forms run a different query. Unsafe for a truth test: `if qs:` becomes `if await qs.aexists():`,
+which runs an `EXISTS` query and leaves the QuerySet unevaluated, so code that reads it next
+queries again (`async for` after it runs its own query; before, it read the filled result cache).
 """
 
 import ast
@@ -125,10 +127,7 @@ def _list_fix(node: ast.Call, ctx) -> Fix | None:
     iterated = node.args[0]
     if len(node.args) != 1 or node.keywords or fixes.unfixable_place(node, ctx.parent):
         return None
-    used = {n.id for n in ast.walk(iterated) if isinstance(n, ast.Name)}
-    name = next(n for n in ("obj", "item", "row", "element", "_obj") if n not in used)
-    simple = isinstance(iterated, (ast.Name, ast.Attribute, ast.Call, ast.Subscript))  # `x if c else y` would read as a filter
-    head, tail = f"[{name} async for {name} in " + ("" if simple else "("), "]" if simple else ")]"
+    head, tail = fixes.async_list(iterated)
     return Fix((Edit(fixes.start(node), fixes.start(iterated), head), Edit(fixes.end(iterated), fixes.end(node), tail)))
 
 
@@ -161,8 +160,15 @@ def check_not(node: ast.UnaryOp, ctx) -> None:
 
 
 def _truth(test: ast.AST, ctx) -> None:
-    if _lazy(test, ctx):
-        _report(test, test, "a truth test", ctx, _FIX["truth"])
+    value = _lazy(test, ctx)
+    if value:
+        fix = None
+        if value.kind == ty.QUERYSET and fixes.awaitable_here(test, ctx):
+            simple = isinstance(test, (ast.Name, ast.Attribute, ast.Call, ast.Subscript))
+            fix = Fix((Edit(fixes.start(test), fixes.start(test), "await " if simple else "await ("),
+                       Edit(fixes.end(test), fixes.end(test), ".aexists()" if simple else ").aexists()")), True,
+                      "aexists() runs an EXISTS query and leaves the QuerySet unevaluated: reading it next runs its query")
+        _report(test, test, "a truth test", ctx, _FIX["truth"], fix)
 
 
 @rule.visits(ast.Subscript)

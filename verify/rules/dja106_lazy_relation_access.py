@@ -104,12 +104,20 @@ async def pay(request, order_id):
 ```
 
 ## Fix safety
-None: loading the relation (`select_related`, `prefetch_related`, an `a`-method) changes the query that loads the object, which a person should choose.
+Unsafe: for a foreign key or one-to-one read on a variable the function loads once, with
+`await <query>.aget(...)` (or `afirst()`, `alast()`, `aearliest()`, `alatest()`, also through
+a variable holding that coroutine) or as the target of `async for obj in <query>`,
+`.select_related("<relation>")` is added to that query. Unsafe because the query changes: it
+joins the related table and loads its columns, which a person should weigh. No fix for deferred
+fields, for an object loaded in another function, or loaded (or assigned) more than once.
 """
 
 import ast
 
+from verify.analysis import fixes
 from verify.analysis import types as ty
+from verify.analysis.finding import Edit, Fix
+from verify.analysis.name_uses import names_in
 from verify.analysis.registry import Rule
 
 rule = Rule("DJA106", "lazy-relation-access", __doc__, min_version=(4, 1))
@@ -144,7 +152,8 @@ def check(node: ast.Attribute, ctx) -> None:
         else:
             hint = f"add `select_related(\"{attr}\")` to the query that loads `{text}`" + (
                 f" (or compare `{text}.{attr}_id`)" if relation.kind != "reverse_o2o" else "")
-        ctx.report(node, f"`{text}.{attr}` loads a relation lazily in async code (raises SynchronousOnlyOperation)", hint)
+        fix = None if receiver.extra.get("request_user") else _select_related_fix(node, ctx)
+        ctx.report(node, f"`{text}.{attr}` loads a relation lazily in async code (raises SynchronousOnlyOperation)", hint, fix=fix)
         return
     if receiver.only is not None and relation is None:
         info = ctx.file.models.get(receiver.model)
@@ -153,3 +162,47 @@ def check(node: ast.Attribute, ctx) -> None:
                 attr.endswith("_id") and attr[:-3] in receiver.only):
             ctx.report(node, f"`{text}.{attr}` reads a field deferred by `only()`: it runs a query (raises SynchronousOnlyOperation)",
                        f"add \"{attr}\" to `only()`")
+
+
+_LOADERS = frozenset({"aget", "afirst", "alast", "aearliest", "alatest"})
+
+
+def _select_related_fix(node: ast.Attribute, ctx) -> Fix | None:
+    """``.select_related("relation")`` added to the one query in the function that loads the
+    variable ``node`` reads the relation of."""
+    if not isinstance(node.value, ast.Name) or not isinstance(ctx.function, ast.AsyncFunctionDef):
+        return None
+    by_name, parents = names_in(ctx.function)
+    parent_of = parents.get
+    query = _loading_query(node.value.id, by_name, parent_of, ctx.function)
+    if query is None or fixes.start(query) > fixes.start(node):
+        return None
+    position = fixes.end(query)
+    return Fix((Edit(position, position, f'.select_related("{node.attr}")'),), True,
+               "the query that loads the object changes: it joins the related table")
+
+
+def _loading_query(name: str, by_name, parent_of, function) -> ast.expr | None:
+    """The QuerySet expression whose result is the only value ``name`` gets in ``function``."""
+    if any(a.arg == name for a in ast.walk(function.args) if isinstance(a, ast.arg)):
+        return None
+    stores = [n for n in by_name.get(name, []) if not isinstance(n.ctx, ast.Load)]
+    if len(stores) != 1:
+        return None
+    holder = parent_of(stores[0])
+    if isinstance(holder, (ast.AsyncFor, ast.comprehension)) and holder.target is stores[0] and getattr(holder, "is_async", 1):
+        return holder.iter
+    if not (isinstance(holder, ast.Assign) and holder.targets == [stores[0]] and isinstance(holder.value, ast.Await)):
+        return None
+    loading = holder.value.value
+    if isinstance(loading, ast.Name):  # `task = Order.objects.aget(...)`, then `order = await task`
+        if loading.id == name:
+            return None
+        assigned = [n for n in by_name.get(loading.id, []) if not isinstance(n.ctx, ast.Load)]
+        origin = parent_of(assigned[0]) if len(assigned) == 1 else None
+        if not (isinstance(origin, ast.Assign) and origin.targets == assigned):
+            return None
+        loading = origin.value
+    if isinstance(loading, ast.Call) and isinstance(loading.func, ast.Attribute) and loading.func.attr in _LOADERS:
+        return loading.func.value
+    return None

@@ -50,12 +50,19 @@ async def user_dashboard(request):
 ```
 
 ## Fix safety
-None yet: `user = await request.auser()` adds a statement and renames later reads, a structural change a person should read.
+Unsafe from Django 5.0: a statement `user = await request.auser()` goes before the first
+statement of the function that reads `request.user`, and the reads reported become `user`
+(`user = request.user` itself becomes `user = await request.auser()`). Unsafe because the user
+is now read once, where the statement is, and `auser()` does not set `request.user`: code that
+reads `request.user` elsewhere (a helper, a template's `{{ request.user }}`) still gets the lazy
+user. No fix where the function already uses the name `user` for something else, assigns
+`request.user`, or logs in or out (the user changes in the middle), or in a sync helper.
 """
 
 import ast
 
-from verify.analysis import hints, request_user
+from verify.analysis import fixes, hints, request_user
+from verify.analysis.finding import Edit, Fix
 from verify.analysis.inference import constant_getattr
 from verify.analysis.name_uses import later_uses, names_in
 from verify.analysis.registry import Rule
@@ -123,7 +130,54 @@ def _check_read(node: ast.Attribute, ctx) -> None:
         if uses and all(_left_alone(use, parent_of(use), parent_of, ctx) or use.lineno > filled_at for use in uses):
             return
     ctx.report(node, f"`{ctx.source(node)}` runs sync queries for logged-in users in async code (raises SynchronousOnlyOperation)",
-               hints.auser(ctx.version))
+               hints.auser(ctx.version), fix=_fix(node, ctx) if ctx.version >= (5, 0) else None)
+
+
+_REASON = "the user is read once, by the statement; auser() does not set request.user, which code elsewhere may still read"
+_LOGIN = frozenset({"login", "alogin", "logout", "alogout", "force_login"})
+
+
+def _fix(node: ast.Attribute, ctx) -> Fix | None:
+    """``request.user`` -> ``user``, after ``user = await request.auser()`` (put before the
+    function's first statement that reads ``request.user``, once for all the reads)."""
+    function = ctx.function
+    request = ctx.file.segment(node.value)
+    if not fixes.awaitable_here(node, ctx) or request is None or "\n" in request:
+        return None
+    parent = ctx.parent(node)
+    if isinstance(parent, ast.Assign) and parent.value is node and len(parent.targets) == 1 and isinstance(parent.targets[0], ast.Name):
+        return Fix((Edit(fixes.start(node), fixes.end(node), f"await {request}.auser()"),), True, _REASON)
+    shape = ast.dump(node.value)
+    reads, names = [], set()
+    for child in ast.walk(function):
+        if isinstance(child, ast.Attribute) and child.attr == "user" and ast.dump(child.value) == shape:
+            if not isinstance(child.ctx, ast.Load):
+                return None  # request.user is assigned: which user a read sees depends on where it is
+            reads.append(child)
+        elif isinstance(child, ast.Call) and (getattr(child.func, "attr", None) or getattr(child.func, "id", None)) in _LOGIN:
+            return None
+        elif isinstance(child, ast.Name):
+            names.add(child.id)
+        elif isinstance(child, ast.arg):
+            names.add(child.arg)
+    here = fixes.body_statement(node, function, ctx.parent)
+    statements = [s for s in (fixes.body_statement(r, function, ctx.parent) for r in reads) if s is not None]
+    if here is None or not statements:
+        return None
+    rename = Edit(fixes.start(node), fixes.end(node), "user")
+    loaded = f"user = await {request}.auser()"
+    if any(_is_statement(s, loaded, ctx) and fixes.end(s) <= fixes.start(here) for s in function.body):
+        return Fix((rename,), True, _REASON)  # the statement is there (an earlier round put it in)
+    first = min(statements, key=fixes.start)
+    indent = fixes.indentation(first, ctx.file.lines)
+    if "user" in names or indent is None or getattr(first, "decorator_list", None):
+        return None
+    insert = Edit(fixes.start(first), fixes.start(first), loaded + fixes.newline(ctx.file.source) + indent)
+    return Fix((insert, rename), True, _REASON)
+
+
+def _is_statement(statement: ast.stmt, text: str, ctx) -> bool:
+    return isinstance(statement, ast.Assign) and ctx.file.segment(statement) == text
 
 
 def _bolt_auser_line(request: ast.expr, ctx) -> float:

@@ -21,14 +21,21 @@ async def cart(request):
 ```
 
 ## Fix safety
-None: the session's async methods take different arguments and need `await` where the value is read.
+Safe from Django 5.1 (the async session methods): `session.get(...)` becomes
+`await session.aget(...)` (each method its `a`-twin, with the arguments as they are),
+`session["k"] = v` as a statement `await session.aset("k", v)`, `del session["k"]`
+`await session.apop("k")` (both raise `KeyError` for a missing key), and `"k" in session`
+`await session.ahas_key("k")`. Unsafe: reading `session["k"]` becomes `await session.aget("k")`,
+which gives `None` for a missing key where the subscript raised `KeyError`. No fix before 5.1,
+for `session["k"] += 1`, in a generator expression or a sync helper.
 """
 
 import ast
 
 from verify.analysis import django_api as api
-from verify.analysis import hints
+from verify.analysis import fixes, hints
 from verify.analysis import types as ty
+from verify.analysis.finding import Edit, Fix
 from verify.analysis.registry import Rule
 
 rule = Rule("DJA108", "sync-session-access", __doc__, min_version=(4, 1))
@@ -50,18 +57,59 @@ def _hint(twin: str, ctx, session: ast.AST) -> str:
 def check_subscript(node: ast.Subscript, ctx) -> None:
     if _is_session(node.value, ctx):
         twin = _SUBSCRIPT_TWIN.get(type(node.ctx), "aget")
-        ctx.report(node, f"`{ctx.source(node)}` accesses the session synchronously in async code", _hint(twin, ctx, node.value))
+        ctx.report(node, f"`{ctx.source(node)}` accesses the session synchronously in async code", _hint(twin, ctx, node.value),
+                   fix=_subscript_fix(node, ctx) if ctx.version >= api.SESSION_ASYNC_VERSION else None)
 
 
 @rule.visits(ast.Call)
 def check_method(node: ast.Call, ctx) -> None:
     if isinstance(node.func, ast.Attribute) and node.func.attr in api.SESSION_SYNC_METHODS and _is_session(node.func.value, ctx):
-        twin = "a" + node.func.attr if "a" + node.func.attr in api.SESSION_ASYNC else "ahas_key"
-        ctx.report(node, f"`{ctx.source(node)}` accesses the session synchronously in async code", _hint(twin, ctx, node.func.value))
+        twin = "a" + node.func.attr
+        fix = fixes.awaited_method_twin(node, twin, ctx) if ctx.version >= api.SESSION_ASYNC_VERSION else None
+        ctx.report(node, f"`{ctx.source(node)}` accesses the session synchronously in async code", _hint(twin, ctx, node.func.value), fix=fix)
 
 
 @rule.visits(ast.Compare)
 def check_in(node: ast.Compare, ctx) -> None:
     for op, right in zip(node.ops, node.comparators):
         if isinstance(op, (ast.In, ast.NotIn)) and _is_session(right, ctx):
-            ctx.report(node, f"`{ctx.source(node)}` reads the session synchronously in async code", _hint("ahas_key", ctx, right))
+            fix = _in_fix(node, ctx) if ctx.version >= api.SESSION_ASYNC_VERSION else None
+            ctx.report(node, f"`{ctx.source(node)}` reads the session synchronously in async code", _hint("ahas_key", ctx, right), fix=fix)
+
+
+def _subscript_fix(node: ast.Subscript, ctx) -> Fix | None:
+    """``session[k]`` read -> ``await session.aget(k)`` (unsafe); ``session[k] = v`` ->
+    ``await session.aset(k, v)``; ``del session[k]`` -> ``await session.apop(k)``."""
+    if not fixes.awaitable_here(node, ctx) or isinstance(node.slice, ast.Slice):
+        return None
+    session, key = ctx.file.segment(node.value), ctx.file.segment(node.slice)
+    if session is None or key is None:
+        return None
+    statement = ctx.parent(node)
+    if isinstance(node.ctx, ast.Load):
+        awaited = fixes.await_edits(node, statement)
+        return Fix((Edit(fixes.end(node.value), fixes.start(node.slice), ".aget("), Edit(fixes.end(node.slice), fixes.end(node), ")"),
+                    *awaited), unsafe=True, reason="a missing key gives None where the subscript raised KeyError")
+    if isinstance(node.ctx, ast.Store) and isinstance(statement, ast.Assign) and statement.targets == [node]:
+        return Fix((Edit(fixes.start(statement), fixes.start(statement.value), f"await {session}.aset({key}, "),
+                    Edit(fixes.end(statement.value), fixes.end(statement), ")")))
+    if isinstance(node.ctx, ast.Del) and isinstance(statement, ast.Delete) and statement.targets == [node]:
+        return Fix((Edit(fixes.start(statement), fixes.end(statement), f"await {session}.apop({key})"),))
+    return None
+
+
+def _in_fix(node: ast.Compare, ctx) -> Fix | None:
+    """``k in session`` -> ``await session.ahas_key(k)`` (``not in``: ``not await ...``)."""
+    if len(node.ops) != 1 or not fixes.awaitable_here(node, ctx):
+        return None
+    session = ctx.file.segment(node.comparators[0])
+    if session is None or "\n" in session:
+        return None
+    negated = "not " if isinstance(node.ops[0], ast.NotIn) else ""
+    head = f"{negated}await {session}.ahas_key("
+    parent = ctx.parent(node)
+    if negated and isinstance(parent, (ast.UnaryOp, ast.BinOp, ast.Compare)) or isinstance(parent, fixes.NEEDS_PARENTHESES):
+        head, tail = "(" + head, "))"
+    else:
+        tail = ")"
+    return Fix((Edit(fixes.start(node), fixes.start(node.left), head), Edit(fixes.end(node.left), fixes.end(node), tail)))

@@ -40,7 +40,10 @@ async def checkout(request):
 ```
 
 ## Fix safety
-None: the transaction has to move into a sync function called with `sync_to_async`, a structural change.
+None: the block has to move into a sync function called with `sync_to_async`, and that is not
+mechanical. Its async calls (`await qs.aget()`) must become their sync forms, the names it assigns
+and uses after it must be returned, and a `return`, `break` or `continue` inside it changes
+meaning in a function of its own: a rewrite that gets one of these wrong still compiles.
 """
 
 import ast

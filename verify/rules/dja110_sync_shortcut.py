@@ -37,7 +37,6 @@ Safe from Django 5.0: `get_object_or_404(...)` becomes `await aget_object_or_404
 import ast
 
 from verify.analysis import fixes, hints
-from verify.analysis.finding import Edit, Fix
 from verify.analysis.registry import Rule
 
 rule = Rule("DJA110", "sync-shortcut", __doc__, min_version=(4, 1))
@@ -51,22 +50,4 @@ def check(node: ast.Call, ctx) -> None:
         name = qualified.rsplit(".", 1)[1]
         ctx.report(node, f"`{name}()` runs a sync query in async code (raises SynchronousOnlyOperation)",
                    hints.async_twin(f"{name}(...)", f"{_SHORTCUTS[qualified]}(...)", (5, 0), ctx.version),
-                   fix=_fix(node, _SHORTCUTS[qualified], ctx) if ctx.version >= (5, 0) else None)
-
-
-def _fix(node: ast.Call, twin: str, ctx) -> Fix | None:
-    """``get_object_or_404(...)`` -> ``await aget_object_or_404(...)``, imported when needed."""
-    parent = ctx.parent(node)
-    if isinstance(parent, ast.Await) or fixes.unfixable_place(node, ctx.parent):
-        return None
-    awaited = fixes.await_edits(node, parent)
-    if isinstance(node.func, ast.Attribute):  # shortcuts.get_object_or_404(...)
-        return Fix((fixes.rename_method(node, twin), *awaited))
-    bound = ctx.file.imports.get(twin)
-    if bound not in (None, f"django.shortcuts.{twin}"):
-        return None
-    edits = [Edit(fixes.start(node.func), fixes.end(node.func), twin), *awaited]
-    if bound is None:
-        position = fixes.import_position(ctx.file.tree)
-        edits.append(Edit(position, position, f"from django.shortcuts import {twin}\n"))
-    return Fix(tuple(edits))
+                   fix=fixes.awaited_function_twin(node, "django.shortcuts", _SHORTCUTS[qualified], ctx) if ctx.version >= (5, 0) else None)

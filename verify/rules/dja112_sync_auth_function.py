@@ -28,12 +28,16 @@ async def login_view(request, name, password):
 ```
 
 ## Fix safety
-None yet: the async twins of auth functions need new imports.
+Safe from Django 5.0: `login(...)` becomes `await alogin(...)` (and `authenticate`, `logout`,
+`get_user`, `update_session_auth_hash` their `a`-twins), with the arguments as they are (each
+twin takes the sync function's) and `from django.contrib.auth import alogin` added when the
+module lacks it (the sync name's import stays; a linter reports it when nothing else uses it).
+No fix before 5.0, in a generator expression, or where the async name is bound to something else.
 """
 
 import ast
 
-from verify.analysis import hints
+from verify.analysis import fixes, hints
 from verify.analysis.registry import Rule
 
 rule = Rule("DJA112", "sync-auth-function", __doc__, min_version=(4, 1))
@@ -46,4 +50,5 @@ def check(node: ast.Call, ctx) -> None:
     module, _, name = qualified.rpartition(".")
     if module == "django.contrib.auth" and name in _FUNCTIONS:
         ctx.report(node, f"`{name}()` queries the database synchronously in async code (raises SynchronousOnlyOperation)",
-                   hints.async_twin(f"{name}(...)", f"a{name}(...)", (5, 0), ctx.version))
+                   hints.async_twin(f"{name}(...)", f"a{name}(...)", (5, 0), ctx.version),
+                   fix=fixes.awaited_function_twin(node, module, f"a{name}", ctx) if ctx.version >= (5, 0) else None)

@@ -25,11 +25,13 @@ async def order_confirmation(request, order_id):
 ```
 
 ## Fix safety
-None yet: `await task.aenqueue(...)` is the mechanical change, not applied by `--fix` so far.
+Safe: `task.enqueue(...)` becomes `await task.aenqueue(...)`, with the arguments as they are
+(`aenqueue` takes `enqueue`'s). No fix in a generator expression or a sync helper.
 """
 
 import ast
 
+from verify.analysis import fixes
 from verify.analysis.registry import Rule
 
 rule = Rule("DJA113", "sync-task-enqueue", __doc__, min_version=(6, 0))
@@ -45,4 +47,4 @@ def check(node: ast.Call, ctx) -> None:
     if name in ctx.file.task_functions or (imported and ".tasks." in f".{imported}" and not imported.startswith(("celery", "rq", "huey"))):
         ctx.report(node, f"`{name}.enqueue()` is the sync API in async code: with the default `ImmediateBackend` it runs the task on "
                    "the event loop, where a task that queries fails silently (its result holds SynchronousOnlyOperation)",
-                   f"use `await {name}.aenqueue(...)`")
+                   f"use `await {name}.aenqueue(...)`", fix=fixes.awaited_method_twin(node, "aenqueue", ctx))

@@ -37,12 +37,15 @@ async def pay(request, order_id):
 ```
 
 ## Fix safety
-None yet: `await signal.asend(...)` is the mechanical change, not applied by `--fix` so far.
+Safe from Django 5.0: `signal.send(...)` becomes `await signal.asend(...)` (`send_robust`
+`await signal.asend_robust(...)`), with the arguments as they are; the receivers are the same
+and return the same `(receiver, response)` pairs. No fix before 5.0, in a generator expression
+or a sync helper.
 """
 
 import ast
 
-from verify.analysis import hints
+from verify.analysis import fixes, hints
 from verify.analysis.finding import Severity
 from verify.analysis.registry import Rule
 
@@ -64,7 +67,8 @@ def check(node: ast.Call, ctx) -> None:
     call = f"{signal}.{func.attr}(...)"
     ctx.report(node, f"`{call}` runs the signal's receivers synchronously on the event loop: one that queries raises "
                "SynchronousOnlyOperation, and async receivers go through async_to_sync (RuntimeError)",
-               hints.async_twin(call, f"{signal}.a{func.attr}(...)", (5, 0), ctx.version))
+               hints.async_twin(call, f"{signal}.a{func.attr}(...)", (5, 0), ctx.version),
+               fix=fixes.awaited_method_twin(node, f"a{func.attr}", ctx) if ctx.version >= (5, 0) else None)
 
 
 def _is_signal(node: ast.expr, ctx) -> bool:

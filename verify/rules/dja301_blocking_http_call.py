@@ -34,7 +34,16 @@ async def exchange_rate(request):
 ```
 
 ## Fix safety
-None: the project's async HTTP client is configured and used differently.
+Unsafe, where the project's async client is httpx or httpx2 (the one `init` detects) and the
+call is a statement of its own (`response = requests.get(url, ...)`): it becomes
+`async with httpx.AsyncClient(...) as client:` around `response = await client.get(url, ...)`
+(`httpx.get(...)` the same with httpx's client), with `import httpx` added when needed.
+For requests, the client follows redirects (not for `head`) and has no timeout, as requests
+did, and the fix is only offered for one URL argument and keywords both libraries take alike
+(`params`, `headers`, `json`, `data`, `timeout`, `cookies`), when the code reads only what both
+responses have (`status_code`, `json()`, `text`, `raise_for_status()`...) and catches no
+`requests` exception around it. Unsafe because it is another library, with its own exceptions
+and defaults. No fix for aiohttp (its responses are read with `await`), sessions or `urllib`.
 """
 
 import ast

@@ -30,7 +30,11 @@ async def contact(request):
 ```
 
 ## Fix safety
-None: the change is not mechanical, a person writes it.
+Unsafe: `send_mail(...)` becomes `await sync_to_async(send_mail)(...)` (`message.send()`
+`await sync_to_async(message.send)()`), with `from asgiref.sync import sync_to_async` added
+when the module lacks it. Unsafe because the mail is still sent during the request, in a worker
+thread: the response waits for the mail server, where a task (Django 6.0+) would not make it
+wait. No fix in a generator expression or a sync helper.
 """
 
 import ast

@@ -29,7 +29,10 @@ async def dashboard(request):
 ```
 
 ## Fix safety
-None yet: `await cache.a<method>(...)` is the mechanical change, not applied by `--fix` so far.
+Safe: `cache.get(...)` becomes `await cache.aget(...)` (each method of Django's cache API its
+`a`-twin), with the arguments as they are, since each twin takes the sync method's. No fix for
+the django-redis methods, which have no twin (`delete_pattern`, `ttl`, `lock`...), in a
+generator expression, or in a sync helper.
 """
 
 import ast

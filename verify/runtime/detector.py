@@ -12,11 +12,11 @@ Two detectors feed one list of :class:`Violation`:
   its ``__init__`` is wrapped to record where it was raised.
 
 In report mode (the default) a blocking call then goes ahead, as it would in production, so that
-it does not hide what comes after it: the test fails once, listing every violation. Django's
-own ``SynchronousOnlyOperation`` is raised as in production: letting the query run on the
-loop's thread would use another connection than the test's, outside its transaction, and fail
-in ways no production run does. In raise mode a blocking call raises ``BlockingError`` where it
-happens. Recording at the call, rather than trusting an exception to reach the test, matters
+it does not hide what comes after it: the test fails once, listing every violation. A sync
+database access goes ahead too, once recorded, on the test's own connection (see
+:mod:`verify.runtime.lent_connections`); one Django would make on any other connection still
+raises ``SynchronousOnlyOperation``. In raise mode a blocking call raises ``BlockingError`` where
+it happens, and every sync database access raises ``SynchronousOnlyOperation``. Recording at the call, rather than trusting an exception to reach the test, matters
 because legacy views love ``except Exception:``.
 
 Both checks only fire on a thread that runs an event loop, so sync views and the code Django
@@ -36,6 +36,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from types import FrameType
 
+from verify.runtime.lent_connections import LentConnections
 from verify.runtime.project_code import ProjectCode, ProjectFrame, capture, dotted_name
 
 BLOCKING = "blocking call"
@@ -67,6 +68,12 @@ ONCE_PER_PROCESS = (
     ("zoneinfo/_tzpath.py", {"find_tzfile"}),
     ("zoneinfo/_common.py", {"load_tzdata", "load_data"}),
 )
+# The guard Django puts on database wrapper methods: `inner` in django/utils/asyncio.py.
+_ASYNC_UNSAFE_GUARD = ("django/utils/asyncio.py", "inner")
+# Django's database backends and SQL compiler: a driver's I/O there follows an access
+# `async_unsafe` guarded (the cursor), which raised, or was recorded as a sync database access
+# and let through (report mode). Not all of django/db: a FileField's storage I/O is its own call.
+_DATABASE_CODE = ("django/db/backends/", "django/db/models/sql/")
 # A logging handler writes the record (stream, file, socket) inside Handler.handle.
 _LOGGING_HANDLE = ("logging/__init__.py", {"handle"})
 
@@ -148,6 +155,16 @@ def _exempted(innermost: FrameType, exemptions: list[tuple[str, object]]) -> boo
     return False
 
 
+def _in_database_code(innermost: FrameType | None) -> bool:
+    frame = innermost
+    while frame is not None:
+        filename = frame.f_code.co_filename.replace("\\", "/")
+        if any(directory in filename for directory in _DATABASE_CODE):
+            return True
+        frame = frame.f_back
+    return False
+
+
 def in_logging_handler(innermost: FrameType | None) -> bool:
     return _on_stack(innermost, *_LOGGING_HANDLE)
 
@@ -204,6 +221,9 @@ class Detector:
         self._violations: list[Violation] | None = None
         self._blockbuster = None
         self._sync_only_error: type[Exception] | None = None
+        self._async_unsafe_module = None
+        # Report mode: the test's connections, on which a recorded sync access may go ahead.
+        self.lent_connections = None if raise_errors else LentConnections()
 
     # -- installation (once per session) -------------------------------------------------------
 
@@ -218,6 +238,8 @@ class Detector:
             )
         self._blockbuster.activate()
         self._install_sync_only_hook()
+        if self.lent_connections is not None:
+            self._install_async_unsafe_hook()
 
     def uninstall(self) -> None:
         if self._blockbuster is not None:
@@ -226,6 +248,9 @@ class Detector:
         if self._sync_only_error is not None:
             del self._sync_only_error.__init__
             self._sync_only_error = None
+        if self._async_unsafe_module is not None:
+            self._async_unsafe_module.get_running_loop = asyncio.get_running_loop
+            self._async_unsafe_module = None
 
     def _install_sync_only_hook(self) -> None:
         from django.core.exceptions import SynchronousOnlyOperation
@@ -242,6 +267,36 @@ class Detector:
         SynchronousOnlyOperation.__init__ = recording_init
         self._sync_only_error = SynchronousOnlyOperation
 
+    def _install_async_unsafe_hook(self) -> None:
+        import django.utils.asyncio as async_unsafe_module
+
+        if async_unsafe_module.get_running_loop is not asyncio.get_running_loop:  # another tool's
+            return
+        detector = self
+
+        def get_running_loop() -> asyncio.AbstractEventLoop:
+            loop = asyncio.get_running_loop()  # RuntimeError without a loop: Django goes ahead
+            if detector._lets_sync_access_through(sys._getframe(1)):
+                # Recorded: the guard's caller may go ahead, as without a loop on this thread.
+                raise RuntimeError("no running event loop")
+            return loop
+
+        async_unsafe_module.get_running_loop = get_running_loop
+        self._async_unsafe_module = async_unsafe_module
+
+    def _lets_sync_access_through(self, guard: FrameType) -> bool:
+        """Report mode: record a sync database access and let it run if it uses the test's connection."""
+        code = guard.f_code
+        if code.co_name != _ASYNC_UNSAFE_GUARD[1] or not code.co_filename.replace("\\", "/").endswith(
+            _ASYNC_UNSAFE_GUARD[0]
+        ):
+            return False
+        arguments = guard.f_locals.get("args") or ()
+        # Every guarded function is a method of a database wrapper: its first argument is one.
+        if not arguments or not self.lent_connections.owns(arguments[0]):
+            return False  # Django raises, and the error's __init__ records it
+        return self._record(SYNC_ONLY, None, guard)
+
     def _predicate(
         self,
         name: str,
@@ -257,6 +312,8 @@ class Detector:
                 return True
             if not self._report_logging and in_logging_handler(caller):
                 return True
+            if _in_database_code(caller):  # reported as the sync database access it is part of
+                return True
             return not (self._record(BLOCKING, name, caller) and self._raise_errors)
 
         return may_block
@@ -268,11 +325,15 @@ class Detector:
         """Record violations while the body runs, with ``DJANGO_ALLOW_ASYNC_UNSAFE`` unset."""
         violations: list[Violation] = []
         allow_unsafe = os.environ.pop(ASYNC_UNSAFE_ENV, None)
+        if self.lent_connections is not None:
+            self.lent_connections.capture()
         self._violations = violations
         try:
             yield violations
         finally:
             self._violations = None
+            if self.lent_connections is not None:
+                self.lent_connections.release()
             if allow_unsafe is not None:
                 os.environ[ASYNC_UNSAFE_ENV] = allow_unsafe
 

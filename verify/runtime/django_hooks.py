@@ -14,6 +14,7 @@ import functools
 from collections.abc import Callable
 
 from verify.runtime.detector import CURRENT_REQUEST, RequestInfo
+from verify.runtime.lent_connections import LentConnections
 
 
 def _dotted(target: object) -> str:
@@ -59,7 +60,7 @@ def view_path(view: Callable) -> str:
     return _dotted(view)
 
 
-def _describing_request(view: Callable, path: str) -> Callable:
+def _describing_request(view: Callable, path: str, lent_connections: LentConnections | None) -> Callable:
     from django.conf import settings
 
     @functools.wraps(view)
@@ -73,7 +74,10 @@ def _describing_request(view: Callable, path: str) -> Callable:
             )
         )
         try:
-            return await view(request, *args, **kwargs)
+            if lent_connections is None:
+                return await view(request, *args, **kwargs)
+            with lent_connections.lent():
+                return await view(request, *args, **kwargs)
         finally:
             CURRENT_REQUEST.reset(token)
 
@@ -81,8 +85,10 @@ def _describing_request(view: Callable, path: str) -> Callable:
 
 
 class ViewHook:
-    def __init__(self) -> None:
+    def __init__(self, lent_connections: LentConnections | None = None) -> None:
+        """``lent_connections``: in report mode, the test's connections, lent to each async view call."""
         self._original: Callable | None = None
+        self._lent_connections = lent_connections
 
     def install(self) -> None:
         from asgiref.sync import iscoroutinefunction
@@ -94,7 +100,9 @@ class ViewHook:
         def make_view_atomic(handler, view):
             wrapped = original(handler, view)
             # Sync views are left alone: they run in worker threads, never on the loop.
-            return _describing_request(wrapped, view_path(view)) if iscoroutinefunction(wrapped) else wrapped
+            if not iscoroutinefunction(wrapped):
+                return wrapped
+            return _describing_request(wrapped, view_path(view), self._lent_connections)
 
         BaseHandler.make_view_atomic = make_view_atomic
 

@@ -47,10 +47,12 @@ async def product_supplier(request, product_id: int):
     return {"supplier": product.supplier.name}  # planted: lazy foreign key
 
 
-@api.get("/two-bugs")
-async def two_bugs(request):
-    time.sleep(0.001)  # planted: the first bug must not hide the second
-    return {"count": Product.objects.count()}  # planted: and a sync ORM call after it
+@api.get("/three-bugs/{product_id}")
+async def three_bugs(request, product_id: int):
+    time.sleep(0.001)  # planted: the first bug must not hide the next ones
+    count = Product.objects.count()  # planted: a sync ORM call after it
+    product = await Product.objects.aget(id=product_id)
+    return {"count": count, "supplier": product.supplier.name}  # planted: and a lazy foreign key
 
 
 class SlowCountView(APIView):
