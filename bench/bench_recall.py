@@ -23,7 +23,11 @@ Families: DJA1xx+DJA2xx ("db"), DJA3xx ("blocking"), and the helper-hidden subse
 Findings on buggy files that match no expectation are listed as "extra": each is either a
 missing annotation or a false positive, and must be triaged by hand.
 
-Only DJA1, DJA2 and DJA3 are selected (DJA4xx are informational); the cache is off.
+Only DJA1, DJA2 and DJA3 are selected, plus the DJA4xx codes the corpus annotates (the others are
+informational); the cache is off.
+
+A second corpus, tests/data/conversions (``--corpus tests/data/conversions``), is a runnable
+project whose every annotated bug is confirmed at runtime (its confirm_runtime.py).
 """
 
 from __future__ import annotations
@@ -172,12 +176,15 @@ def verifier_state() -> dict:
 
 
 def family(code: str) -> str:
-    return "blocking" if code.startswith("DJA3") else "db"
+    return {"DJA3": "blocking", "DJA4": "pitfalls"}.get(code[:4], "db")
 
 
 def run(corpus: Path, target: str) -> dict:
     expectations, _ = load_expectations(corpus)
-    report = check_paths([str(corpus)], select=["DJA1", "DJA2", "DJA3"], target=target, cache=False, use_config=False)
+    # DJA4xx are informational, except the ones the corpus annotates as real bugs.
+    annotated_dja4 = sorted({e["code"] for e in expectations if e["code"].startswith("DJA4")})
+    select = ["DJA1", "DJA2", "DJA3", *annotated_dja4]
+    report = check_paths([str(corpus)], select=select, target=target, cache=False, use_config=False)
     findings = []
     for f in report.findings:
         path = Path(f.path)
@@ -228,6 +235,7 @@ def run(corpus: Path, target: str) -> dict:
 
     db = [e for e in expectations if family(e["code"]) == "db" and not e["helper"]]
     blocking = [e for e in expectations if family(e["code"]) == "blocking" and not e["helper"]]
+    pitfalls = [e for e in expectations if family(e["code"]) == "pitfalls" and not e["helper"]]
     helper = [e for e in expectations if e["helper"]]
     per_code = defaultdict(lambda: {"expected": 0, "found": 0})
     for e in expectations:
@@ -242,6 +250,7 @@ def run(corpus: Path, target: str) -> dict:
         "correct_files": len(correct_files),
         "db": stats(db),
         "blocking": stats(blocking),
+        "pitfalls": stats(pitfalls),
         "helper": stats(helper),
         "all": stats(expectations),
         "per_code": dict(sorted(per_code.items())),
@@ -261,23 +270,33 @@ def readme_table(result: dict) -> str:
     """The table of a recorded run in docs/benchmarks.md (a test keeps it in step with recall.json)."""
     rows = ["| bugs | found | recall |", "| --- | ---: | ---: |"]
     for key, label in (("db", "DJA1xx + DJA2xx in the view"), ("blocking", "DJA3xx blocking calls"),
+                       ("pitfalls", "DJA4xx async pitfalls (views Django or DRF cannot run)"),
                        ("helper", "hidden in sync helpers (any code)")):
-        part = result[key]
+        part = result.get(key)
+        if not part or not part["expected"]:
+            continue
         rows.append(f"| {label} | {part['found']} / {part['expected']} | {part['recall']:.0%} |")
     rows.append("")
     rows.append(f"Findings on the {result['correct_files']} files of correct code: {len(result['false_positives'])}.")
     return "\n".join(rows) + "\n"
 
 
+def result_name(corpus: Path) -> str:
+    """bench/results/ file of a corpus's recorded run."""
+    return "recall.json" if corpus.resolve() == DEFAULT_CORPUS.resolve() else f"recall-{corpus.resolve().name}.json"
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--target", default="6.1")
-    parser.add_argument("--json", action="store_true", help="also write bench/results/recall.json")
+    parser.add_argument("--json", action="store_true",
+                        help="also write bench/results/recall.json (recall-<corpus folder>.json for another corpus)")
     args = parser.parse_args(argv)
     result = run(args.corpus, args.target)
     print(f"verifier: {result['verifier']}")
-    for name, label in (("db", "DJA1xx+DJA2xx (direct)"), ("blocking", "DJA3xx (direct)"), ("helper", "helper-hidden (any code)"), ("all", "all annotated bugs")):
+    for name, label in (("db", "DJA1xx+DJA2xx (direct)"), ("blocking", "DJA3xx (direct)"),
+                        ("pitfalls", "DJA4xx (direct)"), ("helper", "helper-hidden (any code)"), ("all", "all annotated bugs")):
         s = result[name]
         print(f"{label:28} {s['found']:4}/{s['expected']:<4} recall {s['recall']}")
     print(f"false positives on correct files: {len(result['false_positives'])} ({result['correct_files']} files)")
@@ -290,7 +309,7 @@ def main(argv=None) -> int:
     for m in result["missed"]:
         print(f"  MISS  {m['file']}:{m['line']}: {m['code']}{' (helper)' if m['helper'] else ''}")
     if args.json:
-        out = HERE / "results" / "recall.json"
+        out = HERE / "results" / result_name(args.corpus)
         out.parent.mkdir(exist_ok=True)
         out.write_text(json.dumps(result, indent=2) + "\n")
         print(f"wrote {out.relative_to(ROOT)}")

@@ -52,6 +52,7 @@ def headline_figures(results: Path) -> str:
     recall = json.loads((results / "recall.json").read_text(encoding="utf-8"))
     speed = json.loads((results / "verify.json").read_text(encoding="utf-8"))
     sample = json.loads((results / "sample.json").read_text(encoding="utf-8"))
+    confirmed = json.loads((results / "recall-conversions.json").read_text(encoding="utf-8"))
     found = sum(recall[key]["found"] for key in ("db", "blocking", "helper"))
     expected = sum(recall[key]["expected"] for key in ("db", "blocking", "helper"))
     django, size = speed["django"], speed["sizes"]["django"]
@@ -65,6 +66,9 @@ def headline_figures(results: Path) -> str:
         "| what | measured | how |", "| --- | --- | --- |",
         f"| bugs found in AI-style conversions (evaluation corpus) | {found} / {expected}, "
         f"{len(recall['false_positives'])} findings on {recall['correct_files']} correct files | `bench/bench_recall.py` |",
+        f"| runtime-confirmed bugs in converted views (runnable corpus) | {confirmed['all']['found']} / "
+        f"{confirmed['all']['expected']}, {len(confirmed['false_positives'])} findings on {confirmed['correct_files']} "
+        f"correct files | `bench/bench_recall.py --corpus tests/data/conversions` |",
         f"| verify, Django's source ({size['files']} files), cold / warm | {django['verify_cold']['seconds']:.2f} s / "
         f"{django['verify_warm']['seconds']:.2f} s (ruff `--select ASYNC`: {django['ruff']['seconds']:.2f} s) | `make bench-verify` |",
         f"| sample dashboard (two 100 ms API calls), one client, p50 (median of {sample['settings']['rounds']} rounds), PostgreSQL | sync views on threads "

@@ -360,6 +360,68 @@ def test_a_model_str_that_reads_a_relation_is_followed_from_str_and_f_strings(tm
     assert "`self.user` loads a relation lazily" in found[0].message
 
 
+def test_redirect_to_an_instance_runs_its_get_absolute_url(tmp_path, monkeypatch):
+    (tmp_path / "manage.py").write_text("")
+    shop = tmp_path / "shop"
+    shop.mkdir()
+    (shop / "__init__.py").write_text("")
+    (shop / "models.py").write_text(textwrap.dedent('''
+        from django.db import models
+
+
+        class Category(models.Model):
+            slug = models.SlugField()
+
+
+        class Product(models.Model):
+            category = models.ForeignKey(Category, on_delete=models.CASCADE)
+
+            def get_absolute_url(self):
+                return f"/{self.category.slug}/{self.pk}/"
+
+
+        class Page(models.Model):
+            slug = models.SlugField()
+
+            def get_absolute_url(self):
+                return f"/pages/{self.slug}/"
+    '''))
+    (shop / "views.py").write_text(textwrap.dedent('''
+        from django.shortcuts import redirect, resolve_url
+        from shop.models import Page, Product
+
+
+        async def go(request, pk):
+            product = await Product.objects.aget(pk=pk)
+            return redirect(product)
+
+
+        async def url(request, pk):
+            product = await Product.objects.aget(pk=pk)
+            return resolve_url(product)
+
+
+        async def fine(request, pk):
+            product = await Product.objects.select_related("category").aget(pk=pk)
+            page = await Page.objects.aget(pk=pk)
+            if page.slug:
+                return redirect(page)
+            return redirect(product, permanent=True)
+
+
+        async def by_name(request, pk):
+            return redirect("product-detail", pk=pk)
+
+
+        def sync_view(request, pk):
+            return redirect(Product.objects.get(pk=pk))
+    '''))
+    monkeypatch.chdir(tmp_path)
+    found = check_paths(["shop"], select=["DJA1"]).findings
+    assert [(f.line, f.code) for f in found] == [(8, "DJA106"), (13, "DJA106")]
+    assert "`self.category` loads a relation lazily" in found[0].message
+
+
 def test_a_project_class_whose_init_queries_is_followed_from_its_construction(project):
     project("forms.py", """
         from django import forms

@@ -155,3 +155,53 @@ def test_helper_with_several_problems_reports_each_kind(project):
     '''))
     found = [(f.line, f.code) for f in check_paths(["blog"], select=["DJA1", "DJA3"], cache=False).findings]
     assert found == [(5, "DJA102"), (5, "DJA302")]
+
+
+def test_model_formset_save_is_a_database_write(project):
+    (project / "formsets.py").write_text(textwrap.dedent('''
+        from django import forms
+        from django.forms import formset_factory, modelformset_factory
+        from blog.models import Comment, Post
+
+        CommentFormSet = forms.inlineformset_factory(Post, Comment, fields=["text"])
+        PostFormSet = modelformset_factory(Post, fields=["body"])
+        NoteFormSet = formset_factory(forms.Form)
+    '''))
+    (project / "views.py").write_text(textwrap.dedent('''
+        from asgiref.sync import sync_to_async
+        from django.http import JsonResponse
+        from blog.formsets import CommentFormSet, NoteFormSet, PostFormSet
+        from blog.models import Post
+
+        async def comments(request, pk):
+            post = await Post.objects.aget(pk=pk)
+            formset = CommentFormSet(request.POST, instance=post)
+            if await sync_to_async(formset.is_valid)():
+                formset.save()
+            return JsonResponse({})
+
+        async def posts(request):
+            formset = PostFormSet(request.POST)
+            formset.save()
+            return JsonResponse({})
+
+        async def comments_offloaded(request, pk):
+            post = await Post.objects.aget(pk=pk)
+            formset = CommentFormSet(request.POST, instance=post)
+            if await sync_to_async(formset.is_valid)():
+                await sync_to_async(formset.save)()
+            return JsonResponse({})
+
+        async def notes(request):
+            formset = NoteFormSet(request.POST)
+            formset.is_valid()
+            return JsonResponse({"notes": len(formset.forms)})
+
+        def comments_sync(request, pk):
+            formset = CommentFormSet(request.POST, instance=Post.objects.get(pk=pk))
+            formset.save()
+            return JsonResponse({})
+    '''))
+    found = [(f.line, f.code, f.message.split(" `")[0]) for f in check_paths(["blog"], select=["DJA1"], cache=False).findings]
+    # Only the saves of model formsets in async code; a plain formset and the offloaded or sync saves stay clean.
+    assert found == [(11, "DJA102", "Formset"), (16, "DJA102", "Formset")]

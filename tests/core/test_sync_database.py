@@ -89,6 +89,20 @@ def test_reassignment_ends_the_queryset_type(check):
     assert check(code) == []
 
 
+@pytest.mark.parametrize("start", ["Product.objects.published()", "Product.objects.all()"])
+def test_a_queryset_narrowed_in_a_branch_is_still_a_queryset(check, start):
+    # A custom QuerySet method's result and a filter() of it are the same kind of QuerySet.
+    code = f"""
+    async def v(request):
+        rows = {start}
+        if request.GET.get("q"):
+            rows = rows.filter(name__icontains=request.GET["q"])
+        return JsonResponse({{"names": [p.name for p in rows]}})
+    """
+    assert check(code) == ["DJA103"]
+    assert check(code.replace("[p.name for p in rows]", "[p.name async for p in rows]")) == []
+
+
 def test_branches_that_disagree_forget_the_type(check):
     code = """
     async def v(request, flag):
@@ -146,3 +160,58 @@ def test_sync_functions_are_never_checked(check):
         return render(request, "p.html", {"product": product, "reviews": Review.objects.all()})
     """
     assert check(code) == []
+
+
+@pytest.mark.parametrize(
+    "use, expected",
+    [
+        ("names = [p.name for p in self.queryset]", ["DJA103"]),
+        ("n = len(self.queryset)", ["DJA103"]),
+        ("n = self.queryset.count()", ["DJA102"]),
+        ("first = self.queryset.filter(name='a').first()", ["DJA102"]),
+        ("names = [p.name async for p in self.queryset]", []),
+        ("n = await self.queryset.acount()", []),
+        ("rows = await sync_to_async(list)(self.queryset)", []),
+        ("names = [n for n in self.names]", []),  # a plain list attribute
+    ],
+)
+def test_class_level_queryset_read_through_self(check, use, expected):
+    code = f"""
+    from django.views import View
+
+    class ProductsView(View):
+        queryset = Product.objects.published()
+        names = ["a", "b"]
+
+        async def get(self, request):
+            {use}
+            return JsonResponse({{}})
+    """
+    assert check(code) == expected
+
+
+@pytest.mark.parametrize(
+    "body, expected",
+    [
+        # the thread only builds the QuerySet: iterating it afterwards is on the loop
+        ("rows = await sync_to_async(Product.objects.filter)(is_published=True)\n"
+         "        names = [p.name for p in rows]", ["DJA103"]),
+        ("rows = await sync_to_async(Product.objects.published().all)()\n        n = len(rows)", ["DJA103"]),
+        ("rows = await sync_to_async(Product.objects.filter)(is_published=True)\n"
+         "        names = [p.name async for p in rows]", []),
+        # the rows of sync_to_async(list) are loaded as their QuerySet loads them
+        ("rows = await sync_to_async(list)(Product.objects.all())\n"
+         "        names = [p.category.name for p in rows]", ["DJA106"]),
+        ("rows = await sync_to_async(list)(Product.objects.select_related('category'))\n"
+         "        names = [p.category.name for p in rows]", []),
+        ("rows = await sync_to_async(list)(Product.objects.all())\n        n = len(rows)", []),
+        ("rows = await sync_to_async(sorted)(['b', 'a'])\n        first = rows[0]", []),
+    ],
+)
+def test_what_sync_to_async_gives_back(check, body, expected):
+    code = f"""
+    async def v(request):
+        {body}
+        return JsonResponse({{}})
+    """
+    assert check(code) == expected

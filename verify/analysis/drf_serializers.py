@@ -277,7 +277,6 @@ def shape(project, cls: str, model: str | None) -> Shape | None:
 # Fields whose to_internal_value() looks the object up: `queryset.get(...)` (relations.py).
 _LOOKUP_FIELDS = frozenset({"PrimaryKeyRelatedField", "SlugRelatedField", "HyperlinkedRelatedField"})
 _CHANGES_VALIDATION = frozenset({"__init__", "get_fields", "is_valid", "run_validation", "to_internal_value", "get_validators"})
-_CHANGES_SAVE = frozenset({"save", "create", "update"})
 
 
 def _declared_and_meta(classes: list[_Class]) -> tuple[dict[str, ast.Call], dict[str, ast.expr], _Class | None]:
@@ -335,13 +334,6 @@ def validation_lookups(project, cls: str) -> list[str] | None:
         if relation is not None and relation.kind in ("fk", "o2o", "m2m") and relation.editable or name in info.unique:
             lookups.append(name)
     return lookups
-
-
-def saves_with_orm(project, cls: str) -> bool:
-    """Whether ``save()`` of the project serializer ``cls`` is a ``ModelSerializer``'s own:
-    ``Model.objects.create(...)`` or ``instance.save()``."""
-    found = _serializer(project, cls)
-    return found is not None and found[1] in _MODEL_SERIALIZERS and not _defines(found[0], _CHANGES_SAVE)
 
 
 def is_adrf(project, cls: str) -> bool:

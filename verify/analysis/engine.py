@@ -675,6 +675,11 @@ def _check_helper_call(node: ast.Call, ctx: RuleContext, enabled: dict[str, Rule
         if ctx.qualified(node.func) == node.func.id and node.func.id not in ctx.typer.env:  # the builtin
             _check_conversion(node, node.args[0], _CONVERSIONS[node.func.id], ctx, enabled)
         return
+    if summary is None and node.args and ctx.qualified(node.func) in _URL_OF_INSTANCE:
+        # redirect(order) / resolve_url(order): Django calls the model's get_absolute_url() here
+        _check_conversion(node, node.args[0], "get_absolute_url", ctx, enabled,
+                          "load what `get_absolute_url` reads in the query (`select_related(...)`), or redirect to a URL built from ids")
+        return
     if summary is None and isinstance(node.func, ast.Name) and node.func.id[:1].isupper() and node.func.id not in ctx.typer.env:
         summary = project.init_summary(ctx.file, node, arg_types)  # OrderForm(request.POST): its __init__
         if summary is not None:
@@ -688,6 +693,7 @@ def _check_helper_call(node: ast.Call, ctx: RuleContext, enabled: dict[str, Rule
 
 
 _CONVERSIONS = {"str": "__str__", "repr": "__repr__"}
+_URL_OF_INSTANCE = frozenset({"django.shortcuts.redirect", "django.shortcuts.resolve_url"})
 
 
 def _check_formatted(node: ast.FormattedValue, ctx: RuleContext, enabled: dict[str, Rule]) -> None:
@@ -710,7 +716,8 @@ def _check_text(node: ast.Call | ast.BinOp, ctx: RuleContext, enabled: dict[str,
                 f"loaded), or load what `{method}` reads in the query (`select_related(...)`)"))
 
 
-def _check_conversion(node: ast.AST, value: ast.expr, method: str, ctx: RuleContext, enabled: dict[str, Rule], hint: str = "") -> None:
+def _check_conversion(node: ast.AST, value: ast.expr, method: str, ctx: RuleContext, enabled: dict[str, Rule],
+                      hint: str | None = None) -> None:
     """A model instance turned into text: its ``__str__`` / ``__repr__`` runs here, with what the
     instance's query loaded, so a relation it reads may load lazily. Django's ``Model.__repr__``
     is ``<Order: {str(self)}>``: without a ``__repr__`` of the project's own, ``repr()`` runs ``__str__``."""

@@ -28,6 +28,8 @@ _TEST_ASYNC_CLIENTS = {"django.test.AsyncClient", "django.test.client.AsyncClien
 _TEST_ASYNC_CLIENT_METHODS = {"get", "post", "put", "patch", "delete", "head", "options", "trace", "generic",
                               "request", "aforce_login", "alogin", "alogout"}
 _REQUEST_ANNOTATIONS = {"HttpRequest", "ASGIRequest", "WSGIRequest", "Request"}
+# Chain methods that keep what a QuerySet loads (select_related() and the like change it).
+_FILTERS = frozenset({"all", "filter", "exclude", "order_by", "reverse", "distinct", "none", "annotate", "alias", "using"})
 _SYNC_TO_ASYNC = {"asgiref.sync.sync_to_async", "channels.db.database_sync_to_async", "sync_to_async", "database_sync_to_async"}
 # The environment's entry for ``self.request`` in a view method, once its user is known loaded.
 SELF_REQUEST = "self.request"
@@ -52,6 +54,36 @@ def _with_prefixes(paths: frozenset[str]) -> frozenset[str]:
         parts = path.split("__")
         out.update("__".join(parts[:i]) for i in range(1, len(parts)))
     return frozenset(out)
+
+
+# Django's factories of model formsets (django.forms.models, django.contrib.contenttypes.forms).
+_FORMSET_FACTORIES = (".modelformset_factory", ".inlineformset_factory", ".generic_inlineformset_factory")
+
+
+def _model_formsets(file) -> frozenset[str]:
+    """Module-level names a file binds to a model formset class (``ItemFormSet = inlineformset_factory(...)``),
+    read once per file."""
+    found = file.options.get("_model_formsets")
+    if found is None:
+        found = file.options["_model_formsets"] = frozenset(
+            target.id for stmt in file.tree.body
+            if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Call)
+            and (file.qualified(stmt.value.func) or "").startswith("django.")
+            and (file.qualified(stmt.value.func) or "").endswith(_FORMSET_FACTORIES)
+            for target in stmt.targets if isinstance(target, ast.Name))
+    return found
+
+
+def _class_attributes(file) -> dict[str, dict[str, ast.expr]]:
+    """Class name -> its class-level ``name = call_or_attribute`` assignments, read once per file."""
+    found = file.options.get("_class_attributes")
+    if found is None:
+        found = file.options["_class_attributes"] = {
+            cls.name: {target.id: item.value for item in cls.body
+                       if isinstance(item, ast.Assign) and isinstance(item.value, ast.Call | ast.Attribute)
+                       for target in item.targets if isinstance(target, ast.Name)}
+            for cls in file.tree.body if isinstance(cls, ast.ClassDef)}
+    return found
 
 
 class Env(dict):
@@ -185,6 +217,8 @@ class Typer:
                     return T(ty.MANAGER, node.value.id, origin=f"{node.value.id}.objects")
             if node.attr == "model" and isinstance(node.value, ast.Name) and node.value.id == "self":
                 return T(ty.MODEL, None)
+            if isinstance(node.value, ast.Name) and node.value.id == "self":
+                return self._class_queryset(node.attr)
             return None
         attr = node.attr
         if base.kind == ty.MODEL:
@@ -333,6 +367,15 @@ class Typer:
                     source = self.type_of(wrapped.value)
                     if source is not None and source.is_lazy:
                         result = T(ty.INSTANCE, source.model, loaded=source.loaded, only=source.only, deferred=source.deferred)
+                elif isinstance(wrapped, ast.Attribute) and wrapped.attr in _FILTERS:
+                    # sync_to_async(Product.objects.filter)(...): the thread only builds the QuerySet
+                    source = self.type_of(wrapped.value)
+                    if source is not None and source.is_lazy:
+                        result = T(ty.QUERYSET, source.model, loaded=source.loaded, only=source.only, deferred=source.deferred)
+                elif isinstance(wrapped, ast.Name) and wrapped.id in _LIST_BUILDERS and node.args:
+                    # sync_to_async(list)(qs): the rows, each loaded as the QuerySet loads it
+                    inner = self.type_of(node.args[0])
+                    result = T(ty.LIST, elem=inner.element()) if inner is not None and inner.is_lazy else None
                 elif isinstance(wrapped, ast.Attribute):  # sync_to_async(paginator.get_page)(n): a Page of a lazy QuerySet
                     result = self._page_of(wrapped, pages.PAGE, ("get_page", "page"))
                 return T(ty.COROUTINE, result=result, origin=self.file.source_of(node), extra={"sync_to_async": True})
@@ -350,7 +393,7 @@ class Typer:
         if project_type is not None:
             return project_type
         if isinstance(func, ast.Name):
-            form = self._model_form(func.id)
+            form = self._model_form(func.id) or self._model_formset(func.id)
             if form is not None:  # an unbound form (no data: `PostForm(instance=post)`) validates nothing
                 return form if _binds_data(node) else form.with_(extra={**form.extra, "queries_on_validation": False})
         project_object = self._project_object(node)
@@ -403,6 +446,15 @@ class Typer:
                     todo.append(base.id)
         return False
 
+    def _class_queryset(self, name: str) -> T | None:
+        """``self.queryset`` where the class body says ``queryset = Product.objects.active()``: that
+        lazy QuerySet (or manager), shared by every instance of the class."""
+        if not self.class_name:
+            return None
+        value = _class_attributes(self.file).get(self.class_name, {}).get(name)
+        found = self.type_of(value) if value is not None else None
+        return found if found is not None and found.kind in (ty.QUERYSET, ty.MANAGER) else None
+
     def _page_of(self, method: ast.Attribute, cls: str, names: tuple[str, ...]) -> T | None:
         """The page ``paginator.get_page`` / ``paginator.aget_page`` gives, for a paginator of a
         lazy QuerySet."""
@@ -453,6 +505,23 @@ class Typer:
         looked_up = {n for n, r in info.relations.items() if r.kind in ("fk", "o2o", "m2m") and r.editable} | info.unique
         checked = any(group <= fields for group in info.checked_together)  # unique_together, constraints
         return T(ty.FORM, key, origin=name, extra={"queries_on_validation": bool(fields & looked_up) or checked})
+
+    def _model_formset(self, name: str) -> T | None:
+        """``ItemFormSet(request.POST, instance=order)`` for a project formset built at module level by
+        ``modelformset_factory`` / ``inlineformset_factory``: its ``save()`` writes the rows."""
+        project = self.file.project
+        if project is None:
+            return None
+        file, attr = self.file, name
+        qualified = self.file.imports.get(name)
+        if qualified and "." in qualified:
+            module = project.module(qualified.rpartition(".")[0])
+            if module is None:
+                return None
+            file, attr = module.file, qualified.rpartition(".")[2]
+        if attr in _model_formsets(file):
+            return T(ty.FORM, None, origin=name, extra={"queries_on_validation": False, "formset": True})
+        return None
 
     def _project_call(self, node: ast.Call) -> T | None:
         """A call of another project function: a coroutine, or a helper that returns a QuerySet."""

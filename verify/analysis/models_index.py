@@ -55,6 +55,8 @@ class ModelIndex:
     models: dict[str, ModelInfo] = field(default_factory=dict)
     # Custom Manager / QuerySet classes: method name -> True when it returns a QuerySet.
     queryset_methods: dict[str, dict[str, bool]] = field(default_factory=dict)
+    # ... method name -> the query it runs on its own QuerySet (``self.active().first()``: "first").
+    queryset_queries: dict[str, dict[str, str]] = field(default_factory=dict)
 
     # class name -> keys of the models with that name (more than one when apps reuse a name)
     keys_by_name: dict[str, list[str]] = field(default_factory=dict)
@@ -83,6 +85,13 @@ class ModelIndex:
         info = self.get(model)
         classes = info.manager_classes if info else set(self.queryset_methods)
         return any(self.queryset_methods.get(cls, {}).get(method) for cls in classes)
+
+    def custom_method_query(self, model: str | None, method: str) -> str | None:
+        """The query a custom manager/queryset method runs on its own QuerySet, or None."""
+        info = self.get(model)
+        classes = info.manager_classes if info else set(self.queryset_queries)
+        return next((self.queryset_queries[cls][method] for cls in sorted(classes)
+                     if method in self.queryset_queries.get(cls, {})), None)
 
     @property
     def has_project_models(self) -> bool:
@@ -119,6 +128,24 @@ def _call_name(node: ast.expr) -> str | None:
             return func.id
         if isinstance(func, ast.Attribute):
             return func.attr
+    return None
+
+
+def _query_on_self(func: ast.FunctionDef) -> str | None:
+    """The sync query a manager/queryset method runs on its own QuerySet (``self.get(...)``,
+    ``self.active().order_by("-stock").first()``), or None."""
+    from verify.analysis.django_api import SYNC_QUERY_METHODS
+
+    for node in ast.walk(func):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in SYNC_QUERY_METHODS):
+            continue
+        if node.func.attr == "iterator":
+            continue  # building the iterator runs nothing
+        expr = node.func.value
+        while isinstance(expr, (ast.Call, ast.Attribute)):
+            expr = expr.func if isinstance(expr, ast.Call) else expr.value
+        if isinstance(expr, ast.Name) and expr.id == "self":
+            return node.func.attr
     return None
 
 
@@ -201,6 +228,10 @@ def _scan_file(tree: ast.Module, index: ModelIndex, pending: list[tuple[str, ast
                 if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))
             }
             index.queryset_methods[node.name] = methods
+            queries = {item.name: query for item in node.body
+                       if isinstance(item, ast.FunctionDef) and (query := _query_on_self(item))}
+            if queries:
+                index.queryset_queries[node.name] = queries
         pending.append((node.name, node, path))
 
 

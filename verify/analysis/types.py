@@ -99,10 +99,16 @@ def join(a: T | None, b: T | None) -> T | None:
         return a if not a.items else b if not b.items else None
     if a is None or b is None or a.kind != b.kind or a.model != b.model or a.kind not in _JOINABLE:
         return None
-    if a.extra != b.extra or a.elem != b.elem or a.items or b.items:
+    if _flags(a.extra) != _flags(b.extra) or a.elem != b.elem or a.items or b.items:
         return None  # values() rows, prefetch caches, the request's user: not merged
     only = None if a.only is None or b.only is None else a.only | b.only
     return T(a.kind, a.model, loaded=a.loaded & b.loaded, only=only, deferred=a.deferred & b.deferred, origin=a.origin)
 
 
 _JOINABLE = frozenset({QUERYSET, MANAGER, RELATED_MANAGER, INSTANCE})
+
+
+def _flags(extra: dict) -> dict:
+    """``extra`` without the flags that are off: ``{"prefetched": False}`` (``qs.filter()``) says
+    what ``{}`` (a custom QuerySet method's result) says."""
+    return {key: value for key, value in extra.items() if value is not False and value is not None}

@@ -133,6 +133,35 @@ class ClassViews:
             elif not (self.file.qualified(base) or "").startswith(("django.", "builtins.")) and not _is_plain_object(base):
                 blocked[0] = True
 
+    def django_method_owner(self, cls: ast.ClassDef, method: str, owners: frozenset[str]) -> str | None:
+        """Which of ``owners`` (Django classes that define ``method``, ``DetailView``) provides the
+        ``method`` an instance of ``cls`` runs, when the file shows it: None when a class of the
+        chain defines the method itself, or when a base the file cannot see comes first (it might).
+        Other Django bases (``LoginRequiredMixin``) are passed over."""
+        found = self._method_owner(cls, method, owners, set())
+        return found if found not in (_OVERRIDDEN, _UNSEEN) else None
+
+    def _method_owner(self, cls: ast.ClassDef, method: str, owners: frozenset[str], seen: set[str]) -> str | None:
+        if cls.name in seen:
+            return None
+        seen.add(cls.name)
+        if any(isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Assign)) and _defines(item, method) for item in cls.body):
+            return _OVERRIDDEN
+        for base in cls.bases:
+            qualified = self.file.qualified(base) or ""
+            if isinstance(base, ast.Name) and base.id in self.classes:
+                found = self._method_owner(self.classes[base.id], method, owners, seen)
+            elif qualified.startswith("django."):
+                name = qualified.rsplit(".", 1)[-1]
+                found = name if name in owners else None
+            elif _is_plain_object(base):
+                found = None
+            else:
+                found = _UNSEEN
+            if found is not None:
+                return found
+        return None
+
     def _method_names(self, cls: ast.ClassDef, seen: frozenset[str] = frozenset()) -> set[str] | None:
         """A literal ``http_method_names`` of the class or a same-file base, else None (all)."""
         for item in cls.body:
@@ -156,6 +185,15 @@ def class_views(file: FileContext) -> ClassViews:
     if views is None:
         views = file.options["_class_views"] = ClassViews(file)
     return views
+
+
+_OVERRIDDEN, _UNSEEN = "<overridden>", "<unseen>"
+
+
+def _defines(item: ast.stmt, name: str) -> bool:
+    if isinstance(item, ast.Assign):
+        return any(isinstance(t, ast.Name) and t.id == name for t in item.targets)
+    return item.name == name
 
 
 def _is_plain_object(base: ast.expr) -> bool:

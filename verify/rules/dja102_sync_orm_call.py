@@ -4,7 +4,12 @@ Checks for sync database calls in async code: QuerySet and manager methods that 
 where a `for` loop or `list()` runs through it on the event loop), model `save()` / `delete()` / `refresh_from_db()` and validation (`full_clean()`), related-manager
 writes (`add`, `remove`, `set`, `clear`; also `getattr(obj, field_name).add(...)` / `.set(...)` on
 an instance whose model has many-to-many or reverse foreign-key relations), user permission checks,
-and a ModelForm's `save()`.
+a ModelForm's `save()`, the `save()` of a model formset the project builds with
+`modelformset_factory()` / `inlineformset_factory()`, `save()` on a project `ModelSerializer` of
+Django REST framework (or adrf), a method of the project's custom manager or QuerySet that runs
+one of those queries on its own QuerySet (`self.active().first()`), and `self.get_object()` in an
+async handler of a `DetailView`, `UpdateView` or `DeleteView` (Django's `get_object()` runs
+`queryset.get()`).
 Validating a bound form queries when it has model choices to look up or unique fields to check:
 a `ModelForm` whose fields include a foreign key, one-to-one or many-to-many field (Django builds a
 `ModelChoiceField` / `ModelMultipleChoiceField` for them), a `unique=True` field or all the
@@ -96,11 +101,13 @@ is a sync function (validation, a ModelForm, a twin the version lacks).
 import ast
 
 from verify.analysis import django_api as api
+from verify.analysis import drf_serializers
 from verify.analysis import fixes
 from verify.analysis import hints
 from verify.analysis import types as ty
 from verify.analysis.models_index import USER_MODEL
 from verify.analysis.registry import Rule
+from verify.analysis.view_shapes import class_views, project_bases
 
 rule = Rule("DJA102", "sync-orm-call", __doc__, min_version=(4, 1))
 
@@ -145,9 +152,66 @@ def _consumed_here(node: ast.Call, ctx) -> bool:
             and parent.args[:1] == [node])
 
 
+# Django's views whose get_object() runs queryset.get() (django/views/generic/detail.py, edit.py, dates.py).
+_SINGLE_OBJECT_VIEWS = frozenset({
+    "SingleObjectMixin", "BaseDetailView", "DetailView", "BaseUpdateView", "UpdateView", "BaseDeleteView",
+    "DeleteView", "DateDetailView", "BaseDateDetailView",
+})
+
+
+def _generic_get_object(node: ast.Call, ctx) -> str | None:
+    """The Django view whose ``get_object()`` this ``self.get_object()`` runs, or None."""
+    func = node.func
+    if not (isinstance(func.value, ast.Name) and func.value.id == "self" and func.attr == "get_object" and ctx.class_name):
+        return None
+    views = class_views(ctx.file)
+    cls = views.classes.get(ctx.class_name)
+    return views.django_method_owner(cls, "get_object", _SINGLE_OBJECT_VIEWS) if cls is not None else None
+
+
+# Django REST framework's serializers whose save() creates or updates a model row.
+_DRF_MODEL_SERIALIZERS = frozenset({"rest_framework.serializers.ModelSerializer",
+                                    "rest_framework.serializers.HyperlinkedModelSerializer",
+                                    "adrf.serializers.ModelSerializer"})  # adrf keeps DRF's sync save() beside asave()
+
+
+def _saves_a_model(receiver, ctx) -> bool:
+    """Whether ``receiver`` is an object of a project ``ModelSerializer`` that keeps DRF's ``save()``."""
+    project = ctx.file.project
+    if receiver.kind != ty.OBJECT or not receiver.cls or project is None:
+        return False
+    module_name, _, class_name = receiver.cls.rpartition(".")
+    module = project.module(module_name) if module_name else None
+    cls = module.classes.get(class_name) if module is not None else None
+    return cls is not None and _model_serializer(module.file, cls, set())
+
+
+def _model_serializer(file, cls: ast.ClassDef, seen: set) -> bool:
+    if (file.path, cls.name) in seen or any(
+            isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item.name == "save" for item in cls.body):
+        return False  # the project's own save(): followed like any helper
+    seen.add((file.path, cls.name))
+    if any((file.qualified(base) or "") in _DRF_MODEL_SERIALIZERS for base in cls.bases):
+        return True
+    return any(_model_serializer(base_file, base, seen) for base_file, base in project_bases(cls, file))
+
+
 @rule.visits(ast.Call)
 def check(node: ast.Call, ctx) -> None:
     if not isinstance(node.func, ast.Attribute):
+        return
+    if node.func.attr == "save":
+        receiver = ctx.type_of(node.func.value)
+        if receiver is not None and _saves_a_model(receiver, ctx):
+            name = ctx.source(node.func.value, 40)
+            twin = f"use `await {name}.asave()`, or " if drf_serializers.is_adrf(ctx.file.project, receiver.cls) else "use "
+            ctx.report(node, f"`{ctx.source(node)}` saves a ModelSerializer's instance, a database write, synchronously in async code "
+                       "(raises SynchronousOnlyOperation)", f"{twin}`await sync_to_async({name}.save)(...)`")
+            return
+    view = _generic_get_object(node, ctx)
+    if view is not None:
+        ctx.report(node, f"`{ctx.source(node)}` runs {view}'s `get_object()`, a `queryset.get()`, synchronously in async code "
+                   "(raises SynchronousOnlyOperation)", "use `await sync_to_async(self.get_object)()`")
         return
     receiver = ctx.type_of(node.func.value)
     if receiver is not None and receiver.extra.get("request_user"):
@@ -171,6 +235,12 @@ def check(node: ast.Call, ctx) -> None:
     if method in _CACHE_READERS and receiver.extra.get("evaluated"):
         return  # `async for` filled the QuerySet's result cache: these read it
     twin = _twin(receiver, method)
+    if twin is None and receiver.is_lazy and not method.startswith("_"):
+        query = ctx.file.models.custom_method_query(receiver.model, method)
+        if query is not None:
+            ctx.report(node, f"`{ctx.source(node)}` runs a database query synchronously in async code: the project's "
+                       f"`{method}()` calls `{query}()` (raises SynchronousOnlyOperation)", hints.offload(f"`{method}()`"))
+        return
     if twin is None or method == "iterator" and not _consumed_here(node, ctx):
         return
     name, added = twin
@@ -201,7 +271,7 @@ def check_form_errors(node: ast.Attribute, ctx) -> None:
 
 
 def _report_form(node: ast.AST, form, what: str, ctx) -> None:
-    kind = "Form" if form.extra.get("plain_form") else "ModelForm"
+    kind = "Formset" if form.extra.get("formset") else "Form" if form.extra.get("plain_form") else "ModelForm"
     ctx.report(node, f"{kind} `{ctx.source(node)}` {what} in async code (raises SynchronousOnlyOperation)",
                hints.offload("the form handling"))
 

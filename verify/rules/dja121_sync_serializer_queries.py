@@ -1,6 +1,6 @@
 """## What it does
 Checks for Django REST framework serializers used synchronously in async code where they query:
-`.data`, `.is_valid()` and a `ModelSerializer`'s `.save()`.
+`.data` and `.is_valid()` (a `ModelSerializer`'s `.save()` is DJA102's).
 
 `.data` queries when the serializer (a project class built on `rest_framework.serializers` or
 `adrf.serializers`) reads a relation the instance's query did not load (a nested serializer, a
@@ -13,15 +13,14 @@ plain model fields of a loaded instance.
 
 `.is_valid()` (on a serializer given `data=`) queries when a writable field looks an object up
 (`PrimaryKeyRelatedField`, `SlugRelatedField`, the foreign keys and many-to-many fields a
-`ModelSerializer` builds) or a model field is `unique=True` (`UniqueValidator`). A
-`ModelSerializer`'s own `.save()` creates or updates the instance with the ORM.
+`ModelSerializer` builds) or a model field is `unique=True` (`UniqueValidator`).
 
 ## Why is this bad?
 `.data` runs `to_representation()`, which reads the instance's attributes synchronously: each
 relation not loaded is a query, and on the event loop a query raises
-`SynchronousOnlyOperation`. Validation and saving query the same way. This holds in every
-Django and DRF version. adrf's async serializers offer `await serializer.adata` (the same reads,
-each in a thread) and `await serializer.asave()`.
+`SynchronousOnlyOperation`. Validation queries the same way. This holds in every Django and
+DRF version. adrf's async serializers offer `await serializer.adata` (the same reads, each in a
+thread).
 
 ## Example
 ```python
@@ -188,23 +187,16 @@ def _check_method(node: ast.Attribute, method, instance: ty.T, ctx) -> None:
 
 
 @rule.visits(ast.Call)
-def check_write(node: ast.Call, ctx) -> None:
-    """``serializer.is_valid()`` that looks objects up, and a ModelSerializer's ``save()``."""
+def check_is_valid(node: ast.Call, ctx) -> None:
+    """``serializer.is_valid()`` that looks objects up (a ModelSerializer's ``save()`` is DJA102's)."""
     func = node.func
-    if not (isinstance(func, ast.Attribute) and func.attr in ("is_valid", "save")) or ctx.file.project is None:
+    if not (isinstance(func, ast.Attribute) and func.attr == "is_valid") or ctx.file.project is None:
         return
     receiver = ctx.type_of(func.value)
     if receiver is None or receiver.kind != ty.OBJECT or "arguments" not in receiver.extra:
         return
     project = ctx.file.project
     name = ctx.source(func.value, 40)
-    if func.attr == "save":
-        if drf_serializers.saves_with_orm(project, receiver.cls):
-            twin = f"`await {name}.asave()`" if drf_serializers.is_adrf(project, receiver.cls) else \
-                f"build it on adrf's `ModelSerializer` and `await {name}.asave()`"
-            ctx.report(node, f"`{ctx.source(node, 50)}` creates or updates the model instance with the ORM synchronously in async code "
-                       "(raises SynchronousOnlyOperation)", f"use {twin}, or call it with `await sync_to_async({name}.save)()`")
-        return
     positional, keywords = receiver.extra["arguments"]
     if len(positional) < 2 and "data" not in dict(keywords):
         return  # no data: is_valid() fails its assertion before validating anything
