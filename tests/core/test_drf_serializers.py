@@ -1,5 +1,6 @@
-"""DJA121: a Django REST framework serializer's `.data` in async code, where representing the
-instance reads relations its query did not load."""
+"""A Django REST framework serializer's `.data` and `.is_valid()` in async code, reported with the
+code of the underlying problem: a relation the instance's query did not load (DJA106), a QuerySet or
+to-many relation listed (DJA103), a lookup while validating (DJA102)."""
 
 import textwrap
 
@@ -181,12 +182,13 @@ async def sourced(request, pk):
     order = await Order.objects.aget(pk=pk)
     return JsonResponse(SourcedSerializer(order).data)
 """)
-    assert [(f.line, f.code) for f in found] == [(11, "DJA121"), (16, "DJA121"), (20, "DJA121"), (24, "DJA121")]
-    first = found[0]
-    assert "`customer` (not loaded), `items` (to-many, not prefetched)" in first.message
-    assert 'select_related("customer").prefetch_related("items")' in first.hint
-    assert "build it on adrf's serializers and `await OrderSerializer(order).adata`" in first.hint
-    assert "`tags` (to-many, not prefetched)" in found[1].message and "customer" not in found[1].message
+    assert [(f.line, f.code) for f in found] == [(11, "DJA103"), (11, "DJA106"), (16, "DJA103"), (20, "DJA106"), (24, "DJA106")]
+    to_many, to_one = found[0], found[1]
+    assert "lists relation `items`, not prefetched" in to_many.message and 'prefetch_related("items")' in to_many.hint
+    assert to_one.message.startswith("`OrderSerializer(order).data` reads relation `customer`, not loaded by the query")
+    assert 'select_related("customer")' in to_one.hint
+    assert "build it on adrf's serializers and `await OrderSerializer(order).adata`" in to_one.hint
+    assert "`tags`" in found[2].message and "customer" not in found[2].message
 
 
 def test_many_over_a_queryset_evaluates_it_and_method_fields_are_followed(project):
@@ -199,7 +201,7 @@ async def totals(request, pk):
     order = await Order.objects.aget(pk=pk)
     return JsonResponse(TotalSerializer(order).data)
 """)
-    assert [(f.line, f.code) for f in found] == [(11, "DJA121"), (15, "DJA121")]
+    assert [(f.line, f.code) for f in found] == [(11, "DJA103"), (15, "DJA102")]
     assert "evaluates the QuerySet" in found[0].message
     assert found[1].message.startswith("`TotalSerializer(order).data` -> `TotalSerializer.get_item_count(obj)` -> `obj.items.count()`")
 
@@ -280,8 +282,8 @@ async def detail(request, pk):
         def present(order):
             return OrderSerializer(order).data
     """})
-    assert [(f.line, f.code) for f in found] == [(13, "DJA121")]
-    assert found[0].message.startswith("`present(order)` -> `OrderSerializer(order).data` reads relations")
+    assert [(f.line, f.code) for f in found] == [(13, "DJA103"), (13, "DJA106")]
+    assert found[1].message.startswith("`present(order)` -> `OrderSerializer(order).data` reads relation `customer`")
 
 
 WRITERS = '''
@@ -336,7 +338,7 @@ async def create(request):
     adrf.save()
     return JsonResponse({})
 """, {"writers.py": WRITERS})
-    assert [(f.line, f.code) for f in found] == [(13, "DJA121"), (14, "DJA102"), (16, "DJA121"), (18, "DJA102")]
+    assert [(f.line, f.code) for f in found] == [(13, "DJA102"), (14, "DJA102"), (16, "DJA102"), (18, "DJA102")]
     assert "validates `number`, `customer` with database queries" in found[0].message
     assert found[1].hint == "use `await sync_to_async(serializer.save)(...)`"
     assert found[3].hint.startswith("use `await adrf.asave()`")

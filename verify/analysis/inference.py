@@ -564,7 +564,7 @@ class Typer:
             return None
         module, class_name = found
         arguments = argument_types(node, self.type_of)
-        # The argument types stay with the object: a DRF serializer keeps its instance in a base class (DJA121).
+        # The argument types stay with the object: a DRF serializer keeps its instance in a base class (verify.analysis.drf_checks).
         many = any(k.arg == "many" and isinstance(k.value, ast.Constant) and k.value.value is True for k in node.keywords)
         return T(ty.OBJECT, cls=f"{module.name}.{class_name}", items=project.instance_attributes(module, class_name, arguments),
                  origin=self.file.source_of(node), extra={"arguments": arguments, "many": many})

@@ -17,7 +17,10 @@ fields of a `unique_together` / `UniqueConstraint` (`validate_unique()`, `valida
 or those a `CheckConstraint` reads (Django runs its condition as a query), or a project form that
 declares a `ModelChoiceField` / `ModelMultipleChoiceField`. Django validates on the first
 `is_valid()`, `errors`, `non_field_errors()` or `has_error()`; later ones read the result, and an
-unbound form (`PostForm(instance=post)`) validates nothing.
+unbound form (`PostForm(instance=post)`) validates nothing. A Django REST framework serializer's
+`is_valid()` on data queries the same way when a writable field looks an object up
+(`PrimaryKeyRelatedField`, `SlugRelatedField`, a `ModelSerializer`'s foreign keys and
+many-to-many fields) or a model field is `unique=True` (`UniqueValidator`).
 
 ## Why is this bad?
 Django's database layer is sync-only: called from the event loop it raises
@@ -101,6 +104,7 @@ is a sync function (validation, a ModelForm, a twin the version lacks).
 import ast
 
 from verify.analysis import django_api as api
+from verify.analysis import drf_checks
 from verify.analysis import drf_serializers
 from verify.analysis import fixes
 from verify.analysis import hints
@@ -313,3 +317,7 @@ def _check_dynamic_relation_write(node: ast.Call, method: str, ctx) -> None:
     ctx.report(node, f"`{ctx.source(node)}` writes a many-to-many or reverse foreign-key relation of a `{instance.model}` "
                "synchronously in async code (raises SynchronousOnlyOperation)",
                hints.async_twin(f"{receiver_text}.{method}(...)", f"{receiver_text}.{twin}(...)", api.RELATED_MANAGER_ASYNC[twin][1], ctx.version))
+
+
+# A Django REST framework serializer's `.data` (and `.is_valid()`): verify.analysis.drf_checks.
+rule.visits(ast.Attribute, ast.Call)(drf_checks.report)

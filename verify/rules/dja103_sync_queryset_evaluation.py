@@ -3,7 +3,9 @@ Checks for QuerySets evaluated synchronously in async code: `for` loops and comp
 `list()`, `tuple()`, `set()`, `sorted()`, `len()`, `bool()`, truth tests (`if qs:`), indexing
 (`qs[0]`) and membership (`obj in qs`); and `model_to_dict(instance)`, which lists every editable
 many-to-many field it includes (`list(instance.tags.all())`) unless `fields=` / `exclude=` leave
-them out or `prefetch_related` loaded them.
+them out or `prefetch_related` loaded them; and a Django REST framework serializer's `.data`
+with `many=True` over a QuerySet, or listing a to-many relation (`many=True` fields, a
+`ModelSerializer`'s many-to-many fields) that `prefetch_related` did not load.
 
 ## Why is this bad?
 Evaluating a QuerySet runs its query, and from the event loop that raises
@@ -69,6 +71,7 @@ queries again (`async for` after it runs its own query; before, it read the fill
 
 import ast
 
+from verify.analysis import drf_checks
 from verify.analysis import fixes
 from verify.analysis import types as ty
 from verify.analysis.finding import Edit, Fix
@@ -230,3 +233,7 @@ def _names(value: ast.expr) -> frozenset[str] | None:
         return None
     names = [element.value for element in value.elts if isinstance(element, ast.Constant) and isinstance(element.value, str)]
     return frozenset(names) if len(names) == len(value.elts) else None
+
+
+# A Django REST framework serializer's `.data` (and `.is_valid()`): verify.analysis.drf_checks.
+rule.visits(ast.Attribute)(drf_checks.report)

@@ -20,6 +20,12 @@ when a handler emits the record, still on the event loop, and reports the error 
 `--- Logging error ---` in place of the line. `logger.debug(...)` is left alone: debug records
 are usually dropped before they are formatted.
 
+A Django REST framework serializer of the project reads relations too when `.data` represents
+an instance (or, with `many=True`, each one): a nested serializer, a `source="customer.name"`, a
+`StringRelatedField` or `SlugRelatedField`, `depth = n`. A `ModelSerializer`'s foreign keys at
+`depth = 0` are `PrimaryKeyRelatedField`s, which read the key column only. adrf's
+`await serializer.adata` makes the reads in a thread.
+
 ## Why is this bad?
 An uncached relation runs a query on first access, and from the event loop that raises
 `SynchronousOnlyOperation`. Django has no async attribute accessor (`await order.auser` does
@@ -114,6 +120,7 @@ fields, for an object loaded in another function, or loaded (or assigned) more t
 
 import ast
 
+from verify.analysis import drf_checks
 from verify.analysis import fixes
 from verify.analysis import types as ty
 from verify.analysis.finding import Edit, Fix
@@ -206,3 +213,7 @@ def _loading_query(name: str, by_name, parent_of, function) -> ast.expr | None:
     if isinstance(loading, ast.Call) and isinstance(loading.func, ast.Attribute) and loading.func.attr in _LOADERS:
         return loading.func.value
     return None
+
+
+# A Django REST framework serializer's `.data` (and `.is_valid()`): verify.analysis.drf_checks.
+rule.visits(ast.Attribute)(drf_checks.report)
