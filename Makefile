@@ -14,7 +14,7 @@ PYTHON ?= $(shell for c in python3.13 python3.12 python3; do \
 	  p=$$(pyenv root)/versions/$$v/bin/python3; [ -x $$p ] && { echo $$p; exit; }; \
 	done)
 
-.PHONY: demo test venv clean docs bench-sample bench-verify bench-runtime-suites ecosystem fuzz
+.PHONY: demo test venv clean docs bench-sample bench-verify bench-runtime-suites ecosystem bench-bugfix fuzz
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "error: Python 3.12+ not found (install it or pass PYTHON=...)" >&2; exit 2; }
@@ -69,6 +69,11 @@ bench-verify: $(STAMP)
 # refreshes the tables in README.md and docs/ecosystem.md. One project: make ecosystem ARGS="--project channels".
 ecosystem: $(STAMP)
 	$(PY) bench/ecosystem/run.py --write-docs $(ARGS)
+
+# Recall on real async bugs that public Django projects released and later fixed (pinned PyPI
+# sdists, cached outside the repository): bench/results/bugfix.json and the table of docs/bugfix.md.
+bench-bugfix: $(STAMP)
+	$(PY) bench/bugfix/run.py --write-docs $(ARGS)
 
 # docs/rules.md and the README's generated blocks (rule table, snippets from docs/snippets/).
 docs: $(STAMP)

@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from verify.analysis.check_file import check_file_source, needs_analysis
@@ -19,7 +19,7 @@ from verify.pipeline import config as config_module
 from verify.pipeline import file_tree, reading
 from verify.pipeline.cache import DEFAULT_DIR as DEFAULT_CACHE_DIR
 from verify.pipeline.cache import Cache, digest
-from verify.pipeline.discovery import collect, display_path
+from verify.pipeline.discovery import SourceFile, collect, display_path
 from verify.pipeline.runner import Job, RunSettings, Selection, open_cache
 from verify.pipeline.runner import run as run_jobs
 from verify.project.target import find_root, project_roots, target_version
@@ -143,21 +143,21 @@ def _check_paths(paths: list[str], cfg: config_module.Config, *, select: list[st
         settings.cache_dir = cache_dir or (config_root / configured if configured else config_root / DEFAULT_CACHE_DIR)
         results = open_cache(settings)
         if with_dependents:
-            callers = results.dependents({os.path.abspath(path) for path in files})
-            files += [Path(os.path.relpath(path)) for path in sorted(callers) if os.path.isfile(path)]
+            callers = results.dependents({str(file.path) for file in files})
+            files += [SourceFile.of(Path(path)) for path in sorted(callers) if os.path.isfile(path)]
     jobs_to_run: list[Job] = []
     large = len(files) > SYNTAX_CHECK_ALL_MAX_FILES
-    for path in files:
+    for file in files:
+        key = str(file.path)
         try:
-            key = os.path.abspath(path)
-            stat = os.stat(path) if results is not None else None
+            stat = os.stat(key) if results is not None else None
             if stat is not None:
-                reading.check_size(path, stat.st_size)  # (the cache may know a file it is no longer allowed to read)
+                reading.check_size(file.display, stat.st_size)  # (the cache may know a file it is no longer allowed to read)
             known = results.known_content(key, stat) if results is not None else None
             if known is None or known[1] is None:  # (a dependency's record does not say whether it has async code)
-                text = read_source(path)
+                text = reading.read_python(file.path, name=file.display)
                 content, analysable = digest(text), needs_analysis(text)
-                file_tree.remember_text(path, text)
+                file_tree.remember_text(file.path, text)
                 if results is not None:
                     results.record_content(key, stat, content, analysable)
             else:
@@ -166,21 +166,25 @@ def _check_paths(paths: list[str], cfg: config_module.Config, *, select: list[st
             (report.errors if key in named else report.skipped).append(str(error))  # found in a folder: skipped with a note
             continue
         except (OSError, ValueError) as error:
-            report.errors.append(str(error) if isinstance(error, ValueError) else f"cannot read {path}: {error.strerror or error}")
+            report.errors.append(str(error) if isinstance(error, ValueError) else f"cannot read {file.display}: {error.strerror or error}")
             continue
         report.files += 1
         if not analysable and large:
             continue
-        extra_ignore = tuple(cfg.ignored_for(path, config_root))
-        jobs_to_run.append(Job(display_path(path), text, Selection(base_select, base_ignore + extra_ignore, base_extend), content))
+        extra_ignore = tuple(cfg.ignored_for(file.path, config_root))
+        jobs_to_run.append(Job(file, text, Selection(base_select, base_ignore + extra_ignore, base_extend), content))
 
     def project_pass() -> list[Finding]:  # a project folder: its settings, requirements and deployment files
         return [finding for project_root in project_roots(paths)
                 for finding in _project_findings(project_root, Selection(base_select, base_ignore, base_extend), version, cfg, config_root, results)]
 
-    found = run_jobs(jobs_to_run, settings, results, meanwhile=project_pass)
+    in_files, in_project = run_jobs(jobs_to_run, settings, results, meanwhile=project_pass)
     if results is not None:
         results.save()
+    # The report's paths: made here, once; inside, the engine and the cache know files by absolute path.
+    shown = {str(file.path): file.display for file in files}
+    found = [replace(finding, path=shown[finding.path]) for finding in in_files]
+    found += [replace(finding, path=display_path(Path(finding.path))) for finding in in_project]
     found = [newer_syntax.for_project(finding, cfg.requires_python) for finding in found]
     unchecked = [finding for finding in found if newer_syntax.required(finding)]
     if unchecked:  # said once for all of them, as an input error: these files were not checked at all
@@ -193,7 +197,7 @@ def _project_findings(root: Path, selection: Selection, version: Version, cfg, c
     """The project pass, from the cache while the project's files are the same ones (by path) and
     the ones it read are unchanged."""
     listing = digest("\n".join(file_tree.relative_files_under(root)))
-    slot = f"project\0{root}\0{os.getcwd()}\0{selection}\0{cfg.per_file_ignores}\0{cfg.test_paths}" if results is not None else ""
+    slot = f"project\0{root}\0{selection}\0{cfg.per_file_ignores}\0{cfg.test_paths}" if results is not None else ""
     cached = results.get(results.slot(slot), listing) if results is not None else None
     if cached is not None:
         return cached
@@ -201,7 +205,7 @@ def _project_findings(root: Path, selection: Selection, version: Version, cfg, c
     from verify.project.deployment_files import ProjectFiles
 
     files = ProjectFiles(root)
-    findings = check_project(root, selection.rules(version), version, display_path, lambda path: cfg.ignored_for(path, config_root), files)
+    findings = check_project(root, selection.rules(version), version, str, lambda path: cfg.ignored_for(path, config_root), files)
     if results is not None:
         results.put(results.slot(slot), listing, findings, {os.path.abspath(path) for path in files.read_paths}, str(root))
     return findings

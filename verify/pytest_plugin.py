@@ -151,8 +151,12 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     if call.when == "call" and violations and not hasattr(report, "wasxfail"):
         from verify.runtime.report import failure_message
 
-        report.outcome = "failed"
-        report.longrepr = failure_message(violations, item.config.rootpath)
+        message = failure_message(violations, item.config.rootpath)
+        if report.failed:  # the test's own failure stays the verdict; the violations go with it
+            report.sections.append(("async-verify", message))
+        else:
+            report.outcome = "failed"
+            report.longrepr = message
     return report
 
 

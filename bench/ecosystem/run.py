@@ -47,7 +47,7 @@ def checked_files(root: Path, paths: tuple[str, ...]) -> list[Path]:
     cwd = os.getcwd()
     os.chdir(root)
     try:
-        return [root / path for path in collect(list(paths), cfg.exclude, root)]
+        return [file.path for file in collect(list(paths), cfg.exclude, root)]
     finally:
         os.chdir(cwd)
 

@@ -204,3 +204,20 @@ def test_memory_stays_flat_without_the_cycle_collector(tmp_path, monkeypatch):
         if enabled:
             gc.enable()
     assert kept <= summaries.MAX_MODULES + file_tree.MAX_TREES
+
+
+def test_a_cached_http_hint_follows_the_client_the_project_adopts(project):
+    # The hint names the project's async client; adopting another one must not leave a cached
+    # result that still recommends the old one.
+    (project / "shop" / "fetch.py").write_text(
+        "import requests\n\n\nasync def rates(request):\n    return requests.get('https://example.com').json()\n")
+
+    def hint():
+        found = check_paths(["shop/fetch.py"], select=["DJA301"]).findings
+        assert len(found) == 1
+        return found[0].hint
+
+    assert "httpx2.AsyncClient" in hint()
+    (project / "shop" / "client.py").write_text("import aiohttp\n")
+    assert "aiohttp.ClientSession" in hint()  # fetch.py is unchanged: its cached result is stale
+    assert "aiohttp.ClientSession" in hint()

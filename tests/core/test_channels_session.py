@@ -41,6 +41,46 @@ def test_async_session_methods_sync_consumers_and_other_scope_keys_pass(check):
         ''') == []
 
 
+def test_saving_the_scope_session_in_an_asgi_wrapper_is_flagged_also_through_a_method(findings):
+    # channels 2.3.1's SessionMiddlewareInstance.send called self.save_session() on the loop
+    found = findings('''
+        class SessionWrapper:
+            def save_session(self):
+                self.scope["session"].save()
+
+            async def send(self, message):
+                if message["type"] == "http.response.start":
+                    self.save_session()
+                await self.real_send(message)
+
+        async def session_app(scope, receive, send):
+            scope["session"].cycle_key()
+        ''')
+    assert [f.code for f in found] == ["DJA108", "DJA108"]
+    assert found[0].message.startswith('`self.save_session()` -> `self.scope["session"].save()` runs the session store')
+    assert found[1].message.startswith('`scope["session"].cycle_key()` runs the session store')
+    assert found[1].hint == 'use `await scope["session"].acycle_key(...)`'
+
+
+def test_the_scope_session_saved_in_a_thread_or_asynchronously_and_other_saves_pass(check):
+    assert check('''
+        from channels.db import database_sync_to_async
+
+        class SessionWrapper:
+            def save_session(self):
+                self.scope["session"].save()
+
+            async def send(self, message):
+                await database_sync_to_async(self.save_session)()
+                await self.scope["session"].asave()
+                self.scope["state"].save()
+                self.session.save()
+
+            def sync_send(self, message):
+                self.scope["session"].save()
+        ''') == []
+
+
 def test_relations_of_the_scope_user_query_in_an_async_consumer(findings):
     found = findings('''
         from channels.generic.websocket import AsyncJsonWebsocketConsumer

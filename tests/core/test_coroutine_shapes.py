@@ -274,3 +274,147 @@ def test_the_async_paginators_elided_page_range_is_an_async_generator(findings):
             return JsonResponse({"pages": first + more})
         ''')
     assert [(f.code, f.line - 7) for f in found] == [("DJA104", 9)]
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        # django-ninja 1.4.0's fix_request_files_middleware: the async branch of a middleware factory
+        """
+        from asgiref.sync import iscoroutinefunction
+        from django.utils.decorators import sync_and_async_middleware
+
+        @sync_and_async_middleware
+        def files_middleware(get_response):
+            if iscoroutinefunction(get_response):
+                async def middleware(request):
+                    request.seen = True
+                    return get_response(request)
+                return middleware
+
+            def sync_middleware(request):
+                return get_response(request)
+            return sync_middleware
+        """,
+        # the async def after the sync branch returned
+        """
+        import asyncio
+
+        def timing_middleware(get_response):
+            if not asyncio.iscoroutinefunction(get_response):
+                def sync_middleware(request):
+                    return get_response(request)
+                return sync_middleware
+
+            async def middleware(request):
+                response = get_response(request)
+                response["X-Timing"] = "1"
+                return response
+            return middleware
+        """,
+    ],
+)
+def test_get_response_of_a_middleware_factory_async_branch_is_a_coroutine_function(findings, code):
+    [finding] = findings(code)
+    assert finding.code == "DJA101" and "get_response(request)" in finding.message
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        """
+        from asgiref.sync import iscoroutinefunction
+
+        def files_middleware(get_response):
+            if iscoroutinefunction(get_response):
+                async def middleware(request):
+                    return await get_response(request)
+                return middleware
+
+            def sync_middleware(request):
+                return get_response(request)
+            return sync_middleware
+        """,
+        # the nested def takes its own get_response: nothing is known about that one
+        """
+        from asgiref.sync import iscoroutinefunction
+
+        def wrap(get_response):
+            if iscoroutinefunction(get_response):
+                async def call(get_response, request):
+                    return get_response(request)
+                return call
+            return get_response
+        """,
+        # the async def in the sync branch knows nothing about get_response
+        """
+        from asgiref.sync import iscoroutinefunction
+
+        def wrap(get_response):
+            if iscoroutinefunction(get_response):
+                return get_response
+
+            async def call(request):
+                return await sync_to_async(get_response)(request)
+            return call
+        """,
+    ],
+)
+def test_get_response_awaited_shadowed_or_sync_in_a_middleware_factory_passes(check, code):
+    assert check(code) == []
+
+
+def test_an_async_callable_handed_to_a_sync_helper_that_drops_its_coroutine_is_flagged(findings):
+    # django-allauth 0.61.0's AccountMiddleware: "coroutine 'SyncToAsync.__call__' was never awaited"
+    found = findings('''
+        def _remove_dangling_login(request, response, session_check):
+            if response.status_code // 100 != 2:
+                return
+            session_check(request)
+
+        def _session_check(request):
+            request.session.pop("account_login", None)
+
+        async def _notify(request):
+            return None
+
+        def account_middleware(get_response):
+            async def middleware(request):
+                response = await get_response(request)
+                _remove_dangling_login(request, response, sync_to_async(_session_check))
+                _remove_dangling_login(request, response, _notify)
+                return response
+            return middleware
+        ''')
+    assert [f.code for f in found] == ["DJA101", "DJA101"]
+    assert found[0].message.startswith("`sync_to_async(_session_check)` (its calls make coroutines) is handed to the sync "
+                                       "function `_remove_dangling_login()`, which calls it without `await` (`session_check(request)`")
+    assert found[1].message.startswith("coroutine function `_notify` is handed to the sync function `_remove_dangling_login()`")
+
+
+def test_an_async_callable_a_helper_returns_awaits_elsewhere_or_gets_sync_passes(check):
+    assert check('''
+        def _run_hook(request, hook):
+            return hook(request)
+
+        def _schedule(request, hook):
+            asyncio.ensure_future(hook(request))
+            def later():
+                hook(request)
+            return later
+
+        def _check(request):
+            request.session.pop("account_login", None)
+
+        def _remove(request, check):
+            check(request)
+
+        async def _notify(request):
+            return None
+
+        async def middleware(request):
+            await _run_hook(request, sync_to_async(_check))
+            _schedule(request, _notify)
+            await sync_to_async(_remove)(request, _check)
+            return HttpResponse()
+        ''') == []

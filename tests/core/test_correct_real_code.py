@@ -555,6 +555,46 @@ def test_django_bolt_alias_before_auser_and_middleware_that_sets_the_user():
     assert found == [maybe_read, early_alias]
 
 
+_USER_AS_ORM_ARGUMENT = """
+from django.contrib.auth.models import Group
+
+from shop.models import Order, Profile
+
+
+async def profile(request):
+    mine = await Profile.objects.aget(user=request.user)
+    order = await Order.objects.acreate(customer=request.user, total=0)
+    staff = await Group.objects.aget(name="staff")
+    await staff.user_set.aadd(request.user)
+    pending = Order.objects.filter(customer=request.user)
+    return mine, order, [o async for o in pending]
+"""
+
+
+def test_request_user_handed_to_an_orm_coroutine_loads_in_its_thread(tmp_path):
+    # aget()/acreate()/aadd() are sync_to_async of get()/create()/add(): the lazy user is read in
+    # the worker thread. filter() builds its lookup on the event loop and reads it there.
+    from verify.api import check_source
+
+    (tmp_path / "shop").mkdir()
+    (tmp_path / "shop" / "__init__.py").write_text("")
+    (tmp_path / "shop" / "models.py").write_text(textwrap.dedent("""
+        from django.conf import settings
+        from django.db import models
+
+        class Profile(models.Model):
+            user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+
+        class Order(models.Model):
+            customer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+            total = models.IntegerField()
+    """))
+    views = tmp_path / "shop" / "views.py"
+    views.write_text(_USER_AS_ORM_ARGUMENT)
+    found = [f.line for f in check_source(_USER_AS_ORM_ARGUMENT, str(views), select=["DJA107"])]
+    assert found == [_USER_AS_ORM_ARGUMENT.splitlines().index("    pending = Order.objects.filter(customer=request.user)") + 1]
+
+
 def test_djangos_own_auser_leaves_an_earlier_alias_lazy():
     code = ("async def me(request):\n    user = request.user\n    await request.auser()\n"
             "    return user.username\n")

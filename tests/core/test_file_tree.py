@@ -34,3 +34,28 @@ def test_a_tree_is_reused_only_for_the_same_text(tmp_path):
     assert file_tree.parse(path, "x = 2\n") is not first
     file_tree.new_run()
     assert file_tree.parse(path, "x = 2\n").body[0].value.value == 2
+
+
+def test_triage_init_and_the_checks_share_the_one_walk_and_its_skip_set(tmp_path):
+    import os
+
+    from verify.project.facts import _walk_python_files
+    from verify.triage.discovery import python_files
+
+    for relative in ("views.py", "shop/views.py", "shop/api/urls.py", "b/x.py", "env2/pyvenv.cfg", "env2/lib/site.py",
+                     "node_modules/n.py", "shop/migrations/0001_initial.py"):
+        (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / relative).write_text("")
+    os.mkfifo(tmp_path / "shop" / "views_pipe.py")  # not a regular file: triage still names it (as unreadable)
+    file_tree.new_run()
+    walked = ["views.py", "b/x.py", "shop/views.py", "shop/api/urls.py"]
+    assert [path.relative_to(tmp_path).as_posix() for path in _walk_python_files(tmp_path)] == walked
+    assert [path.relative_to(tmp_path).as_posix() for path in python_files(tmp_path)] == [
+        "views.py", "b/x.py", "shop/views.py", "shop/views_pipe.py", "shop/api/urls.py"]
+
+
+def test_no_module_walks_folders_itself():
+    package = Path(__file__).resolve().parents[2] / "verify"
+    walkers = sorted(path.relative_to(package).as_posix() for path in package.rglob("*.py")
+                     if "os.walk(" in path.read_text(encoding="utf-8") or ".rglob(" in path.read_text(encoding="utf-8"))
+    assert walkers == []

@@ -84,7 +84,7 @@ def test_a_bug_the_report_does_not_name_is_missed(bench):
 
 
 def test_the_results_render_as_the_readme_table():
-    from verify.runtime_suites_doc import summary_table
+    from verify.docgen.runtime_suites import summary_table
 
     suite = {
         "name": "shop", "version": "1.2.3", "commit": "abcdef0123", "tests": 12,

@@ -103,3 +103,16 @@ def test_django_testcase_sync_and_async_methods_are_checked_too(demo):
             "blocking call to time.sleep in async view demo.views.sleepy",
         ]
     )
+
+
+def test_a_test_that_fails_on_its_own_keeps_its_error_and_lists_the_violations(demo):
+    demo.pytester.makepyfile(
+        test_own_failure="""
+        def test_sleepy_view_and_a_wrong_expectation(client):
+            assert client.get("/sleepy/").status_code == 418, "the test's own expectation"
+        """
+    )
+    result = demo.run("--async-verify", "test_own_failure.py")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*AssertionError: the test's own expectation*", "*async-verify*",
+                                 "blocking call to time.sleep in async view demo.views.sleepy"])

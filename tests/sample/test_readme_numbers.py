@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from verify.sample_bench_doc import sample_benchmark_markdown
+from verify.docgen.sample_bench import sample_benchmark_markdown
 
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = json.loads((ROOT / "bench" / "results" / "sample.json").read_text())

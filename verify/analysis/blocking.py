@@ -412,6 +412,11 @@ def code_for(name: str) -> str | None:
 _CLIENT_CLASSES = {"httpx2": "httpx2.AsyncClient", "httpx": "httpx.AsyncClient", "aiohttp": "aiohttp.ClientSession"}
 
 
+# The name a cached result lists among its dependencies when its hints name the project's client:
+# the cache asks for the client again before it reuses the result (verify.pipeline.cache).
+HTTP_CLIENT_FACT = "<the project's async HTTP client>"
+
+
 def async_http_client(root: Path) -> str:
     """The async client class to recommend: the one ``init`` names for the project
     (:func:`verify.project.http_client.project_client`)."""
@@ -438,6 +443,8 @@ class Match:
 def _format(template: str, ctx, **values: str) -> str:
     if "{client}" in template:
         client = async_http_client(_project_root(str(Path(ctx.file.path).parent.resolve())))
+        if ctx.file.project is not None:
+            ctx.file.project.touched.add(HTTP_CLIENT_FACT)
         values["client"] = client
         if client.startswith("aiohttp"):
             template = template.replace("`await client.{method}(...)` on an `{client}`",

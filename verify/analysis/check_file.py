@@ -53,6 +53,8 @@ def syntax_findings(path: str, source: str) -> list[Finding]:
 
 def check_file_source(path: str, source: str, rules: list[Rule], version: Version, models: ModelIndex,
                       options: dict | None = None, project: Project | None = None) -> list[Finding]:
+    """One file's findings, reported at ``path``: the file's absolute path when ``check_paths``
+    runs it (the report shows display paths), the name given to ``check_source``."""
     if not needs_analysis(source):
         return syntax_findings(path, source)  # like a syntax error in async code: always reported
     from verify.analysis.context import FileContext

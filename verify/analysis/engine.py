@@ -601,6 +601,40 @@ def _async_functions(tree: ast.Module) -> list[tuple[ast.AsyncFunctionDef, str |
     return found
 
 
+def _enclosing_tests(tree: ast.Module, qualified: Callable[[ast.expr], str | None]) -> dict[ast.AsyncFunctionDef, dict[str, T]]:
+    """Names an async def inherits as coroutine functions from the tests around it: in a
+    middleware factory, ``if iscoroutinefunction(get_response): async def middleware(request): ...``
+    (or the async def after ``if not iscoroutinefunction(get_response): ... return``) calls a
+    coroutine function when it calls ``get_response``. A def's own parameters shadow what it inherits."""
+    found: dict[ast.AsyncFunctionDef, dict[str, T]] = {}
+    todo: list[tuple[list[ast.stmt], dict[str, T]]] = [(tree.body, {})]
+    while todo:
+        statements, known = todo.pop()
+        for statement in statements:
+            if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                arguments = statement.args
+                shadowed = {a.arg for a in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs,
+                                            arguments.vararg, arguments.kwarg) if a}
+                inner = {name: value for name, value in known.items() if name not in shadowed and "." not in name}
+                if isinstance(statement, ast.AsyncFunctionDef) and inner:
+                    found[statement] = inner
+                todo.append((statement.body, inner))
+            elif isinstance(statement, ast.If):
+                narrowed = _narrowed_by_test(statement.test, qualified)
+                body = {**known, **narrowed[0]} if narrowed else known
+                orelse = {**known, **narrowed[1]} if len(narrowed) > 1 else known
+                todo.append((statement.body, body))
+                todo.append((statement.orelse, orelse))
+                if not falls_through(statement.body) and falls_through(statement.orelse):
+                    known = orelse  # the rest of the block runs only when the test failed
+                elif not falls_through(statement.orelse) and falls_through(statement.body) and statement.orelse:
+                    known = body
+            elif not isinstance(statement, ast.ClassDef):  # a class body's methods take their own arguments
+                for block in _blocks_of(statement):
+                    todo.append(([block], known))
+    return found
+
+
 def _blocks_of(node: ast.AST) -> list[ast.AST]:
     """The statements of every block directly in ``node``: body, else, finally, handlers, cases."""
     found = []
@@ -850,6 +884,7 @@ def check_tree(file: FileContext, rules: list[Rule]) -> list[Finding]:
         ctx.function = None
     if dispatcher.async_visitors and has_async:
         reads_user = ".user" in file.source
+        inherited = _enclosing_tests(file.tree, ctx.qualified) if "coroutine" in file.source or "is_async" in file.source else {}
         for function, owner, parent in _async_functions(file.tree):
             ctx.parents[function] = parent
             ctx.function = function
@@ -859,6 +894,9 @@ def check_tree(file: FileContext, rules: list[Rule]) -> list[Finding]:
             local_names = frozenset(assigned.union(argument.arg for argument in (
                 *arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs, arguments.vararg, arguments.kwarg) if argument))
             ctx.typer = _typer_for(file, function, owner, handler=(parent, reads_user), local_names=local_names)
+            for name, value in inherited.get(function, {}).items():
+                if name not in local_names:
+                    ctx.typer.env.setdefault(name, value)
             walker = AsyncWalker(dispatcher, ctx)
             dispatcher.dispatch(dispatcher.async_visitors, function, ctx)
             if file.project is not None:

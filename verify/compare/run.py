@@ -4,6 +4,7 @@ comparison of each function converted from ``def`` to ``async def`` with its old
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from verify import api
@@ -21,7 +22,8 @@ from verify.compare.registry import (
 from verify.pipeline import config as config_module
 from verify.compare.scope import findings_of_change
 from verify.pipeline.changes import ChangedFile, changed_files, default_base, repository_root
-from verify.pipeline.discovery import display_path, excluded, skipped_folder
+from verify.pipeline.discovery import display_path, excluded
+from verify.pipeline.file_tree import skipped_folder
 from verify.project.target import find_root
 
 
@@ -55,7 +57,7 @@ def _check(changed: list[ChangedFile], root: Path, *, select: list[str] | None =
            extend_select: list[str] | None = None, target: str | None = None, config_path: Path | None = None,
            use_config: bool = True) -> tuple[api.Report, set[Finding]]:
     """The report and, of its findings, the DJA5xx comparisons."""
-    present = [display_path(item.path) for item in changed if not item.deleted]
+    present = [str(item.path) for item in changed if not item.deleted]  # absolute: check_paths makes the display paths
     if present:
         # with_dependents: the callers of a changed helper are checked again too
         report = api.check_paths(present, select=select, ignore=ignore, extend_select=extend_select, target=target,
@@ -74,8 +76,9 @@ def _check(changed: list[ChangedFile], root: Path, *, select: list[str] | None =
         # select_rules imports every rule module, which registers each DJA5xx comparison.
         rules = [rule for rule in select_rules(chosen, (ignore or []) + cfg.ignore + extra_ignore, report.version,
                                                (extend_select or []) + cfg.extend_select) if rule.scope == SCOPE]
-        if rules:
-            comparisons.update(compare_file(item, root, rules, report.version, old_sources))
+        if rules:  # the report's display paths, made here (the comparison knows files by absolute path)
+            comparisons.update(replace(finding, path=display_path(Path(finding.path)))
+                               for finding in compare_file(item, root, rules, report.version, old_sources))
     report.findings = sorted(set(report.findings) | comparisons)
     return report, comparisons
 
@@ -86,10 +89,10 @@ def _config(root: Path, config_path: Path | None, use_config: bool) -> config_mo
 
 def compare_file(item: ChangedFile, root: Path, rules: list[Rule], version: tuple[int, int],
                  old_sources: dict[Path, str]) -> list[Finding]:
-    display = display_path(item.path)
+    """The DJA5xx findings of one changed file, at absolute paths."""
     new_source = "" if item.deleted else api.read_source(item.path)
     old = ParsedFile.parse(f"{item.old_path} (old)", item.old_source or "", version)
-    new = ParsedFile.parse(display, new_source, version)
+    new = ParsedFile.parse(str(item.path), new_source, version)
     if old is None or new is None:
         return []  # DJA000 reports a syntax error in the new version; an unparsable old one gives nothing to compare
     reporter = Reporter()

@@ -30,6 +30,7 @@ import hashlib
 import json
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from verify import __version__
@@ -38,7 +39,7 @@ from verify.pipeline import reading
 
 DEFAULT_DIR = ".django-async-kit-cache"
 MANIFEST = "results.json"
-_FORMAT = "findings with fixes"  # entries written before findings carried fixes are misses
+_FORMAT = "findings at absolute paths"  # entries written before (display paths, or no fixes) are misses
 _MANIFEST_MAX_BYTES = 1 << 30  # the kit's own file, but in the repository's folder: read as carefully
 _SETTLED_NS = 2_000_000_000  # a file untouched this long before it was hashed can be known by its stat
 
@@ -50,8 +51,13 @@ def digest(data: bytes | str) -> str:
 
 
 class Cache:
-    def __init__(self, directory: Path, settings: str):
+    """``settings`` is part of every key. An entry's dependencies are the files its analysis read,
+    each checked by content hash, and the project ``facts`` it used (a name and a function that
+    tells the fact's current value, asked at most once per run, only for entries that used it)."""
+
+    def __init__(self, directory: Path, settings: str, facts: dict[str, Callable[[], str]] | None = None):
         self.directory = directory
+        self.facts = facts or {}
         self.settings = digest(f"{__version__}\0{_FORMAT}\0{settings}")
         self._hashes: dict[str, str | None] = {}
         self._manifest: dict | None = None
@@ -64,7 +70,12 @@ class Cache:
         return digest(f"{self.settings}\0{name}")
 
     def file_hash(self, path: str) -> str | None:
-        """Content hash of a dependency, found once per run (None when it is gone)."""
+        """Content hash of a dependency, found once per run (None when it is gone); for a project
+        fact, its value."""
+        if path in self.facts:
+            if path not in self._hashes:
+                self._hashes[path] = self.facts[path]()
+            return self._hashes[path]
         if path not in self._hashes:
             try:
                 stat = os.stat(path)

@@ -35,12 +35,21 @@ _TREES: OrderedDict[str, tuple[str, ast.Module]] = OrderedDict()  # path -> (tex
 MAX_TREES = 64
 
 
+_RUN = [0]  # how many runs this process started: the key of what other modules learn once per run
+
+
 def new_run() -> None:
     """Forget listings and texts: files may have been added, removed or edited since."""
+    _RUN[0] += 1
     _LISTINGS.clear()
     _OTHERS.clear()
     _TEXTS.clear()
     _TREES.clear()
+
+
+def run_number() -> int:
+    """Changes with every :func:`new_run`: part of the key of a fact read once per run."""
+    return _RUN[0]
 
 
 def relative_files_under(folder: Path) -> list[str]:

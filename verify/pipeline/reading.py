@@ -43,19 +43,21 @@ def max_file_size() -> int:
     return _max_bytes
 
 
-def read_bytes(path: str | Path, limit: int | None = None) -> bytes:
+def read_bytes(path: str | Path, limit: int | None = None, *, name: str | Path | None = None) -> bytes:
     """The file's bytes; :class:`Unreadable` for anything but a regular file of at most
-    ``limit`` bytes (default: ``max-file-size``); symbolic links are followed."""
+    ``limit`` bytes (default: ``max-file-size``); symbolic links are followed. Messages name the
+    file ``name`` (its display path; default: ``path``)."""
     limit = _max_bytes if limit is None else limit
+    name = path if name is None else name
     try:
         handle = os.open(path, os.O_RDONLY | _NONBLOCKING)
     except OSError as error:
-        raise Unreadable(f"cannot read {path}: {_reason(error)}") from None
+        raise Unreadable(f"cannot read {name}: {_reason(error)}") from None
     try:
         status = os.fstat(handle)
         if not stat.S_ISREG(status.st_mode):
-            raise Unreadable(f"{path} is not a regular file ({_kind(status.st_mode)})")
-        check_size(path, status.st_size, limit)
+            raise Unreadable(f"{name} is not a regular file ({_kind(status.st_mode)})")
+        check_size(name, status.st_size, limit)
         chunks, size = [], 0
         while size <= limit:  # a file growing while it is read stops at the limit too
             chunk = os.read(handle, min(1 << 20, limit + 1 - size))
@@ -63,10 +65,10 @@ def read_bytes(path: str | Path, limit: int | None = None) -> bytes:
                 break
             chunks.append(chunk)
             size += len(chunk)
-        check_size(path, size, limit)
+        check_size(name, size, limit)
         return b"".join(chunks)
     except OSError as error:
-        raise Unreadable(f"cannot read {path}: {_reason(error)}") from None
+        raise Unreadable(f"cannot read {name}: {_reason(error)}") from None
     finally:
         os.close(handle)
 
@@ -106,22 +108,24 @@ def overlay_active() -> bool:
     return bool(_overlay)
 
 
-def read_python(path: str | Path) -> str:
+def read_python(path: str | Path, *, name: str | Path | None = None) -> str:
     """Python source decoded as Python would (PEP 263: a BOM, else a ``coding`` declaration in
-    the first two lines, else UTF-8); :class:`Unreadable` for a binary or undecodable file."""
+    the first two lines, else UTF-8); :class:`Unreadable` for a binary or undecodable file
+    (messages name it ``name``, default ``path``)."""
     if _overlay:
         replaced = _overlay.get(os.path.abspath(path))
         if replaced is not None:
             return replaced
-    data = read_bytes(path)
+    name = path if name is None else name
+    data = read_bytes(path, name=name)
     if b"\0" in data[:8192]:
         kind = " (UTF-16 or UTF-32 text)" if data.startswith((b"\xff\xfe", b"\xfe\xff")) else ""
-        raise Unreadable(f"{path} is a binary file{kind}, not Python source")
-    encoding = python_encoding(data, path)
+        raise Unreadable(f"{name} is a binary file{kind}, not Python source")
+    encoding = python_encoding(data, name)
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as error:
-        raise Unreadable(f"cannot decode {path} as {encoding.removesuffix('-sig').upper()} (byte {error.start})") from None
+        raise Unreadable(f"cannot decode {name} as {encoding.removesuffix('-sig').upper()} (byte {error.start})") from None
 
 
 def python_encoding(data: bytes, path: str | Path) -> str:

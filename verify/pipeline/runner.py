@@ -17,6 +17,7 @@ from verify.analysis.django_api import Version
 from verify.analysis.finding import Finding
 from verify.analysis.models_index import DEFINES_MODELS, index_for, model_files
 from verify.pipeline.cache import Cache
+from verify.pipeline.discovery import SourceFile
 
 # Below these, starting worker processes costs more than it saves.
 PARALLEL_MIN_FILES = 12
@@ -44,16 +45,20 @@ class Selection:
 
 @dataclass
 class Job:
-    display: str
+    file: SourceFile  # the analysis, its findings and the cache know it by ``file.path`` only
     text: str | None  # None: not read yet (the cache knows its content hash); read if analysed
     selection: Selection
     content: str  # the text's hash
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.file, SourceFile):  # one path representation inside the engine
+            raise TypeError(f"Job.file must be a SourceFile, not {type(self.file).__name__}")
 
     def load(self) -> None:
         if self.text is None:
             from verify.pipeline.file_tree import read_text
 
-            self.text = read_text(Path(self.display))
+            self.text = read_text(self.file.path)
 
 
 @dataclass
@@ -98,26 +103,20 @@ class _Analyzer:
         every_rule = {rule.code: rule for rules in self.rules.values() for rule in rules}
         self.project = Project(settings.root, settings.version, self.models, sorted(every_rule.values(), key=lambda rule: rule.code))
         self.model_paths = _model_paths(settings.root)  # part of every cache key already: not a dependency
-        self._absolute_paths: dict[str, str] = {}
 
     def analyze(self, job: Job) -> tuple[list[Finding], set[str]]:
-        """The file's findings and the other files its analysis read."""
+        """The file's findings (at its absolute path) and the other files its analysis read
+        (absolute paths: the analysis knows every module by one)."""
         from verify.analysis.check_file import check_file_source
 
         project = self.project
         project.touched = set()
-        findings = check_file_source(job.display, job.text, self.rules[job.selection], self.settings.version, self.models,
+        path = str(job.file.path)
+        findings = check_file_source(path, job.text, self.rules[job.selection], self.settings.version, self.models,
                                      self.settings.options, project)
-        deps = {self._absolute(path) for path in project.touched} - self.model_paths
+        deps = project.touched - self.model_paths
         project.trim()
-        return findings, deps - {self._absolute(job.display)}
-
-    def _absolute(self, path: str) -> str:
-        """os.path.abspath, remembered: each file's analysis reads many of the same helper modules."""
-        absolute = self._absolute_paths.get(path)
-        if absolute is None:
-            absolute = self._absolute_paths[path] = os.path.abspath(path)
-        return absolute
+        return findings, deps - {path}
 
 
 def _analyze(jobs: list[Job], settings: RunSettings) -> list[tuple[list[Finding], set[str]]]:
@@ -157,7 +156,7 @@ def _parallel(jobs: list[Job], settings: RunSettings, workers: int, meanwhile: C
     global _SHARED
     # Chunks of neighbouring files (one package shares helpers, whose summaries a process computes
     # once), small enough that whoever is free takes the next: the processes finish together.
-    order = sorted(range(len(jobs)), key=lambda i: jobs[i].display)
+    order = sorted(range(len(jobs)), key=lambda i: jobs[i].file.path)
     size = max(1, len(order) // (workers * 4))
     chunks = [order[start:start + size] for start in range(0, len(order), size)]
     import multiprocessing  # only large runs pay for it
@@ -200,20 +199,24 @@ def open_cache(settings: RunSettings) -> Cache | None:
     models = ",".join(f"{path}={hashes.file_hash(path)}" for path in sorted(_model_paths(settings.root)))
     # The Python version decides what parses (newer syntax); the options decide what is reported.
     options = json.dumps(settings.options, sort_keys=True, default=str)
-    cache = Cache(settings.cache_dir, f"{settings.version}\0{sys.version_info[:2]}\0{options}\0{models}")
+    from verify.analysis.blocking import HTTP_CLIENT_FACT, async_http_client  # imported by analysis only, not by a warm run
+
+    facts = {HTTP_CLIENT_FACT: lambda: async_http_client(settings.root)}
+    cache = Cache(settings.cache_dir, f"{settings.version}\0{sys.version_info[:2]}\0{options}\0{models}", facts)
     under_root = str(settings.root) + os.sep
     cache.record_model_headers({path: record for path, record in DEFINES_MODELS.items() if path.startswith(under_root)})
     return cache
 
 
 def run(jobs: list[Job], settings: RunSettings, cache: Cache | None = None,
-        meanwhile: Callable[[], list[Finding]] = list) -> list[Finding]:
-    """Findings of ``jobs``: from ``cache`` where it has them, else analysed (and added to it);
-    with those of ``meanwhile``, which a parallel run does while its workers start."""
+        meanwhile: Callable[[], list[Finding]] = list) -> tuple[list[Finding], list[Finding]]:
+    """Findings of ``jobs`` (at their files' absolute paths): from ``cache`` where it has them,
+    else analysed (and added to it); and what ``meanwhile`` returns, which a parallel run does
+    while its workers start."""
     findings: list[Finding] = []
     misses: list[tuple[Job, str, str]] = []
     for job in jobs:
-        slot = cache.slot(f"{job.display}\0{job.selection}") if cache else ""
+        slot = cache.slot(f"{job.file.path}\0{job.selection}") if cache else ""
         cached = cache.get(slot, job.content) if cache else None
         if cached is None:
             job.load()
@@ -230,5 +233,5 @@ def run(jobs: list[Job], settings: RunSettings, cache: Cache | None = None,
     for (job, slot, content), (found, deps) in zip(misses, results):
         findings.extend(found)
         if cache is not None:
-            cache.put(slot, content, found, deps, os.path.abspath(job.display))
-    return findings + extra
+            cache.put(slot, content, found, deps, str(job.file.path))
+    return findings, extra

@@ -1,1 +1,1 @@
-"""Facts about the user's project, read statically (never imported): root, Django version, dependencies, settings, deployment."""
+"""Facts about the user's project, read statically (never imported): root, Django version, dependencies, what is installed, settings, deployment."""

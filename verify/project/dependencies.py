@@ -19,10 +19,9 @@ from pathlib import Path
 from verify.pipeline import reading
 
 from verify.pipeline.file_tree import parse_source
+from verify.project.installed import distributions, normalize, project_site_packages
 
 Version = tuple[int, int]
-
-PROJECT_VENVS = (".venv", "venv", "env")
 
 
 def parse_version(text: str) -> Version | None:
@@ -48,10 +47,6 @@ class Dependency:
     version: Version | None
     source: str
     direct: bool = True  # the project asks for it (not only a dependency of a dependency)
-
-
-def normalize(name: str) -> str:
-    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 _REQUIREMENT = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*(.*?)\s*(?:;.*)?$")
@@ -246,13 +241,6 @@ def _uv_lock_direct(root: Path) -> Iterator[str]:
             yield from (normalize(entry["name"]) for entry in entries if isinstance(entry, dict) and "name" in entry)
 
 
-def _installed_in(site_packages: Path) -> Iterator[tuple[str, str]]:
-    for dist_info in site_packages.glob("*.dist-info"):
-        match = re.match(r"^(.+?)-(\d[^-]*)\.dist-info$", dist_info.name)
-        if match:
-            yield normalize(match.group(1)), match.group(2)
-
-
 def detect_dependencies(dirs: list[Path]) -> dict[str, Dependency]:
     """Every package declared, locked or installed in a virtualenv in ``dirs`` (nearest first).
 
@@ -286,10 +274,9 @@ def detect_dependencies(dirs: list[Path]) -> dict[str, Dependency]:
         if name in found and not found[name].direct:
             found[name] = Dependency(found[name].version, found[name].source, True)
     for root in dirs:
-        for venv in PROJECT_VENVS:
-            for site_packages in (root / venv).glob("lib/python3*/site-packages"):
-                for name, version in _installed_in(site_packages):
-                    add(name, parse_version(version), f"installed in {relative_path(root / venv, base)}/: {name} {version}", False)
+        for venv, site_packages in project_site_packages(root):
+            for name, version in distributions(site_packages):
+                add(name, parse_version(version), f"installed in {relative_path(venv, base)}/: {name} {version}", False)
     return found
 
 

@@ -24,14 +24,12 @@ import ast
 import os
 import re
 import shlex
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from verify.project import http_client, serving
 from verify.project.dependencies import (  # noqa: F401  (lowest_version: part of this module's API)
-    PROJECT_VENVS,
     Dependency,
     Version,
     detect_dependencies,
@@ -46,11 +44,12 @@ from verify.project.dependencies import (  # noqa: F401  (lowest_version: part o
     search_dirs,
 )
 from verify.assist.safe_write import MARKER_NAME
-from verify.pipeline.file_tree import skipped_folder
+from verify.pipeline import file_tree
+from verify.pipeline.file_tree import relative_files_under, skipped_folder
 from verify.project.deployment_files import ProjectFiles
 from verify.project.deployment_files import is_test as _is_test
 from verify.project.middleware import readiness
-from verify.project.target import installed_django_release
+from verify.project.installed import installed_django_release, kit_site_packages, project_site_packages
 
 PSYCOPG3 = ("psycopg", "psycopg-binary", "psycopg-c")
 PSYCOPG2 = ("psycopg2", "psycopg2-binary")
@@ -364,11 +363,8 @@ def middleware_is_sync_only(dotted: str, search_paths: list[Path]) -> bool | Non
 
 
 def _walk_python_files(root: Path) -> Iterator[Path]:
-    for directory, subdirs, files in os.walk(root):
-        subdirs[:] = sorted(d for d in subdirs if not skipped_folder(d))
-        for file in sorted(files):
-            if file.endswith(".py"):
-                yield Path(directory, file)
+    """The project's Python files, from the kit's one walk (``verify.pipeline.file_tree``)."""
+    return (root / relative for relative in relative_files_under(root) if relative.endswith(".py"))
 
 
 def _view_apps(root: Path) -> list[str]:
@@ -411,6 +407,7 @@ def detect_facts(project_dir: Path, repo_root: Path | None = None) -> ProjectFac
     project sits one or two folders down (``backend/manage.py``) is read there.
     Raises NotADjangoProject, or OSError for a file that exists but cannot be read or parsed.
     """
+    file_tree.new_run()  # the project's files as they are now: a process may read facts again after writing
     root = Path(project_dir).resolve()
     if not root.is_dir():
         raise NotADjangoProject(f"{project_dir}: not a directory")
@@ -497,8 +494,8 @@ def detect_facts(project_dir: Path, repo_root: Path | None = None) -> ProjectFac
     put("asyncio_mode", Fact(mode, mode_source))
 
     put("view_apps", Fact([shown(root / app) for app in _view_apps(root)], "views*.py and views/ packages, tests left out"))
-    search_paths = [root, root / "src"] + [p for venv in PROJECT_VENVS for p in (root / venv).glob("lib/python3*/site-packages")]
-    search_paths += [Path(p) for p in sys.path if p and "site-packages" in p and Path(p).is_dir()]
+    search_paths = [root, root / "src"] + [site_packages for _venv, site_packages in project_site_packages(root)]
+    search_paths += kit_site_packages()
     verdicts = {name: middleware_is_sync_only(name, search_paths) for name in _middleware(statements)}
     unresolved = [name for name, verdict in verdicts.items() if verdict is None]
     middleware = _setting(located, "MIDDLEWARE")

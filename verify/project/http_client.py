@@ -17,6 +17,7 @@ from pathlib import Path
 
 from verify.project.dependencies import Dependency, detect_dependencies, search_dirs
 from verify.project.deployment_files import ProjectFiles
+from verify.pipeline.file_tree import run_number
 
 CLIENTS = ("httpx2", "aiohttp", "httpx")  # the order breaks ties: httpx2 is httpx's maintained successor
 DEFAULT = "httpx2"  # recommended when the project has none
@@ -67,9 +68,14 @@ def detect_sync(files: ProjectFiles, deps: dict[str, Dependency], display: Calla
     return names, "; ".join(sources) or "none imported or declared"
 
 
-@lru_cache(maxsize=32)
 def project_client(root: Path) -> str:
-    """The client the verifier's hints name for the project at ``root``: the same as ``init``."""
+    """The client the verifier's hints name for the project at ``root``: the same as ``init``,
+    read once per run (a long-lived process sees the project adopt another one)."""
+    return _project_client(root, run_number())
+
+
+@lru_cache(maxsize=32)
+def _project_client(root: Path, run: int) -> str:
     try:
         deps = detect_dependencies(search_dirs(root))
     except OSError:  # an unreadable lock file: the imports still tell

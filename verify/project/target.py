@@ -50,36 +50,11 @@ def detect_django_version(root: Path) -> tuple[Version | None, str]:
 
 
 def installed_django_version() -> Version | None:
-    """The (major, minor) of the Django importable next to the kit."""
+    """The (major, minor) of the Django importable next to the kit (``verify.project.installed``)."""
+    from verify.project.installed import installed_django_release
+
     release = installed_django_release()
     return parse_version(release) if release else None
-
-
-def installed_django_release() -> str | None:
-    """The release of the Django importable next to the kit (``"6.1.3"``), read from its
-    ``VERSION`` without importing it (importing Django, or even importlib.metadata, would cost more
-    than a cached run): the one reader of the installed Django for every command."""
-    from importlib.util import find_spec
-
-    spec = find_spec("django")
-    if spec is None or not spec.origin:
-        return None
-    try:
-        with open(spec.origin, encoding="utf-8") as stream:
-            match = re.search(r"^VERSION = \((\d+), (\d+), (\d+)", stream.read(), re.MULTILINE)
-    except OSError:
-        match = None
-    if match:
-        return ".".join(match.groups())
-    from importlib.metadata import (  # an install without the usual source
-        PackageNotFoundError,
-        version,
-    )
-
-    try:
-        return version("django")
-    except PackageNotFoundError:
-        return None
 
 
 def target_version(root: Path, configured: str | None = None) -> tuple[Version, str]:

@@ -4,13 +4,16 @@ Checks for coroutines that are never awaited: Django async APIs (`aget`, `acount
 `sync_to_async(...)(...)` calls, the test client's requests in async tests
 (`self.async_client.get(...)`, pytest-django's `async_client`), and a callable known to be
 async because the code tested it (`if iscoroutinefunction(handler): handler(request)`, also
-`is_async_callable` and `getattr(handler, "is_async", False)`), whose result is not awaited,
+`is_async_callable` and `getattr(handler, "is_async", False)`; in a middleware factory, the
+`get_response` that the async def of its `if iscoroutinefunction(get_response):` branch calls), whose result is not awaited,
 gathered, returned or stored and awaited later. A coroutine put in a dict or list that is then
 handed to `render()`, `JsonResponse()` and the like (a template context) is reported too. Each
 finding points at the call that made the coroutine, where `await` belongs; when the mistake
 shows later, that place is a second location (SARIF `relatedLocations`). An async view (or middleware `__call__`) that
 returns another view's coroutine, `return other_view(request)`, is flagged too: Django expects
-a response.
+a response. So is an async callable (a `sync_to_async(func)` wrapper, an `async def` of the
+module) handed to a sync function of the module that calls it as a statement, dropping the
+coroutine: `cleanup(request, sync_to_async(check))` where `cleanup` runs `check(request)`.
 
 ## Why is this bad?
 Calling a coroutine function only creates a coroutine object: the query never runs, Python
@@ -224,3 +227,68 @@ def _is_django_coroutine(call: ast.Call, ctx) -> bool:
         return False
     receiver = ctx.type_of(call.func.value)
     return call.func.attr in _DJANGO_COROUTINE_METHODS or receiver is not None and receiver.kind in _DJANGO_RECEIVERS
+
+
+def _async_callable(node: ast.expr, ctx) -> str | None:
+    """How ``node`` is known to be an async callable: a ``sync_to_async(func)`` wrapper, or a
+    module-level ``async def`` of this file named directly."""
+    if isinstance(node, ast.Call) and len(node.args) == 1 and (ctx.qualified(node.func) or "").rsplit(".", 1)[-1] == "sync_to_async":
+        return f"`{ctx.source(node, 50)}` (its calls make coroutines)"
+    if isinstance(node, ast.Name) and isinstance(_module_function(node.id, ctx), ast.AsyncFunctionDef):
+        return f"coroutine function `{node.id}`"
+    return None
+
+
+_module_functions: list = [None, {}]  # the last file's tree and its top-level functions by name
+
+
+def _module_function(name: str, ctx) -> ast.AST | None:
+    tree = ctx.file.tree
+    if _module_functions[0] is not tree:
+        functions = {}
+        for statement in tree.body:
+            if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                functions[statement.name] = statement
+        _module_functions[:] = [tree, functions]
+    return _module_functions[1].get(name)
+
+
+def _dropped_calls(helper: ast.FunctionDef, parameter: str) -> list[ast.Call]:
+    """Statements of the sync ``helper`` (not of functions nested in it) that call ``parameter``
+    and throw the result away."""
+    found, todo = [], list(helper.body)
+    while todo:
+        node = todo.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            continue
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call) and isinstance(node.value.func, ast.Name) \
+                and node.value.func.id == parameter:
+            found.append(node.value)
+        todo.extend(ast.iter_child_nodes(node))
+    return sorted(found, key=lambda call: call.lineno)
+
+
+@rule.visits(ast.Call)
+def check_handed_to_sync_helper(node: ast.Call, ctx) -> None:
+    """``helper(request, sync_to_async(check))`` where the module's sync ``helper`` runs
+    ``check(request)`` as a statement: the coroutine each call makes is dropped, never awaited."""
+    if not isinstance(node.func, ast.Name) or not node.args:
+        return
+    helper = None
+    for index, argument in enumerate(node.args):
+        what = _async_callable(argument, ctx)
+        if what is None:
+            continue
+        helper = helper or _module_function(node.func.id, ctx)
+        if not isinstance(helper, ast.FunctionDef):
+            return
+        parameters = helper.args.posonlyargs + helper.args.args
+        if index >= len(parameters):
+            return
+        dropped = _dropped_calls(helper, parameters[index].arg)
+        if dropped:
+            ctx.report(node, f"{what} is handed to the sync function `{helper.name}()`, which calls it without `await` "
+                             f"(`{ctx.source(dropped[0], 40)}`, line {dropped[0].lineno}): the coroutine is dropped and never runs",
+                       hint=f"make `{helper.name}` async and await the call, or pass it a sync function",
+                       related=((dropped[0], "the coroutine is made and dropped here"),))
+            return

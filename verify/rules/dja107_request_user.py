@@ -15,6 +15,10 @@ Not reported, because the user is already loaded or not loaded there:
   (bolt's lazy user is the object `auser()` fills; Django's own `auser()` caches apart, so there
   `request.user` still queries), and on a `BoltAPI(middleware=[...])` whose middleware class
   assigns `request.user` on every request;
+- as an argument of the ORM's async methods that run their sync twin in a worker thread
+  (`await Profile.objects.aget(user=request.user)`, `acreate(...)`, `aget_or_create(...)`,
+  `group.user_set.aadd(request.user)`): the lazy user loads in that thread. A lookup built on the
+  event loop (`Order.objects.filter(customer=request.user)`) is still reported;
 - after a decorator of the project whose wrapper assigns `request.user`, or a django-ninja auth
   class of the project whose `authenticate` does;
 - after your own decorators, view base classes or django-ninja auth objects, listed by
@@ -62,6 +66,7 @@ user. No fix where the function already uses the name `user` for something else,
 import ast
 
 from verify.analysis import fixes, hints, request_user
+from verify.analysis import types as ty
 from verify.analysis.finding import Edit, Fix
 from verify.analysis.inference import constant_getattr
 from verify.analysis.name_uses import later_uses, names_in
@@ -73,6 +78,12 @@ rule = Rule("DJA107", "request-user-in-async", __doc__, min_version=(4, 1))
 # Calls that run what they are given in a worker thread, where the lazy user may load.
 _OFFLOADERS = {"asyncio.to_thread"}
 _OFFLOADING_WRAPPERS = ("sync_to_async", "database_sync_to_async")
+# QuerySet and related-manager methods whose body is `sync_to_async(<sync twin>)(*args, **kwargs)`
+# in every Django from 4.1 (django/db/models/query.py, fields/related_descriptors.py).
+_ORM_OFFLOADED = {"aget", "acreate", "aget_or_create", "aupdate_or_create", "aupdate", "acontains", "aaggregate",
+                  "abulk_create", "abulk_update", "ain_bulk", "aadd", "aremove", "aset"}
+_ORM_RECEIVERS = {ty.MANAGER, ty.QUERYSET, ty.RELATED_MANAGER}
+_RELATED_MANAGER_WRITES = {"aadd", "aremove", "aset"}
 
 
 @rule.visits(ast.Attribute)
@@ -208,9 +219,15 @@ def _left_alone(node: ast.expr, parent: ast.AST | None, parent_of, ctx) -> bool:
 
 
 def _offloads(call: ast.Call, ctx) -> bool:
-    """``sync_to_async(fn)(...)``, ``asyncio.to_thread(...)``, ``loop.run_in_executor(...)``: the
-    arguments are read (and a lazy user loads, if it must) in the thread."""
+    """``sync_to_async(fn)(...)``, ``asyncio.to_thread(...)``, ``loop.run_in_executor(...)`` and the
+    ORM's async methods that are ``sync_to_async`` of their sync twin (``aget(user=request.user)``):
+    the arguments are read (and a lazy user loads, if it must) in the thread."""
     func = call.func
     if isinstance(func, ast.Call):
         return (ctx.qualified(func.func) or "").rpartition(".")[2] in _OFFLOADING_WRAPPERS
+    if isinstance(func, ast.Attribute) and func.attr in _ORM_OFFLOADED:
+        receiver = ctx.type_of(func.value)
+        if receiver is None:  # a relation of a model the index does not hold (Django's Group.user_set)
+            return func.attr in _RELATED_MANAGER_WRITES
+        return receiver.kind in _ORM_RECEIVERS
     return (ctx.qualified(func) or "") in _OFFLOADERS or isinstance(func, ast.Attribute) and func.attr == "run_in_executor"

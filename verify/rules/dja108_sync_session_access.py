@@ -1,7 +1,9 @@
 """## What it does
 Checks for sync session access in async code: `request.session["key"]`, `.get()`, `.pop()`,
 `.setdefault()`, `in`, `.flush()`, `.cycle_key()`..., and the same on a Channels consumer's
-`self.scope["session"]` (the lazy session store of Channels' `SessionMiddleware`).
+`self.scope["session"]` (the lazy session store of Channels' `SessionMiddleware`). In any other
+ASGI code, `scope["session"].save()` (or `self.scope["session"]`'s `load`, `create`, `delete`,
+`flush`, `cycle_key`): those always go to the session store, loaded session or not.
 
 ## Why is this bad?
 With the database (or cached_db) session engine, the first access loads the session with a
@@ -27,7 +29,8 @@ Safe from Django 5.1 (the async session methods): `session.get(...)` becomes
 `await session.apop("k")` (both raise `KeyError` for a missing key), and `"k" in session`
 `await session.ahas_key("k")`. Unsafe: reading `session["k"]` becomes `await session.aget("k")`,
 which gives `None` for a missing key where the subscript raised `KeyError`. No fix before 5.1,
-for `session["k"] += 1`, in a generator expression or a sync helper.
+for `session["k"] += 1`, in a generator expression or a sync helper, nor for the session-store
+calls on `scope["session"]` outside a consumer.
 """
 
 import ast
@@ -61,9 +64,30 @@ def check_subscript(node: ast.Subscript, ctx) -> None:
                    fix=_subscript_fix(node, ctx) if ctx.version >= api.SESSION_ASYNC_VERSION else None)
 
 
+# What reads or writes the session store itself, whatever has loaded the session before.
+_STORE_METHODS = frozenset({"save", "load", "create", "delete", "flush", "cycle_key"})
+
+
+def _scope_session(node: ast.AST) -> bool:
+    """``scope["session"]`` or ``self.scope["session"]``: the session an ASGI app or middleware
+    gets from Channels' ``SessionMiddleware``."""
+    if not (isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) and node.slice.value == "session"):
+        return False
+    scope = node.value
+    return (isinstance(scope, ast.Name) and scope.id == "scope") or (
+        isinstance(scope, ast.Attribute) and scope.attr == "scope" and isinstance(scope.value, ast.Name) and scope.value.id == "self")
+
+
 @rule.visits(ast.Call)
 def check_method(node: ast.Call, ctx) -> None:
-    if isinstance(node.func, ast.Attribute) and node.func.attr in api.SESSION_SYNC_METHODS and _is_session(node.func.value, ctx):
+    if not isinstance(node.func, ast.Attribute):
+        return
+    if node.func.attr in _STORE_METHODS and _scope_session(node.func.value) and not _is_session(node.func.value, ctx):
+        twin = "a" + node.func.attr
+        ctx.report(node, f"`{ctx.source(node)}` runs the session store's sync I/O (a query with the database engine) in async code",
+                   _hint(twin, ctx, node.func.value))
+        return
+    if node.func.attr in api.SESSION_SYNC_METHODS and _is_session(node.func.value, ctx):
         twin = "a" + node.func.attr
         fix = fixes.awaited_method_twin(node, twin, ctx) if ctx.version >= api.SESSION_ASYNC_VERSION else None
         ctx.report(node, f"`{ctx.source(node)}` accesses the session synchronously in async code", _hint(twin, ctx, node.func.value), fix=fix)

@@ -31,7 +31,6 @@ None: the converted view has to get back what its sync version did, which a pers
 from __future__ import annotations
 
 import ast
-import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -42,8 +41,7 @@ from verify.analysis.models_index import ModelIndex
 from verify.analysis.registry import Rule
 from verify.compare.functions import ParsedFile
 from verify.compare.registry import SCOPE, FileChange, Reporter, compares_files
-from verify.pipeline.discovery import display_path, skipped_folder
-from verify.pipeline.file_tree import parse_source
+from verify.pipeline.file_tree import parse_source, relative_files_under
 from verify.pipeline.reading import read_python
 
 rule = Rule("DJA501", "view-removed", __doc__, scope=SCOPE)
@@ -114,11 +112,8 @@ def _refers_to(qualified: str, module: tuple[str, ...], names: set[str]) -> str 
 
 
 def _files(root: Path, suffixes: tuple[str, ...]) -> Iterator[Path]:
-    for current, dirs, files in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if not skipped_folder(d) and not os.path.exists(os.path.join(current, d, "pyvenv.cfg")))
-        for name in sorted(files):
-            if name.endswith(suffixes):
-                yield Path(current, name)
+    """The project's files with these suffixes, from the kit's one walk (``verify.pipeline.file_tree``)."""
+    return (root / relative for relative in relative_files_under(root) if relative.endswith(suffixes))
 
 
 def _parse(path: Path, source: str) -> FileContext | None:
@@ -190,7 +185,7 @@ def check(change: FileChange, reporter: Reporter) -> None:
             continue
         defined_url_names |= _url_names(current)
         for node, name in _references(current, module, names):
-            reporter.report(rule, display_path(path), node,
+            reporter.report(rule, str(path), node,
                             _message(removed[name], change, f"`{ast.unparse(node)}` ({path.name} line {node.lineno})"), _hint(removed[name], change))
         old_source = change.old_sources.get(path.resolve())
         before = _parse(path, old_source) if old_source is not None else current
@@ -198,7 +193,7 @@ def check(change: FileChange, reporter: Reporter) -> None:
             lost_url_names.setdefault(url_name, removed[name])
     for url_name in sorted(set(lost_url_names) - defined_url_names):
         for path, line, column, text in _reversals(change.root, url_name):
-            reporter.report(rule, display_path(path), _position(line, column, len(text)),
+            reporter.report(rule, str(path), _position(line, column, len(text)),
                             _message(lost_url_names[url_name], change, f"`{text}` ({path.name} line {line})"),
                             "route the URL name to the converted view again, or stop linking to it")
 

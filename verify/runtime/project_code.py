@@ -12,9 +12,6 @@ from __future__ import annotations
 import fnmatch
 import linecache
 import os
-import site
-import sys
-import sysconfig
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,9 +23,9 @@ TEST_DIRECTORY_NAMES = frozenset({"tests", "test"})
 
 def _installed_code_prefixes() -> tuple[str, ...]:
     """The standard library and every site-packages, even when a virtualenv sits in the project."""
-    paths = {sys.prefix, sys.base_prefix, sys.exec_prefix}
-    paths.update(sysconfig.get_paths()[key] for key in ("stdlib", "platstdlib", "purelib", "platlib"))
-    paths.update(site.getsitepackages())
+    from verify.project.installed import kit_environment_folders
+
+    paths = kit_environment_folders()
     # The kit itself: when it is installed in editable mode it lives under the project root.
     paths.add(str(Path(__file__).resolve().parent.parent))
     return tuple(sorted(_as_prefix(path) for path in paths))

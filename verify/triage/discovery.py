@@ -17,7 +17,8 @@ from pathlib import Path
 
 from verify.analysis.lines import source_lines
 from verify.pipeline import reading
-from verify.pipeline.file_tree import parse_source, skipped_folder
+from verify.pipeline import file_tree
+from verify.pipeline.file_tree import parse_source
 
 HTTP_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "trace"})
 # Generic views whose handlers Django implements (sync only): a subclass that defines no handler
@@ -180,10 +181,18 @@ def python_files(path: Path) -> Iterator[Path]:
     if path.is_file():
         yield path
         return
-    for directory, subdirectories, names in os.walk(path):
-        # Pruned in place, so virtualenvs and node_modules are never walked.
-        subdirectories[:] = sorted(d for d in subdirectories if not skipped_folder(d))
-        yield from (Path(directory, name) for name in sorted(names) if name.endswith(".py"))
+    # The kit's one walk: virtualenvs, node_modules and the other skipped folders are never entered.
+    found = [relative for relative in file_tree.relative_files_under(path) if relative.endswith(".py")]
+    special = [relative for relative in file_tree.other_entries_under(path) if relative.endswith(".py")]
+    if special:  # a FIFO or a device named like a view: read, and named as not triaged with the reason
+        found = sorted(found + special, key=_walk_order)
+    yield from (path / relative for relative in found)
+
+
+def _walk_order(relative: str) -> tuple[tuple[int, str], ...]:
+    """The walk's order: a folder's files (0) before its subfolders (1), each sorted by name."""
+    *folders, name = relative.split("/")
+    return (*((1, folder) for folder in folders), (0, name))
 
 
 def is_views_module(file: Path) -> bool:
@@ -297,6 +306,7 @@ def _resolve_target(target: ast.expr, urls: Module) -> tuple[str, str] | None:
 
 def find_views(paths: list[Path], project: Project) -> list[View]:
     """Every view under ``paths``: in views modules, in modules urls.py routes to, and in files named in ``paths``."""
+    file_tree.new_run()  # the files as they are now
     named_files = {Path(os.path.realpath(p)) for p in paths if p.is_file()}  # a file named on the command line is scanned whatever its name
     files = [
         f for p in paths for f in python_files(p)

@@ -27,9 +27,9 @@ import sys
 from pathlib import Path
 
 from verify.analysis.rules_doc import RULES_DOC_PATH, rules_markdown, rules_summary
-from verify.runtime_suites_doc import detail as runtime_suites_detail
-from verify.runtime_suites_doc import summary_table as runtime_suites_table
-from verify.sample_bench_doc import sample_benchmark_markdown
+from verify.docgen.runtime_suites import detail as runtime_suites_detail
+from verify.docgen.runtime_suites import summary_table as runtime_suites_table
+from verify.docgen.sample_bench import sample_benchmark_markdown
 
 _RULES_SUMMARY = re.compile(r"(<!-- rules-summary:begin -->\n).*?(<!-- rules-summary:end -->)", re.DOTALL)
 _FIGURES = re.compile(r"(<!-- figures:begin -->\n).*?(<!-- figures:end -->)", re.DOTALL)
@@ -131,7 +131,3 @@ def main(argv: list[str] | None = None) -> int:
             path.write_text(text, encoding="utf-8")
             print(f"wrote {path.relative_to(args.root)}")
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
