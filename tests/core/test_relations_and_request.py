@@ -51,6 +51,28 @@ def test_request_user_is_flagged_but_auser_is_not(check):
     assert check("async def v(request):\n    user = await request.auser()\n    if user.is_authenticated:\n        pass\n") == []
 
 
+_LAMBDA = "from asgiref.sync import sync_to_async\n\n\nasync def v(request):\n"
+
+
+@pytest.mark.parametrize("body", [
+    "    user = await sync_to_async(lambda: request.user)()\n    return user.is_staff\n",
+    "    user = await sync_to_async(lambda: request.user)()\n    if user:\n        return 1\n",
+    "    return (await sync_to_async(lambda: request.user)()).email\n",
+])
+def test_request_user_handed_back_unloaded_by_a_thread_is_flagged(check, body):
+    assert check(_LAMBDA + body) == ["DJA107"]
+
+
+@pytest.mark.parametrize("body", [
+    "    staff = await sync_to_async(lambda: request.user.is_staff)()\n    return staff\n",
+    "    user = await sync_to_async(lambda: request.user)()\n    return user is None\n",
+    "    user = await sync_to_async(lambda request: request.user)(other)\n    return user.pk\n",
+    "    user = await sync_to_async(lambda: request.user)()\n    return await Order.objects.aget(customer=user)\n",
+])
+def test_a_user_loaded_in_the_thread_or_left_alone_is_not_flagged(check, body):
+    assert check(_LAMBDA + body) == []
+
+
 def test_request_user_in_class_based_view(check):
     code = """
     from django.views import View

@@ -1,6 +1,8 @@
 """## What it does
 Checks for `request.user` read in async code while it is still Django's lazy user, also when
-it is read as `getattr(request, "user", None)` or behind `hasattr(request, "user")`.
+it is read as `getattr(request, "user", None)` or behind `hasattr(request, "user")`, and where a
+user that `await sync_to_async(lambda: request.user)()` handed back unloaded is read
+(`lambda: request.user.is_staff` loads it in the thread and is fine).
 
 Not reported, because the user is already loaded or not loaded there:
 
@@ -114,6 +116,45 @@ def check_getattr(node: ast.Call, ctx) -> None:
     if read:
         ctx.report(node, f"`{ctx.source(node)}` runs sync queries for logged-in users in async code (raises SynchronousOnlyOperation)",
                    hints.auser(ctx.version))
+
+
+@rule.visits(ast.Call)
+def check_lazy_handoff(node: ast.Call, ctx) -> None:
+    """``user = await sync_to_async(lambda: request.user)()``: the thread hands back the lazy
+    object without touching it, so the user loads where ``user`` is read, on the event loop."""
+    if not (node.args and isinstance(node.args[0], ast.Lambda) and isinstance(node.args[0].body, ast.Attribute)
+            and (ctx.qualified(node.func) or "").rpartition(".")[2] in _OFFLOADING_WRAPPERS):
+        return
+    lazy = node.args[0].body
+    value = ctx.type_of(lazy) if lazy.attr == "user" and not _binds(node.args[0], lazy.value) else None
+    call, awaited = ctx.parent(node), None
+    if value is None or not value.extra.get("request_user") or not (isinstance(call, ast.Call) and call.func is node):
+        return
+    awaited = ctx.parent(call)
+    if not isinstance(awaited, ast.Await):
+        return
+    parent = ctx.parent(awaited)
+    if isinstance(parent, ast.Assign) and len(parent.targets) == 1 and isinstance(parent.targets[0], ast.Name):
+        parent_of = names_in(ctx.function)[1].get
+        reads = [use for use in later_uses(parent.targets[0].id, parent, ctx.function)
+                 if not _left_alone(use, parent_of(use), parent_of, ctx)]
+        if not reads:
+            return
+        read = min(reads, key=lambda use: (use.lineno, use.col_offset))
+    elif _left_alone(awaited, parent, ctx.parent, ctx) or not _reads_user(awaited, parent):
+        return
+    else:
+        read = awaited
+    # Reported where the user loads (and raises); the lambda, where the fix goes, is the second place.
+    ctx.report(read, f"`{ctx.source(node)}` handed the lazy user back unloaded: reading it here runs sync queries in async "
+               "code (raises SynchronousOnlyOperation)", hints.auser(ctx.version),
+               related=((lazy, "the thread returns request.user without loading it here"),))
+
+
+def _binds(function: ast.Lambda, name: ast.expr) -> bool:
+    """Whether the lambda's own parameter is the name (``lambda request: request.user``)."""
+    arguments = function.args.posonlyargs + function.args.args + function.args.kwonlyargs
+    return isinstance(name, ast.Name) and any(argument.arg == name.id for argument in arguments)
 
 
 def _reads_user(node: ast.expr, parent: ast.AST | None) -> bool:
