@@ -17,7 +17,7 @@ def python_block(rule, section: str) -> str:
 
 
 def test_every_pitfall_rule_is_registered():
-    assert [rule.code for rule in PITFALL_RULES] == [*(f"DJA40{n}" for n in range(1, 9)), "DJA418", "DJA419"]
+    assert [rule.code for rule in PITFALL_RULES] == [*(f"DJA40{n}" for n in range(1, 9)), "DJA418", "DJA419", "DJA420"]
 
 
 @pytest.mark.parametrize("rule", PITFALL_RULES, ids=lambda rule: rule.code)

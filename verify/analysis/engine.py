@@ -695,6 +695,8 @@ def _check_helper_call(node: ast.Call, ctx: RuleContext, enabled: dict[str, Rule
         return  # a parameter or local variable, not the module's function
     project = ctx.file.project
     receiver, arg_types = call_types(node, ctx)
+    if ctx.class_name is not None and type(node.func) is ast.Attribute and type(node.func.value) is ast.Name and node.func.value.id == "self":
+        _check_overrides(node, ctx, enabled, arg_types)
     if isinstance(node.func, ast.Name) and node.func.id in nested:
         module = project.module(ctx.file.module_name)
         if module is None:
@@ -717,15 +719,68 @@ def _check_helper_call(node: ast.Call, ctx: RuleContext, enabled: dict[str, Rule
     if summary is None and isinstance(node.func, ast.Name) and node.func.id[:1].isupper() and node.func.id not in ctx.typer.env:
         summary = project.init_summary(ctx.file, node, arg_types)  # OrderForm(request.POST): its __init__
         if summary is not None:
-            _report_effects(node, summary, ctx, enabled, f"build `{node.func.id}` in a sync function run with `sync_to_async`")
+            _report_effects(node, summary.effects, ctx, enabled, f"build `{node.func.id}` in a sync function run with `sync_to_async`")
         return
     if summary is None or summary.is_coroutine:
         return
     name = ctx.source(node.func, 40)
-    _report_effects(node, summary, ctx, enabled, f"call it with `await sync_to_async({name})(...)`, or make it async and await it",
+    _report_effects(node, summary.effects, ctx, enabled, f"call it with `await sync_to_async({name})(...)`, or make it async and await it",
                     fixes.offloaded_call(node, ctx))
 
 
+def _check_overrides(node: ast.Call, ctx: RuleContext, enabled: dict[str, Rule], arg_types: tuple) -> None:
+    """``self.hook()`` in an async method of a base class, for each project subclass that runs
+    this method (it does not define its own) and overrides ``hook``: the override is what runs.
+    A sync override that queries or blocks does it on the event loop; an ``async def`` override
+    called without ``await`` makes a coroutine nobody awaits."""
+    project = ctx.file.project
+    module = project.module(ctx.file.module_name) if ctx.file.module_name else None
+    base = module.classes.get(ctx.class_name) if module is not None else None
+    if base is None or ctx.parents.get(ctx.function) is not base:
+        return  # a class nested in a function, or one the module rebinds
+    hook = node.func.attr
+    entry = f"{ctx.class_name}.{ctx.function.name}"
+    own = project.resolve_method(module, ctx.class_name, hook)
+    own = (own[0].name, own[1]) if own else None
+    reported = {finding.code for finding in ctx.findings if (finding.line, finding.column) == (node.lineno, node.col_offset + 1)}
+    for subclass_module, subclass in project.overriding_subclasses(module, ctx.class_name, hook):
+        runs = project.resolve_method(subclass_module, subclass, ctx.function.name)
+        if runs is None or (runs[0].name, runs[1]) != (module.name, entry):
+            continue  # the subclass has its own method: this one never runs for it
+        found = project.resolve_method(subclass_module, subclass, hook)
+        if found is None or (found[0].name, found[1]) == own:
+            continue  # not overridden below the base
+        override_module, qualname, override = found
+        where = f"{Path(override_module.path).name}:{override.lineno}"
+        for_whom = "" if qualname.partition(".")[0] == subclass else f" for `{subclass}`"
+        if isinstance(override, ast.AsyncFunctionDef):
+            if "DJA101" in enabled and "DJA101" not in reported and _unawaited_override(node, ctx):
+                reported.add("DJA101")
+                ctx.report(node, f"coroutine `{ctx.source(node, 50)}` is never awaited: it runs the `async def` override "
+                                 f"`{qualname}` ({where}){for_whom}", f"await it (and make every `{hook}` of the hierarchy `async def`), "
+                                 f"or make `{qualname}` a plain `def`", rule=enabled["DJA101"])
+            continue
+        summary = project.summary(override_module, qualname, override, bind_arguments(override, arg_types, None, True))
+        if summary is None or summary.is_coroutine:
+            continue
+        fresh = [effect for effect in summary.effects if effect.finding.code not in reported]
+        if fresh:
+            _report_effects(node, fresh, ctx, enabled,
+                            f"call it with `await sync_to_async(self.{hook})(...)`, or make every `{hook}` of the hierarchy async and await it",
+                            via=f" (the override `{qualname}`, {where}{for_whom})")
+            reported.update(effect.finding.code for effect in fresh)
+
+
+def _unawaited_override(node: ast.Call, ctx: RuleContext) -> bool:
+    """The call's result is not awaited, and the method does not test it for an awaitable
+    (``if inspect.isawaitable(result): result = await result``)."""
+    if isinstance(ctx.parent(node), ast.Await):
+        return False
+    return not any(isinstance(name, (ast.Name, ast.Attribute)) and (name.id if isinstance(name, ast.Name) else name.attr) in _AWAITABLE_TESTS
+                   for name in ast.walk(ctx.function))
+
+
+_AWAITABLE_TESTS = {"isawaitable", "iscoroutine", "iscoroutinefunction", "is_async_callable"}
 _CONVERSIONS = {"str": "__str__", "repr": "__repr__"}
 _URL_OF_INSTANCE = frozenset({"django.shortcuts.redirect", "django.shortcuts.resolve_url"})
 
@@ -763,7 +818,7 @@ def _check_conversion(node: ast.AST, value: ast.expr, method: str, ctx: RuleCont
         method = "__str__"
         summary = ctx.file.project.conversion_summary(receiver, method)
     if summary is not None:
-        _report_effects(node, summary, ctx, enabled, hint or
+        _report_effects(node, summary.effects, ctx, enabled, hint or
                         f"load what `{method}` reads in the query (`select_related(...)`), or format it in a sync function run with `sync_to_async`")
 
 
@@ -780,20 +835,23 @@ def _check_property(node: ast.Attribute, ctx: RuleContext, enabled: dict[str, Ru
         return
     summary = ctx.file.project.property_summary(receiver, node.attr)
     if summary is not None:
-        _report_effects(node, summary, ctx, enabled,
+        _report_effects(node, summary.effects, ctx, enabled,
                         f"read it in a sync function run with `sync_to_async`, or load what `{node.attr}` needs in the query")
 
 
-def _report_effects(node: ast.AST, summary, ctx: RuleContext, enabled: dict[str, Rule], hint: str, fix: Fix | None = None) -> None:
+def _report_effects(node: ast.AST, effects, ctx: RuleContext, enabled: dict[str, Rule], hint: str, fix: Fix | None = None,
+                    via: str = "") -> None:
+    """One finding per kind of problem the called code has; ``via``: what the call runs, when not
+    what it names (an override in a subclass)."""
     by_code: dict[str, list] = {}
-    for effect in summary.effects:
+    for effect in effects:
         if effect.finding.code in enabled:
             by_code.setdefault(effect.finding.code, []).append(effect)
-    for code, effects in sorted(by_code.items()):  # one finding per kind of problem the helper has
-        effect = effects[0]
+    for code, same_kind in sorted(by_code.items()):  # one finding per kind of problem the helper has
+        effect = same_kind[0]
         where = f"{Path(effect.finding.path).name}:{effect.finding.line}"
-        chain = " -> ".join(f"`{text}`" for text in (ctx.source(node, 50), *effect.chain))
-        more = f" (and {len(effects) - 1} more)" if len(effects) > 1 else ""
+        chain = f"`{ctx.source(node, 50)}`{via}" + "".join(f" -> `{text}`" for text in effect.chain)
+        more = f" (and {len(same_kind) - 1} more)" if len(same_kind) > 1 else ""
         ctx.report(node, f"{chain} -> {effect.finding.message} ({where}){more}", hint, rule=enabled[code], fix=fix)
 
 
@@ -826,7 +884,8 @@ def _has_annotations(function: ast.AsyncFunctionDef | ast.FunctionDef) -> bool:
 
 def summarize_sync_body(file: FileContext, function: ast.FunctionDef, class_name: str | None, rules: list[Rule], env: dict | None = None):
     """What ``rules`` would report if ``function``'s body ran in async context (with ``env``, the
-    argument types its caller knows), the types it returns, and the calls it makes."""
+    argument types its caller knows), the types it returns, and the calls it makes (each with
+    its text, its receiver's type, its arguments' types and its own type)."""
     dispatcher = _Dispatcher(rules)
     ctx = RuleContext(file)
     ctx.function = function
@@ -836,7 +895,7 @@ def summarize_sync_body(file: FileContext, function: ast.FunctionDef, class_name
     calls: list[tuple] = []
 
     def record_call(node: ast.Call, c: RuleContext) -> None:
-        calls.append((node, c.source(node, 50), *call_types(node, c)))
+        calls.append((node, c.source(node, 50), *call_types(node, c), c.type_of(node)))
 
     dispatcher.async_visitors.setdefault(ast.Return, []).append((None, lambda node, c: returns.append(c.type_of(node.value) if node.value else None)))
     dispatcher.async_visitors.setdefault(ast.Call, []).append((None, record_call))
@@ -893,7 +952,8 @@ def check_tree(file: FileContext, rules: list[Rule]) -> list[Finding]:
             arguments = function.args
             local_names = frozenset(assigned.union(argument.arg for argument in (
                 *arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs, arguments.vararg, arguments.kwarg) if argument))
-            ctx.typer = _typer_for(file, function, owner, handler=(parent, reads_user), local_names=local_names)
+            # (a nested def hides a module function of its name too)
+            ctx.typer = _typer_for(file, function, owner, handler=(parent, reads_user), local_names=local_names.union(nested))
             for name, value in inherited.get(function, {}).items():
                 if name not in local_names:
                     ctx.typer.env.setdefault(name, value)

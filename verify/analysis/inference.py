@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from verify.analysis import blocking
 from verify.analysis import django_api as api
+from verify.analysis import evidence
 from verify.analysis import pages
 from verify.analysis import types as ty
 from verify.analysis.context import FileContext
@@ -392,6 +393,9 @@ class Typer:
         project_type = self._project_call(node)
         if project_type is not None:
             return project_type
+        evidenced = self._evidenced_coroutine(node)
+        if evidenced is not None:
+            return evidenced
         if isinstance(func, ast.Name):
             form = self._model_form(func.id) or self._model_formset(func.id)
             if form is not None:  # an unbound form (no data: `PostForm(instance=post)`) validates nothing
@@ -544,6 +548,21 @@ class Typer:
         if summary.returns_client is not None:
             return summary.returns_client.with_(origin=self.file.source_of(node))
         return None
+
+    def _evidenced_coroutine(self, node: ast.Call) -> T | None:
+        """A call of a project function that the analysis cannot see is a coroutine function
+        (a decorator or factory made it, it is a module-level object's method) but that the
+        project awaits, or hands to ``async_to_sync``, elsewhere (verify.analysis.evidence)."""
+        project = self.file.project
+        if project is None or self.file.module_name is None or not isinstance(node.func, (ast.Name, ast.Attribute)):
+            return None
+        found = evidence.callee(project, self.file, node.func, self.class_name, self.local_names)
+        if found is None or not found.hidden_coroutine:
+            return None
+        place = project.evidence.coroutine(found)
+        if place is None:
+            return None
+        return T(ty.COROUTINE, origin=self.file.source_of(node), extra={"local": found.key, "evidence": place.describe()})
 
     def _coroutine_result(self, node: ast.Call) -> T | None:
         """What awaiting a call of a coroutine function of this module (or ``self.method()``) gives."""

@@ -15,6 +15,8 @@ MAX_NESTING = 100
 MAX_TYPING_DEPTH = 100
 # Sync helpers followed from async code, one calling the next (`view -> a() -> b() -> ...`).
 MAX_HELPER_DEPTH = 12
+# Subclasses of one class looked at for the overrides of a method its async code calls on `self`.
+MAX_SUBCLASSES = 200
 # The largest file read from the repository (Python sources, settings, requirements,
 # pyproject.toml, instruction targets, cheatsheets); larger files are skipped with a note.
 DEFAULT_MAX_FILE_BYTES = 4_000_000

@@ -495,7 +495,7 @@ def build_index(sources: list[str], paths: list[str] | None = None) -> ModelInde
         return next((info for (name, _path), info in done.items() if name == base), None)
 
     for name, node, path in found:
-        parents = [info for b in node.bases if isinstance(b, ast.Name) and (info := parent_info(b.id, path)) is not None]
+        parents = [info for b in node.bases if (info := parent_info(_base_name(b), path)) is not None]
         info = _add_model(keys[(name, path)], node, index, parents, resolver(path))
         info.path, info.class_name = path, name
         done[(name, path)] = info
@@ -508,8 +508,13 @@ def build_index(sources: list[str], paths: list[str] | None = None) -> ModelInde
 
 
 def _depth(node: ast.ClassDef, classes: dict[str, ast.ClassDef], seen: frozenset = frozenset()) -> int:
-    parents = [classes[b.id] for b in node.bases if isinstance(b, ast.Name) and b.id in classes and b.id not in seen]
+    parents = [classes[name] for name in map(_base_name, node.bases) if name in classes and name not in seen]
     return 1 + max((_depth(p, classes, seen | {node.name}) for p in parents), default=0)
+
+
+def _base_name(base: ast.expr) -> str:
+    """The class name a base is written with: ``TimeStamped`` or ``common.TimeStamped``."""
+    return base.id if isinstance(base, ast.Name) else base.attr if isinstance(base, ast.Attribute) else ""
 
 
 _CLASS_NAME = re.compile(r"^[ \t]*class[ \t]+(\w+)", re.MULTILINE)

@@ -7,9 +7,13 @@ from functools import lru_cache
 from pathlib import Path
 
 
-@lru_cache(maxsize=4096)  # asked again for each call to a model's method (verify.analysis.summaries)
 def module_name_of(path: str) -> str:
     """Dotted module name of a file, from the folders that hold an __init__.py."""
+    return _module_name_of(os.path.abspath(path))  # (a relative path means another file in another folder)
+
+
+@lru_cache(maxsize=4096)  # asked again for each call to a model's method (verify.analysis.summaries)
+def _module_name_of(path: str) -> str:
     file = Path(path)
     package = package_of(path)
     if file.stem == "__init__":

@@ -135,7 +135,7 @@ def _loads_user(auth: ast.expr, file, configured: set[str]) -> bool:
     value = file.module_values.get(target.id)  # bearer = JWTAuth()
     if isinstance(value, ast.Call) and isinstance(value.func, ast.Name):
         return _loads_user(value, file, configured)
-    found = _project_class(file, target.id)
+    found = _project_class(file, target)
     return found is not None and any(_assigns_user(item) for item in found[1].body
                                      if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item.name in ("authenticate", "__call__"))
 
@@ -147,18 +147,20 @@ def _loading_class(file, cls: ast.ClassDef, configured: set[str], depth: int) ->
         qualified = file.qualified(base) or ""
         if qualified.startswith("adrf.") or qualified in configured:
             return True
-        if depth < _MAX_DEPTH and isinstance(base, ast.Name):
-            found = _project_class(file, base.id)
+        if depth < _MAX_DEPTH and isinstance(base, (ast.Name, ast.Attribute)):
+            found = _project_class(file, base)
             if found is not None and _loading_class(found[0], found[1], configured, depth + 1):
                 return True
     return False
 
 
-def _project_class(file, name: str) -> tuple[object, ast.ClassDef] | None:
-    """(the file that defines it, the class) for a project class ``name`` names in ``file``."""
+def _project_class(file, expr: ast.Name | ast.Attribute) -> tuple[object, ast.ClassDef] | None:
+    """(the file that defines it, the class) for a project class ``expr`` names in ``file``
+    (``BaseView``, or ``views.BaseView`` with the module imported)."""
     project = file.project
-    found = project.resolve_name(file, name) if project is not None and file.module_name else None
-    if found is None or found[1] not in found[0].classes:
+    found = project.resolve_class(file, expr) if project is not None and file.module_name else None
+    if found is None:
+        name = expr.id if isinstance(expr, ast.Name) else None
         local = next((node for node in file.tree.body if isinstance(node, ast.ClassDef) and node.name == name), None)
         return (file, local) if local is not None else None
     return found[0].file, found[0].classes[found[1]]

@@ -14,6 +14,7 @@ Modules are parsed lazily, only when async code reaches them, and each summary i
 from __future__ import annotations
 
 import ast
+import builtins
 import os
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -24,8 +25,10 @@ from verify.analysis.blocking import CLASSES
 from verify.analysis.arguments import bind_arguments, decorator_names
 from verify.analysis.ast_walk import is_generator
 from verify.analysis.context import FileContext
+from verify.analysis.evidence import ProjectEvidence
+from verify.analysis.project_text import SUBCLASSED, ProjectText
 from verify.analysis.finding import Finding
-from verify.analysis.limits import MAX_HELPER_DEPTH
+from verify.analysis.limits import MAX_HELPER_DEPTH, MAX_SUBCLASSES
 from verify.analysis.models_index import ModelIndex
 from verify.analysis.module_names import module_name_of, package_of
 from verify.analysis.registry import Rule
@@ -38,7 +41,9 @@ from verify.pipeline.file_tree import relative_files_under
 # caller's query loaded. `async_to_sync` (DJA404) in a helper raises on the caller's event loop.
 _EFFECT_PREFIXES = ("DJA102", "DJA103", "DJA106", "DJA107", "DJA108", "DJA109", "DJA11", "DJA120", "DJA2", "DJA3", "DJA404")
 # Bugs of sync code as much as async code: a helper that has one is not wrong *for its async caller*.
-_NOT_EFFECTS = {"DJA119"}
+# A call that the project runs in a thread elsewhere (DJA317) counts where async code makes it: in
+# a helper, the analysis follows the helper's chain itself.
+_NOT_EFFECTS = {"DJA119", "DJA317"}
 _SAFE_DECORATORS = {"staticmethod", "classmethod", "lru_cache", "cache", "wraps"}
 _PROPERTY_DECORATORS = {"property", "cached_property"}
 # The body runs once (per arguments, per instance) and its result is kept.
@@ -59,6 +64,10 @@ class Summary:
     returns_client: ty.T | None = None  # a client whose methods block (``def get_redis() -> Redis``)
     is_coroutine: bool = False  # calling it runs nothing of its body: a coroutine function (or an async generator's)
     is_async_generator: bool = False
+    # It calls code the analysis does not see into (another library's function, a callback, a
+    # method of an object of unknown class), directly or through the helpers it calls: what it
+    # does is not all in ``effects``.
+    opaque: bool = False
     deps: set[str] = field(default_factory=set)  # files whose content decided this summary
 
 
@@ -85,6 +94,18 @@ def _returned_client(file: FileContext, node: ast.FunctionDef, return_types: lis
     return ty.T(ty.OBJECT, cls=cls) if cls in CLASSES else None
 
 
+def _opaque(file: FileContext, call: ast.Call, receiver: ty.T | None, value: ty.T | None) -> bool:
+    """A call of code the analysis does not see into: not a builtin, not a Django API it types
+    (a QuerySet's method, a related manager's), not a method of a Django object it knows."""
+    if isinstance(call.func, ast.Name) and call.func.id in _BUILTINS and file.qualified(call.func) == call.func.id:
+        return False
+    known = (value is not None and value.kind != ty.OBJECT) or (receiver is not None and receiver.kind != ty.OBJECT)
+    return not known
+
+
+_BUILTINS = frozenset(dir(builtins))
+
+
 class Project:
     """The project's modules and function summaries, shared by every file of one run."""
 
@@ -101,9 +122,18 @@ class Project:
         # Summaries a chain cut at MAX_HELPER_DEPTH decided, kept only while the outermost one is
         # computed: called from elsewhere, the same helper may reach further.
         self._cut_short: dict[tuple[str, str], Summary] = {}
+        # (module, class, method) -> (the subclasses that override it, the class names they were
+        # found through, the files that decided it)
+        self._overrides: dict[tuple[str, str, str], tuple] = {}
         self._cuts = 0
         # Files read while checking the current file: its cache entry is valid while they are unchanged.
         self.touched: set[str] = set()
+        # Function names whose evidence the current file asked for (verify.analysis.evidence): its
+        # cache entry is stale when a changed file awaits or wraps a function of one of these names.
+        self.asked: set[str] = set()
+        self._top_packages: set[str] | None = None
+        self.text = ProjectText(self)
+        self.evidence = ProjectEvidence(self)
 
     # -- modules ---------------------------------------------------------------------------
     def _index_paths(self) -> dict[str, Path]:
@@ -121,12 +151,33 @@ class Project:
             self._module_paths = paths
         return self._module_paths
 
+    def module_paths(self) -> dict[str, Path]:
+        """Every module of the project: dotted name -> file."""
+        return self._index_paths()
+
+    def top_packages(self) -> set[str]:
+        """The first names of the project's modules (``shop`` for ``shop.views``): an import
+        from anything else is another library's."""
+        if self._top_packages is None:
+            self._top_packages = {dotted.partition(".")[0] for dotted in self._index_paths()}
+            self._top_packages.update(dotted.partition(".")[0] for dotted, module in self.loaded_modules())
+        return self._top_packages
+
+    def loaded_module(self, dotted: str) -> Module | None:
+        """The module if it is parsed already (nothing is read)."""
+        return self._modules.get(dotted)
+
+    def loaded_modules(self):
+        """(dotted name, module) of the modules parsed so far (the file being checked among them)."""
+        return [(dotted, module) for dotted, module in self._modules.items() if module is not None]
+
     def trim(self) -> None:
         """Between two files: keep the trees of the most recently used modules only, so that
         memory stays flat over a large code base. A module dropped here is parsed again if
         a later file reaches it; the summaries computed from it are kept."""
         while len(self._modules) > MAX_MODULES:
             self._modules.popitem(last=False)
+        self.evidence.callees.clear()  # keyed by the nodes of the file just checked
 
     def module(self, dotted: str) -> Module | None:
         if dotted in self._modules:
@@ -174,6 +225,19 @@ class Project:
             return module, attr
         return None
 
+    def resolve_class(self, file: FileContext, expr: ast.expr) -> tuple[Module, str] | None:
+        """(module, class name) of the project class a base or a call names: ``BaseView``, or
+        written ``views.BaseView`` / ``shop.views.BaseView`` with the module imported."""
+        if isinstance(expr, ast.Name):
+            found = self.resolve_name(file, expr.id)
+        elif isinstance(expr, ast.Attribute) and getattr(file, "module_name", None) is not None:
+            module_name, _, name = (file.qualified(expr) or "").rpartition(".")
+            module = self.module(module_name) if module_name else None
+            found = (module, name) if module is not None else None
+        else:
+            return None
+        return found if found is not None and found[1] in found[0].classes else None
+
     def resolve_method(self, module: Module, class_name: str, method: str, skip_own: bool = False, seen=None):
         """(module, "Class.method") through the project's class hierarchy, or None."""
         seen = seen or set()
@@ -188,13 +252,55 @@ class Project:
                 if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item.name == method:
                     return module, f"{class_name}.{method}", item
         for base in cls.bases:
-            if isinstance(base, ast.Name):
-                found = self.resolve_name(module.file, base.id)
-                if found is not None and found[1] in found[0].classes:
-                    result = self.resolve_method(found[0], found[1], method, seen=seen)
-                    if result:
-                        return result
+            found = self.resolve_class(module.file, base)
+            if found is not None:
+                result = self.resolve_method(found[0], found[1], method, seen=seen)
+                if result:
+                    return result
         return None
+
+    def overriding_subclasses(self, module: Module, class_name: str, method: str) -> tuple[tuple[Module, str], ...]:
+        """The project's classes built on ``class_name`` of ``module`` (directly or through one
+        another, bases written by name or ``module.Class``) that define ``method`` themselves.
+        Found by class headers in the project's text, then checked in the modules that define
+        ``method``; those modules, and the others that build on the class, become dependencies."""
+        key = (module.name, class_name, method)
+        known = self._overrides.get(key)
+        if known is None:
+            headers: dict[str, set[str]] = {}  # module -> its classes that may be built on the class
+            todo, names = [class_name], {class_name}
+            while todo and sum(map(len, headers.values())) < MAX_SUBCLASSES:
+                for child, dotted in self.text.subclassing(todo.pop()):
+                    headers.setdefault(dotted, set()).add(child)
+                    if child not in names:
+                        names.add(child)
+                        todo.append(child)
+            defines = f"def {method}("  # (as every formatter writes it)
+            found = []
+            for dotted, classes in headers.items():
+                text = self.text.text_of(dotted)
+                candidate = self.module(dotted) if text is not None and defines in text else None
+                for name in sorted(classes) if candidate is not None else ():
+                    cls = candidate.classes.get(name)
+                    if (cls is not None and any(isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item.name == method for item in cls.body)
+                            and self._builds_on(candidate, name, (module.name, class_name))):
+                        found.append((candidate, name))
+            paths = self.module_paths()
+            deps = tuple(str(paths[dotted]) for dotted in headers if dotted in paths)
+            known = self._overrides[key] = (tuple(found), tuple(names), deps)
+        self.asked.update(SUBCLASSED + name for name in known[1])  # a new subclass of one of them changes the answer
+        self.touched.update(known[2])
+        return known[0]
+
+    def _builds_on(self, module: Module, class_name: str, ancestor: tuple[str, str], depth: int = 0) -> bool:
+        cls = module.classes.get(class_name)
+        if cls is None or depth > MAX_HELPER_DEPTH:
+            return False
+        for base in cls.bases:
+            found = self.resolve_class(module.file, base)
+            if found is not None and ((found[0].name, found[1]) == ancestor or self._builds_on(found[0], found[1], ancestor, depth + 1)):
+                return True
+        return False
 
     def instance_attributes(self, module: Module, class_name: str, arg_types: tuple) -> tuple[tuple[str, ty.T], ...]:
         """The attributes ``Class(...)`` sets from its arguments, with the types the call knows:
@@ -341,10 +447,14 @@ class Project:
         if lazy and len(lazy) == len(return_types):
             summary.returns_queryset = lazy[0]
         summary.returns_client = _returned_client(module.file, node, return_types)
-        for call, text, receiver, arg_types in calls:
+        for call, text, receiver, arg_types, value in calls:
             found = self.call_summary(module.file, call, class_name, receiver, arg_types)
-            if found is None or found[1].is_coroutine:
+            if found is None:
+                summary.opaque = summary.opaque or _opaque(module.file, call, receiver, value)
                 continue
+            if found[1].is_coroutine:
+                continue
+            summary.opaque = summary.opaque or found[1].opaque
             summary.effects.extend(Effect(e.finding, (text, *e.chain)) for e in found[1].effects)
         return summary
 

@@ -211,12 +211,6 @@ def project_bases(cls: ast.ClassDef, file):
             continue
         if project is None or getattr(file, "module_name", None) is None:
             continue
-        if isinstance(base, ast.Name):
-            found = project.resolve_name(file, base.id)
-        elif isinstance(base, ast.Attribute) and isinstance(base.value, ast.Name) and base.value.id in file.imports:
-            module = project.module(file.imports[base.value.id])
-            found = (module, base.attr) if module is not None else None
-        else:
-            found = None
-        if found is not None and found[1] in found[0].classes:
+        found = project.resolve_class(file, base)
+        if found is not None:
             yield found[0].file, found[0].classes[found[1]]

@@ -7,6 +7,12 @@ the file's content is the same and the other files its analysis read (helpers in
 are unchanged. The project pass (settings, requirements, deployment files) has entries of the
 same form.
 
+An entry also lists the function names its analysis asked the rest of the project about (whether
+a function is awaited or run with ``sync_to_async`` somewhere: verify.analysis.evidence) and the
+names its own file awaits or wraps. A changed file that awaits or wraps a name anew, or no more,
+makes the entries that asked about that name misses (verify.pipeline.runner), though it was not
+one of their dependencies. (A file outside the checked paths is not compared that way.)
+
 Content hashes of the files a run read are kept too, with each file's size, modification time,
 inode and status-change time: while those are the same, the next run takes the hash without
 reading the file (as git's index does). A file replaced with same-size content and its old
@@ -39,7 +45,7 @@ from verify.pipeline import reading
 
 DEFAULT_DIR = ".django-async-kit-cache"
 MANIFEST = "results.json"
-_FORMAT = "findings at absolute paths"  # entries written before (display paths, or no fixes) are misses
+_FORMAT = "findings at absolute paths, evidence names"  # entries written before (display paths, no fixes, no evidence names) are misses
 _MANIFEST_MAX_BYTES = 1 << 30  # the kit's own file, but in the repository's folder: read as carefully
 _SETTLED_NS = 2_000_000_000  # a file untouched this long before it was hashed can be known by its stat
 
@@ -139,6 +145,17 @@ class Cache:
                 found.add(entry["path"])
         return found
 
+    def asked(self, slot: str) -> set[str]:
+        """The function names the slot's last analysis asked the rest of the project about."""
+        entry = self.entries.get(slot)
+        return set(entry["asked"]) if _valid_entry(entry) else set()
+
+    def offered(self, slot: str) -> set[str]:
+        """The function names the file of the slot awaited or wrapped when it was last analysed
+        (whatever its content is now)."""
+        entry = self.entries.get(slot)
+        return set(entry["offered"]) if _valid_entry(entry) else set()
+
     def get(self, slot: str, content_hash: str) -> list[Finding] | None:
         entry = self.entries.get(slot)
         if not _valid_entry(entry) or entry["content"] != content_hash:
@@ -147,9 +164,12 @@ class Cache:
             return None
         return [Finding.from_dict(item) for item in entry["findings"]]
 
-    def put(self, slot: str, content_hash: str, findings: list[Finding], deps: set[str], path: str) -> None:
+    def put(self, slot: str, content_hash: str, findings: list[Finding], deps: set[str], path: str,
+            asked: set[str] = frozenset(), offered: set[str] = frozenset()) -> None:
+        """``asked``: the function names the analysis asked the rest of the project about;
+        ``offered``: those the file awaits or wraps (verify.analysis.evidence)."""
         entry = {"kit": __version__, "path": path, "content": content_hash, "findings": [f.as_dict() for f in findings],
-                 "deps": {dep: self.file_hash(dep) for dep in sorted(deps)}}
+                 "deps": {dep: self.file_hash(dep) for dep in sorted(deps)}, "asked": sorted(asked), "offered": sorted(offered)}
         self.entries[slot] = entry
         self._written[slot] = entry
 
@@ -224,7 +244,8 @@ def _valid_entry(entry) -> bool:
     deps, findings = entry.get("deps"), entry.get("findings")
     return (type(entry.get("kit")) is str and type(entry.get("path")) is str and type(entry.get("content")) is str
             and type(deps) is dict and all(type(value) is str or value is None for value in deps.values())
-            and type(findings) is list and all(_valid_finding(item) for item in findings))
+            and type(findings) is list and all(_valid_finding(item) for item in findings)
+            and all(type(entry.get(names)) is list and all(type(name) is str for name in entry[names]) for names in ("asked", "offered")))
 
 
 def _valid_record(record) -> bool:

@@ -16,6 +16,7 @@ from pathlib import Path
 from verify.analysis.django_api import Version
 from verify.analysis.finding import Finding
 from verify.analysis.models_index import DEFINES_MODELS, index_for, model_files
+from verify.analysis.project_text import offered_names
 from verify.pipeline.cache import Cache
 from verify.pipeline.discovery import SourceFile
 
@@ -104,23 +105,25 @@ class _Analyzer:
         self.project = Project(settings.root, settings.version, self.models, sorted(every_rule.values(), key=lambda rule: rule.code))
         self.model_paths = _model_paths(settings.root)  # part of every cache key already: not a dependency
 
-    def analyze(self, job: Job) -> tuple[list[Finding], set[str]]:
-        """The file's findings (at its absolute path) and the other files its analysis read
-        (absolute paths: the analysis knows every module by one)."""
+    def analyze(self, job: Job) -> tuple[list[Finding], set[str], set[str]]:
+        """The file's findings (at its absolute path), the other files its analysis read
+        (absolute paths: the analysis knows every module by one), and the function names it
+        asked the rest of the project about (verify.analysis.evidence)."""
         from verify.analysis.check_file import check_file_source
 
         project = self.project
         project.touched = set()
+        project.asked = set()
         path = str(job.file.path)
         findings = check_file_source(path, job.text, self.rules[job.selection], self.settings.version, self.models,
                                      self.settings.options, project)
         deps = project.touched - self.model_paths
         project.trim()
-        return findings, deps - {path}
+        return findings, deps - {path}, project.asked
 
 
-def _analyze(jobs: list[Job], settings: RunSettings) -> list[tuple[list[Finding], set[str]]]:
-    """Findings and the files each analysis read, in the order of ``jobs``."""
+def _analyze(jobs: list[Job], settings: RunSettings) -> list[tuple[list[Finding], set[str], set[str]]]:
+    """Findings, the files each analysis read and the names it asked about, in the order of ``jobs``."""
     with without_cycle_collection():
         analyzer = _Analyzer(settings, {job.selection for job in jobs})
         return [analyzer.analyze(job) for job in jobs]
@@ -135,7 +138,7 @@ def _model_paths(root: Path) -> set[str]:
 _SHARED: tuple | None = None
 
 
-def _take_chunks() -> list[tuple[int, list[tuple[list[Finding], set[str]]]]]:
+def _take_chunks() -> list[tuple[int, list[tuple[list[Finding], set[str], set[str]]]]]:
     """Analyse chunks, taking the next one left until there is none: (chunk index, results)."""
     chunks, counter, settings, selections = _SHARED
     done = []
@@ -215,10 +218,18 @@ def run(jobs: list[Job], settings: RunSettings, cache: Cache | None = None,
     while its workers start."""
     findings: list[Finding] = []
     misses: list[tuple[Job, str, str]] = []
+    hits: list[tuple[Job, str, list[Finding]]] = []
     for job in jobs:
         slot = cache.slot(f"{job.file.path}\0{job.selection}") if cache else ""
         cached = cache.get(slot, job.content) if cache else None
         if cached is None:
+            job.load()
+            misses.append((job, slot, job.content))
+        else:
+            hits.append((job, slot, cached))
+    stale = _stale_by_evidence(cache, misses, hits) if cache is not None and misses and hits else set()
+    for job, slot, cached in hits:
+        if slot in stale:
             job.load()
             misses.append((job, slot, job.content))
         else:
@@ -230,8 +241,18 @@ def run(jobs: list[Job], settings: RunSettings, cache: Cache | None = None,
     else:
         results = _analyze(todo, settings) if todo else []
         extra = meanwhile()
-    for (job, slot, content), (found, deps) in zip(misses, results):
+    for (job, slot, content), (found, deps, asked) in zip(misses, results):
         findings.extend(found)
         if cache is not None:
-            cache.put(slot, content, found, deps, str(job.file.path))
+            cache.put(slot, content, found, deps, str(job.file.path), asked, offered_names(job.text))
     return findings, extra
+
+
+def _stale_by_evidence(cache: Cache, misses: list[tuple[Job, str, str]], hits: list[tuple[Job, str, list[Finding]]]) -> set[str]:
+    """Slots of cached results that asked about a function whose evidence a changed file now
+    gives or no longer gives (it awaits or wraps a function of that name anew, or no more): their
+    other dependencies cannot show it, as the changed file was not one of them."""
+    changed: set[str] = set()
+    for job, slot, _content in misses:
+        changed |= offered_names(job.text) ^ cache.offered(slot)
+    return {slot for _job, slot, _cached in hits if cache.asked(slot) & changed} if changed else set()

@@ -5,7 +5,12 @@ Checks for coroutines that are never awaited: Django async APIs (`aget`, `acount
 (`self.async_client.get(...)`, pytest-django's `async_client`), and a callable known to be
 async because the code tested it (`if iscoroutinefunction(handler): handler(request)`, also
 `is_async_callable` and `getattr(handler, "is_async", False)`; in a middleware factory, the
-`get_response` that the async def of its `if iscoroutinefunction(get_response):` branch calls), whose result is not awaited,
+`get_response` that the async def of its `if iscoroutinefunction(get_response):` branch calls),
+a function the rest of the project awaits or hands to `async_to_sync(...)` where the kit cannot
+see an `async def` (one made by a decorator or factory it cannot read, a method of a module-level
+object such as `api = make_client(...)`; the message names that place), and `self.hook()` in a
+base class's async method when a project subclass that runs it overrides `hook` with an
+`async def`, whose result is not awaited,
 gathered, returned or stored and awaited later. A coroutine put in a dict or list that is then
 handed to `render()`, `JsonResponse()` and the like (a template context) is reported too. Each
 finding points at the call that made the coroutine, where `await` belongs; when the mistake
@@ -198,9 +203,13 @@ def _report(node: ast.AST, ctx, how: str, used: tuple[ast.AST, str] | None = Non
     """Reported at the call that made the coroutine (where `await` belongs); ``used``: the
     place it is used, and how."""
     call = ctx.source(node)
+    message = f"coroutine `{call}` is {how}: it never runs" if how == "never awaited" else f"coroutine `{call}` is {how}"
+    value = ctx.type_of(node) if isinstance(node, ast.Call) else None
+    if value is not None and value.extra.get("evidence"):  # a coroutine function only the rest of the project shows
+        message += f" (a coroutine function: {value.extra['evidence']})"
     ctx.report(
         node,
-        f"coroutine `{call}` is {how}: it never runs" if how == "never awaited" else f"coroutine `{call}` is {how}",
+        message,
         hint=f"write `await {call}`",
         related=((used[0], f"the coroutine is {used[1]} here"),) if used else (),
         fix=_await_fix(node, ctx),
