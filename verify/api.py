@@ -71,7 +71,7 @@ def check_source(source: str, path: str = "views.py", *, target_version: Version
     elif project_root is not None:
         models = index_for(Path(project_root).resolve())
     else:
-        models = build_index([source])
+        models = build_index([source], [path])  # with its path: the models' own methods (`__str__`) are followed
     rules = select_rules(select or [], ignore or [], target_version)
     root = Path(project_root).resolve() if project_root is not None else None
     project = Project(root, target_version, models, select_rules([], [], target_version))

@@ -3,7 +3,9 @@
 What is wrong: ``product.category`` is a lazy relation (the product was fetched without
 ``select_related``), so touching it in async code raises SynchronousOnlyOperation; and a QuerySet
 is not awaitable, so ``asyncio.gather`` over two QuerySets raises TypeError. Even with awaitable
-ORM calls, gather would not run them in parallel: Django runs them one after another.
+ORM calls, gather would not run them in parallel: Django runs them one after another. And
+``render()`` runs the template on the event loop, where ``{{ product.category.name }}`` loads the
+same relation.
 """
 
 import asyncio
@@ -26,6 +28,7 @@ async def product_detail(request, product_id):
         related_task,  # expect: DJA104 a QuerySet passed to asyncio.gather is not awaitable
     )
 
+    # expect: DJA203 render() runs the template here, and it reads product.category, not loaded
     return render(
         request,
         "shop/product_detail.html",

@@ -70,6 +70,31 @@ def test_transaction_atomic_is_flagged_in_every_version():
     assert "no async transactions" in found[0].message and "sync_to_async" in found[0].hint
 
 
+def test_waffle_decorators_are_flagged_on_async_views_in_every_version():
+    found = findings('''
+        from waffle.decorators import waffle_flag, waffle_switch
+
+
+        @waffle_flag("new_checkout")
+        async def checkout(request):
+            return JsonResponse({})
+
+
+        @waffle_switch("!maintenance")
+        async def status(request):
+            return JsonResponse({})
+
+
+        @waffle_flag("new_checkout")
+        def sync_checkout(request):
+            return JsonResponse({})
+    ''')
+    assert [f.line - HEADER.count("\n") for f in found] == [5, 10]
+    assert "`waffle_flag` wraps views in a sync function" in found[0].message
+    assert 'sync_to_async(flag_is_active)(request, "name")' in found[0].hint
+    assert 'sync_to_async(switch_is_active)("name")' in found[1].hint
+
+
 def test_the_message_names_the_version_that_supports_async_views():
     [finding] = findings('''
         @login_required

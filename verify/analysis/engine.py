@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
 
-from verify.analysis import blocking, fixes, pages, request_user
+from verify.analysis import blocking, fixes, formatting, pages, request_user
 from verify.analysis import types as ty
 from verify.analysis.arguments import bind_arguments
 from verify.analysis.ast_walk import children, walk
@@ -791,14 +791,32 @@ def _check_formatted(node: ast.FormattedValue, ctx: RuleContext, enabled: dict[s
         _check_conversion(node.value, node.value, "__repr__" if node.conversion == ord("r") else "__str__", ctx, enabled)
 
 
+def _check_text(node: ast.Call | ast.BinOp, ctx: RuleContext, enabled: dict[str, Rule]) -> None:
+    """``"%s" % order``, ``"{}".format(order)``, ``print(order)`` and ``logger.info("%s", order)``
+    turn a model instance into text too."""
+    for value, method in formatting.eager(node, ctx.qualified):
+        _check_conversion(node, value, method, ctx, enabled)
+    if type(node) is ast.Call:
+        for value, method in formatting.logged(node, ctx.qualified, ctx.file.module_values):
+            text = ctx.source(value, 30)
+            _check_conversion(node, value, method, ctx, enabled, hint=(
+                f"the logging module formats `{text}` when a handler emits the record, still on the event loop, and reports the "
+                f"SynchronousOnlyOperation as `--- Logging error ---` instead of the line: log `{text}.pk` (or fields already "
+                f"loaded), or load what `{method}` reads in the query (`select_related(...)`)"))
+
+
 def _check_conversion(node: ast.AST, value: ast.expr, method: str, ctx: RuleContext, enabled: dict[str, Rule],
                       hint: str | None = None) -> None:
     """A model instance turned into text: its ``__str__`` / ``__repr__`` runs here, with what the
-    instance's query loaded, so a relation it reads may load lazily."""
+    instance's query loaded, so a relation it reads may load lazily. Django's ``Model.__repr__``
+    is ``<Order: {str(self)}>``: without a ``__repr__`` of the project's own, ``repr()`` runs ``__str__``."""
     receiver = ctx.type_of(value)
     if receiver is None or receiver.kind != ty.INSTANCE:
         return
     summary = ctx.file.project.conversion_summary(receiver, method)
+    if summary is None and method == "__repr__":
+        method = "__str__"
+        summary = ctx.file.project.conversion_summary(receiver, method)
     if summary is not None:
         _report_effects(node, summary.effects, ctx, enabled, hint or
                         f"load what `{method}` reads in the query (`select_related(...)`), or format it in a sync function run with `sync_to_async`")
@@ -881,8 +899,22 @@ def summarize_sync_body(file: FileContext, function: ast.FunctionDef, class_name
 
     dispatcher.async_visitors.setdefault(ast.Return, []).append((None, lambda node, c: returns.append(c.type_of(node.value) if node.value else None)))
     dispatcher.async_visitors.setdefault(ast.Call, []).append((None, record_call))
+    if rules and file.project is not None:  # the helper turns an instance into text: its model's __str__ runs
+        enabled = {rule.code: rule for rule in rules}
+        text_hook = (None, partial(_check_text, enabled=enabled))
+        dispatcher.async_visitors[ast.Call] += [text_hook, (None, partial(_check_builtin_text, enabled=enabled))]
+        dispatcher.async_visitors.setdefault(ast.BinOp, []).append(text_hook)
+        dispatcher.async_visitors.setdefault(ast.FormattedValue, []).append((None, partial(_check_formatted, enabled=enabled)))
     AsyncWalker(dispatcher, ctx).body(function.body)
     return ctx.findings, returns, calls
+
+
+def _check_builtin_text(node: ast.Call, ctx: RuleContext, enabled: dict[str, Rule]) -> None:
+    """``str(order)`` / ``repr(order)`` with the builtins."""
+    func = node.func
+    if (type(func) is ast.Name and func.id in _CONVERSIONS and len(node.args) == 1 and not node.keywords
+            and ctx.qualified(func) == func.id and func.id not in ctx.typer.env):
+        _check_conversion(node, node.args[0], _CONVERSIONS[func.id], ctx, enabled)
 
 
 def _handler_types(file: FileContext, function: ast.AsyncFunctionDef, owner: str | None, parent: ast.AST, reads_user: bool) -> dict[str, T]:
@@ -931,11 +963,16 @@ def check_tree(file: FileContext, rules: list[Rule]) -> list[Finding]:
                 hook = (None, partial(_check_helper_call, enabled=enabled, nested=nested, local_names=local_names))
                 property_hook = (None, partial(_check_property, enabled=enabled))
                 format_hook = (None, partial(_check_formatted, enabled=enabled))
+                text_hook = (None, partial(_check_text, enabled=enabled))
                 dispatcher.async_visitors.setdefault(ast.Call, []).append(hook)
+                dispatcher.async_visitors[ast.Call].append(text_hook)
+                dispatcher.async_visitors.setdefault(ast.BinOp, []).append(text_hook)
                 dispatcher.async_visitors.setdefault(ast.Attribute, []).append(property_hook)
                 dispatcher.async_visitors.setdefault(ast.FormattedValue, []).append(format_hook)
                 walker.body(function.body)
                 dispatcher.async_visitors[ast.Call].remove(hook)
+                dispatcher.async_visitors[ast.Call].remove(text_hook)
+                dispatcher.async_visitors[ast.BinOp].remove(text_hook)
                 dispatcher.async_visitors[ast.Attribute].remove(property_hook)
                 dispatcher.async_visitors[ast.FormattedValue].remove(format_hook)
             else:

@@ -402,8 +402,8 @@ class Typer:
             return evidenced
         if isinstance(func, ast.Name):
             form = self._model_form(func.id) or self._model_formset(func.id)
-            if form is not None:
-                return form
+            if form is not None:  # an unbound form (no data: `PostForm(instance=post)`) validates nothing
+                return form if _binds_data(node) else form.with_(extra={**form.extra, "queries_on_validation": False})
         project_object = self._project_object(node)
         if project_object is not None:
             return project_object
@@ -510,8 +510,9 @@ class Typer:
             fields = (set(info.relations) | info.fields) - ({e.value for e in excluded.elts if isinstance(e, ast.Constant)}
                                                             if isinstance(excluded, (ast.List, ast.Tuple)) else set())
         # Validation queries for model-choice fields and unique checks.
-        looked_up = {n for n, r in info.relations.items() if r.kind in ("fk", "o2o", "m2m")} | info.unique
-        return T(ty.FORM, key, origin=name, extra={"queries_on_validation": bool(fields & looked_up)})
+        looked_up = {n for n, r in info.relations.items() if r.kind in ("fk", "o2o", "m2m") and r.editable} | info.unique
+        checked = any(group <= fields for group in info.checked_together)  # unique_together, constraints
+        return T(ty.FORM, key, origin=name, extra={"queries_on_validation": bool(fields & looked_up) or checked})
 
     def _model_formset(self, name: str) -> T | None:
         """``ItemFormSet(request.POST, instance=order)`` for a project formset built at module level by
@@ -585,8 +586,11 @@ class Typer:
         if found is None or found[1] not in found[0].classes:
             return None
         module, class_name = found
-        return T(ty.OBJECT, cls=f"{module.name}.{class_name}", items=project.instance_attributes(module, class_name, argument_types(node, self.type_of)),
-                 origin=self.file.source_of(node))
+        arguments = argument_types(node, self.type_of)
+        # The argument types stay with the object: a DRF serializer keeps its instance in a base class (verify.analysis.drf_checks).
+        many = any(k.arg == "many" and isinstance(k.value, ast.Constant) and k.value.value is True for k in node.keywords)
+        return T(ty.OBJECT, cls=f"{module.name}.{class_name}", items=project.instance_attributes(module, class_name, arguments),
+                 origin=self.file.source_of(node), extra={"arguments": arguments, "many": many})
 
     def _shortcut_result(self, node: ast.Call, name: str) -> T | None:
         if name not in ("aget_object_or_404", "get_object_or_404", "aget_list_or_404", "get_list_or_404") or not node.args:
@@ -815,6 +819,11 @@ def _declares_model_choice(cls: ast.ClassDef) -> bool:
             if name in ("ModelChoiceField", "ModelMultipleChoiceField"):
                 return True
     return False
+
+
+def _binds_data(call: ast.Call) -> bool:
+    """Whether a form is built with data (its first argument, or ``data=``/``files=``)."""
+    return bool(call.args) or any(k.arg in ("data", "files") or k.arg is None for k in call.keywords)
 
 
 def constant_getattr(call: ast.Call, local_names: frozenset[str] = frozenset()) -> ast.Attribute | None:

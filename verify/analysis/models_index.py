@@ -32,6 +32,7 @@ class Relation:
     # A reverse relation: the forward field's name on ``target``, whose cache Django fills on the
     # objects it fetches through the reverse side (``order.items.afirst()`` knows its ``order``).
     field: str = ""
+    editable: bool = True  # False: left out of forms and of model_to_dict()
 
 
 @dataclass
@@ -42,6 +43,9 @@ class ModelInfo:
     managers: set[str] = field(default_factory=lambda: {"objects"})
     manager_classes: set[str] = field(default_factory=set)
     unique: set[str] = field(default_factory=set)  # fields with unique=True (validation queries them)
+    # Fields of each unique_together, UniqueConstraint and CheckConstraint of the model's own Meta:
+    # validating all of them (a ModelForm with those fields) queries the database.
+    checked_together: list[frozenset[str]] = field(default_factory=list)
     path: str | None = None  # the model file that defines the class, and the class's own name
     class_name: str | None = None
 
@@ -243,6 +247,9 @@ def _add_model(key: str, node: ast.ClassDef, index: ModelIndex, parents: list[Mo
         info.managers |= parent.managers
         info.manager_classes |= parent.manager_classes
         info.unique |= parent.unique
+    meta = next((item for item in node.body if isinstance(item, ast.ClassDef) and item.name == "Meta"), None)
+    if meta is not None:
+        info.checked_together = _checked_together(meta)
     for item in node.body:
         if not (isinstance(item, (ast.Assign, ast.AnnAssign)) and isinstance(item.value, ast.Call)):
             continue
@@ -259,8 +266,9 @@ def _add_model(key: str, node: ast.ClassDef, index: ModelIndex, parents: list[Mo
                 target = resolve(target, target_node)
                 related_name = next((k.value.value for k in call.keywords if k.arg == "related_name" and isinstance(k.value, ast.Constant)), None)
                 null = any(k.arg == "null" and isinstance(k.value, ast.Constant) and k.value.value is True for k in call.keywords)
+                editable = not any(k.arg == "editable" and isinstance(k.value, ast.Constant) and k.value.value is False for k in call.keywords)
                 for attr in names:
-                    info.relations[attr] = Relation(attr, _RELATION_FIELDS[func], target, null)
+                    info.relations[attr] = Relation(attr, _RELATION_FIELDS[func], target, null, editable=editable)
                     info.fields.add(attr + "_id")
                     _add_reverse(index, target, key, node.name, _RELATION_FIELDS[func], related_name, attr)
             continue
@@ -288,6 +296,63 @@ def _add_model(key: str, node: ast.ClassDef, index: ModelIndex, parents: list[Mo
             if any(k.arg == "unique" and isinstance(k.value, ast.Constant) and k.value.value is True for k in call.keywords):
                 info.unique.update(names)
     return info
+
+
+def _strings(node: ast.expr) -> list[str] | None:
+    if isinstance(node, (ast.List, ast.Tuple)) and all(isinstance(e, ast.Constant) and isinstance(e.value, str) for e in node.elts):
+        return [e.value for e in node.elts]
+    return None
+
+
+def _q_fields(node: ast.expr) -> set[str] | None:
+    """The fields a ``Q(...)`` condition reads (``Q(price__gte=0) | Q(free=True)``, ``F("x")``
+    values); None for anything else."""
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.BitAnd, ast.BitOr, ast.BitXor)):
+        left, right = _q_fields(node.left), _q_fields(node.right)
+        return None if left is None or right is None else left | right
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Invert):
+        return _q_fields(node.operand)
+    if not (isinstance(node, ast.Call) and _call_name(node) == "Q") or node.args:
+        return None
+    found = set()
+    for keyword in node.keywords:
+        if keyword.arg is None:
+            return None
+        found.add(keyword.arg.split("__")[0])
+        for inner in ast.walk(keyword.value):
+            if isinstance(inner, ast.Call) and _call_name(inner) == "F":
+                if not (inner.args and isinstance(inner.args[0], ast.Constant) and isinstance(inner.args[0].value, str)):
+                    return None
+                found.add(inner.args[0].value.split("__")[0])
+    return found
+
+
+def _checked_together(meta: ast.ClassDef) -> list[frozenset[str]]:
+    """The field groups a model's ``Meta`` has Django validate with a query: ``unique_together``
+    (``validate_unique``), ``UniqueConstraint(fields=...)`` and ``CheckConstraint`` (its condition
+    runs as a query, Django 4.1+ ``validate_constraints``). Constraints read otherwise are left out."""
+    options = {t.id: item.value for item in meta.body if isinstance(item, ast.Assign) for t in item.targets if isinstance(t, ast.Name)}
+    groups: list[frozenset[str]] = []
+    together = options.get("unique_together")
+    if together is not None:
+        single = _strings(together)
+        nested = [_strings(e) for e in together.elts] if isinstance(together, (ast.List, ast.Tuple)) and single is None else []
+        groups += [frozenset(names) for names in ([single] if single else nested) if names]
+    constraints = options.get("constraints")
+    for constraint in constraints.elts if isinstance(constraints, (ast.List, ast.Tuple)) else []:
+        if not isinstance(constraint, ast.Call) or constraint.args:
+            continue
+        keywords = {k.arg: k.value for k in constraint.keywords}
+        condition = keywords.get("condition", keywords.get("check"))
+        condition_fields = _q_fields(condition) if condition is not None else set()
+        if condition_fields is None:
+            continue
+        kind = _call_name(constraint)
+        if kind == "UniqueConstraint" and (names := _strings(keywords.get("fields"))):
+            groups.append(frozenset(names) | condition_fields)
+        elif kind == "CheckConstraint" and condition_fields:
+            groups.append(frozenset(condition_fields))
+    return groups
 
 
 def _add_reverse(index: ModelIndex, target: str, source: str, source_class: str, kind: str, related_name: str | None, field: str) -> None:

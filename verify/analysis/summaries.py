@@ -39,7 +39,7 @@ from verify.pipeline.file_tree import relative_files_under
 # (DJA101, DJA104, DJA105) cannot happen in sync code. Lazy relations (DJA106) count for the
 # instances the helper loads itself and for those its caller passes in, typed with what the
 # caller's query loaded. `async_to_sync` (DJA404) in a helper raises on the caller's event loop.
-_EFFECT_PREFIXES = ("DJA102", "DJA103", "DJA106", "DJA107", "DJA108", "DJA109", "DJA11", "DJA2", "DJA3", "DJA404")
+_EFFECT_PREFIXES = ("DJA102", "DJA103", "DJA106", "DJA107", "DJA108", "DJA109", "DJA11", "DJA120", "DJA2", "DJA3", "DJA404")
 # Bugs of sync code as much as async code: a helper that has one is not wrong *for its async caller*.
 # A call that the project runs in a thread elsewhere (DJA317) counts where async code makes it: in
 # a helper, the analysis follows the helper's chain itself.

@@ -4,13 +4,23 @@ Checks for sync database calls in async code: QuerySet and manager methods that 
 where a `for` loop or `list()` runs through it on the event loop), model `save()` / `delete()` / `refresh_from_db()` and validation (`full_clean()`), related-manager
 writes (`add`, `remove`, `set`, `clear`; also `getattr(obj, field_name).add(...)` / `.set(...)` on
 an instance whose model has many-to-many or reverse foreign-key relations), user permission checks,
-a ModelForm's `save()` (and `is_valid()` when its model has relations to look up, or when a project
-form declares a `ModelChoiceField` / `ModelMultipleChoiceField`), the `save()` of a model formset
-the project builds with `modelformset_factory()` / `inlineformset_factory()`, `save()` on a project
-`ModelSerializer` of Django REST framework, a method of the project's custom manager or QuerySet
-that runs one of those queries on its own QuerySet (`self.active().first()`), and
-`self.get_object()` in an async handler of a `DetailView`, `UpdateView` or `DeleteView` (Django's
-`get_object()` runs `queryset.get()`).
+a ModelForm's `save()`, the `save()` of a model formset the project builds with
+`modelformset_factory()` / `inlineformset_factory()`, `save()` on a project `ModelSerializer` of
+Django REST framework (or adrf), a method of the project's custom manager or QuerySet that runs
+one of those queries on its own QuerySet (`self.active().first()`), and `self.get_object()` in an
+async handler of a `DetailView`, `UpdateView` or `DeleteView` (Django's `get_object()` runs
+`queryset.get()`).
+Validating a bound form queries when it has model choices to look up or unique fields to check:
+a `ModelForm` whose fields include a foreign key, one-to-one or many-to-many field (Django builds a
+`ModelChoiceField` / `ModelMultipleChoiceField` for them), a `unique=True` field or all the
+fields of a `unique_together` / `UniqueConstraint` (`validate_unique()`, `validate_constraints()`),
+or those a `CheckConstraint` reads (Django runs its condition as a query), or a project form that
+declares a `ModelChoiceField` / `ModelMultipleChoiceField`. Django validates on the first
+`is_valid()`, `errors`, `non_field_errors()` or `has_error()`; later ones read the result, and an
+unbound form (`PostForm(instance=post)`) validates nothing. A Django REST framework serializer's
+`is_valid()` on data queries the same way when a writable field looks an object up
+(`PrimaryKeyRelatedField`, `SlugRelatedField`, a `ModelSerializer`'s foreign keys and
+many-to-many fields) or a model field is `unique=True` (`UniqueValidator`).
 
 ## Why is this bad?
 Django's database layer is sync-only: called from the event loop it raises
@@ -27,10 +37,59 @@ async def product_detail(request, product_id):
     ...
 ```
 
+```python
+from django import forms
+from django.db import models
+from django.http import JsonResponse
+
+
+class Order(models.Model):  # in shop/models.py
+    customer = models.ForeignKey("Customer", on_delete=models.CASCADE)
+    note = models.TextField()
+
+
+class OrderForm(forms.ModelForm):  # in shop/forms.py
+    class Meta:
+        model = Order
+        fields = ["customer", "note"]  # customer: a foreign key, looked up when validated
+
+
+async def create_order(request):
+    form = OrderForm(request.POST)
+    if not form.is_valid():
+        return JsonResponse({"errors": form.errors}, status=400)
+    ...
+```
+
 ## Use instead
 ```python
 async def product_detail(request, product_id):
     product = await Product.objects.aget(id=product_id)
+    ...
+```
+
+```python
+from asgiref.sync import sync_to_async
+from django import forms
+from django.db import models
+from django.http import JsonResponse
+
+
+class Order(models.Model):  # in shop/models.py
+    customer = models.ForeignKey("Customer", on_delete=models.CASCADE)
+    note = models.TextField()
+
+
+class OrderForm(forms.ModelForm):  # in shop/forms.py
+    class Meta:
+        model = Order
+        fields = ["customer", "note"]
+
+
+async def create_order(request):
+    form = OrderForm(request.POST)
+    if not await sync_to_async(form.is_valid)():
+        return JsonResponse({"errors": form.errors}, status=400)
     ...
 ```
 
@@ -45,6 +104,8 @@ is a sync function (validation, a ModelForm, a twin the version lacks).
 import ast
 
 from verify.analysis import django_api as api
+from verify.analysis import drf_checks
+from verify.analysis import drf_serializers
 from verify.analysis import fixes
 from verify.analysis import hints
 from verify.analysis import types as ty
@@ -114,7 +175,8 @@ def _generic_get_object(node: ast.Call, ctx) -> str | None:
 
 # Django REST framework's serializers whose save() creates or updates a model row.
 _DRF_MODEL_SERIALIZERS = frozenset({"rest_framework.serializers.ModelSerializer",
-                                    "rest_framework.serializers.HyperlinkedModelSerializer"})
+                                    "rest_framework.serializers.HyperlinkedModelSerializer",
+                                    "adrf.serializers.ModelSerializer"})  # adrf keeps DRF's sync save() beside asave()
 
 
 def _saves_a_model(receiver, ctx) -> bool:
@@ -145,8 +207,10 @@ def check(node: ast.Call, ctx) -> None:
     if node.func.attr == "save":
         receiver = ctx.type_of(node.func.value)
         if receiver is not None and _saves_a_model(receiver, ctx):
+            name = ctx.source(node.func.value, 40)
+            twin = f"use `await {name}.asave()`, or " if drf_serializers.is_adrf(ctx.file.project, receiver.cls) else "use "
             ctx.report(node, f"`{ctx.source(node)}` saves a ModelSerializer's instance, a database write, synchronously in async code "
-                       "(raises SynchronousOnlyOperation)", "use `await sync_to_async(serializer.save)(...)`")
+                       "(raises SynchronousOnlyOperation)", f"{twin}`await sync_to_async({name}.save)(...)`")
             return
     view = _generic_get_object(node, ctx)
     if view is not None:
@@ -165,15 +229,12 @@ def check(node: ast.Call, ctx) -> None:
                    "(raises SynchronousOnlyOperation when it does)",
                    hints.offload(f"`{method}()`"))
         return
-    if receiver.kind == ty.FORM and method in ("is_valid", "save", "full_clean", "validate_unique"):
+    if receiver.kind == ty.FORM and method in ("save", "full_clean", "validate_unique", *_FORM_VALIDATION):
         if method == "save" and any(k.arg == "commit" and isinstance(k.value, ast.Constant) and k.value.value is False for k in node.keywords):
             return  # builds the instance without saving it
-        if method == "is_valid" and not receiver.extra.get("queries_on_validation"):
+        if method in _FORM_VALIDATION and (not receiver.extra.get("queries_on_validation") or _validated_before(node.func, ctx)):
             return
-        what = "saves with database queries" if method == "save" else "validates with database queries (model choices, unique checks)"
-        kind = "Formset" if receiver.extra.get("formset") else "Form" if receiver.extra.get("plain_form") else "ModelForm"
-        ctx.report(node, f"{kind} `{ctx.source(node)}` {what} in async code (raises SynchronousOnlyOperation)",
-                   hints.offload("the form handling"))
+        _report_form(node, receiver, "saves with database queries" if method == "save" else _VALIDATES, ctx)
         return
     if method in _CACHE_READERS and receiver.extra.get("evaluated"):
         return  # `async for` filled the QuerySet's result cache: these read it
@@ -195,6 +256,42 @@ def check(node: ast.Call, ctx) -> None:
         hint = hints.async_twin(f"{receiver_text}.{method}(...)", f"{receiver_text}.{name}(...)", added, ctx.version)
     fix = fixes.awaited_method_twin(node, name, ctx) if method != "iterator" and ctx.version >= added else None
     ctx.report(node, f"`{call}` runs a database query synchronously in async code (raises SynchronousOnlyOperation)", hint, fix=fix)
+
+
+# Form methods that validate the form the first time (through `errors`), and only then.
+_FORM_VALIDATION = ("is_valid", "non_field_errors", "has_error")
+_VALIDATES = "validates with database queries (model choices, unique checks)"
+
+
+@rule.visits(ast.Attribute)
+def check_form_errors(node: ast.Attribute, ctx) -> None:
+    """``form.errors``: the first read runs ``full_clean()``, as ``is_valid()`` does."""
+    if node.attr != "errors" or not isinstance(node.ctx, ast.Load):
+        return
+    receiver = ctx.type_of(node.value)
+    if receiver is None or receiver.kind != ty.FORM or not receiver.extra.get("queries_on_validation") or _validated_before(node, ctx):
+        return
+    _report_form(node, receiver, f"{_VALIDATES} on first read", ctx)
+
+
+def _report_form(node: ast.AST, form, what: str, ctx) -> None:
+    kind = "Formset" if form.extra.get("formset") else "Form" if form.extra.get("plain_form") else "ModelForm"
+    ctx.report(node, f"{kind} `{ctx.source(node)}` {what} in async code (raises SynchronousOnlyOperation)",
+               hints.offload("the form handling"))
+
+
+def _validated_before(node: ast.Attribute, ctx) -> bool:
+    """Whether the function validated this form variable earlier in its text: ``form.errors``
+    keeps what the first ``is_valid()`` (or ``await sync_to_async(form.is_valid)()``) found."""
+    if not isinstance(node.value, ast.Name) or ctx.function is None:
+        return False
+    cache = ctx.file.options.setdefault("_form_validations", {})
+    uses = cache.get(ctx.function)
+    if uses is None:
+        uses = cache[ctx.function] = [
+            (use.value.id, use.lineno, use.col_offset) for use in ast.walk(ctx.function)
+            if isinstance(use, ast.Attribute) and use.attr in ("errors", "full_clean", *_FORM_VALIDATION) and isinstance(use.value, ast.Name)]
+    return any(name == node.value.id and (line, column) < (node.lineno, node.col_offset) for name, line, column in uses)
 
 
 # The related managers' writes a field value of no other kind has (a list or dict from an
@@ -220,3 +317,7 @@ def _check_dynamic_relation_write(node: ast.Call, method: str, ctx) -> None:
     ctx.report(node, f"`{ctx.source(node)}` writes a many-to-many or reverse foreign-key relation of a `{instance.model}` "
                "synchronously in async code (raises SynchronousOnlyOperation)",
                hints.async_twin(f"{receiver_text}.{method}(...)", f"{receiver_text}.{twin}(...)", api.RELATED_MANAGER_ASYNC[twin][1], ctx.version))
+
+
+# A Django REST framework serializer's `.data` (and `.is_valid()`): verify.analysis.drf_checks.
+rule.visits(ast.Attribute, ast.Call)(drf_checks.report)

@@ -1,7 +1,11 @@
 """## What it does
 Checks for QuerySets evaluated synchronously in async code: `for` loops and comprehensions,
 `list()`, `tuple()`, `set()`, `sorted()`, `len()`, `bool()`, truth tests (`if qs:`), indexing
-(`qs[0]`) and membership (`obj in qs`).
+(`qs[0]`) and membership (`obj in qs`); and `model_to_dict(instance)`, which lists every editable
+many-to-many field it includes (`list(instance.tags.all())`) unless `fields=` / `exclude=` leave
+them out or `prefetch_related` loaded them; and a Django REST framework serializer's `.data`
+with `many=True` over a QuerySet, or listing a to-many relation (`many=True` fields, a
+`ModelSerializer`'s many-to-many fields) that `prefetch_related` did not load.
 
 ## Why is this bad?
 Evaluating a QuerySet runs its query, and from the event loop that raises
@@ -16,11 +20,43 @@ async def order_list(request):
     return JsonResponse({"ids": [order.id for order in orders], "total": len(orders)})
 ```
 
+```python
+from django.db import models
+from django.forms.models import model_to_dict
+from django.http import JsonResponse
+
+
+class Product(models.Model):  # in shop/models.py
+    name = models.CharField(max_length=50)
+    tags = models.ManyToManyField("Tag")
+
+
+async def product_detail(request, pk):
+    product = await Product.objects.aget(pk=pk)
+    return JsonResponse(model_to_dict(product))
+```
+
 ## Use instead
 ```python
 async def order_list(request):
     orders = [order async for order in Order.objects.filter(paid=True)]
     return JsonResponse({"ids": [order.id for order in orders], "total": len(orders)})
+```
+
+```python
+from django.db import models
+from django.forms.models import model_to_dict
+from django.http import JsonResponse
+
+
+class Product(models.Model):  # in shop/models.py
+    name = models.CharField(max_length=50)
+    tags = models.ManyToManyField("Tag")
+
+
+async def product_detail(request, pk):
+    product = await Product.objects.prefetch_related("tags").aget(pk=pk)
+    return JsonResponse(model_to_dict(product))
 ```
 
 ## Fix safety
@@ -35,9 +71,11 @@ queries again (`async for` after it runs its own query; before, it read the fill
 
 import ast
 
+from verify.analysis import drf_checks
 from verify.analysis import fixes
 from verify.analysis import types as ty
 from verify.analysis.finding import Edit, Fix
+from verify.analysis.models_index import USER_MODEL
 from verify.analysis.registry import Rule
 
 rule = Rule("DJA103", "sync-queryset-evaluation", __doc__, min_version=(4, 1))
@@ -150,3 +188,52 @@ def check_in(node: ast.Compare, ctx) -> None:
     for op, right in zip(node.ops, node.comparators):
         if isinstance(op, (ast.In, ast.NotIn)) and _lazy(right, ctx):
             _report(node, right, "`in`", ctx, _FIX["in"])
+
+
+_MODEL_TO_DICT = frozenset({"django.forms.models.model_to_dict", "django.forms.model_to_dict"})
+# What Django's own User model adds; a custom user model declares its own relations.
+_AUTH_USER_RELATIONS = frozenset({"groups", "user_permissions"})
+
+
+@rule.visits(ast.Call)
+def check_model_to_dict(node: ast.Call, ctx) -> None:
+    """``model_to_dict(instance)`` lists each editable many-to-many field it includes:
+    ``list(instance.tags.all())``, a query unless ``prefetch_related`` loaded it."""
+    if not node.args or ctx.qualified(node.func) not in _MODEL_TO_DICT:
+        return
+    instance = ctx.type_of(node.args[0])
+    if instance is None or instance.kind != ty.INSTANCE or ty.UNKNOWN_LOADS in instance.loaded:
+        return
+    info = ctx.file.models.get(instance.model)
+    if info is None:
+        return
+    arguments = dict(zip(("fields", "exclude"), node.args[1:]))
+    arguments.update((k.arg, k.value) for k in node.keywords if k.arg in ("fields", "exclude"))
+    chosen = {name: _names(value) for name, value in arguments.items() if not (isinstance(value, ast.Constant) and value.value is None)}
+    if any(names is None for names in chosen.values()):
+        return  # a list built at run time: which fields it keeps is not known
+    listed = [name for name, relation in info.relations.items()
+              if relation.kind == "m2m" and relation.editable and name not in instance.loaded
+              and not (info.path is not None and name in _AUTH_USER_RELATIONS and instance.model == USER_MODEL)
+              and ("fields" not in chosen or name in chosen["fields"]) and name not in chosen.get("exclude", ())]
+    if not listed:
+        return
+    text = ctx.source(node.args[0], 40)
+    fields = ", ".join(f"`{name}`" for name in listed)
+    quoted = ", ".join(f'"{name}"' for name in listed)
+    ctx.report(node, f"`{ctx.source(node, 50)}` evaluates the many-to-many field{'s' if len(listed) > 1 else ''} {fields} of `{text}` "
+               f"synchronously in async code: {'a query each' if len(listed) > 1 else 'a query'} (raises SynchronousOnlyOperation)",
+               f"load {'them' if len(listed) > 1 else 'it'} in the query that loads `{text}` (`prefetch_related({quoted})`), "
+               f"leave {'them' if len(listed) > 1 else 'it'} out (`exclude=[{quoted}]`), or call it in a sync function run with `sync_to_async`")
+
+
+def _names(value: ast.expr) -> frozenset[str] | None:
+    """The field names of a literal list, tuple or set of strings; None for anything else."""
+    if not isinstance(value, (ast.List, ast.Tuple, ast.Set)):
+        return None
+    names = [element.value for element in value.elts if isinstance(element, ast.Constant) and isinstance(element.value, str)]
+    return frozenset(names) if len(names) == len(value.elts) else None
+
+
+# A Django REST framework serializer's `.data` (and `.is_valid()`): verify.analysis.drf_checks.
+rule.visits(ast.Attribute)(drf_checks.report)

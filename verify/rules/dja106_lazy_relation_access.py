@@ -12,6 +12,20 @@ A Channels consumer's `self.scope["user"]` was loaded by Channels' `AuthMiddlewa
 consumer ran, without its relations: `self.scope["user"].is_authenticated` is fine,
 `self.scope["user"].profile` runs a query.
 
+The model's own `__str__` counts too, wherever async code turns an instance into text: `str()`,
+f-strings, `%` formatting, `str.format()`, `print()`, and `repr()` (Django's `Model.__repr__`
+is `<Order: ...>` around `str(self)`, unless the model defines its own). So do the arguments of
+a logging call at info level or above (`logger.info("paid %s", order)`): logging formats them
+when a handler emits the record, still on the event loop, and reports the error as
+`--- Logging error ---` in place of the line. `logger.debug(...)` is left alone: debug records
+are usually dropped before they are formatted.
+
+A Django REST framework serializer of the project reads relations too when `.data` represents
+an instance (or, with `many=True`, each one): a nested serializer, a `source="customer.name"`, a
+`StringRelatedField` or `SlugRelatedField`, `depth = n`. A `ModelSerializer`'s foreign keys at
+`depth = 0` are `PrimaryKeyRelatedField`s, which read the key column only. adrf's
+`await serializer.adata` makes the reads in a thread.
+
 ## Why is this bad?
 An uncached relation runs a query on first access, and from the event loop that raises
 `SynchronousOnlyOperation`. Django has no async attribute accessor (`await order.auser` does
@@ -33,6 +47,29 @@ async def order_detail(request, order_id):
     return JsonResponse({"customer": order.user.email})
 ```
 
+```python
+import logging
+
+from django.conf import settings
+from django.db import models
+from django.http import HttpResponse
+
+logger = logging.getLogger(__name__)
+
+
+class Order(models.Model):  # in shop/models.py
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+
+    def __str__(self):
+        return f"order {self.pk} of {self.user.username}"
+
+
+async def pay(request, order_id):
+    order = await Order.objects.aget(id=order_id)
+    logger.info("paid %s", order)
+    return HttpResponse(f"Paid: {order}")
+```
+
 ## Use instead
 ```python
 from django.conf import settings
@@ -49,6 +86,29 @@ async def order_detail(request, order_id):
     return JsonResponse({"customer": order.user.email})
 ```
 
+```python
+import logging
+
+from django.conf import settings
+from django.db import models
+from django.http import HttpResponse
+
+logger = logging.getLogger(__name__)
+
+
+class Order(models.Model):  # in shop/models.py
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+
+    def __str__(self):
+        return f"order {self.pk} of {self.user.username}"
+
+
+async def pay(request, order_id):
+    order = await Order.objects.select_related("user").aget(id=order_id)
+    logger.info("paid order %s", order.pk)
+    return HttpResponse(f"Paid: {order}")
+```
+
 ## Fix safety
 Unsafe: for a foreign key or one-to-one read on a variable the function loads once, with
 `await <query>.aget(...)` (or `afirst()`, `alast()`, `aearliest()`, `alatest()`, also through
@@ -60,6 +120,7 @@ fields, for an object loaded in another function, or loaded (or assigned) more t
 
 import ast
 
+from verify.analysis import drf_checks
 from verify.analysis import fixes
 from verify.analysis import types as ty
 from verify.analysis.finding import Edit, Fix
@@ -152,3 +213,7 @@ def _loading_query(name: str, by_name, parent_of, function) -> ast.expr | None:
     if isinstance(loading, ast.Call) and isinstance(loading.func, ast.Attribute) and loading.func.attr in _LOADERS:
         return loading.func.value
     return None
+
+
+# A Django REST framework serializer's `.data` (and `.is_valid()`): verify.analysis.drf_checks.
+rule.visits(ast.Attribute)(drf_checks.report)

@@ -4,7 +4,8 @@ version: Django's view decorators (`csrf_exempt`, `require_POST`, `never_cache`,
 and the rest of the 5.0 list, and `cache_page`, whose middleware-based wrapper learned async views
 in 5.0 too) before 5.0, the auth decorators (`login_required`,
 `permission_required`, `user_passes_test`, `staff_member_required`) before 5.1, `method_decorator`
-on an async handler before 5.2, and, in every version, `transaction.atomic` and the project's own
+on an async handler before 5.2, and, in every version, `transaction.atomic`, django-waffle's
+`waffle_flag` / `waffle_switch` and the project's own
 decorators (defined in the same module or imported from another one, such as a rate limiter)
 whose sync wrapper calls the view without awaiting it.
 
@@ -102,7 +103,14 @@ def _instead(name: str, version) -> str:
 
 # Decorators that wrap async views in no Django version (probed on 6.1.3: "The view ... returned an
 # unawaited coroutine").
-_NEVER_READY = {"django.db.transaction.atomic": "Django has no async transactions"}
+_NEVER_READY = {
+    "django.db.transaction.atomic": ("Django has no async transactions",
+                                     "move the transactional work into a sync function and call it with `await sync_to_async(func)(...)`"),
+    # waffle/decorators.py: a plain `def _wrapped_view` that returns `view(request, ...)`.
+    **{f"waffle.decorators.waffle_{kind}": (f"django-waffle's `waffle_{kind}` wraps views in a sync function",
+                                            f"check the {kind} inside the view: `if not await sync_to_async({kind}_is_active)({'request, ' if kind == 'flag' else ''}\"name\"): raise Http404`")
+       for kind in ("flag", "switch")},
+}
 _METHOD_DECORATOR = "django.utils.decorators.method_decorator"
 _METHOD_DECORATOR_READY = (5, 2)
 _DUAL_MARKERS = {"iscoroutinefunction", "markcoroutinefunction", "sync_and_async_middleware"}
@@ -147,9 +155,9 @@ def _check_decorator(decorator: ast.expr, view: str, ctx, method: bool) -> None:
         return
     if qualified in _NEVER_READY:
         name = qualified.rsplit(".", 1)[1]
-        ctx.report(decorator, f"`@{name}` cannot wrap async {'handler' if method else 'view'} `{view}` ({_NEVER_READY[qualified]}): "
-                   "it wraps it in a sync function, so Django gets an unawaited coroutine instead of a response",
-                   hint="move the transactional work into a sync function and call it with `await sync_to_async(func)(...)`")
+        reason, hint = _NEVER_READY[qualified]
+        ctx.report(decorator, f"`@{name}` cannot wrap async {'handler' if method else 'view'} `{view}` ({reason}): "
+                   "it wraps it in a sync function, so Django gets an unawaited coroutine instead of a response", hint=hint)
         return
     ready = _READY_SINCE.get(qualified)
     if ready is not None:
