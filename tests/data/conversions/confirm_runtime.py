@@ -22,11 +22,13 @@ import ast
 import gc
 import http.server
 import importlib
+import inspect
 import json
 import re
 import sys
 import threading
 import traceback
+import types
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -388,6 +390,7 @@ async def request_view(app: str, module_name: str, name: str, world: World) -> R
         data["manual"] = SimpleUploadedFile("manual.pdf", b"%PDF-1.4 manual")
     run = Run(None, [], [], [], None)
     gc.collect()  # coroutines left over by an earlier test are not this view's
+    earlier = {id(obj) for obj in _unstarted_coroutines()}
     previous_depth = sys.get_coroutine_origin_tracking_depth()
     sys.set_coroutine_origin_tracking_depth(64)
     try:
@@ -404,9 +407,17 @@ async def request_view(app: str, module_name: str, name: str, world: World) -> R
                 del error
             del client
             gc.collect()
+            # A coroutine something still holds (an exception's traceback, a worker thread's last
+            # frame) warns only when it is collected, maybe after this check: list it now.
+            kept = [obj for obj in _unstarted_coroutines() if id(obj) not in earlier]
     finally:
         sys.set_coroutine_origin_tracking_depth(previous_depth)
     run.unawaited = [str(w.message) for w in caught if "was never awaited" in str(w.message)]
+    for coroutine in kept:
+        origin = "".join(f'  File "{file}", line {line}, in {function}\n' for file, line, function in coroutine.cr_origin or ())
+        run.unawaited.append(f"coroutine '{coroutine.__qualname__}' was never awaited\nCoroutine created at\n{origin}")
+        coroutine.close()  # no warning later, in another test
+    del kept
     await sync_to_async(connections.close_all)()
     return run
 
@@ -456,6 +467,11 @@ def confirmation(run: Run, bug: AnnotatedBug, expect: str) -> str | None:
         if owner_module == module_of(bug.path) and owner_class in bug.classes:
             return f"{run.exception} raised in a method of {owner_class}"
     return None
+
+
+def _unstarted_coroutines() -> list:
+    # type(), not isinstance(): the heap holds lazy objects that an isinstance() check would load
+    return [obj for obj in gc.get_objects() if type(obj) is types.CoroutineType and inspect.getcoroutinestate(obj) == inspect.CORO_CREATED]
 
 
 def module_of(path: Path) -> str:
