@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 _TAG = re.compile(r"\{\{(?P<var>.*?)\}\}|\{%(?P<tag>.*?)%\}|\{#.*?#\}")
@@ -98,12 +99,25 @@ def find(project, name: str) -> Path | None:
     there is none or several (which one Django picks depends on the settings)."""
     if project is None or project.root is None:
         return None
+    from verify.pipeline.file_tree import run_number
+
+    matches = _templates_by_name(str(project.root), run_number()).get(tuple(name.split("/")), ())
+    return project.root / matches[0] if len(matches) == 1 else None
+
+
+@lru_cache(maxsize=4)
+def _templates_by_name(root: str, run: int) -> dict[tuple[str, ...], list[str]]:
+    """Every file under a ``templates`` folder of the project, by the name a view renders it by
+    (the parts after ``templates``), listed once per run."""
     from verify.pipeline.file_tree import relative_files_under
 
-    suffix = os.sep + os.path.join("templates", *name.split("/"))
-    matches = [relative for relative in relative_files_under(project.root)
-               if (os.sep + relative).endswith(suffix)]
-    return project.root / matches[0] if len(matches) == 1 else None
+    found: dict[tuple[str, ...], list[str]] = {}
+    for relative in relative_files_under(Path(root)):
+        parts = relative.split(os.sep)
+        for index, part in enumerate(parts[:-1]):
+            if part == "templates":
+                found.setdefault(tuple(parts[index + 1:]), []).append(relative)
+    return found
 
 
 def read(project, path: Path) -> str | None:

@@ -41,7 +41,9 @@ import ast
 from verify.analysis.finding import Severity
 from verify.analysis.registry import Rule
 
-rule = Rule("DJA316", "tested-sync-callable", __doc__, severity=Severity.WARNING)
+# Only a file that tests a callable (the names below, all holding one of these) can have the finding.
+rule = Rule("DJA316", "tested-sync-callable", __doc__, severity=Severity.WARNING,
+            triggers=("coroutinefunction", "is_coroutine_function", "is_async"))
 
 _COROUTINE_FUNCTION_TESTS = {"iscoroutinefunction", "is_async_callable", "is_coroutine_function"}
 _ASYNC_FLAGS = {"is_async", "view_is_async"}
