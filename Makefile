@@ -63,6 +63,7 @@ bench-runtime-suites: $(STAMP)
 bench-verify: $(STAMP)
 	test -x bench/.tools-venv/bin/ruff || { $(PYTHON) -m venv bench/.tools-venv && bench/.tools-venv/bin/pip install --quiet "ruff>=0.15" "flake8>=7" "flake8-async>=25.0"; }
 	$(PY) bench/bench_verify.py $(if $(FLAKE8),--flake8,)
+	$(PY) -m verify.docgen
 
 # The verifier with its default configuration on real public Django projects (pinned PyPI sdists,
 # cached outside the repository), every finding matched against bench/ecosystem/expected.json;

@@ -57,7 +57,7 @@ def test_measured_figures_are_the_recorded_results():
 
     speed = json.loads((ROOT / "bench" / "results" / "verify.json").read_text())
     recall = json.loads((ROOT / "bench" / "results" / "recall.json").read_text())
-    assert _block("bench-verify") == bench_verify.readme_table(speed), "run `make bench-verify` and paste readme_table()"
+    assert _block("bench-verify") == bench_verify.readme_table(speed), "run `make bench-verify`, then `make docs`"
     assert _block("bench-recall") == bench_recall.readme_table(recall), "run `python bench/bench_recall.py --json`, then `make docs`"
     conversions = json.loads((ROOT / "bench" / "results" / "recall-conversions.json").read_text())
     assert _block("bench-recall-conversions") == bench_recall.readme_table(conversions), (

@@ -4,8 +4,9 @@
 * the README's rules by family, between ``<!-- rules-summary:begin -->`` and ``<!-- rules-summary:end -->``;
 * the README's headline figures, between ``<!-- figures:begin -->`` and ``<!-- figures:end -->``, read
   from the benchmark results in ``bench/results/``;
-* the recall tables in ``docs/benchmarks.md`` (``bench-recall``, ``bench-recall-conversions``),
-  rendered by ``bench/bench_recall.py`` from ``bench/results/recall*.json``;
+* the recall and speed tables in ``docs/benchmarks.md`` (``bench-recall``,
+  ``bench-recall-conversions``, ``bench-verify``), rendered by ``bench/bench_recall.py`` and
+  ``bench/bench_verify.py`` from ``bench/results/recall*.json`` and ``verify.json``;
 * the sample benchmark's tables and verdicts in ``docs/benchmarks.md``, between
   ``<!-- bench-sample:begin -->`` and ``<!-- bench-sample:end -->``, from ``bench/results/sample.json``;
 * the public test suites run with the runtime plugin, in the README between
@@ -96,11 +97,11 @@ def page_text(page: Path, root: Path) -> str:
     if _SAMPLE_BENCH.search(text):
         sample = json.loads((root / "bench" / "results" / "sample.json").read_text(encoding="utf-8"))
         text = _SAMPLE_BENCH.sub(lambda m: f"{m.group(1)}{sample_benchmark_markdown(sample)}{m.group(2)}", text)
-    for name, results in _RECALL_BLOCKS.items():
+    for name, (script, results) in _BENCH_BLOCKS.items():
         block = re.compile(rf"(<!-- {name}:begin -->\n).*?(<!-- {name}:end -->)", re.DOTALL)
         if block.search(text):
             recorded = json.loads((root / "bench" / "results" / results).read_text(encoding="utf-8"))
-            table = _bench_recall(root).readme_table(recorded)
+            table = _bench_script(root, script).readme_table(recorded)
             text = block.sub(lambda m, body=table: f"{m.group(1)}{body}{m.group(2)}", text)
     for block, render in ((_RUNTIME_SUITES, runtime_suites_table), (_RUNTIME_SUITES_DETAIL, runtime_suites_detail)):
         if block.search(text):
@@ -113,15 +114,23 @@ def page_text(page: Path, root: Path) -> str:
     return _SNIPPET.sub(snippet, text)
 
 
-# docs/benchmarks.md's recall tables, rendered by bench/bench_recall.py from the results it recorded.
-_RECALL_BLOCKS = {"bench-recall": "recall.json", "bench-recall-conversions": "recall-conversions.json"}
+# docs/benchmarks.md's tables, each rendered by its benchmark script from the results it recorded.
+_BENCH_BLOCKS = {"bench-recall": ("bench_recall", "recall.json"),
+                 "bench-recall-conversions": ("bench_recall", "recall-conversions.json"),
+                 "bench-verify": ("bench_verify", "verify.json")}
 
 
-def _bench_recall(root: Path):
-    """bench/bench_recall.py, which is a script of the repository, not a module of the package."""
-    spec = importlib.util.spec_from_file_location("bench_recall", root / "bench" / "bench_recall.py")
+def _bench_script(root: Path, name: str):
+    """A script of the repository's bench/ folder (not a module of the package), imported the way
+    it runs: with bench/ on the path, for its own imports."""
+    folder = str(root / "bench")
+    spec = importlib.util.spec_from_file_location(name, root / "bench" / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    sys.path.insert(0, folder)
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(folder)
     return module
 
 
