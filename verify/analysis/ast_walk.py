@@ -70,3 +70,17 @@ def is_generator(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
         if not isinstance(node, _OWN_SCOPES):
             stack.extend(children(node))
     return False
+
+
+def name_chain(expr: ast.expr) -> list[str] | None:
+    """``self.paginator.paginate_queryset`` -> ``["self", "paginator", "paginate_queryset"]``; None
+    when the chain does not start at a name (a call, a subscript). A loop: a call chain may be long."""
+    parts = []
+    while isinstance(expr, ast.Attribute):
+        parts.append(expr.attr)
+        expr = expr.value
+    if not isinstance(expr, ast.Name):
+        return None
+    parts.append(expr.id)
+    parts.reverse()
+    return parts

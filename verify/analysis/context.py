@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 
-from verify.analysis.ast_walk import is_generator
+from verify.analysis.ast_walk import is_generator, name_chain
 from verify.analysis.django_api import Version
 from verify.analysis.lines import source_lines
 from verify.analysis.models_index import ModelIndex
@@ -85,14 +85,11 @@ class FileContext:
         return found
 
     def _resolve(self, expr: ast.expr) -> str | None:
-        parts = []
-        while isinstance(expr, ast.Attribute):
-            parts.append(expr.attr)
-            expr = expr.value
-        if not isinstance(expr, ast.Name):
+        chain = name_chain(expr)
+        if chain is None:
             return None
-        head = self.imports.get(expr.id, expr.id)
-        return ".".join([head, *reversed(parts)])
+        chain[0] = self.imports.get(chain[0], chain[0])
+        return ".".join(chain)
 
     def source_of(self, node: ast.AST, limit: int = 60) -> str:
         """The node's source text on one line, shortened to ``limit`` characters."""

@@ -23,6 +23,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 
 from verify.analysis.arguments import decorator_names
+from verify.analysis.ast_walk import name_chain
 
 _TO_ASYNC = ("sync_to_async", "database_sync_to_async")
 _TO_SYNC = ("async_to_sync",)
@@ -98,20 +99,16 @@ def _callee(project, file, func: ast.expr, class_name: str | None, local_names: 
         if isinstance(owner, ast.Call) and isinstance(owner.func, ast.Name) and owner.func.id == "super" and not owner.args:
             module = project.module(module_name)
             return _method(project, project.resolve_method(module, class_name, func.attr, skip_own=True)) if module else None
-    parts = []
-    while isinstance(func, ast.Attribute):
-        parts.append(func.attr)
-        func = func.value
-    if not isinstance(func, ast.Name):
+    path = name_chain(func)
+    if path is None:
         return None
-    head = func.id
+    head = path[0]
     qualified = file.imports.get(head)
     defined = head in file.sync_functions or head in file.async_functions or head in file.async_methods or head in file.module_values
     if head in local_names or not (qualified or defined):
         return None  # (most calls end here: a builtin, a local, a method of a variable)
     if not defined and qualified.partition(".")[0] not in project.top_packages():
         return None  # another library's
-    path = [head, *reversed(parts)]
     module = project.module(module_name)
     if module is None:
         return None

@@ -38,6 +38,7 @@ needs `sync_to_async(callback, thread_sensitive=True)`, the default, or a differ
 
 import ast
 
+from verify.analysis.ast_walk import name_chain
 from verify.analysis.finding import Severity
 from verify.analysis.registry import Rule
 
@@ -50,15 +51,9 @@ _ASYNC_FLAGS = {"is_async", "view_is_async"}
 
 
 def _dotted(node: ast.expr) -> str | None:
-    """``handler`` or ``self.paginator.paginate_queryset`` (a loop: a call chain may be long)."""
-    parts = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if not isinstance(node, ast.Name):
-        return None
-    parts.append(node.id)
-    return ".".join(reversed(parts))
+    """``handler`` or ``self.paginator.paginate_queryset``."""
+    chain = name_chain(node)
+    return ".".join(chain) if chain is not None else None
 
 
 def _tests_async(test: ast.expr, subject: str, ctx) -> bool | None:
