@@ -28,6 +28,7 @@ import json
 import os
 import re
 import sys
+from functools import lru_cache
 from pathlib import Path
 
 from verify.analysis.rules_doc import RULES_DOC_PATH, rules_markdown, rules_summary
@@ -120,6 +121,7 @@ _BENCH_BLOCKS = {"bench-recall": ("bench_recall", "recall.json"),
                  "bench-verify": ("bench_verify", "verify.json")}
 
 
+@lru_cache(maxsize=None)  # the pages of one run share each script
 def _bench_script(root: Path, name: str):
     """A script of the repository's bench/ folder (not a module of the package), imported the way
     it runs: with bench/ on the path, for its own imports."""
